@@ -1,0 +1,68 @@
+"""Start-up and single-file speed of ``kpo-calc`` against the import baseline of issue 2.
+
+Baseline: ``python -c "import typer, rich, pydantic, yaml, numpy"`` on the same
+machine. Targets (issue 2): ``compare`` on the largest example <= 1.5x the
+baseline, ``--version`` <= 0.5x. Each command runs ``--runs`` times, alternating
+so that machine noise hits every command alike; medians are reported.
+
+Run: ``python benchmarks/startup.py [--runs 30]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+
+
+def largest_example() -> Path:
+    """The example with the most options, work items and stress tests (then the longest)."""
+    return max(sorted(SCENARIOS.glob("*.yaml")), key=lambda p: len(p.read_text()))
+
+
+def time_once(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+                   env={**os.environ, "COLUMNS": "120"})
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    exe = shutil.which("kpo-calc") or str(Path(sys.executable).with_name("kpo-calc"))
+    example = largest_example()
+    commands = {
+        "baseline (import typer, rich, pydantic, yaml, numpy)":
+            [sys.executable, "-c", "import typer, rich, pydantic, yaml, numpy"],
+        "python -c pass": [sys.executable, "-c", "pass"],
+        f"kpo-calc compare {example.name}": [exe, "compare", str(example)],
+        f"kpo-calc compare --format json {example.name}":
+            [exe, "compare", "--format", "json", str(example)],
+        "kpo-calc --version": [exe, "--version"],
+        "kpo-calc --help": [exe, "--help"],
+    }
+    for cmd in commands.values():  # warm the OS file cache and .pyc files
+        time_once(cmd)
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(args.runs):
+        for name, cmd in commands.items():
+            samples[name].append(time_once(cmd))
+    medians = {name: statistics.median(times) for name, times in samples.items()}
+    base = medians[next(iter(commands))]
+    print(f"{'command':58} {'median ms':>10} {'x baseline':>11}")
+    for name, median in medians.items():
+        print(f"{name:58} {median * 1000:10.1f} {median / base:11.2f}")
+
+
+if __name__ == "__main__":
+    main()

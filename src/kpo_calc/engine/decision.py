@@ -1,0 +1,125 @@
+"""The recommendation, the weighted scorecard and the gates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kpo_calc.engine.results import (
+    GateResult,
+    OptionResult,
+    Recommendation,
+    Scorecard,
+    ScoreRow,
+)
+from kpo_calc.formatting import money, percent
+from kpo_calc.scenario import CRITERIA, Scenario
+
+METRIC_LABELS = {"npv": "NPV", "total": "total cost", "risk_adjusted_npv": "risk-adjusted NPV"}
+
+
+def savings(baseline_metric: float, option_metric: float) -> tuple[float, float]:
+    """``(baseline − option, that / baseline)``: positive means the option is cheaper."""
+    amount = baseline_metric - option_metric
+    share = amount / baseline_metric if baseline_metric else 0.0
+    return amount, share
+
+
+def clears(option: OptionResult, baseline_metric: float, min_savings: float) -> bool:
+    """Does ``option`` beat the baseline by at least ``min_savings`` of its metric?
+
+    Savings must also be strictly positive: an equal cost is no reason to move
+    the work. A relative tolerance absorbs float noise at the exact threshold.
+    """
+    tolerance = 1e-9 * max(1.0, abs(baseline_metric))
+    return (option.savings_vs_baseline > tolerance
+            and option.savings_vs_baseline >= min_savings * baseline_metric - tolerance)
+
+
+def recommend(options: Sequence[OptionResult], baseline: str, metric: str,
+              min_savings: float, currency: str) -> Recommendation:
+    """The cheapest feasible option, if it clears the threshold against the baseline."""
+    label = METRIC_LABELS[metric]
+    base = next(o for o in options if o.name == baseline)
+    base_metric = base.metric(metric)
+    alternatives = sorted((o for o in options if o.feasible and o.name != baseline),
+                          key=lambda o: o.metric(metric))  # stable: file order breaks ties
+    best = alternatives[0] if alternatives else None
+    threshold = percent(min_savings, 0 if round(min_savings * 100, 6).is_integer() else 1)
+
+    if not base.feasible:
+        if best is None:  # the scenario check forbids this; kept for library callers
+            raise ValueError("no feasible option")
+        return _pick(best, baseline, base_metric, min_savings,
+                     f"The baseline {baseline} cannot do all the work "
+                     f"({base.infeasible_reasons[0]}); {best.name} is the cheapest feasible "
+                     f"option by {label} ({money(best.metric(metric), currency)}).")
+    if best is None:
+        return _stay(base, f"No alternative can do all the work, so {baseline} stays.")
+    saved = money(abs(best.savings_vs_baseline), currency)
+    share = percent(abs(best.savings_pct))
+    if clears(best, base_metric, min_savings):
+        return _pick(best, baseline, base_metric, min_savings,
+                     f"{best.name} costs {share} less than {baseline} by {label} "
+                     f"({saved} saved), clearing the {threshold} minimum-savings threshold.")
+    if best.savings_vs_baseline <= 0:
+        return _stay(base, f"{baseline} is the cheapest feasible option by {label}; the "
+                     f"closest alternative, {best.name}, costs {share} ({saved}) more.")
+    gap = (min_savings - best.savings_pct) * 100
+    return _stay(base, f"{best.name} would save only {share} ({saved}) by {label}, "
+                 f"{gap:.1f} points short of the {threshold} minimum-savings threshold, "
+                 f"so {baseline} stays.")
+
+
+def _pick(option: OptionResult, baseline: str, baseline_metric: float, min_savings: float,
+          reason: str) -> Recommendation:
+    return Recommendation(option.name, baseline, option.savings_vs_baseline, option.savings_pct,
+                          clears(option, baseline_metric, min_savings), reason)
+
+
+def _stay(baseline: OptionResult, reason: str) -> Recommendation:
+    return Recommendation(baseline.name, baseline.name, 0.0, 0.0, False, reason)
+
+
+def scorecard(scenario: Scenario, options: Sequence[OptionResult]) -> Scorecard | None:
+    """Rank feasible options on weighted scores; cost scores 5 for the cheapest.
+
+    Cost score = 5 × cheapest metric / this option's metric. Weights are
+    normalised to sum to 1. Infeasible options are not ranked.
+    """
+    weights = scenario.decision.weights
+    if weights is None:
+        return None
+    metric = scenario.decision.metric
+    total_weight = weights.total()
+    normalised = {"cost": weights.cost / total_weight}
+    normalised.update({c: getattr(weights, c) / total_weight for c in CRITERIA})
+    feasible = [o for o in options if o.feasible]
+    cheapest = min(o.metric(metric) for o in feasible)
+    by_name = {o.name: o for o in scenario.options}
+    rows: list[tuple[str, float, dict[str, float], float]] = []
+    for result in feasible:
+        value = result.metric(metric)
+        cost_score = 5.0 * cheapest / value if value > 0 else 5.0
+        given = by_name[result.name].scores
+        scores = {c: float(getattr(given, c)) for c in CRITERIA
+                  if given is not None and getattr(given, c) is not None}
+        weighted = normalised["cost"] * cost_score + sum(
+            normalised[c] * scores.get(c, 0.0) for c in CRITERIA)
+        rows.append((result.name, cost_score, scores, weighted))
+    ranked = sorted(rows, key=lambda r: -r[3])
+    return Scorecard(normalised, tuple(
+        ScoreRow(name, cost_score, scores, weighted, rank)
+        for rank, (name, cost_score, scores, weighted) in enumerate(ranked, start=1)))
+
+
+def gates(scenario: Scenario, recommendation: Recommendation) -> tuple[GateResult, ...]:
+    """The expectations declared in the scenario, each checked."""
+    results: list[GateResult] = []
+    expect = scenario.decision.expect
+    if expect is not None:
+        ok = recommendation.option == expect
+        results.append(GateResult(
+            "expect", ok,
+            f"the recommendation is {expect}, as expected" if ok else
+            f"expected the recommendation to be {expect}, but it is {recommendation.option}"))
+    return tuple(results)

@@ -1,0 +1,48 @@
+"""Escalation, discounting, NPV and breakeven: the time value arithmetic."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kpo_calc.engine.values import Array
+
+#: Cumulative savings above this (in currency units) count as "not negative";
+#: it absorbs float noise without ever hiding a real cent.
+BREAKEVEN_TOLERANCE = 1e-6
+
+
+def months(horizon: int) -> Array:
+    """Month numbers 1..horizon as a ``(horizon,)`` float array."""
+    return np.arange(1, horizon + 1, dtype=np.float64)
+
+
+def escalation(rate: Array, horizon: int) -> Array:
+    """``esc(g, m) = (1+g)^floor((m-1)/12)``: steps once a year, ``(trials, horizon)``."""
+    years = np.floor((months(horizon) - 1) / 12)
+    return np.power(1.0 + rate, years)
+
+
+def discount_factors(annual_rate: Array, horizon: int) -> Array:
+    """``df(m) = (1+r)^(-m/12)``, ``(trials, horizon)``."""
+    return np.power(1.0 + annual_rate, -months(horizon) / 12)
+
+
+def npv(cost: Array, factors: Array) -> Array:
+    """Present value of a ``(trials, horizon)`` cost stream, per trial."""
+    return np.asarray((cost * factors).sum(axis=-1), dtype=np.float64)
+
+
+def breakeven_month(baseline: Array, option: Array) -> int | None:
+    """First month from which cumulative savings stay >= 0 to the horizon.
+
+    ``baseline`` and ``option`` are one trial's monthly costs. Returns None
+    when cumulative savings are negative at the horizon (never breaks even).
+    """
+    cumulative = np.cumsum(baseline - option)
+    negative = np.flatnonzero(cumulative < -BREAKEVEN_TOLERANCE)
+    if negative.size == 0:
+        return 1
+    last = int(negative[-1])
+    if last == cumulative.size - 1:
+        return None
+    return last + 2  # index of the month after the last negative one, 1-based

@@ -1,0 +1,76 @@
+"""In-house costs: salaries, benefits, overhead, training, hiring, attrition, severance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kpo_calc.engine.finance import escalation
+from kpo_calc.engine.values import Array, Values
+from kpo_calc.scenario import InHouseOption, Scenario
+
+#: Demand of 3.0000000001 FTE still needs 3 people, not 4 (float noise from growth).
+HEADCOUNT_TOLERANCE = 1e-9
+
+IN_HOUSE_LINES = ("salaries", "benefits", "overhead", "training", "hiring", "attrition",
+                  "severance")
+
+
+@dataclass(frozen=True)
+class InHouseCosts:
+    """Monthly headcount flows and cost lines, each ``(trials, horizon)``."""
+
+    headcount: Array
+    hires: Array
+    releases: Array
+    monthly_salary: Array
+    lines: dict[str, Array]
+
+
+def planned_headcount(option: InHouseOption, demand: Array, hours_per_fte_month: Array) -> Array:
+    """``hc_m = ceil(D_m / hours_per_fte_month)``, or the exact FTE when part time is allowed."""
+    fte = demand / hours_per_fte_month
+    if option.part_time_allowed:
+        return fte
+    return np.maximum(np.ceil(fte - HEADCOUNT_TOLERANCE), 0.0)
+
+
+def monthly_salary(option: InHouseOption, scenario: Scenario, v: Values) -> Array:
+    """``s_m = annual_salary / 12 * esc(salary_growth, m)`` in the scenario currency."""
+    fx = v(scenario.fx_rate(option.currency))
+    return v(option.annual_salary) * fx / 12 * escalation(v(option.salary_growth),
+                                                          scenario.horizon_months)
+
+
+def in_house_costs(option: InHouseOption, headcount: Array, scenario: Scenario,
+                   v: Values) -> InHouseCosts:
+    """Cost lines of employing ``headcount`` people in each month."""
+    h = scenario.horizon_months
+    fx = v(scenario.fx_rate(option.currency))
+    growth = escalation(v(option.salary_growth), h)
+    salary = monthly_salary(option, scenario, v)
+    benefits_rate = v(option.benefits_rate)
+
+    previous = np.concatenate(
+        [np.broadcast_to(v(option.existing_fte), (headcount.shape[0], 1)), headcount[:, :-1]],
+        axis=1)
+    hires = np.maximum(headcount - previous, 0.0)
+    releases = np.maximum(previous - headcount, 0.0)
+    leavers = headcount * v(option.attrition_rate) / 12
+    # The cost of bringing one person in: recruiting, onboarding, and half the
+    # loaded pay of the ramp-up months (productivity rises linearly to full).
+    per_hire = ((v(option.recruiting_cost_per_hire) + v(option.training_cost_per_hire)) * fx
+                + 0.5 * v(option.ramp_up_months) * salary * (1 + benefits_rate))
+
+    salaries = headcount * salary
+    lines = {
+        "salaries": salaries,
+        "benefits": salaries * benefits_rate,
+        "overhead": headcount * v(option.overhead_per_fte_year) * fx / 12 * growth,
+        "training": headcount * v(option.annual_training_per_fte) * fx / 12 * growth,
+        "hiring": hires * per_hire,
+        "attrition": leavers * per_hire,
+        "severance": releases * v(option.severance_months) * salary,
+    }
+    return InHouseCosts(headcount, hires, releases, salary, lines)

@@ -1,0 +1,72 @@
+"""KPO and BPO costs: vendor fees, governance, communication, selection, transition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kpo_calc.engine.finance import escalation
+from kpo_calc.engine.values import Array, Mask, Values
+from kpo_calc.scenario import OutsourcedOption, Scenario
+
+OUTSOURCED_LINES = ("vendor_fees", "governance", "communication", "vendor_selection",
+                    "transition")
+
+
+@dataclass(frozen=True)
+class OutsourcedCosts:
+    """Billed hours, the hourly rate and the cost lines, each ``(trials, horizon)``."""
+
+    billed_hours: Array
+    hourly_rate: Array
+    lines: dict[str, Array]
+
+
+def hourly_rate(option: OutsourcedOption, scenario: Scenario, v: Values) -> Array:
+    """``R_m = hourly_rate * fx * esc(rate_escalation, m)`` in the scenario currency."""
+    fx = v(scenario.fx_rate(option.currency))
+    if option.hourly_rate is not None:
+        base = v(option.hourly_rate)
+    else:
+        assert option.fte_monthly_rate is not None  # the model guarantees one of the two
+        base = v(option.fte_monthly_rate) / v(scenario.hours_per_fte_month)
+    return base * fx * escalation(v(option.rate_escalation), scenario.horizon_months)
+
+
+def engaged_months(demand: Array) -> Mask:
+    """True from the first to the last month with demand, per trial."""
+    has: Mask = np.asarray(demand > 0)
+    horizon = demand.shape[1]
+    first = np.argmax(has, axis=1)
+    last = horizon - 1 - np.argmax(np.flip(has, axis=1), axis=1)
+    index = np.arange(horizon)
+    return np.asarray((index >= first[:, None]) & (index <= last[:, None])
+                      & np.any(has, axis=1, keepdims=True))
+
+
+def billed_hours(option: OutsourcedOption, demand: Array, v: Values) -> Array:
+    """``B_m = max(D_m / productivity * (1 + rework_rate), min_monthly_hours)`` while engaged."""
+    needed = demand / v(option.productivity) * (1 + v(option.rework_rate))
+    return np.where(engaged_months(demand), np.maximum(needed, v(option.min_monthly_hours)), 0.0)
+
+
+def outsourced_costs(option: OutsourcedOption, billed: Array, scenario: Scenario,
+                     v: Values) -> OutsourcedCosts:
+    """Cost lines of buying ``billed`` hours in each month."""
+    rate = hourly_rate(option, scenario, v)
+    fees = billed * rate
+    selection = np.zeros_like(fees)
+    selection[:, 0] = v(option.vendor_selection_cost)[:, 0]
+    transition = np.zeros_like(fees)
+    if option.transition is not None:
+        spread = option.transition.months
+        transition[:, :spread] = v(option.transition.cost) / spread
+    lines = {
+        "vendor_fees": fees,
+        "governance": fees * v(option.governance_rate),
+        "communication": fees * v(option.communication_overhead),
+        "vendor_selection": selection,
+        "transition": transition,
+    }
+    return OutsourcedCosts(billed, rate, lines)

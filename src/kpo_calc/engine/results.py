@@ -1,0 +1,136 @@
+"""The results of evaluating a scenario: frozen, typed, and named as in the JSON output.
+
+Amounts are in the scenario currency and unrounded; renderers round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StressResult:
+    """One option under one stress test."""
+
+    name: str
+    total_cost: float
+    npv: float
+    #: stressed total_cost minus the option's own planned total_cost
+    delta_vs_base: float
+    unmet_hours: float
+    #: unmet_hours times unmet_hour_cost (0 when that is not set); included in total_cost
+    unmet_cost: float
+
+
+@dataclass(frozen=True)
+class Flexibility:
+    """How easily an option follows demand up and down."""
+
+    scale_up_lead_months: float
+    scale_down_lag_months: float
+    cost_to_shed_fte: float
+    #: cost to reverse the choice at the horizon (outsourced: exit_cost; in-house:
+    #: severance of the final headcount)
+    exit_cost: float
+    stress: tuple[StressResult, ...]
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    """Everything computed for one sourcing option."""
+
+    name: str
+    model: str
+    provider: str | None
+    location: str | None
+    feasible: bool
+    infeasible_reasons: tuple[str, ...]
+    one_time_cost: float
+    recurring_cost: float
+    total_cost: float
+    npv: float
+    risk_cost: float
+    risk_adjusted_total: float
+    risk_adjusted_npv: float
+    cost_per_hour: float
+    savings_vs_baseline: float
+    savings_pct: float
+    breakeven_month: int | None
+    lines: Mapping[str, float]
+    monthly: tuple[float, ...]
+    flexibility: Flexibility
+
+    def metric(self, name: str) -> float:
+        """The value of a decision metric: ``npv``, ``total`` or ``risk_adjusted_npv``."""
+        return self.total_cost if name == "total" else float(getattr(self, name))
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """What to do, and why."""
+
+    option: str
+    baseline: str
+    savings: float
+    savings_pct: float
+    clears_threshold: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One option on the weighted scorecard."""
+
+    option: str
+    cost_score: float
+    scores: Mapping[str, float]
+    weighted_score: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Options ranked on the weighted sum of cost and qualitative scores."""
+
+    weights: Mapping[str, float]
+    rows: tuple[ScoreRow, ...]
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """One declared expectation and whether it holds."""
+
+    name: str
+    passed: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """The comparison of every option of one scenario."""
+
+    name: str
+    description: str | None
+    currency: str
+    horizon_months: int
+    baseline: str
+    metric: str
+    min_savings: float
+    total_hours: float
+    options: tuple[OptionResult, ...]
+    recommendation: Recommendation
+    scorecard: Scorecard | None
+    gates: tuple[GateResult, ...]
+
+    @property
+    def gates_passed(self) -> bool:
+        """True when every gate holds (or there are none)."""
+        return all(g.passed for g in self.gates)
+
+    def option(self, name: str) -> OptionResult:
+        """The result of the option called ``name``."""
+        for result in self.options:
+            if result.name == name:
+                return result
+        raise KeyError(name)

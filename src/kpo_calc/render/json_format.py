@@ -1,0 +1,143 @@
+"""JSON output, format version 1 (design section 5): stable keys, amounts in cents."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from kpo_calc._version import __version__
+from kpo_calc.engine.results import (
+    Flexibility,
+    OptionResult,
+    Recommendation,
+    ScenarioResult,
+    Scorecard,
+)
+from kpo_calc.outcome import FileOutcome
+from kpo_calc.render import RenderOptions
+
+SCHEMA_VERSION = 1
+
+
+def render(outcomes: Sequence[FileOutcome], options: RenderOptions) -> str:
+    """The whole run as one JSON document."""
+    return json.dumps(document(outcomes), indent=2, ensure_ascii=False) + "\n"
+
+
+def document(outcomes: Sequence[FileOutcome]) -> dict[str, Any]:
+    """The JSON document as Python data."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "kpo-calc", "version": __version__},
+        "scenarios": [scenario_dict(o.file, o.result) for o in outcomes if o.result is not None],
+        "errors": [d.as_dict() for o in outcomes for d in o.diagnostics],
+    }
+
+
+def cents(amount: float) -> float:
+    """Round money to cents; never print -0.0."""
+    value = round(amount, 2)
+    return 0.0 if value == 0 else value
+
+
+def fraction(value: float) -> float:
+    """Round a fraction to 6 decimals (0.0001%)."""
+    rounded = round(value, 6)
+    return 0.0 if rounded == 0 else rounded
+
+
+def scenario_dict(file: str, r: ScenarioResult) -> dict[str, Any]:
+    """One scenario's results."""
+    return {
+        "file": file,
+        "name": r.name,
+        "currency": r.currency,
+        "horizon_months": r.horizon_months,
+        "baseline": r.baseline,
+        "metric": r.metric,
+        "min_savings": r.min_savings,
+        "total_hours": round(r.total_hours, 2),
+        "options": [option_dict(o) for o in r.options],
+        "recommendation": recommendation_dict(r.recommendation),
+        "scorecard": scorecard_dict(r.scorecard),
+        "gates": [{"name": g.name, "passed": g.passed, "message": g.message} for g in r.gates],
+    }
+
+
+def option_dict(o: OptionResult) -> dict[str, Any]:
+    """One option's results, keyed exactly as design section 4 names them."""
+    return {
+        "name": o.name,
+        "model": o.model,
+        "provider": o.provider,
+        "location": o.location,
+        "feasible": o.feasible,
+        "infeasible_reasons": list(o.infeasible_reasons),
+        "one_time_cost": cents(o.one_time_cost),
+        "recurring_cost": cents(o.recurring_cost),
+        "total_cost": cents(o.total_cost),
+        "npv": cents(o.npv),
+        "risk_cost": cents(o.risk_cost),
+        "risk_adjusted_total": cents(o.risk_adjusted_total),
+        "risk_adjusted_npv": cents(o.risk_adjusted_npv),
+        "cost_per_hour": cents(o.cost_per_hour),
+        "savings_vs_baseline": cents(o.savings_vs_baseline),
+        "savings_pct": fraction(o.savings_pct),
+        "breakeven_month": o.breakeven_month,
+        "lines": {name: cents(amount) for name, amount in o.lines.items()},
+        "monthly": [cents(amount) for amount in o.monthly],
+        "flexibility": flexibility_dict(o.flexibility),
+    }
+
+
+def flexibility_dict(f: Flexibility) -> dict[str, Any]:
+    """Lead and lag times, shedding and exit costs, stress tests."""
+    return {
+        "scale_up_lead_months": round(f.scale_up_lead_months, 4),
+        "scale_down_lag_months": round(f.scale_down_lag_months, 4),
+        "cost_to_shed_fte": cents(f.cost_to_shed_fte),
+        "exit_cost": cents(f.exit_cost),
+        "stress": [
+            {
+                "name": s.name,
+                "total_cost": cents(s.total_cost),
+                "npv": cents(s.npv),
+                "delta_vs_base": cents(s.delta_vs_base),
+                "unmet_hours": round(s.unmet_hours, 2),
+                "unmet_cost": cents(s.unmet_cost),
+            }
+            for s in f.stress
+        ],
+    }
+
+
+def recommendation_dict(rec: Recommendation) -> dict[str, Any]:
+    """What to do and why."""
+    return {
+        "option": rec.option,
+        "baseline": rec.baseline,
+        "savings": cents(rec.savings),
+        "savings_pct": fraction(rec.savings_pct),
+        "clears_threshold": rec.clears_threshold,
+        "reason": rec.reason,
+    }
+
+
+def scorecard_dict(card: Scorecard | None) -> dict[str, Any] | None:
+    """The weighted scorecard, or None when the scenario has no weights."""
+    if card is None:
+        return None
+    return {
+        "weights": {k: fraction(w) for k, w in card.weights.items()},
+        "rows": [
+            {
+                "option": row.option,
+                "rank": row.rank,
+                "cost_score": round(row.cost_score, 4),
+                "scores": dict(row.scores),
+                "weighted_score": round(row.weighted_score, 4),
+            }
+            for row in card.rows
+        ],
+    }

@@ -1,0 +1,493 @@
+"""The scenario file format, version 1, as pydantic models.
+
+These models are the single source of truth for the format: validation,
+the JSON Schema (``kpo-calc schema``) and the field documentation all come
+from them. Every model forbids unknown keys and is strict (a quoted "95000"
+is text, not a number), so that a typo never silently changes a decision.
+
+Checks that involve several fields (names that refer to other parts of the
+file, currencies, months within the horizon) run in ``Scenario``'s
+validator and report each problem with the path of the field to fix.
+"""
+
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+FORMAT_VERSION = 1
+
+Specialization = Literal["low", "medium", "high"]
+SPECIALIZATION_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
+Metric = Literal["npv", "total", "risk_adjusted_npv"]
+CRITERIA = ("control", "ip_security", "quality", "communication")
+
+#: A problem found by a cross-field check: the path of the field to fix, and what is wrong.
+Issue = tuple[tuple[str | int, ...], str]
+
+# The numeric field types. A later format feature (uncertain inputs) widens
+# these aliases to accept distributions; the constraints stay here.
+Money = Annotated[float, Field(ge=0)]
+PositiveMoney = Annotated[float, Field(gt=0)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+Growth = Annotated[float, Field(ge=-1, le=1)]
+Hours = Annotated[float, Field(gt=0)]
+Months = Annotated[float, Field(ge=0, le=120)]
+Month = Annotated[int, Field(ge=1, le=600)]
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+Score = Annotated[float, Field(ge=1, le=5)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+class Risk(_Model):
+    """A possible loss, costed as its expected value: probability × impact."""
+
+    name: Name = Field(description="What could go wrong.", examples=["IP leakage"])
+    annual_probability: Fraction = Field(
+        description="Chance that it happens in a given year, as a fraction (0.02 = 2%).",
+        examples=[0.02])
+    impact: Money = Field(
+        description="Loss if it happens, in the scenario currency.", examples=[500000])
+
+
+class Scores(_Model):
+    """Qualitative scores from 1 (poor) to 5 (excellent), used by the weighted scorecard."""
+
+    control: Score | None = Field(
+        default=None, description="Control over who does the work and how.", examples=[5])
+    ip_security: Score | None = Field(
+        default=None, description="Protection of intellectual property and confidential data.",
+        examples=[4])
+    quality: Score | None = Field(
+        default=None, description="Expected quality of the work.", examples=[4])
+    communication: Score | None = Field(
+        default=None, description="Ease of communication (law, language, culture, time zones).",
+        examples=[3])
+
+
+class Transition(_Model):
+    """Knowledge transfer, set-up and parallel running when the work moves to a vendor."""
+
+    cost: Money = Field(description="Total transition cost, in the scenario currency.",
+                        examples=[40000])
+    months: Month = Field(default=1, description="Months over which the cost is spread, "
+                          "from month 1.", examples=[3])
+
+
+class Weights(_Model):
+    """Weights of the scorecard criteria; they are normalised to sum to 1."""
+
+    cost: float = Field(default=0, ge=0, description="Weight of cost (scored 5 for the "
+                        "cheapest option, proportionally lower for the rest).", examples=[0.5])
+    control: float = Field(default=0, ge=0, description="Weight of the control score.",
+                           examples=[0.15])
+    ip_security: float = Field(default=0, ge=0, description="Weight of the IP security score.",
+                               examples=[0.15])
+    quality: float = Field(default=0, ge=0, description="Weight of the quality score.",
+                           examples=[0.1])
+    communication: float = Field(default=0, ge=0,
+                                 description="Weight of the communication score.",
+                                 examples=[0.1])
+
+    def total(self) -> float:
+        """Sum of all weights."""
+        return self.cost + self.control + self.ip_security + self.quality + self.communication
+
+
+class RecurringWork(_Model):
+    """Work that repeats every month: give hours_per_month or fte."""
+
+    name: Name = Field(description="What the work is.", examples=["Quarterly sector reports"])
+    kind: Literal["recurring"] = Field(description="recurring or one_off.",
+                                       examples=["recurring"])
+    hours_per_month: Hours | None = Field(
+        default=None, description="Hours of work a month (give this or fte).", examples=[640])
+    fte: Hours | None = Field(
+        default=None, description="Full-time equivalents a month, converted with "
+        "hours_per_fte_month (give this or hours_per_month).", examples=[4.5])
+    specialization: Specialization = Field(
+        description="Knowledge intensity: low, medium or high.", examples=["high"])
+    start_month: Month = Field(default=1, description="First month of the work.", examples=[1])
+    end_month: Month | None = Field(
+        default=None, description="Last month of the work; default horizon_months.",
+        examples=[36])
+    growth: Growth = Field(
+        default=0, description="Annual volume growth as a fraction, stepping once a year "
+        "(0.05 = 5% a year).", examples=[0.05])
+
+    @model_validator(mode="after")
+    def _one_volume(self) -> Self:
+        if (self.hours_per_month is None) == (self.fte is None):
+            raise PydanticCustomError(
+                "volume", "give exactly one of hours_per_month or fte for recurring work")
+        return self
+
+
+class OneOffWork(_Model):
+    """A project done once: total_hours spread evenly over duration_months."""
+
+    name: Name = Field(description="What the work is.", examples=["Market-entry study"])
+    kind: Literal["one_off"] = Field(description="recurring or one_off.", examples=["one_off"])
+    total_hours: Hours = Field(description="Hours of work in the whole project.",
+                               examples=[1200])
+    specialization: Specialization = Field(
+        description="Knowledge intensity: low, medium or high.", examples=["high"])
+    start_month: Month = Field(default=1, description="First month of the project.",
+                               examples=[6])
+    duration_months: Month = Field(default=1, description="Months the project lasts.",
+                                   examples=[4])
+
+    @property
+    def end_month(self) -> int:
+        """Last month of the project."""
+        return self.start_month + self.duration_months - 1
+
+
+Work = Annotated[RecurringWork | OneOffWork, Field(discriminator="kind")]
+
+
+class InHouseOption(_Model):
+    """Hire and keep employees."""
+
+    name: Name = Field(description="Unique name of the option.", examples=["In-house team"])
+    model: Literal["in_house"] = Field(description="in_house, kpo or bpo.",
+                                       examples=["in_house"])
+    currency: CurrencyCode | None = Field(
+        default=None, description="Currency of this option's pay amounts (salary, overhead, "
+        "training, hiring); default the scenario currency. Needs an fx entry.",
+        examples=["MYR"])
+    annual_salary: PositiveMoney = Field(description="Annual salary of one full-time person.",
+                                         examples=[95000])
+    benefits_rate: Fraction = Field(
+        description="Payroll taxes and benefits as a fraction of salary (BLS ECEC 2024, US "
+        "private industry: 29.5% of compensation, i.e. about 0.42 of wages).", examples=[0.42])
+    overhead_per_fte_year: Money = Field(
+        default=0, description="Space, equipment and software per person a year.",
+        examples=[12000])
+    annual_training_per_fte: Money = Field(
+        default=0, description="Continuing training per person a year.", examples=[2000])
+    recruiting_cost_per_hire: Money = Field(
+        default=0, description="Recruiting cost of one hire (SHRM: about 4,700 USD).",
+        examples=[8000])
+    training_cost_per_hire: Money = Field(
+        default=0, description="Onboarding cost of one hire.", examples=[6000])
+    time_to_hire_months: Months = Field(
+        default=0, description="Months from deciding to hire to the first day (SHRM: about "
+        "1.4).", examples=[3])
+    ramp_up_months: Months = Field(
+        default=0, description="Months until a new hire is fully productive (about 5 for "
+        "professionals); half of this time's loaded pay is a hiring cost.", examples=[3])
+    attrition_rate: Fraction = Field(
+        default=0, description="Share of staff who leave in a year and are replaced.",
+        examples=[0.12])
+    severance_months: Months = Field(
+        default=0, description="Months of salary paid to each person let go.", examples=[3])
+    salary_growth: Growth = Field(
+        default=0, description="Annual pay increase, stepping once a year.", examples=[0.04])
+    existing_fte: Annotated[float, Field(ge=0, le=100000)] = Field(
+        default=0, description="Staff already employed at the start (no hiring cost).",
+        examples=[0])
+    part_time_allowed: bool = Field(
+        default=False, description="false: whole heads (headcount rounded up); true: "
+        "fractional FTE.", examples=[False])
+    risks: list[Risk] = Field(default=[], description="Risks of this option.")
+    scores: Scores | None = Field(default=None, description="Scores for the scorecard.")
+
+    @property
+    def is_outsourced(self) -> bool:
+        """False: this option employs staff."""
+        return False
+
+
+class OutsourcedOption(_Model):
+    """Contract the work to a KPO or BPO provider (third party or captive)."""
+
+    name: Name = Field(description="Unique name of the option.", examples=["KPO India"])
+    model: Literal["kpo", "bpo"] = Field(description="in_house, kpo or bpo.", examples=["kpo"])
+    provider: Literal["third_party", "captive"] = Field(
+        default="third_party", description="third_party or captive (the company's own "
+        "subsidiary).", examples=["third_party"])
+    location: Literal["onshore", "nearshore", "offshore"] | None = Field(
+        default=None, description="onshore, nearshore or offshore.", examples=["offshore"])
+    currency: CurrencyCode | None = Field(
+        default=None, description="Currency of hourly_rate / fte_monthly_rate; default the "
+        "scenario currency. Needs an fx entry. One-time costs stay in the scenario currency.",
+        examples=["INR"])
+    hourly_rate: PositiveMoney | None = Field(
+        default=None, description="Price of one billed hour (give this or fte_monthly_rate).",
+        examples=[2400])
+    fte_monthly_rate: PositiveMoney | None = Field(
+        default=None, description="Price of one full-time person a month, i.e. of "
+        "hours_per_fte_month hours (give this or hourly_rate).", examples=[336000])
+    rate_escalation: Growth = Field(
+        default=0, description="Annual rate increase, stepping once a year.", examples=[0.05])
+    productivity: Annotated[float, Field(gt=0, le=2)] = Field(
+        default=1, description="Output per billed hour relative to in-house (0.9 = 10% more "
+        "hours needed).", examples=[0.9])
+    rework_rate: Fraction = Field(
+        default=0, description="Extra hours billed for corrections, as a fraction.",
+        examples=[0.05])
+    governance_rate: Fraction = Field(
+        default=0, description="Vendor management and contract administration, as a fraction "
+        "of fees (3-6% typical).", examples=[0.06])
+    communication_overhead: Fraction = Field(
+        default=0, description="Coordination friction, as a fraction of fees.", examples=[0.04])
+    min_monthly_hours: Annotated[float, Field(ge=0)] = Field(
+        default=0, description="Minimum billed hours a month while there is work.",
+        examples=[300])
+    notice_months: Annotated[int, Field(ge=0, le=60)] = Field(
+        default=0, description="Months before billed capacity can shrink.", examples=[2])
+    ramp_up_weeks: Annotated[float, Field(ge=0, le=520)] = Field(
+        default=0, description="Lead time in weeks to add capacity.", examples=[4])
+    vendor_selection_cost: Money = Field(
+        default=0, description="Search and contracting, booked in month 1 (scenario currency).",
+        examples=[15000])
+    transition: Transition | None = Field(
+        default=None, description="Transition cost and months (scenario currency).")
+    exit_cost: Money = Field(
+        default=0, description="Cost to switch vendor or bring the work back (scenario "
+        "currency); reported under flexibility.", examples=[25000])
+    max_specialization: Specialization | None = Field(
+        default=None, description="Most specialised work this provider can do; default high "
+        "for kpo, low for bpo.", examples=["high"])
+    risks: list[Risk] = Field(default=[], description="Risks of this option.")
+    scores: Scores | None = Field(default=None, description="Scores for the scorecard.")
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> Self:
+        if (self.hourly_rate is None) == (self.fte_monthly_rate is None):
+            raise PydanticCustomError(
+                "rate", "give exactly one of hourly_rate or fte_monthly_rate")
+        return self
+
+    @property
+    def is_outsourced(self) -> bool:
+        """True: this option buys the work from a provider."""
+        return True
+
+    @property
+    def serves_up_to(self) -> Specialization:
+        """The effective max_specialization."""
+        if self.max_specialization is not None:
+            return self.max_specialization
+        return "high" if self.model == "kpo" else "low"
+
+
+Option = Annotated[InHouseOption | OutsourcedOption, Field(discriminator="model")]
+
+
+class StressTest(_Model):
+    """An unforeseen change in demand, to test each option's flexibility."""
+
+    name: Name = Field(description="Name of the test.", examples=["Downturn"])
+    from_month: Month = Field(description="Month from which demand changes.", examples=[13])
+    demand_change: Annotated[float, Field(ge=-1, le=4)] = Field(
+        description="Change in demand as a fraction (-0.4 = 40% less, 0.5 = 50% more).",
+        examples=[-0.4])
+
+
+class Decision(_Model):
+    """How the recommendation is made, and the optional CI gate."""
+
+    baseline: Name | None = Field(
+        default=None, description="The incumbent option others must beat; default the first "
+        "option.", examples=["In-house team"])
+    metric: Metric = Field(
+        default="npv", description="npv, total or risk_adjusted_npv.", examples=["npv"])
+    min_savings: Fraction = Field(
+        default=0.10, description="An alternative must beat the baseline by this fraction of "
+        "the baseline's metric (OMB Circular A-76: 10%).", examples=[0.10])
+    weights: Weights | None = Field(default=None, description="Scorecard weights.")
+    expect: Name | None = Field(
+        default=None, description="CI gate: exit 1 if the recommendation is not this option.",
+        examples=["KPO India"])
+
+
+class Scenario(_Model):
+    """A make-or-buy question: the work to be done and the ways to get it done."""
+
+    model_config = ConfigDict(title="kpo-calc scenario")
+
+    version: Literal[1] = Field(description="Format version; always 1.", examples=[1])
+    name: Name = Field(description="Name of the scenario.",
+                       examples=["Equity research support"])
+    description: str | None = Field(default=None, description="Free text.",
+                                    examples=["Sector reports and one market-entry study"])
+    currency: CurrencyCode = Field(description="Reporting currency, ISO 4217.",
+                                   examples=["USD"])
+    horizon_months: Annotated[int, Field(ge=1, le=600)] = Field(
+        description="Months to cost (1-600).", examples=[36])
+    discount_rate: Fraction = Field(default=0, description="Annual discount rate for NPV.",
+                                    examples=[0.08])
+    hours_per_fte_month: Annotated[float, Field(gt=0, le=744)] = Field(
+        default=140, description="Productive hours of one full-time person a month.",
+        examples=[140])
+    fx: dict[CurrencyCode, PositiveMoney] = Field(
+        default={}, description="Scenario-currency units per one unit of each "
+        "foreign currency.", examples=[{"INR": 0.012, "PHP": 0.018}])
+    work: list[Work] = Field(min_length=1, description="The demand: what has to be done.")
+    options: list[Option] = Field(min_length=2, description="The sourcing alternatives "
+                                  "(2 or more, unique names).")
+    stress: list[StressTest] = Field(default=[], description="Flexibility tests.")
+    unmet_hour_cost: Money | None = Field(
+        default=None, description="Cost of an hour of demand served late in a stress test.",
+        examples=[150])
+    decision: Decision = Field(default=Decision(), description="Decision rule.")
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Self:
+        issues = cross_field_issues(self)
+        if issues:
+            raise PydanticCustomError(
+                "scenario_checks", "{count} problem(s) across fields",
+                {"count": len(issues), "issues": issues})
+        return self
+
+    # Convenience accessors used by the engine and renderers.
+    @property
+    def baseline_name(self) -> str:
+        """The baseline option's name."""
+        return self.decision.baseline or self.options[0].name
+
+    def fx_rate(self, currency: str | None) -> float:
+        """Scenario-currency units per unit of ``currency``."""
+        if currency is None or currency == self.currency:
+            return 1.0
+        return self.fx[currency]
+
+
+def cross_field_issues(s: "Scenario") -> list[Issue]:
+    """Every problem that involves more than one field, with the path to fix."""
+    issues: list[Issue] = []
+    issues += _unique_names(s)
+    issues += _currency_issues(s)
+    issues += _month_issues(s)
+    issues += _reference_issues(s)
+    issues += _coverage_issues(s)
+    issues += _scorecard_issues(s)
+    return issues
+
+
+def _unique_names(s: "Scenario") -> list[Issue]:
+    issues: list[Issue] = []
+    for section, items in (("options", s.options), ("work", s.work), ("stress", s.stress)):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.name in seen:
+                issues.append(((section, i, "name"), f"the name {item.name!r} is already used "
+                               f"by {section}[{seen[item.name]}]; names must be unique"))
+            else:
+                seen[item.name] = i
+    return issues
+
+
+def _currency_issues(s: "Scenario") -> list[Issue]:
+    issues: list[Issue] = []
+    base_rate = s.fx.get(s.currency)
+    if base_rate is not None and base_rate != 1:
+        issues.append((("fx", s.currency), f"{s.currency} is the scenario currency, so its rate "
+                       f"is 1 by definition; remove this entry"))
+    for i, option in enumerate(s.options):
+        cur = option.currency
+        if cur is not None and cur != s.currency and cur not in s.fx:
+            issues.append((("options", i, "currency"),
+                           f"no exchange rate for {cur}: add `fx: {{{cur}: <{s.currency} per "
+                           f"1 {cur}>}}` at the top level"))
+    return issues
+
+
+def _month_issues(s: "Scenario") -> list[Issue]:
+    h = s.horizon_months
+    issues: list[Issue] = []
+    for i, w in enumerate(s.work):
+        if w.start_month > h:
+            issues.append((("work", i, "start_month"), f"starts in month {w.start_month}, after "
+                           f"the horizon of {h} months"))
+        if isinstance(w, RecurringWork) and w.end_month is not None:
+            if w.end_month > h:
+                issues.append((("work", i, "end_month"), f"ends in month {w.end_month}, after the "
+                               f"horizon of {h} months; lower it or raise horizon_months"))
+            if w.end_month < w.start_month:
+                issues.append((("work", i, "end_month"), f"ends (month {w.end_month}) before it "
+                               f"starts (month {w.start_month})"))
+        if isinstance(w, OneOffWork) and w.start_month <= h < w.end_month:
+            issues.append((("work", i, "duration_months"), f"the project runs to month "
+                           f"{w.end_month}, after the horizon of {h} months; shorten it, start "
+                           "it earlier or raise horizon_months"))
+    for i, t in enumerate(s.stress):
+        if t.from_month > h:
+            issues.append((("stress", i, "from_month"), f"month {t.from_month} is after the "
+                           f"horizon of {h} months"))
+    for i, o in enumerate(s.options):
+        if isinstance(o, OutsourcedOption) and o.transition and o.transition.months > h:
+            issues.append((("options", i, "transition", "months"), f"{o.transition.months} "
+                           f"months is longer than the horizon of {h} months"))
+    return issues
+
+
+def _reference_issues(s: "Scenario") -> list[Issue]:
+    names = [o.name for o in s.options]
+    issues: list[Issue] = []
+    for key in ("baseline", "expect"):
+        value = getattr(s.decision, key)
+        if value is not None and value not in names:
+            issues.append((("decision", key), f"no option is named {value!r}"
+                           f"{did_you_mean(value, names)}; options: {', '.join(names)}"))
+    return issues
+
+
+def _coverage_issues(s: "Scenario") -> list[Issue]:
+    best = max(_option_reach(o) for o in s.options)
+    issues: list[Issue] = []
+    for i, w in enumerate(s.work):
+        if SPECIALIZATION_RANK[w.specialization] > best:
+            issues.append((("work", i, "specialization"), f"{w.specialization} specialization "
+                           "is beyond every option (max_specialization); add an option that "
+                           "can do it, such as in_house or kpo"))
+    return issues
+
+
+def _option_reach(option: "InHouseOption | OutsourcedOption") -> int:
+    if isinstance(option, OutsourcedOption):
+        return SPECIALIZATION_RANK[option.serves_up_to]
+    return SPECIALIZATION_RANK["high"]
+
+
+def _scorecard_issues(s: "Scenario") -> list[Issue]:
+    weights = s.decision.weights
+    if weights is None:
+        return []
+    if weights.total() <= 0:
+        return [(("decision", "weights"), "the weights sum to 0; give at least one a positive "
+                 "weight")]
+    issues: list[Issue] = []
+    used = [c for c in CRITERIA if getattr(weights, c) > 0]
+    for i, option in enumerate(s.options):
+        missing = [c for c in used if option.scores is None or getattr(option.scores, c) is None]
+        if missing:
+            issues.append((("options", i, "scores" if option.scores else "name"),
+                           f"option {option.name!r} needs scores for {', '.join(missing)} "
+                           "because decision.weights gives them weight"))
+    return issues
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """``"; did you mean 'x'?"`` for the closest choice, or an empty string."""
+    import difflib  # only needed when something is wrong
+
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {match[0]!r}?" if match else ""
+
+
+def option_specialization_gap(option: InHouseOption | OutsourcedOption,
+                              work: list[Any]) -> list[str]:
+    """Reasons why ``option`` cannot do some of ``work`` (empty when it can do all)."""
+    if not isinstance(option, OutsourcedOption):
+        return []
+    reach = SPECIALIZATION_RANK[option.serves_up_to]
+    return [f"{w.name!r} needs {w.specialization} specialization; {option.name} serves up to "
+            f"{option.serves_up_to}" for w in work if SPECIALIZATION_RANK[w.specialization] > reach]

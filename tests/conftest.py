@@ -1,0 +1,114 @@
+"""Shared fixtures: scenario files written in the domain language, and CLI runners."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+
+# A scenario small enough to cost by hand (see test_engine_tiny.py for the arithmetic).
+# Demand: Analysis 250 h/month, growing 20% from month 13 (300 h); Study 300 h over
+# months 2-4 (100 h/month). So D = 250 | 350 350 350 | 250 x 8 | 300 300.
+TINY = """\
+version: 1
+name: Tiny
+currency: USD
+horizon_months: 14
+discount_rate: 0.1
+hours_per_fte_month: 100
+fx: {EUR: 1.5}
+work:
+  - name: Analysis
+    kind: recurring
+    hours_per_month: 250
+    specialization: medium
+    growth: 0.2
+  - name: Study
+    kind: one_off
+    total_hours: 300
+    start_month: 2
+    duration_months: 3
+    specialization: medium
+options:
+  - name: Team
+    model: in_house
+    annual_salary: 120000
+    benefits_rate: 0.25
+    overhead_per_fte_year: 12000
+    annual_training_per_fte: 2400
+    recruiting_cost_per_hire: 5000
+    training_cost_per_hire: 1000
+    time_to_hire_months: 1
+    ramp_up_months: 2
+    attrition_rate: 0.12
+    severance_months: 3
+    salary_growth: 0.1
+    existing_fte: 2
+  - name: Vendor
+    model: kpo
+    currency: EUR
+    hourly_rate: 20
+    rate_escalation: 0.05
+    productivity: 0.8
+    rework_rate: 0.2
+    governance_rate: 0.05
+    communication_overhead: 0.1
+    min_monthly_hours: 400
+    notice_months: 1
+    ramp_up_weeks: 13
+    vendor_selection_cost: 5000
+    transition: {cost: 6000, months: 3}
+    exit_cost: 4000
+    risks:
+      - {name: Leak, annual_probability: 0.1, impact: 120000}
+stress:
+  - {name: Drop, from_month: 13, demand_change: -0.5}
+  - {name: Rise, from_month: 7, demand_change: 0.4}
+unmet_hour_cost: 50
+"""
+
+
+def tiny_data() -> dict[str, Any]:
+    """The tiny scenario as plain data, to modify in a test."""
+    data: dict[str, Any] = yaml.safe_load(TINY)
+    return data
+
+
+@pytest.fixture
+def write_scenario(tmp_path: Path) -> Callable[..., Path]:
+    """Write a scenario (YAML text or data) to a file and return its path."""
+
+    def write(content: str | dict[str, Any] = TINY, name: str = "scenario.yaml") -> Path:
+        path = tmp_path / name
+        text = content if isinstance(content, str) else yaml.safe_dump(content, sort_keys=False)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def run_cli(*args: str | Path, env: dict[str, str] | None = None,
+            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m kpo_calc`` as a user would, capturing both streams."""
+    import os
+
+    full_env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1", **(env or {})}
+    full_env.pop("FORCE_COLOR", None)
+    return subprocess.run([sys.executable, "-m", "kpo_calc", *map(str, args)],
+                          capture_output=True, text=True, env=full_env, cwd=cwd, timeout=120,
+                          check=False)
+
+
+def run_json(*args: str | Path) -> tuple[int, dict[str, Any]]:
+    """Run ``compare --format json`` and parse stdout."""
+    proc = run_cli("compare", "--format", "json", *args)
+    return proc.returncode, json.loads(proc.stdout)

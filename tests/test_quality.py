@@ -1,0 +1,82 @@
+"""Rules that matter are enforced: linters, types, import contracts, docs that cannot drift."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True,
+                          text=True, check=False, timeout=600)
+
+
+def test_ruff() -> None:
+    proc = run("ruff", "check", "src", "tests", "tools", "benchmarks")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_mypy_strict() -> None:
+    proc = run("mypy")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_import_contracts() -> None:
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("lint-imports")
+    proc = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "broken" not in proc.stdout.split("Contracts:")[-1].replace("0 broken", "")
+
+
+def test_readme_outputs_are_current() -> None:
+    proc = subprocess.run([sys.executable, "tools/sync_readme.py", "--check"], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## The two commands", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.+?)\n```", section)
+
+
+def test_ci_runs_the_readme_commands() -> None:
+    install, tests = readme_commands()
+    assert "pytest" in tests
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert install in ci
+    assert tests in ci
+
+
+def test_readme_first_command_uses_an_example_that_exists() -> None:
+    install, _ = readme_commands()
+    example = install.split("kpo-calc compare ", 1)[1].strip()
+    assert (ROOT / example).is_file()
+
+
+@pytest.mark.parametrize("name", ["README.md", "docs/methodology.md"])
+def test_docs_exist(name: str) -> None:
+    assert (ROOT / name).stat().st_size > 1000
+
+
+def test_every_command_and_option_has_help() -> None:
+    import typer
+
+    from kpo_calc.cli import app
+
+    group = typer.main.get_command(app)
+    assert group.help
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        assert command.help, f"command {name} has no help"
+        for param in command.params:
+            if param.param_type_name == "option":
+                assert param.help, f"{name} {param.opts} has no help"
+            else:
+                assert getattr(param, "help", None), f"{name} argument {param.name} has no help"
