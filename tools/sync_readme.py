@@ -41,9 +41,11 @@ def run(command: str) -> str:
         raise ValueError(f"README example must start with kpo-calc: {command}")
     env = {**os.environ, "COLUMNS": WIDTH, "NO_COLOR": "1"}
     env.pop("FORCE_COLOR", None)
+    # One pipe for both streams, so they interleave as they would on a terminal.
     proc = subprocess.run([sys.executable, "-m", "kpo_calc", *args[1:]], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=False)
-    text = proc.stdout + proc.stderr
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          check=False)
+    text = proc.stdout
     lines = [line.rstrip() for line in text.splitlines()]
     while lines and not lines[-1]:
         lines.pop()

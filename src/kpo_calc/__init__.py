@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from kpo_calc._version import __version__
 
 if TYPE_CHECKING:
-    from kpo_calc.api import compare, compare_files, load
+    from kpo_calc.api import check_file, compare, compare_files, load, validate_files
     from kpo_calc.diagnostics import Diagnostic, InputError
     from kpo_calc.engine import evaluate
     from kpo_calc.engine.results import ScenarioResult
@@ -25,16 +25,20 @@ __all__ = [
     "Scenario",
     "ScenarioResult",
     "__version__",
+    "check_file",
     "compare",
     "compare_files",
     "evaluate",
     "load",
+    "validate_files",
 ]
 
 _LAZY = {
     "compare": "kpo_calc.api",
     "compare_files": "kpo_calc.api",
     "load": "kpo_calc.api",
+    "check_file": "kpo_calc.api",
+    "validate_files": "kpo_calc.api",
     "FileOutcome": "kpo_calc.outcome",
     "Diagnostic": "kpo_calc.diagnostics",
     "InputError": "kpo_calc.diagnostics",

@@ -13,18 +13,19 @@ import traceback
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kpo_calc._version import __version__
 
+if TYPE_CHECKING:
+    from kpo_calc.outcome import FileOutcome
+
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
 
 app = typer.Typer(
     name="kpo-calc",
-    help="Should knowledge work be done in-house, by a KPO or by a BPO? Compare the options "
-    "of a scenario file on cost, flexibility and risk.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -48,6 +49,25 @@ class CompareFormat(StrEnum):
     json = "json"
 
 
+class CheckFormat(StrEnum):
+    """Output formats of ``validate``."""
+
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+class DomainName(StrEnum):
+    """Starter scenarios of ``init``: the KPO domains of the examples."""
+
+    investment_research = "investment-research"
+    legal = "legal"
+    data_analytics = "data-analytics"
+    rnd_patent_search = "rnd-patent-search"
+    medical_coding = "medical-coding"
+    financial_consulting = "financial-consulting"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"kpo-calc {__version__}")
@@ -62,11 +82,14 @@ def main(
 ) -> None:
     """Should knowledge work be done in-house, by a KPO or by a BPO?
 
-    Compare the sourcing options of a scenario file on cost, flexibility and risk.
-    Exit codes: 0 success, 1 a gate failed, 2 bad input or usage.
+    Compare the sourcing options of a scenario file on cost, flexibility and
+    risk. Exit codes: 0 success, 1 a gate failed, 2 bad input or usage.
     """
 
 
+FilesArgument = Annotated[list[str], typer.Argument(
+    help="Scenario files (YAML), folders (searched recursively for *.yaml and *.yml) or "
+    "glob patterns.", show_default=False)]
 ColorOption = Annotated[Color, typer.Option(
     "--color", help="Colour the output: auto (only on a terminal, honouring NO_COLOR), always "
     "or never.", case_sensitive=False)]
@@ -77,10 +100,9 @@ OutputOption = Annotated[Path | None, typer.Option(
 
 @app.command()
 def compare(
-    files: Annotated[list[Path], typer.Argument(
-        help="Scenario files (YAML) to compare.", show_default=False)],
+    files: FilesArgument,
     output_format: Annotated[CompareFormat, typer.Option(
-        "--format", "-f", help="table (for people) or json (design section 5, for scripts).",
+        "--format", "-f", help="table (for people) or json (format version 1, for scripts).",
         case_sensitive=False)] = CompareFormat.table,
     output: OutputOption = None,
     color: ColorOption = Color.auto,
@@ -89,10 +111,11 @@ def compare(
 
     Exit 1 when a gate (decision.expect) fails, 2 when a file is invalid.
     """
-    from kpo_calc.api import compare_files
+    from kpo_calc.api import compare_files, expand_paths
     from kpo_calc.render import RenderOptions, get_renderer
 
-    outcomes = compare_files(files)
+    paths, missing = expand_paths(files)
+    outcomes = [*missing, *compare_files(paths)]
     _report_problems(outcomes, color)
     options = RenderOptions(color=_use_color(color) and output is None, width=_width())
     text = get_renderer(output_format.value)(outcomes, options)
@@ -103,29 +126,91 @@ def compare(
     raise typer.Exit(code)
 
 
-def exit_code(outcomes: Sequence[object]) -> int:
-    """2 if any file is broken, else 1 if any gate failed, else 0."""
-    from kpo_calc.outcome import FileOutcome
+@app.command()
+def validate(
+    files: FilesArgument,
+    output_format: Annotated[CheckFormat, typer.Option(
+        "--format", "-f", help="text (problems on stderr, a summary on stdout), json, or "
+        "github (workflow commands that annotate the pull request).",
+        case_sensitive=False)] = CheckFormat.text,
+    color: ColorOption = Color.auto,
+) -> None:
+    """Check scenario files without computing them: every problem with file:line:column.
 
-    items = [o for o in outcomes if isinstance(o, FileOutcome)]
-    if any(not o.ok for o in items):
+    Exit 0 when every file is valid (warnings allowed), 2 otherwise.
+    """
+    from kpo_calc.api import expand_paths, validate_files
+    from kpo_calc.render import checks
+
+    paths, missing = expand_paths(files)
+    outcomes = [*missing, *validate_files(paths)]
+    if output_format is CheckFormat.text:
+        _report_problems(outcomes, color)
+        _emit(checks.summary(outcomes), None)
+    elif output_format is CheckFormat.json:
+        _emit(checks.as_json(outcomes), None)
+    else:
+        _emit(checks.as_github(outcomes), None)
+    raise typer.Exit(EXIT_INPUT if any(not o.ok for o in outcomes) else EXIT_OK)
+
+
+@app.command()
+def schema(output: OutputOption = None) -> None:
+    """Print the JSON Schema (draft-07) of the scenario format, for editors and validators.
+
+    Point an editor at it with a first line such as
+    `# yaml-language-server: $schema=kpo-calc.schema.json`.
+    """
+    from kpo_calc.schema import scenario_schema_json
+
+    _emit(scenario_schema_json(), output)
+
+
+@app.command()
+def init(
+    path: Annotated[str, typer.Argument(
+        help="File to write; '-' prints to stdout.")] = "scenario.yaml",
+    domain: Annotated[DomainName, typer.Option(
+        "--domain", "-d", help="Which KPO domain's typical values to start from.",
+        case_sensitive=False)] = DomainName.investment_research,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Overwrite PATH if it exists.")] = False,
+) -> None:
+    """Write a commented starter scenario with typical values and their sources."""
+    from kpo_calc.starter import starter_scenario
+
+    if path == "-":
+        _emit(starter_scenario(domain.value), None)
+        return
+    target = Path(path)
+    if target.is_dir():
+        target = target / "scenario.yaml"
+    text = starter_scenario(domain.value, target.name)
+    if target.exists() and not force:
+        sys.stderr.write(f"{target}: already exists; choose another path or pass --force "
+                         "to overwrite it\n")
+        raise typer.Exit(EXIT_INPUT)
+    write_atomically(target, text)
+    sys.stderr.write(f"wrote {target} ({domain.value}); next: kpo-calc compare {target}\n")
+
+
+def exit_code(outcomes: Sequence[FileOutcome]) -> int:
+    """2 if any file is broken, else 1 if any gate failed, else 0."""
+    if any(not o.ok for o in outcomes):
         return EXIT_INPUT
-    if any(o.result is not None and not o.result.gates_passed for o in items):
+    if any(o.result is not None and not o.result.gates_passed for o in outcomes):
         return EXIT_GATE
     return EXIT_OK
 
 
-def _report_problems(outcomes: Sequence[object], color: Color) -> None:
-    from kpo_calc.outcome import FileOutcome
-
+def _report_problems(outcomes: Sequence[FileOutcome], color: Color) -> None:
     paint = _use_color(color, stream=sys.stderr)
     for outcome in outcomes:
-        if not isinstance(outcome, FileOutcome):
-            continue
         for d in outcome.diagnostics:
             text = d.text()
             if paint:
-                text = f"\x1b[31m{d.location()}\x1b[0m{text[len(d.location()):]}"
+                tint = "31" if d.severity == "error" else "33"
+                text = f"\x1b[{tint}m{d.location()}\x1b[0m{text[len(d.location()):]}"
             sys.stderr.write(text + "\n")
         if outcome.result is not None:
             for gate in outcome.result.gates:
@@ -170,7 +255,7 @@ def write_atomically(path: Path, text: str) -> None:
         os.replace(temp, path)
     except OSError as exc:
         temp.unlink(missing_ok=True)
-        sys.stderr.write(f"{path}: cannot write the report: {exc.strerror}\n")
+        sys.stderr.write(f"{path}: cannot write: {exc.strerror}\n")
         raise typer.Exit(EXIT_INPUT) from None
 
 

@@ -176,9 +176,16 @@ def _yaml_error(name: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = exc.problem or "invalid YAML"
-    context = f" {exc.context}" if exc.context else ""
+    context = ""
+    if exc.context:
+        context = f" {exc.context}"
+        start = exc.context_mark
+        if start is not None and mark is not None and start.line != mark.line:
+            context += f" that starts at line {start.line + 1}, column {start.column + 1}"
+        if problem.startswith("but "):  # libyaml phrases some as "<context>, but <problem>"
+            problem, context = f"{exc.context}, {problem}", ""
     hint = ""
-    if "found character '\\t'" in problem or "\t" in problem:
+    if "tab" in problem:
         hint = "; indent with spaces, not tabs"
     elif "expected a single document" in str(exc.context or ""):
         hint = "; a scenario file holds one document: remove the extra `---`"
@@ -213,7 +220,7 @@ class _Builder:
             raise InputError([Diagnostic(
                 self.name, *_pair(_mark(node)),
                 f"the document expands to more than {MAX_NODES:,} values (aliases that "
-                "repeat aliases?); refused to bound memory and time", format_path(path))])
+                "repeat aliases?); refused to bound memory and time")])
         if depth > MAX_DEPTH:
             raise InputError([Diagnostic(self.name, *_pair(_mark(node)),
                                          f"nested more than {MAX_DEPTH} levels deep",

@@ -101,6 +101,9 @@ class Weights(_Model):
 class RecurringWork(_Model):
     """Work that repeats every month: give hours_per_month or fte."""
 
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": ["hours_per_month"]}, {"required": ["fte"]}]})
+
     name: Name = Field(description="What the work is.", examples=["Quarterly sector reports"])
     kind: Literal["recurring"] = Field(description="recurring or one_off.",
                                        examples=["recurring"])
@@ -194,8 +197,12 @@ class InHouseOption(_Model):
     part_time_allowed: bool = Field(
         default=False, description="false: whole heads (headcount rounded up); true: "
         "fractional FTE.", examples=[False])
-    risks: list[Risk] = Field(default=[], description="Risks of this option.")
-    scores: Scores | None = Field(default=None, description="Scores for the scorecard.")
+    risks: list[Risk] = Field(
+        default=[], description="Risks of this option, each costed at its expected loss.",
+        examples=[[{"name": "IP leakage", "annual_probability": 0.02, "impact": 500000}]])
+    scores: Scores | None = Field(
+        default=None, description="Scores from 1 to 5 for the weighted scorecard.",
+        examples=[{"control": 3, "ip_security": 3, "quality": 4, "communication": 3}])
 
     @property
     def is_outsourced(self) -> bool:
@@ -205,6 +212,9 @@ class InHouseOption(_Model):
 
 class OutsourcedOption(_Model):
     """Contract the work to a KPO or BPO provider (third party or captive)."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": ["hourly_rate"]}, {"required": ["fte_monthly_rate"]}]})
 
     name: Name = Field(description="Unique name of the option.", examples=["KPO India"])
     model: Literal["kpo", "bpo"] = Field(description="in_house, kpo or bpo.", examples=["kpo"])
@@ -247,15 +257,20 @@ class OutsourcedOption(_Model):
         default=0, description="Search and contracting, booked in month 1 (scenario currency).",
         examples=[15000])
     transition: Transition | None = Field(
-        default=None, description="Transition cost and months (scenario currency).")
+        default=None, description="Transition cost and months (scenario currency).",
+        examples=[{"cost": 40000, "months": 3}])
     exit_cost: Money = Field(
         default=0, description="Cost to switch vendor or bring the work back (scenario "
         "currency); reported under flexibility.", examples=[25000])
     max_specialization: Specialization | None = Field(
         default=None, description="Most specialised work this provider can do; default high "
         "for kpo, low for bpo.", examples=["high"])
-    risks: list[Risk] = Field(default=[], description="Risks of this option.")
-    scores: Scores | None = Field(default=None, description="Scores for the scorecard.")
+    risks: list[Risk] = Field(
+        default=[], description="Risks of this option, each costed at its expected loss.",
+        examples=[[{"name": "IP leakage", "annual_probability": 0.02, "impact": 500000}]])
+    scores: Scores | None = Field(
+        default=None, description="Scores from 1 to 5 for the weighted scorecard.",
+        examples=[{"control": 3, "ip_security": 3, "quality": 4, "communication": 3}])
 
     @model_validator(mode="after")
     def _one_rate(self) -> Self:
@@ -301,7 +316,10 @@ class Decision(_Model):
     min_savings: Fraction = Field(
         default=0.10, description="An alternative must beat the baseline by this fraction of "
         "the baseline's metric (OMB Circular A-76: 10%).", examples=[0.10])
-    weights: Weights | None = Field(default=None, description="Scorecard weights.")
+    weights: Weights | None = Field(
+        default=None, description="Scorecard weights; every option then needs scores.",
+        examples=[{"cost": 0.5, "control": 0.15, "ip_security": 0.15, "quality": 0.1,
+                   "communication": 0.1}])
     expect: Name | None = Field(
         default=None, description="CI gate: exit 1 if the recommendation is not this option.",
         examples=["KPO India"])
@@ -329,14 +347,26 @@ class Scenario(_Model):
     fx: dict[CurrencyCode, PositiveMoney] = Field(
         default={}, description="Scenario-currency units per one unit of each "
         "foreign currency.", examples=[{"INR": 0.012, "PHP": 0.018}])
-    work: list[Work] = Field(min_length=1, description="The demand: what has to be done.")
-    options: list[Option] = Field(min_length=2, description="The sourcing alternatives "
-                                  "(2 or more, unique names).")
-    stress: list[StressTest] = Field(default=[], description="Flexibility tests.")
+    work: list[Work] = Field(
+        min_length=1, description="The demand: what has to be done.",
+        examples=[[{"name": "Sector reports", "kind": "recurring", "fte": 4.5,
+                    "specialization": "high"}]])
+    options: list[Option] = Field(
+        min_length=2, description="The sourcing alternatives (2 or more, unique names).",
+        examples=[[{"name": "In-house", "model": "in_house", "annual_salary": 95000,
+                    "benefits_rate": 0.42},
+                   {"name": "KPO India", "model": "kpo", "currency": "INR",
+                    "hourly_rate": 2500}]])
+    stress: list[StressTest] = Field(
+        default=[], description="Flexibility tests: unforeseen changes in demand.",
+        examples=[[{"name": "Downturn", "from_month": 13, "demand_change": -0.4}]])
     unmet_hour_cost: Money | None = Field(
         default=None, description="Cost of an hour of demand served late in a stress test.",
         examples=[150])
-    decision: Decision = Field(default=Decision(), description="Decision rule.")
+    decision: Decision = Field(
+        default=Decision(), description="How the recommendation is made, and the CI gate.",
+        examples=[{"baseline": "In-house", "metric": "npv", "min_savings": 0.1,
+                   "expect": "KPO India"}])
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Self:
@@ -435,8 +465,10 @@ def _reference_issues(s: "Scenario") -> list[Issue]:
     for key in ("baseline", "expect"):
         value = getattr(s.decision, key)
         if value is not None and value not in names:
+            hint = did_you_mean(value, names).removeprefix("; ")
             issues.append((("decision", key), f"no option is named {value!r}"
-                           f"{did_you_mean(value, names)}; options: {', '.join(names)}"))
+                           f"{f' ({hint})' if hint else ''}; the options are: "
+                           f"{', '.join(names)}"))
     return issues
 
 

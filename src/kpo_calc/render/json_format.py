@@ -31,7 +31,8 @@ def document(outcomes: Sequence[FileOutcome]) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "kpo-calc", "version": __version__},
         "scenarios": [scenario_dict(o.file, o.result) for o in outcomes if o.result is not None],
-        "errors": [d.as_dict() for o in outcomes for d in o.diagnostics],
+        "errors": [d.as_dict() for o in outcomes for d in o.errors],
+        "warnings": [d.as_dict() for o in outcomes for d in o.warnings],
     }
 
 
