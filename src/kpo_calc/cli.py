@@ -6,6 +6,7 @@ Results go to stdout (or ``--output``); diagnostics go to stderr.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -13,13 +14,14 @@ import traceback
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from kpo_calc._version import __version__
 
 if TYPE_CHECKING:
+    from kpo_calc.api import RunGates
     from kpo_calc.outcome import FileOutcome
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
@@ -46,6 +48,16 @@ class CompareFormat(StrEnum):
     """Output formats of ``compare``."""
 
     table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class DiffFormat(StrEnum):
+    """Output formats of ``diff``."""
+
+    table = "table"
+    markdown = "markdown"
     json = "json"
 
 
@@ -102,28 +114,99 @@ OutputOption = Annotated[Path | None, typer.Option(
 def compare(
     files: FilesArgument,
     output_format: Annotated[CompareFormat, typer.Option(
-        "--format", "-f", help="table (for people) or json (format version 1, for scripts).",
-        case_sensitive=False)] = CompareFormat.table,
+        "--format", "-f", help="table (for people), json (format version 1, for scripts), csv "
+        "(tidy long form for pandas, DuckDB, spreadsheets) or markdown (for a pull-request "
+        "comment).", case_sensitive=False)] = CompareFormat.table,
     output: OutputOption = None,
+    expect: Annotated[str | None, typer.Option(
+        "--expect", metavar="OPTION",
+        help="Gate: exit 1 unless every scenario recommends OPTION.")] = None,
+    min_savings: Annotated[list[str] | None, typer.Option(
+        "--min-savings", metavar="OPTION=FRACTION",
+        help="Gate: exit 1 if OPTION saves less than FRACTION of the baseline's metric "
+        "(e.g. 'KPO India=0.15'); repeatable.")] = None,
+    budget: Annotated[list[str] | None, typer.Option(
+        "--budget", metavar="OPTION=AMOUNT",
+        help="Gate: exit 1 if OPTION's total cost exceeds AMOUNT (scenario currency); "
+        "repeatable.")] = None,
+    fail_on_change: Annotated[Path | None, typer.Option(
+        "--fail-on-change", metavar="REPORT",
+        help="Gate: exit 1 if a scenario's recommendation differs from the one in REPORT, "
+        "a JSON report of an earlier run.", dir_okay=False)] = None,
+    details: Annotated[bool | None, typer.Option(
+        "--details/--no-details", help="Print every scenario's tables in the table format "
+        "(default: only when there are at most 20 files; above that, the summary).",
+        show_default=False)] = None,
+    step_summary: Annotated[bool, typer.Option(
+        "--step-summary", help="Also append the Markdown report to the file named by "
+        "$GITHUB_STEP_SUMMARY (the GitHub Actions job summary).")] = False,
     color: ColorOption = Color.auto,
 ) -> None:
     """Compare in-house, KPO and BPO options: cost, flexibility, risk and a recommendation.
 
-    Exit 1 when a gate (decision.expect) fails, 2 when a file is invalid.
+    FILES may be files, folders and globs; several scenarios are summarised
+    first. Exit 1 when a gate fails (decision.expect, decision.gates or the
+    gate options), 2 when a file is invalid.
     """
     from kpo_calc.api import compare_files, expand_paths
     from kpo_calc.render import RenderOptions, get_renderer
 
+    gates = _run_gates(expect, min_savings or [], budget or [], fail_on_change)
     paths, missing = expand_paths(files)
-    outcomes = [*missing, *compare_files(paths)]
+    outcomes = [*missing, *compare_files(paths, gates)]
+    unknown = gates.unknown_options(o.result for o in outcomes if o.result is not None)
+    if unknown and any(o.result is not None for o in outcomes):
+        _usage_error(f"no scenario has an option named {', '.join(map(repr, unknown))} "
+                     "(given to --expect, --min-savings or --budget)")
     _report_problems(outcomes, color)
-    options = RenderOptions(color=_use_color(color) and output is None, width=_width())
+    options = RenderOptions(color=_use_color(color) and output is None, width=_width(),
+                            details=details)
+    if output_format is CompareFormat.table and not options.show_details(len(outcomes)):
+        sys.stderr.write(f"kpo-calc: {len(outcomes)} scenario files: showing the summary only; "
+                         "pass --details for every scenario's tables\n")
     text = get_renderer(output_format.value)(outcomes, options)
     code = exit_code(outcomes)
+    if step_summary:  # a complete report, errors included: CI shows what went wrong
+        _append_step_summary(text if output_format is CompareFormat.markdown else
+                             get_renderer("markdown")(outcomes, RenderOptions()))
     if code == EXIT_INPUT and output is not None:
         raise typer.Exit(code)  # nothing half-written
     _emit(text, output)
     raise typer.Exit(code)
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(
+        help="The old version: a file, or REVISION:PATH read from git "
+        "(e.g. main:scenarios/x.yaml).", show_default=False)],
+    new: Annotated[str, typer.Argument(
+        help="The new version: a file, or REVISION:PATH.", show_default=False)],
+    output_format: Annotated[DiffFormat, typer.Option(
+        "--format", "-f", help="table, markdown (for a pull-request comment) or json.",
+        case_sensitive=False)] = DiffFormat.table,
+    output: OutputOption = None,
+    fail_on_change: Annotated[bool, typer.Option(
+        "--fail-on-change", help="Exit 1 if the recommendation changed.")] = False,
+    color: ColorOption = Color.auto,
+) -> None:
+    """Show what changed between two versions of a scenario: inputs, results, decision."""
+    from kpo_calc.api import diff_files
+    from kpo_calc.diagnostics import InputError
+    from kpo_calc.outcome import FileOutcome
+    from kpo_calc.render import RenderOptions, get_diff_renderer
+
+    try:
+        changes = diff_files(old, new)
+    except InputError as exc:
+        _report_problems([FileOutcome(new, None, exc.diagnostics)], color)
+        raise typer.Exit(EXIT_INPUT) from None
+    options = RenderOptions(color=_use_color(color) and output is None, width=_width())
+    _emit(get_diff_renderer(output_format.value)(changes, options), output)
+    if fail_on_change and changes.recommendation_changed:
+        sys.stderr.write(f"{new}: the recommendation changed from {changes.old_recommendation} "
+                         f"to {changes.new_recommendation}\n")
+        raise typer.Exit(EXIT_GATE)
 
 
 @app.command()
@@ -194,6 +277,76 @@ def init(
     sys.stderr.write(f"wrote {target} ({domain.value}); next: kpo-calc compare {target}\n")
 
 
+def _run_gates(expect: str | None, min_savings: list[str], budget: list[str],
+               previous: Path | None) -> RunGates:
+    from kpo_calc.api import RunGates, previous_recommendations
+    from kpo_calc.diagnostics import InputError
+    from kpo_calc.scenario import Gate
+
+    gates = [Gate(option=name, min_savings=_fraction(value, "--min-savings"))
+             for name, value in (_pair(item, "--min-savings") for item in min_savings)]
+    gates += [Gate(option=name, max_total_cost=_amount(value, "--budget"))
+              for name, value in (_pair(item, "--budget") for item in budget)]
+    before: dict[str, str] = {}
+    if previous is not None:
+        try:
+            before = previous_recommendations(previous)
+        except InputError as exc:
+            _usage_error(exc.diagnostics[0].text())
+    return RunGates(tuple(gates), expect, before)
+
+
+def _pair(item: str, flag: str) -> tuple[str, str]:
+    name, sep, value = item.rpartition("=")
+    if not sep or not name.strip():
+        _usage_error(f"{flag} takes OPTION=VALUE, got {item!r}")
+    return name.strip(), value.strip()
+
+
+def _fraction(text: str, flag: str) -> float:
+    value = _number(text, flag)
+    if not 0 <= value <= 1:
+        hint = f"; did you mean {value / 100:g}?" if 1 < value <= 100 else ""
+        _usage_error(f"{flag} takes a fraction between 0 and 1, got {text}{hint}")
+    return value
+
+
+def _amount(text: str, flag: str) -> float:
+    value = _number(text, flag)
+    if value < 0:
+        _usage_error(f"{flag} takes an amount of 0 or more, got {text}")
+    return value
+
+
+def _number(text: str, flag: str) -> float:
+    try:
+        value = float(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        _usage_error(f"{flag}: {text!r} is not a number")
+    if value != value or value in (float("inf"), float("-inf")):
+        _usage_error(f"{flag}: {text!r} is not a finite number")
+    return value
+
+
+def _usage_error(message: str) -> NoReturn:
+    sys.stderr.write(f"kpo-calc: {message}\n")
+    raise typer.Exit(EXIT_INPUT)
+
+
+def _append_step_summary(markdown: str) -> None:
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        sys.stderr.write("kpo-calc: --step-summary: GITHUB_STEP_SUMMARY is not set (it is set "
+                         "inside GitHub Actions); nothing appended\n")
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as summary:
+            summary.write(markdown + "\n")
+    except OSError as exc:
+        sys.stderr.write(f"kpo-calc: cannot append to {target}: {exc.strerror}\n")
+        raise typer.Exit(EXIT_INPUT) from None
+
+
 def exit_code(outcomes: Sequence[FileOutcome]) -> int:
     """2 if any file is broken, else 1 if any gate failed, else 0."""
     if any(not o.ok for o in outcomes):
@@ -261,6 +414,10 @@ def write_atomically(path: Path, text: str) -> None:
 
 def run() -> None:
     """Run the app; an unexpected exception is a bug: report it and exit 3."""
+    # A batch run keeps thousands of small acyclic objects (results) alive; with
+    # the default thresholds the cyclic collector rescans them over and over.
+    # Reference counting frees them anyway, so collect cycles far less often.
+    gc.set_threshold(100_000, 50, 100)
     try:
         app()
     except SystemExit:

@@ -28,10 +28,33 @@ MAX_DEPTH = 40
 
 PathKey = tuple[str | int, ...]
 
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {"str", "int", "float", "bool", "null"}
+_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP = (
+    _TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
 _constructor = yaml.constructor.SafeConstructor()
+_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
+
+
+class _SafeLoader(_BaseLoader):  # type: ignore[misc]
+    """The safe loader (libyaml when available), remembering how plain scalars resolve.
+
+    Resolving a plain scalar's type runs several regular expressions in Python;
+    keys such as ``name`` and values such as ``0.05`` repeat across files, so
+    the answers are kept (bounded) for the process.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is not yaml.ScalarNode:
+            return str(super().resolve(kind, value, implicit))
+        key = (value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = str(super().resolve(kind, value, implicit))
+            if len(_RESOLVED) > 100_000:
+                _RESOLVED.clear()
+            _RESOLVED[key] = tag
+        return tag
 
 
 @dataclass(frozen=True)
@@ -42,12 +65,10 @@ class Mark:
     column: int
 
 
-@dataclass(frozen=True)
-class Span:
-    """Where a mapping entry's key and its value start (the key is None for list items)."""
-
-    key: Mark | None
-    value: Mark
+#: Where a mapping entry's key and its value start, as 1-based
+#: ``(key_line, key_column, value_line, value_column)``; the key is (0, 0) for
+#: list items. Plain ints, because a file has a span for every value it holds.
+Span = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -68,12 +89,12 @@ class Document:
         while probe:
             span = self.spans.get(probe)
             if span is not None:
-                if at_key and span.key is not None:
-                    return span.key
-                return span.value
+                if at_key and span[0]:
+                    return Mark(span[0], span[1])
+                return Mark(span[2], span[3])
             probe = probe[:-1]
         root = self.spans.get(())
-        return root.value if root else Mark(1, 1)
+        return Mark(root[2], root[3]) if root else Mark(1, 1)
 
     def diagnostic(self, path: PathKey, message: str, *, at_key: bool = False) -> Diagnostic:
         """A diagnostic pointing at ``path`` in this document."""
@@ -121,7 +142,7 @@ def parse_document(raw: bytes, name: str) -> Document:
         raise InputError([Diagnostic(name, 1, 1, "the file holds no YAML document (only "
                                      "comments or blank lines)")])
     builder = _Builder(name)
-    data = builder.build(node, (), None, 0)
+    data = builder.build(node, (), _NO_KEY, 0)
     return Document(name, data, builder.spans, tuple(builder.problems),
                     frozenset(builder.bad_paths))
 
@@ -196,6 +217,11 @@ def _mark(node: yaml.Node) -> Mark:
     return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+def _start(node: yaml.Node) -> tuple[int, int]:
+    mark = node.start_mark
+    return mark.line + 1, mark.column + 1
+
+
 class _Builder:
     """Turns a composed node graph into plain data, collecting positions and problems."""
 
@@ -213,7 +239,8 @@ class _Builder:
         self.problems.append(Diagnostic(self.name, mark.line, mark.column, message,
                                         format_path(path)))
 
-    def build(self, node: yaml.Node, path: PathKey, key_mark: Mark | None, depth: int) -> Any:
+    def build(self, node: yaml.Node, path: PathKey, key_at: tuple[int, int],
+              depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             # Raised at once: continuing would spend the work the limit exists to bound.
@@ -225,21 +252,24 @@ class _Builder:
             raise InputError([Diagnostic(self.name, *_pair(_mark(node)),
                                          f"nested more than {MAX_DEPTH} levels deep",
                                          format_path(path))])
-        self.spans.setdefault(path, Span(key_mark, _mark(node)))
+        if path not in self.spans:
+            self.spans[path] = (*key_at, *_start(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             if node.tag not in (_TAG + "seq",):
                 self.problem(node, f"the tag {node.tag!r} is not allowed; remove it", path)
-            return [self.build(item, (*path, i), None, depth + 1)
+            return [self.build(item, (*path, i), _NO_KEY, depth + 1)
                     for i, item in enumerate(node.value)]
-        return self.scalar(node, path)
+        raise TypeError(f"unexpected YAML node {node!r}")  # the composer makes no other kind
 
     def mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
         if node.tag != _TAG + "map":
             self.problem(node, f"the tag {node.tag!r} is not allowed; remove it", path)
         out: dict[str, Any] = {}
-        first_seen: dict[str, Mark] = {}
+        first_seen: dict[str, int] = {}
         merged: list[yaml.Node] = []
         for key_node, value_node in node.value:
             if key_node.tag == _TAG + "merge":
@@ -250,15 +280,14 @@ class _Builder:
                 continue
             # The source text, not the resolved value: `NO:` stays "NO", `1:` stays "1".
             key = str(key_node.value)
-            kmark = _mark(key_node)
+            key_at = _start(key_node)
             if key in first_seen:
-                first = first_seen[key]
                 self.problem(key_node, f"duplicate key {key!r} (first defined at line "
-                             f"{first.line}); YAML parsers silently keep only the last one, "
-                             "so remove or rename one of them", (*path, key), bad=False)
+                             f"{first_seen[key]}); YAML parsers silently keep only the last "
+                             "one, so remove or rename one of them", (*path, key), bad=False)
                 continue
-            first_seen[key] = kmark
-            out[key] = self.build(value_node, (*path, key), kmark, depth + 1)
+            first_seen[key] = key_at[0]
+            out[key] = self.build(value_node, (*path, key), key_at, depth + 1)
         for source in merged:
             self.merge(out, source, path, depth)
         return out
@@ -270,7 +299,7 @@ class _Builder:
             if not isinstance(item, yaml.MappingNode):
                 self.problem(item, "a merge key (<<) must point at a mapping", path)
                 continue
-            extra = self.build(item, (*path, "<<"), None, depth + 1)
+            extra = self.build(item, (*path, "<<"), _NO_KEY, depth + 1)
             for key, value in extra.items():
                 if key not in out:
                     out[key] = value
@@ -284,17 +313,17 @@ class _Builder:
             if p[:n] == src:
                 self.spans.setdefault(dst + p[n:], span)
 
-    def scalar(self, node: yaml.Node, path: PathKey) -> Any:
-        tag = str(node.tag)
-        short = tag[len(_TAG):] if tag.startswith(_TAG) else None
-        if short == "timestamp":
-            return str(node.value)  # no dates in the format: keep the text for the message
-        if short not in _SCALAR_TAGS:
+    def scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
+        tag = node.tag
+        if tag in (_STR, _TIMESTAMP):  # no dates in the format: keep the text
+            return str(node.value)
+        construct = _CONSTRUCT.get(tag)
+        if construct is None:
             self.problem(node, f"the tag {tag!r} is not allowed in a scenario (only plain "
                          "numbers, text, true/false and null); remove it", path)
             return None
         try:
-            value = _constructor.construct_object(node, deep=True)
+            value = construct(node)
         except (yaml.YAMLError, ValueError) as exc:
             self.problem(node, f"cannot read this value: {exc}", path)
             return None
@@ -306,3 +335,12 @@ class _Builder:
 
 def _pair(mark: Mark) -> tuple[int, int]:
     return mark.line, mark.column
+
+
+_NO_KEY = (0, 0)
+_CONSTRUCT: dict[str, Any] = {
+    _INT: _constructor.construct_yaml_int,
+    _FLOAT: _constructor.construct_yaml_float,
+    _BOOL: _constructor.construct_yaml_bool,
+    _NULL: _constructor.construct_yaml_null,
+}

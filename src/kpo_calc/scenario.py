@@ -305,8 +305,28 @@ class StressTest(_Model):
         examples=[-0.4])
 
 
+class Gate(_Model):
+    """A condition on one option's results; when it does not hold, the run exits 1."""
+
+    option: Name = Field(description="The option the condition is about.",
+                         examples=["KPO India"])
+    min_savings: Fraction | None = Field(
+        default=None, description="Fail if the option saves less than this fraction of the "
+        "baseline's metric (its savings_pct).", examples=[0.15])
+    max_total_cost: Money | None = Field(
+        default=None, description="Fail if the option's total_cost is above this budget "
+        "(scenario currency).", examples=[1800000])
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Self:
+        if self.min_savings is None and self.max_total_cost is None:
+            raise PydanticCustomError(
+                "gate", "give min_savings, max_total_cost or both: a gate needs a condition")
+        return self
+
+
 class Decision(_Model):
-    """How the recommendation is made, and the optional CI gate."""
+    """How the recommendation is made, and the optional CI gates."""
 
     baseline: Name | None = Field(
         default=None, description="The incumbent option others must beat; default the first "
@@ -323,6 +343,10 @@ class Decision(_Model):
     expect: Name | None = Field(
         default=None, description="CI gate: exit 1 if the recommendation is not this option.",
         examples=["KPO India"])
+    gates: list[Gate] = Field(
+        default=[], description="More CI gates: minimum savings or a budget for an option.",
+        examples=[[{"option": "KPO India", "min_savings": 0.15},
+                   {"option": "KPO India", "max_total_cost": 1800000}]])
 
 
 class Scenario(_Model):
@@ -462,14 +486,22 @@ def _month_issues(s: "Scenario") -> list[Issue]:
 def _reference_issues(s: "Scenario") -> list[Issue]:
     names = [o.name for o in s.options]
     issues: list[Issue] = []
-    for key in ("baseline", "expect"):
-        value = getattr(s.decision, key)
+    refs: list[tuple[tuple[str | int, ...], str | None]] = [
+        (("decision", "baseline"), s.decision.baseline),
+        (("decision", "expect"), s.decision.expect),
+        *((("decision", "gates", i, "option"), g.option) for i, g in enumerate(s.decision.gates)),
+    ]
+    for path, value in refs:
         if value is not None and value not in names:
-            hint = did_you_mean(value, names).removeprefix("; ")
-            issues.append((("decision", key), f"no option is named {value!r}"
-                           f"{f' ({hint})' if hint else ''}; the options are: "
-                           f"{', '.join(names)}"))
+            issues.append((path, unknown_option(value, names)))
     return issues
+
+
+def unknown_option(value: str, names: list[str]) -> str:
+    """The message for a name that matches no option."""
+    hint = did_you_mean(value, names).removeprefix("; ")
+    return (f"no option is named {value!r}{f' ({hint})' if hint else ''}; the options are: "
+            f"{', '.join(names)}")
 
 
 def _coverage_issues(s: "Scenario") -> list[Issue]:

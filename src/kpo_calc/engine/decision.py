@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from kpo_calc.engine.results import (
     GateResult,
@@ -12,7 +13,7 @@ from kpo_calc.engine.results import (
     ScoreRow,
 )
 from kpo_calc.formatting import money, percent
-from kpo_calc.scenario import CRITERIA, Scenario
+from kpo_calc.scenario import CRITERIA, Gate, Scenario
 
 METRIC_LABELS = {"npv": "NPV", "total": "total cost", "risk_adjusted_npv": "risk-adjusted NPV"}
 
@@ -112,14 +113,64 @@ def scorecard(scenario: Scenario, options: Sequence[OptionResult]) -> Scorecard 
         for rank, (name, cost_score, scores, weighted) in enumerate(ranked, start=1)))
 
 
-def gates(scenario: Scenario, recommendation: Recommendation) -> tuple[GateResult, ...]:
-    """The expectations declared in the scenario, each checked."""
+@dataclass(frozen=True)
+class ExtraGates:
+    """Gates from outside the scenario file (the command line), for one scenario."""
+
+    gates: tuple[Gate, ...] = ()
+    #: the option that must be recommended
+    expect: str | None = None
+    #: the recommendation of a previous run, which must not change
+    unchanged_from: str | None = None
+
+
+def gates(scenario: Scenario, options: Sequence[OptionResult], recommendation: Recommendation,
+          extra: ExtraGates | None = None) -> tuple[GateResult, ...]:
+    """Every declared expectation, checked: the scenario's own, then the command line's."""
+    extra = extra or ExtraGates()
+    by_name = {o.name: o for o in options}
+    label = METRIC_LABELS[scenario.decision.metric]
     results: list[GateResult] = []
-    expect = scenario.decision.expect
-    if expect is not None:
-        ok = recommendation.option == expect
+    for expect in (scenario.decision.expect, extra.expect):
+        if expect is not None:
+            ok = recommendation.option == expect
+            results.append(GateResult(
+                "expect", ok,
+                f"the recommendation is {expect}, as expected" if ok else
+                f"expected the recommendation to be {expect}, but it is {recommendation.option}"))
+    for gate in (*scenario.decision.gates, *extra.gates):
+        option = by_name.get(gate.option)
+        if option is None:  # a command-line gate for an option this scenario does not have
+            continue
+        if gate.min_savings is not None:
+            results.append(_min_savings(option, gate.min_savings, label))
+        if gate.max_total_cost is not None:
+            results.append(_budget(option, gate.max_total_cost, scenario.currency))
+    if extra.unchanged_from is not None:
+        ok = recommendation.option == extra.unchanged_from
         results.append(GateResult(
-            "expect", ok,
-            f"the recommendation is {expect}, as expected" if ok else
-            f"expected the recommendation to be {expect}, but it is {recommendation.option}"))
+            "unchanged", ok,
+            f"the recommendation is still {recommendation.option}" if ok else
+            f"the recommendation changed from {extra.unchanged_from} to {recommendation.option}"))
     return tuple(results)
+
+
+def _min_savings(option: OptionResult, required: float, label: str) -> GateResult:
+    ok = option.savings_pct >= required - 1e-12
+    saves = percent(option.savings_pct)
+    need = percent(required, 0 if round(required * 100, 6).is_integer() else 1)
+    return GateResult(
+        "min_savings", ok,
+        f"{option.name} saves {saves} of the baseline's {label}" + (
+            f" (at least {need} required)" if ok else f", less than the required {need}"))
+
+
+def _budget(option: OptionResult, budget: float, currency: str) -> GateResult:
+    ok = option.total_cost <= budget + 1e-6
+    spent = money(option.total_cost, currency)
+    limit = money(budget, currency)
+    return GateResult(
+        "budget", ok,
+        f"{option.name} costs {spent} in total, " + (
+            f"within its budget of {limit}" if ok else
+            f"over its budget of {limit} by {money(option.total_cost - budget, currency)}"))

@@ -7,23 +7,27 @@ from dataclasses import replace
 import numpy as np
 
 from kpo_calc.engine.costing import AnyOption, Costing, planned_costing
-from kpo_calc.engine.decision import gates, recommend, savings, scorecard
+from kpo_calc.engine.decision import ExtraGates, gates, recommend, savings, scorecard
 from kpo_calc.engine.demand import total_demand
 from kpo_calc.engine.finance import breakeven_month, discount_factors, npv
 from kpo_calc.engine.flexibility import flexibility
 from kpo_calc.engine.in_house import IN_HOUSE_LINES
 from kpo_calc.engine.outsourced import OUTSOURCED_LINES
 from kpo_calc.engine.results import OptionResult, ScenarioResult
-from kpo_calc.engine.values import Array, PointValues, Values
+from kpo_calc.engine.values import POINT_VALUES, Array, Values
 from kpo_calc.scenario import InHouseOption, Scenario, option_specialization_gap
 
 ONE_TIME_LINES = frozenset({"hiring", "severance", "vendor_selection", "transition"})
 LINE_NAMES = IN_HOUSE_LINES + OUTSOURCED_LINES
 
 
-def evaluate(scenario: Scenario, values: Values | None = None) -> ScenarioResult:
-    """Compare every option of ``scenario`` (one deterministic trial by default)."""
-    v = values or PointValues()
+def evaluate(scenario: Scenario, values: Values | None = None,
+             extra_gates: ExtraGates | None = None) -> ScenarioResult:
+    """Compare every option of ``scenario`` (one deterministic trial by default).
+
+    ``extra_gates`` adds expectations from outside the file (the command line).
+    """
+    v = values or POINT_VALUES
     demand = total_demand(scenario, v)
     factors = discount_factors(v(scenario.discount_rate), scenario.horizon_months)
     total_hours = float(demand[0].sum())
@@ -58,7 +62,7 @@ def evaluate(scenario: Scenario, values: Values | None = None) -> ScenarioResult
         options=tuple(compared),
         recommendation=recommendation,
         scorecard=scorecard(scenario, compared),
-        gates=gates(scenario, recommendation),
+        gates=gates(scenario, compared, recommendation, extra_gates),
     )
 
 

@@ -29,10 +29,30 @@ class Values(Protocol):
 
 
 class PointValues:
-    """The deterministic reading: one trial, each number as written."""
+    """The deterministic reading: one trial, each number as written.
+
+    The 1×1 arrays are read-only and shared: a scenario asks for the same
+    numbers (0, 1, a rate) hundreds of times, and making each anew costs more
+    than the arithmetic done with it.
+    """
 
     trials = 1
 
+    def __init__(self) -> None:
+        self._arrays: dict[float, Array] = {}
+
     def __call__(self, x: float) -> Array:
-        """``x`` as a 1×1 array."""
-        return np.full((1, 1), float(x))
+        """``x`` as a read-only 1×1 array."""
+        value = float(x)
+        array = self._arrays.get(value)
+        if array is None:
+            if len(self._arrays) > 10_000:
+                self._arrays.clear()
+            array = np.full((1, 1), value)
+            array.flags.writeable = False
+            self._arrays[value] = array
+        return array
+
+
+#: Shared by every deterministic evaluation in a process.
+POINT_VALUES = PointValues()

@@ -10,28 +10,53 @@ import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from kpo_calc.diffing import ScenarioDiff
 from kpo_calc.outcome import FileOutcome
+
+#: With more scenario files than this, the table format shows only the summary
+#: unless details are asked for: nobody reads a thousand sets of tables.
+DETAIL_LIMIT = 20
 
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """How to render: colour (ANSI codes) and width (columns; None = 100)."""
+    """How to render: colour (ANSI codes), width (columns; None = 100), and whether the
+    table format shows every scenario's tables (None: only up to DETAIL_LIMIT files)."""
 
     color: bool = False
     width: int | None = None
+    details: bool | None = None
+
+    def show_details(self, files: int) -> bool:
+        """Whether to print each scenario's tables for a run over ``files`` files."""
+        return self.details if self.details is not None else files <= DETAIL_LIMIT
 
 
 Renderer = Callable[[Sequence[FileOutcome], RenderOptions], str]
+DiffRenderer = Callable[[ScenarioDiff, RenderOptions], str]
 
 #: ``--format`` choice -> module in this package that renders it.
 FORMATS: dict[str, str] = {
     "table": "table",
     "json": "json_format",
+    "csv": "csv_format",
+    "markdown": "markdown",
 }
+
+
+#: formats of ``diff``: each of these modules also has ``render_diff``.
+DIFF_FORMATS = ("table", "markdown", "json")
 
 
 def get_renderer(name: str) -> Renderer:
     """The ``render`` function of the format called ``name``."""
     module = importlib.import_module(f"kpo_calc.render.{FORMATS[name]}")
     renderer: Renderer = module.render
+    return renderer
+
+
+def get_diff_renderer(name: str) -> DiffRenderer:
+    """The ``render_diff`` function of the format called ``name``."""
+    module = importlib.import_module(f"kpo_calc.render.{FORMATS[name]}")
+    renderer: DiffRenderer = module.render_diff
     return renderer

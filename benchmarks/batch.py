@@ -1,0 +1,84 @@
+"""Batch speed: one run over 1,000 scenario files against a one-file run (issue 4).
+
+Target: the 1,000-file run takes at most 15x the wall time of a one-file run
+with the same format, i.e. the per-file cost stays near a millisecond. The
+files are the examples with their salaries and rates varied deterministically,
+written to a temporary folder. Medians of ``--runs`` alternating runs.
+
+Run: ``python benchmarks/batch.py [--files 1000] [--runs 5] [--formats json table]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VARY = ("annual_salary: ", "hourly_rate: ", "fte_monthly_rate: ")
+
+
+def make_files(folder: Path, count: int) -> list[Path]:
+    """``count`` scenario files: the examples, each number after VARY scaled a little."""
+    examples = sorted((ROOT / "scenarios").glob("*.yaml"))
+    paths = []
+    for i in range(count):
+        source = examples[i % len(examples)]
+        factor = 0.8 + 0.4 * ((i * 7919) % 1000) / 1000
+        lines = []
+        for line in source.read_text().splitlines():
+            for key in VARY:
+                head, sep, tail = line.partition(key)
+                if sep:
+                    value, _, comment = tail.partition("#")
+                    line = f"{head}{key}{round(float(value) * factor, 2)}  #{comment}"
+            if line.startswith("  expect:"):
+                continue  # varied inputs may change the decision; no gate here
+            lines.append(line)
+        path = folder / f"s{i:04d}-{source.name}"
+        path.write_text("\n".join(lines) + "\n")
+        paths.append(path)
+    return paths
+
+
+def wall(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd[:3])} failed: {proc.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--formats", nargs="+", default=["json", "csv", "markdown", "table"])
+    args = parser.parse_args()
+    exe = shutil.which("kpo-calc") or str(Path(sys.executable).with_name("kpo-calc"))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "batch"
+        folder.mkdir()
+        files = make_files(folder, args.files)
+        one = str(files[0])
+        print(f"{args.files} files in {folder}; medians of {args.runs} runs")
+        print(f"{'format':10} {'one file ms':>12} {'batch ms':>10} {'ratio':>7} "
+              f"{'ms per extra file':>18}")
+        for fmt in args.formats:
+            single, batch = [], []
+            for _ in range(args.runs):
+                single.append(wall([exe, "compare", "--format", fmt, one]))
+                batch.append(wall([exe, "compare", "--format", fmt, str(folder)]))
+            s, b = statistics.median(single), statistics.median(batch)
+            per_file = (b - s) / (args.files - 1) * 1000
+            print(f"{fmt:10} {s * 1000:12.1f} {b * 1000:10.1f} {b / s:7.2f} {per_file:18.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""CSV in a tidy long form: one figure per row, for pandas, DuckDB and spreadsheets.
+
+Columns: file, scenario, currency, option, model, feasible, recommended,
+section, item, measure, month, value, note. ``section`` is one of result,
+line, monthly, flexibility, stress, recommendation, gate. Figures are the JSON
+output's (same keys, same rounding), so both formats always agree.
+
+Text cells that a spreadsheet would run as a formula (starting with = + - @,
+a tab or a carriage return) get a leading apostrophe: a scenario or option
+name is data, never code. Numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from kpo_calc.outcome import FileOutcome
+from kpo_calc.render import RenderOptions
+from kpo_calc.render.json_format import scenario_dict
+
+COLUMNS = ("file", "scenario", "currency", "option", "model", "feasible", "recommended",
+           "section", "item", "measure", "month", "value", "note")
+RESULT_KEYS = ("one_time_cost", "recurring_cost", "total_cost", "npv", "risk_cost",
+               "risk_adjusted_total", "risk_adjusted_npv", "cost_per_hour",
+               "savings_vs_baseline", "savings_pct", "breakeven_month")
+FLEXIBILITY_KEYS = ("scale_up_lead_months", "scale_down_lag_months", "cost_to_shed_fte",
+                    "exit_cost")
+STRESS_KEYS = ("total_cost", "npv", "delta_vs_base", "unmet_hours", "unmet_cost")
+RISKY_FIRST = ("=", "+", "-", "@", "\t", "\r")
+
+
+def render(outcomes: Sequence[FileOutcome], options: RenderOptions) -> str:
+    """Every computed scenario as tidy rows, with a header."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for outcome in outcomes:
+        if outcome.result is not None:
+            writer.writerows(rows(scenario_dict(outcome.file, outcome.result)))
+    return buffer.getvalue()
+
+
+def rows(s: dict[str, Any]) -> Iterator[list[Any]]:
+    """The rows of one scenario's JSON object."""
+    rec = s["recommendation"]
+    for o in s["options"]:
+        def row(section: str, measure: str, value: Any, item: str = "", month: Any = "",
+                note: str = "", o: dict[str, Any] = o) -> list[Any]:
+            return [safe(s["file"]), safe(s["name"]), s["currency"], safe(o["name"]),
+                    o["model"], cell(o["feasible"]), cell(o["name"] == rec["option"]),
+                    section, safe(item), measure, month, cell(value), safe(note)]
+
+        for key in RESULT_KEYS:
+            yield row("result", key, o[key])
+        for name, amount in o["lines"].items():
+            yield row("line", "amount", amount, item=name)
+        for month, amount in enumerate(o["monthly"], start=1):
+            yield row("monthly", "cost", amount, month=month)
+        flex = o["flexibility"]
+        for key in FLEXIBILITY_KEYS:
+            yield row("flexibility", key, flex[key])
+        for test in flex["stress"]:
+            for key in STRESS_KEYS:
+                yield row("stress", key, test[key], item=test["name"])
+        if o["name"] == rec["option"]:
+            for key in ("savings", "savings_pct", "clears_threshold"):
+                yield row("recommendation", key, rec[key], note=rec["reason"])
+            for gate in s["gates"]:
+                yield row("gate", "passed", gate["passed"], item=gate["name"],
+                          note=gate["message"])
+
+
+def cell(value: Any) -> Any:
+    """Booleans as true/false, None as an empty cell, numbers as they are."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
+def safe(text: str) -> str:
+    """Neutralise text that a spreadsheet would evaluate as a formula."""
+    return f"'{text}" if text.startswith(RISKY_FIRST) else text

@@ -1,0 +1,68 @@
+"""Shared wording of a scenario diff, so the table and Markdown formats say the same."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kpo_calc.diffing import Figure, InputChange, OptionDiff, ScenarioDiff
+from kpo_calc.formatting import money, percent
+
+DIFF_HEADERS = ("Option", "Status", "Total cost", "NPV", "Savings", "Breakeven month")
+
+
+def headline(d: ScenarioDiff) -> str:
+    """The decision before and after, in one sentence."""
+    if d.recommendation_changed:
+        return (f"The recommendation changed: {d.old_recommendation} → "
+                f"{d.new_recommendation}.")
+    return f"The recommendation is unchanged: {d.new_recommendation}."
+
+
+def money_change(f: Figure) -> str:
+    """``1,000 → 1,200 (+200)``, with dashes where the option did not exist."""
+    old = "—" if f.old is None else money(f.old)
+    new = "—" if f.new is None else money(f.new)
+    if f.delta is None or round(f.delta, 2) == 0:
+        return new if f.delta is not None else f"{old} → {new}"
+    return f"{old} → {new} ({'+' if f.delta > 0 else ''}{money(f.delta)})"
+
+
+def share_change(f: Figure, baseline: bool) -> str:
+    """Savings as percentages before and after."""
+    if baseline:
+        return "—"
+    old = "—" if f.old is None else percent(f.old)
+    new = "—" if f.new is None else percent(f.new)
+    return new if old == new else f"{old} → {new}"
+
+
+def month_change(months: tuple[int | None, int | None], baseline: bool) -> str:
+    """Breakeven months before and after."""
+    if baseline:
+        return "—"
+    old, new = ("never" if m is None else str(m) for m in months)
+    return new if old == new else f"{old} → {new}"
+
+
+def option_cells(o: OptionDiff, baseline: str) -> tuple[str, ...]:
+    """One option's row, in DIFF_HEADERS order (savings are "—" for the baseline)."""
+    base = o.name == baseline
+    return (o.name, o.status, money_change(o.total_cost), money_change(o.npv),
+            share_change(o.savings_pct, base), month_change(o.breakeven_month, base))
+
+
+def value_text(value: Any) -> str:
+    """A scenario value as it would be written in YAML (compact)."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def input_cells(c: InputChange) -> tuple[str, str, str]:
+    """Path, before, after."""
+    return c.path, value_text(c.old), value_text(c.new)

@@ -1,0 +1,214 @@
+"""Markdown for a pull-request comment or ``$GITHUB_STEP_SUMMARY``.
+
+GitHub refuses comments over 65,536 characters, so the report folds itself:
+first the per-scenario detail goes, then the per-scenario sections, then rows
+of the summary table, always with a note that says what was left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from kpo_calc.diffing import ScenarioDiff
+from kpo_calc.engine.decision import METRIC_LABELS
+from kpo_calc.engine.evaluate import LINE_NAMES, ONE_TIME_LINES
+from kpo_calc.engine.results import ScenarioResult
+from kpo_calc.formatting import money, number, percent
+from kpo_calc.outcome import FileOutcome
+from kpo_calc.render import RenderOptions
+from kpo_calc.render.diff_text import DIFF_HEADERS, headline, input_cells, option_cells
+from kpo_calc.render.summary import SUMMARY_HEADERS, summary_rows
+from kpo_calc.render.table import LINE_LABELS
+
+LIMIT = 65_000
+FOLD_NOTE = ("_Detail was folded to keep this report under {limit:,} characters; run "
+             "`kpo-calc compare --format markdown` on the files for all of it._")
+
+
+def render(outcomes: Sequence[FileOutcome], options: RenderOptions) -> str:
+    """The whole run, folded as much as needed to stay under :data:`LIMIT` characters."""
+    return fit(outcomes, LIMIT)
+
+
+def fit(outcomes: Sequence[FileOutcome], limit: int) -> str:
+    """The most detailed report that fits in ``limit`` characters."""
+    levels: list[Callable[[ScenarioResult, str], list[str]]] = [_full, _brief, _verdict_only]
+    for level, section in enumerate(levels):
+        text = _report(outcomes, section, folded=level > 0)
+        if len(text) <= limit:
+            return text
+    return _truncated_summary(outcomes, limit)
+
+
+def _report(outcomes: Sequence[FileOutcome], section: Callable[[ScenarioResult, str], list[str]],
+            *, folded: bool) -> str:
+    lines = [*_header(outcomes)]
+    if folded:
+        lines += [FOLD_NOTE.format(limit=LIMIT), ""]
+    if len(outcomes) > 1:
+        lines += [*_summary_table(outcomes), ""]
+    for o in outcomes:
+        if o.result is not None:
+            lines += section(o.result, o.file)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _header(outcomes: Sequence[FileOutcome]) -> list[str]:
+    results = [o.result for o in outcomes if o.result is not None]
+    invalid = sum(1 for o in outcomes if not o.ok)
+    failed = sum(1 for r in results for g in r.gates if not g.passed)
+    status = "❌" if invalid or failed else "✅"
+    parts = [f"{len(outcomes)} scenario file{'s' * (len(outcomes) != 1)}"]
+    if invalid:
+        parts.append(f"{invalid} invalid")
+    if failed:
+        parts.append(f"{failed} gate{'s' * (failed != 1)} failed")
+    lines = [f"## {status} kpo-calc: {', '.join(parts)}", ""]
+    for o in outcomes:
+        for d in o.errors:
+            lines.append(f"- ❌ `{_code(d.location())}`: {esc(d.message)}")
+        if o.result is not None:
+            for g in o.result.gates:
+                if not g.passed:
+                    lines.append(f"- ❌ `{_code(o.file)}`: gate {g.name} failed: "
+                                 f"{esc(g.message)}")
+    if lines[-1] != "":
+        lines.append("")
+    return lines
+
+
+def _summary_table(outcomes: Sequence[FileOutcome], rows: int | None = None) -> list[str]:
+    table = [f"| {' | '.join(SUMMARY_HEADERS)} |", "|---|---|---|---|---:|---|"]
+    all_rows = summary_rows(outcomes)
+    for row in all_rows[:rows]:
+        cells = [f"`{_code(row.file)}`", *(esc(c) for c in row.cells()[1:])]
+        table.append(f"| {' | '.join(cells)} |")
+    if rows is not None and rows < len(all_rows):
+        table.append("")
+        table.append(f"_… and {len(all_rows) - rows} more scenario files, left out to fit._")
+    return table
+
+
+def _verdict_only(r: ScenarioResult, file: str) -> list[str]:
+    return [f"### {esc(r.name)}", f"`{_code(file)}`", "", *_verdict(r), ""]
+
+
+def _brief(r: ScenarioResult, file: str) -> list[str]:
+    metric = METRIC_LABELS[r.metric]
+    lines = [f"### {esc(r.name)}",
+             f"`{_code(file)}` · {r.currency} · {r.horizon_months} months · "
+             f"{number(r.total_hours, 0)} hours · decided on {metric}", "", *_verdict(r), ""]
+    lines += _options_table(r, [
+        ("One-time cost", lambda o: money(o.one_time_cost)),
+        ("Recurring cost", lambda o: money(o.recurring_cost)),
+        ("**Total cost**", lambda o: f"**{money(o.total_cost)}**"),
+        ("**NPV**", lambda o: f"**{money(o.npv)}**"),
+        ("Cost per hour", lambda o: money(o.cost_per_hour, cents=True)),
+        (f"Savings vs baseline ({metric})",
+         lambda o: "—" if o.name == r.baseline else
+         f"{money(o.savings_vs_baseline)} ({percent(o.savings_pct)})"),
+        ("Breakeven month", lambda o: "—" if o.name == r.baseline else
+         str(o.breakeven_month or "never")),
+        ("Risk-adjusted NPV", lambda o: money(o.risk_adjusted_npv)),
+    ])
+    return [*lines, ""]
+
+
+def _full(r: ScenarioResult, file: str) -> list[str]:
+    lines = _brief(r, file)
+    lines += ["<details><summary>Cost by line, flexibility and stress tests</summary>", ""]
+    names = [n for n in LINE_NAMES if any(n in o.lines for o in r.options)]
+    lines += _options_table(r, [
+        (LINE_LABELS[n] + (" (one-time)" if n in ONE_TIME_LINES else ""),
+         lambda o, n=n: money(o.lines[n]) if n in o.lines else "—") for n in names])
+    lines.append("")
+    rows: list[tuple[str, Callable[..., str]]] = [
+        ("Scale-up lead (months)", lambda o: number(o.flexibility.scale_up_lead_months)),
+        ("Scale-down lag (months)", lambda o: number(o.flexibility.scale_down_lag_months)),
+        ("Cost to shed 1 FTE", lambda o: money(o.flexibility.cost_to_shed_fte)),
+        ("Exit cost", lambda o: money(o.flexibility.exit_cost)),
+    ]
+    for i, test in enumerate(r.options[0].flexibility.stress):
+        rows.append((f"{esc(test.name)}: change in total", lambda o, i=i: _stress_cell(o, i)))
+    lines += _options_table(r, rows)
+    lines += ["", "</details>", ""]
+    return lines
+
+
+def _stress_cell(o: object, i: int) -> str:
+    from kpo_calc.engine.results import OptionResult
+
+    assert isinstance(o, OptionResult)
+    s = o.flexibility.stress[i]
+    sign = "+" if s.delta_vs_base >= 0.005 else ""
+    unmet = f" ({number(s.unmet_hours, 0)} h unmet)" if s.unmet_hours > 0.005 else ""
+    return f"{sign}{money(s.delta_vs_base)}{unmet}"
+
+
+def _verdict(r: ScenarioResult) -> list[str]:
+    rec = r.recommendation
+    lines = [f"**Recommendation: {esc(rec.option)}.** {esc(rec.reason)}"]
+    for o in r.options:
+        if not o.feasible:
+            lines += ["", f"_{esc(o.name)} is not feasible: "
+                          f"{esc('; '.join(o.infeasible_reasons))}._"]
+    if r.gates:
+        lines.append("")
+        lines += [f"- {'✅' if g.passed else '❌'} gate {g.name}: {esc(g.message)}"
+                  for g in r.gates]
+    return lines
+
+
+def _options_table(r: ScenarioResult,
+                   rows: Sequence[tuple[str, Callable[..., str]]]) -> list[str]:
+    heads = [esc(o.name) + (" (baseline)" if o.name == r.baseline else "") +
+             ("" if o.feasible else " (not feasible)") for o in r.options]
+    out = [f"| {r.currency} | {' | '.join(heads)} |", "|---|" + "---:|" * len(heads)]
+    out += [f"| {label} | {' | '.join(cell(o) for o in r.options)} |" for label, cell in rows]
+    return out
+
+
+def _truncated_summary(outcomes: Sequence[FileOutcome], limit: int) -> str:
+    head = "\n".join([*_header(outcomes), FOLD_NOTE.format(limit=LIMIT), ""])
+    low, high = 0, len(outcomes)
+    while low < high:  # the most summary rows that fit
+        mid = (low + high + 1) // 2
+        if len(head + "\n".join(_summary_table(outcomes, mid))) + 1 <= limit:
+            low = mid
+        else:
+            high = mid - 1
+    text = head + "\n".join(_summary_table(outcomes, low)) + "\n"
+    return text if len(text) <= limit else text[: limit - 2] + "…\n"
+
+
+def esc(text: str) -> str:
+    """Make text safe inside Markdown table cells and free of raw HTML."""
+    return (text.replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+            .replace("\n", " "))
+
+
+def _code(text: str) -> str:
+    return text.replace("`", "'").replace("|", "\\|")
+
+
+def render_diff(diff: ScenarioDiff, options: RenderOptions) -> str:
+    """A pull-request comment: did the decision change, what moved, which inputs changed."""
+    icon = "⚠️" if diff.recommendation_changed else "✅"
+    lines = [f"## {icon} {esc(diff.name)}: {esc(headline(diff))}", "",
+             f"`{_code(diff.old_file)}` → `{_code(diff.new_file)}` · {diff.currency}", "",
+             f"- Before: {esc(diff.old_reason)}", f"- After: {esc(diff.new_reason)}", "",
+             f"| {' | '.join(DIFF_HEADERS)} |", "|---|---|---:|---:|---:|---:|"]
+    for option in diff.options:
+        cells = [esc(c) for c in option_cells(option, diff.baseline)]
+        lines.append(f"| {' | '.join(cells)} |")
+    lines.append("")
+    if diff.inputs:
+        lines += [f"<details><summary>Inputs changed ({len(diff.inputs)})</summary>", "",
+                  "| Input | Before | After |", "|---|---|---|"]
+        lines += [f"| `{_code(a)}` | {esc(b)} | {esc(c)} |"
+                  for a, b, c in (input_cells(ch) for ch in diff.inputs)]
+        lines += ["", "</details>"]
+    else:
+        lines.append("No input changed.")
+    text = "\n".join(lines) + "\n"
+    return text if len(text) <= LIMIT else text[: LIMIT - 2] + "…\n"
