@@ -23,6 +23,19 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 
 
+TYPER_FLOOR = """
+import sys
+from pathlib import Path
+import typer, rich, pydantic, yaml, numpy
+app = typer.Typer(add_completion=False)
+@app.command()
+def main(files: list[Path]) -> None:
+    pass
+sys.argv[0] = "floor"
+app()
+"""
+
+
 def largest_example() -> Path:
     """The example with the most options, work items and stress tests (then the longest)."""
     return max(sorted(SCENARIOS.glob("*.yaml")), key=lambda p: len(p.read_text()))
@@ -45,6 +58,10 @@ def main() -> None:
         "baseline (import typer, rich, pydantic, yaml, numpy)":
             [sys.executable, "-c", "import typer, rich, pydantic, yaml, numpy"],
         "python -c pass": [sys.executable, "-c", "pass"],
+        # The floor for any Typer CLI: the five imports plus Typer parsing one
+        # list-of-paths argument (Typer 0.29 builds pydantic adapters to do it).
+        "floor: a Typer app parsing one path argument": [
+            sys.executable, "-c", TYPER_FLOOR, str(example)],
         f"kpo-calc compare {example.name}": [exe, "compare", str(example)],
         f"kpo-calc compare --format json {example.name}":
             [exe, "compare", "--format", "json", str(example)],

@@ -15,7 +15,7 @@ import yaml
 from conftest import ROOT, SCENARIOS, TINY, run_cli, run_json, tiny_data
 from kpo_calc import api
 from kpo_calc.cli import CompareFormat, DiffFormat
-from kpo_calc.render import DIFF_FORMATS, FORMATS, RenderOptions, get_renderer
+from kpo_calc.render import DIFF_FORMATS, FORMATS, RenderOptions, get_diff_renderer, get_renderer
 
 EXAMPLES = sorted(SCENARIOS.glob("*.yaml"))
 
@@ -23,6 +23,8 @@ EXAMPLES = sorted(SCENARIOS.glob("*.yaml"))
 def test_format_registry_matches_the_command_line() -> None:
     assert set(FORMATS) == {f.value for f in CompareFormat}
     assert set(DIFF_FORMATS) == {f.value for f in DiffFormat}
+    for name in DIFF_FORMATS:
+        assert callable(get_diff_renderer(name))
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))

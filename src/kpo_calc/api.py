@@ -18,15 +18,18 @@ import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kpo_calc.diagnostics import Diagnostic, InputError
-from kpo_calc.diffing import ScenarioDiff, diff_scenarios
 from kpo_calc.engine import ExtraGates, evaluate
 from kpo_calc.engine.results import ScenarioResult
 from kpo_calc.loader import MAX_BYTES, Document, parse_document, read_document
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.scenario import Gate, Scenario
 from kpo_calc.validation import check_document, load_scenario
+
+if TYPE_CHECKING:
+    from kpo_calc.diffing import ScenarioDiff
 
 StrPath = str | os.PathLike[str]
 SUFFIXES = (".yaml", ".yml")
@@ -166,6 +169,8 @@ def read_version(spec: str) -> Document:
 
 def diff_files(old: str, new: str) -> ScenarioDiff:
     """Compare two versions of a scenario; raise :class:`InputError` if either is invalid."""
+    from kpo_calc.diffing import diff_scenarios
+
     docs: list[Document] = []
     problems: list[Diagnostic] = []
     for spec in (old, new):

@@ -419,7 +419,7 @@ def run() -> None:
     # Reference counting frees them anyway, so collect cycles far less often.
     gc.set_threshold(100_000, 50, 100)
     try:
-        app()
+        app(prog_name="kpo-calc")
     except SystemExit:
         raise
     except KeyboardInterrupt:

@@ -9,9 +9,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kpo_calc.diffing import ScenarioDiff
 from kpo_calc.outcome import FileOutcome
+
+if TYPE_CHECKING:
+    from kpo_calc.diffing import ScenarioDiff
 
 #: With more scenario files than this, the table format shows only the summary
 #: unless details are asked for: nobody reads a thousand sets of tables.
@@ -33,7 +36,7 @@ class RenderOptions:
 
 
 Renderer = Callable[[Sequence[FileOutcome], RenderOptions], str]
-DiffRenderer = Callable[[ScenarioDiff, RenderOptions], str]
+DiffRenderer = Callable[["ScenarioDiff", RenderOptions], str]
 
 #: ``--format`` choice -> module in this package that renders it.
 FORMATS: dict[str, str] = {
@@ -44,8 +47,12 @@ FORMATS: dict[str, str] = {
 }
 
 
-#: formats of ``diff``: each of these modules also has ``render_diff``.
-DIFF_FORMATS = ("table", "markdown", "json")
+#: ``diff --format`` choice -> module in this package whose ``render`` prints a diff.
+DIFF_FORMATS: dict[str, str] = {
+    "table": "diff_table",
+    "markdown": "diff_markdown",
+    "json": "diff_json",
+}
 
 
 def get_renderer(name: str) -> Renderer:
@@ -56,7 +63,7 @@ def get_renderer(name: str) -> Renderer:
 
 
 def get_diff_renderer(name: str) -> DiffRenderer:
-    """The ``render_diff`` function of the format called ``name``."""
-    module = importlib.import_module(f"kpo_calc.render.{FORMATS[name]}")
-    renderer: DiffRenderer = module.render_diff
+    """The ``render`` function of the diff format called ``name``."""
+    module = importlib.import_module(f"kpo_calc.render.{DIFF_FORMATS[name]}")
+    renderer: DiffRenderer = module.render
     return renderer

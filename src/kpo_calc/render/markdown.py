@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from kpo_calc.diffing import ScenarioDiff
 from kpo_calc.engine.decision import METRIC_LABELS
 from kpo_calc.engine.evaluate import LINE_NAMES, ONE_TIME_LINES
 from kpo_calc.engine.results import ScenarioResult
 from kpo_calc.formatting import money, number, percent
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
-from kpo_calc.render.diff_text import DIFF_HEADERS, headline, input_cells, option_cells
 from kpo_calc.render.summary import SUMMARY_HEADERS, summary_rows
 from kpo_calc.render.table import LINE_LABELS
 
@@ -66,11 +64,11 @@ def _header(outcomes: Sequence[FileOutcome]) -> list[str]:
     lines = [f"## {status} kpo-calc: {', '.join(parts)}", ""]
     for o in outcomes:
         for d in o.errors:
-            lines.append(f"- ❌ `{_code(d.location())}`: {esc(d.message)}")
+            lines.append(f"- ❌ `{code(d.location())}`: {esc(d.message)}")
         if o.result is not None:
             for g in o.result.gates:
                 if not g.passed:
-                    lines.append(f"- ❌ `{_code(o.file)}`: gate {g.name} failed: "
+                    lines.append(f"- ❌ `{code(o.file)}`: gate {g.name} failed: "
                                  f"{esc(g.message)}")
     if lines[-1] != "":
         lines.append("")
@@ -81,7 +79,7 @@ def _summary_table(outcomes: Sequence[FileOutcome], rows: int | None = None) -> 
     table = [f"| {' | '.join(SUMMARY_HEADERS)} |", "|---|---|---|---|---:|---|"]
     all_rows = summary_rows(outcomes)
     for row in all_rows[:rows]:
-        cells = [f"`{_code(row.file)}`", *(esc(c) for c in row.cells()[1:])]
+        cells = [f"`{code(row.file)}`", *(esc(c) for c in row.cells()[1:])]
         table.append(f"| {' | '.join(cells)} |")
     if rows is not None and rows < len(all_rows):
         table.append("")
@@ -90,13 +88,13 @@ def _summary_table(outcomes: Sequence[FileOutcome], rows: int | None = None) -> 
 
 
 def _verdict_only(r: ScenarioResult, file: str) -> list[str]:
-    return [f"### {esc(r.name)}", f"`{_code(file)}`", "", *_verdict(r), ""]
+    return [f"### {esc(r.name)}", f"`{code(file)}`", "", *_verdict(r), ""]
 
 
 def _brief(r: ScenarioResult, file: str) -> list[str]:
     metric = METRIC_LABELS[r.metric]
     lines = [f"### {esc(r.name)}",
-             f"`{_code(file)}` · {r.currency} · {r.horizon_months} months · "
+             f"`{code(file)}` · {r.currency} · {r.horizon_months} months · "
              f"{number(r.total_hours, 0)} hours · decided on {metric}", "", *_verdict(r), ""]
     lines += _options_table(r, [
         ("One-time cost", lambda o: money(o.one_time_cost)),
@@ -187,28 +185,6 @@ def esc(text: str) -> str:
             .replace("\n", " "))
 
 
-def _code(text: str) -> str:
+def code(text: str) -> str:
+    """Text safe inside a Markdown code span in a table."""
     return text.replace("`", "'").replace("|", "\\|")
-
-
-def render_diff(diff: ScenarioDiff, options: RenderOptions) -> str:
-    """A pull-request comment: did the decision change, what moved, which inputs changed."""
-    icon = "⚠️" if diff.recommendation_changed else "✅"
-    lines = [f"## {icon} {esc(diff.name)}: {esc(headline(diff))}", "",
-             f"`{_code(diff.old_file)}` → `{_code(diff.new_file)}` · {diff.currency}", "",
-             f"- Before: {esc(diff.old_reason)}", f"- After: {esc(diff.new_reason)}", "",
-             f"| {' | '.join(DIFF_HEADERS)} |", "|---|---|---:|---:|---:|---:|"]
-    for option in diff.options:
-        cells = [esc(c) for c in option_cells(option, diff.baseline)]
-        lines.append(f"| {' | '.join(cells)} |")
-    lines.append("")
-    if diff.inputs:
-        lines += [f"<details><summary>Inputs changed ({len(diff.inputs)})</summary>", "",
-                  "| Input | Before | After |", "|---|---|---|"]
-        lines += [f"| `{_code(a)}` | {esc(b)} | {esc(c)} |"
-                  for a, b, c in (input_cells(ch) for ch in diff.inputs)]
-        lines += ["", "</details>"]
-    else:
-        lines.append("No input changed.")
-    text = "\n".join(lines) + "\n"
-    return text if len(text) <= LIMIT else text[: LIMIT - 2] + "…\n"

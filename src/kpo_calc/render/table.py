@@ -15,14 +15,12 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from kpo_calc.diffing import ScenarioDiff
 from kpo_calc.engine.decision import METRIC_LABELS
 from kpo_calc.engine.evaluate import LINE_NAMES, ONE_TIME_LINES
 from kpo_calc.engine.results import OptionResult, ScenarioResult
 from kpo_calc.formatting import money, number, percent
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
-from kpo_calc.render.diff_text import DIFF_HEADERS, headline, input_cells, option_cells
 from kpo_calc.render.summary import summary_rows
 
 DEFAULT_WIDTH = 100
@@ -47,7 +45,8 @@ CRITERION_LABELS = {"cost": "Cost", "control": "Control", "ip_security": "IP sec
                     "quality": "Quality", "communication": "Communication"}
 
 
-def _console(buffer: io.StringIO, options: RenderOptions) -> Console:
+def console_for(buffer: io.StringIO, options: RenderOptions) -> Console:
+    """A console that renders into ``buffer`` with the run's colour and width."""
     return Console(file=buffer, width=options.width or DEFAULT_WIDTH,
                    force_terminal=options.color, no_color=not options.color,
                    color_system="standard" if options.color else None,
@@ -57,7 +56,7 @@ def _console(buffer: io.StringIO, options: RenderOptions) -> Console:
 def render(outcomes: Sequence[FileOutcome], options: RenderOptions) -> str:
     """Every computed scenario as tables, one block after another."""
     buffer = io.StringIO()
-    console = _console(buffer, options)
+    console = console_for(buffer, options)
     if len(outcomes) > 1:
         console.print(batch_table(outcomes))
         console.print()
@@ -226,36 +225,3 @@ def verdict_panel(r: ScenarioResult) -> Panel:
         lines.append(Text.assemble((f"Gate {gate.name} {mark}: ", style), gate.message))
     return Panel(Group(*lines), title="Verdict", title_align="left", border_style="green"
                  if r.gates_passed else "red", box=box.ROUNDED, expand=True)
-
-
-def render_diff(diff: ScenarioDiff, options: RenderOptions) -> str:
-    """Two versions of a scenario side by side: decision, results, inputs."""
-    buffer = io.StringIO()
-    console = _console(buffer, options)
-    console.print(Text.assemble((diff.name, "bold"), "\n", (
-        f"{diff.old_file} → {diff.new_file} ({diff.currency})", "dim")))
-    console.print()
-    style = "bold yellow" if diff.recommendation_changed else "bold green"
-    console.print(Panel(Group(Text(headline(diff), style=style),
-                              Text(f"Before: {diff.old_reason}"),
-                              Text(f"After: {diff.new_reason}")),
-                        title="Decision", title_align="left", box=box.ROUNDED))
-    console.print()
-    table = Table(title="Results (before → after)", title_justify="left", title_style="bold",
-                  box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for header in DIFF_HEADERS:
-        table.add_column(header, justify="left" if header in ("Option", "Status") else "right")
-    for option in diff.options:
-        table.add_row(*option_cells(option, diff.baseline),
-                      style="" if option.status == "unchanged" else "bold")
-    console.print(table)
-    console.print()
-    inputs = Table(title=f"Inputs changed ({len(diff.inputs)})", title_justify="left",
-                   title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for header in ("Input", "Before", "After"):
-        inputs.add_column(header, overflow="fold")
-    for change in diff.inputs:
-        inputs.add_row(*input_cells(change))
-    console.print(inputs if diff.inputs else Text("No input changed."))
-    return buffer.getvalue()
-

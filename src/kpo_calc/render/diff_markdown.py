@@ -1,0 +1,31 @@
+"""``diff`` as Markdown, for a pull-request comment."""
+
+from __future__ import annotations
+
+from kpo_calc.diffing import ScenarioDiff
+from kpo_calc.render import RenderOptions
+from kpo_calc.render.diff_text import DIFF_HEADERS, headline, input_cells, option_cells
+from kpo_calc.render.markdown import LIMIT, code, esc
+
+
+def render(diff: ScenarioDiff, options: RenderOptions) -> str:
+    """A pull-request comment: did the decision change, what moved, which inputs changed."""
+    icon = "⚠️" if diff.recommendation_changed else "✅"
+    lines = [f"## {icon} {esc(diff.name)}: {esc(headline(diff))}", "",
+             f"`{code(diff.old_file)}` → `{code(diff.new_file)}` · {diff.currency}", "",
+             f"- Before: {esc(diff.old_reason)}", f"- After: {esc(diff.new_reason)}", "",
+             f"| {' | '.join(DIFF_HEADERS)} |", "|---|---|---:|---:|---:|---:|"]
+    for option in diff.options:
+        cells = [esc(c) for c in option_cells(option, diff.baseline)]
+        lines.append(f"| {' | '.join(cells)} |")
+    lines.append("")
+    if diff.inputs:
+        lines += [f"<details><summary>Inputs changed ({len(diff.inputs)})</summary>", "",
+                  "| Input | Before | After |", "|---|---|---|"]
+        lines += [f"| `{code(a)}` | {esc(b)} | {esc(c)} |"
+                  for a, b, c in (input_cells(ch) for ch in diff.inputs)]
+        lines += ["", "</details>"]
+    else:
+        lines.append("No input changed.")
+    text = "\n".join(lines) + "\n"
+    return text if len(text) <= LIMIT else text[: LIMIT - 2] + "…\n"
