@@ -10,7 +10,7 @@ import yaml
 
 from conftest import ROOT, SCENARIOS, run_cli
 from kpo_calc import api
-from kpo_calc.starter import DOMAINS
+from kpo_calc.starter import domains
 
 TYPOS = ROOT / "tests" / "data" / "typos.yaml"
 PATENT = SCENARIOS / "patent-search-eur.yaml"
@@ -100,7 +100,7 @@ def test_examples_point_editors_at_the_schema() -> None:
         assert first == "# yaml-language-server: $schema=../schema/scenario.schema.json"
 
 
-@pytest.mark.parametrize("domain", list(DOMAINS))
+@pytest.mark.parametrize("domain", list(domains()))
 def test_init_writes_a_valid_commented_starter(tmp_path: Path, domain: str) -> None:
     target = tmp_path / "s.yaml"
     proc = run_cli("init", target, "--domain", domain)
@@ -141,3 +141,11 @@ def test_init_rejects_an_unknown_domain() -> None:
     proc = run_cli("init", "-", "--domain", "astrology")
     assert proc.returncode == 2
     assert "astrology" in proc.stderr
+
+
+def test_init_domains_match_the_command_line() -> None:
+    from kpo_calc.cli import DomainName
+    from kpo_calc.starter import DEFAULT_DOMAIN
+
+    assert [d.value for d in DomainName] == list(domains())
+    assert DEFAULT_DOMAIN in domains()

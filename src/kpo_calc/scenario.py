@@ -98,6 +98,15 @@ class Weights(_Model):
         return self.cost + self.control + self.ip_security + self.quality + self.communication
 
 
+# Fields that every kind of option has, described once.
+OptionRisks = Annotated[list[Risk], Field(
+    description="Risks of this option, each costed at its expected loss.",
+    examples=[[{"name": "IP leakage", "annual_probability": 0.02, "impact": 500000}]])]
+OptionScores = Annotated[Scores | None, Field(
+    description="Scores from 1 to 5 for the weighted scorecard.",
+    examples=[{"control": 3, "ip_security": 3, "quality": 4, "communication": 3}])]
+
+
 class RecurringWork(_Model):
     """Work that repeats every month: give hours_per_month or fte."""
 
@@ -197,12 +206,8 @@ class InHouseOption(_Model):
     part_time_allowed: bool = Field(
         default=False, description="false: whole heads (headcount rounded up); true: "
         "fractional FTE.", examples=[False])
-    risks: list[Risk] = Field(
-        default=[], description="Risks of this option, each costed at its expected loss.",
-        examples=[[{"name": "IP leakage", "annual_probability": 0.02, "impact": 500000}]])
-    scores: Scores | None = Field(
-        default=None, description="Scores from 1 to 5 for the weighted scorecard.",
-        examples=[{"control": 3, "ip_security": 3, "quality": 4, "communication": 3}])
+    risks: OptionRisks = []
+    scores: OptionScores = None
 
     @property
     def is_outsourced(self) -> bool:
@@ -265,12 +270,8 @@ class OutsourcedOption(_Model):
     max_specialization: Specialization | None = Field(
         default=None, description="Most specialised work this provider can do; default high "
         "for kpo, low for bpo.", examples=["high"])
-    risks: list[Risk] = Field(
-        default=[], description="Risks of this option, each costed at its expected loss.",
-        examples=[[{"name": "IP leakage", "annual_probability": 0.02, "impact": 500000}]])
-    scores: Scores | None = Field(
-        default=None, description="Scores from 1 to 5 for the weighted scorecard.",
-        examples=[{"control": 3, "ip_security": 3, "quality": 4, "communication": 3}])
+    risks: OptionRisks = []
+    scores: OptionScores = None
 
     @model_validator(mode="after")
     def _one_rate(self) -> Self:
