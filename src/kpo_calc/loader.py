@@ -213,11 +213,8 @@ def _yaml_error(name: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
     return Diagnostic(name, line, col, f"invalid YAML: {problem}{context}{hint}")
 
 
-def _mark(node: yaml.Node) -> Mark:
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
-
-
 def _start(node: yaml.Node) -> tuple[int, int]:
+    """A node's 1-based (line, column)."""
     mark = node.start_mark
     return mark.line + 1, mark.column + 1
 
@@ -233,11 +230,9 @@ class _Builder:
         self.nodes = 0
 
     def problem(self, node: yaml.Node, message: str, path: PathKey, *, bad: bool = True) -> None:
-        mark = _mark(node)
         if bad:
             self.bad_paths.add(path)
-        self.problems.append(Diagnostic(self.name, mark.line, mark.column, message,
-                                        format_path(path)))
+        self.problems.append(Diagnostic(self.name, *_start(node), message, format_path(path)))
 
     def build(self, node: yaml.Node, path: PathKey, key_at: tuple[int, int],
               depth: int) -> Any:
@@ -245,11 +240,11 @@ class _Builder:
         if self.nodes > MAX_NODES:
             # Raised at once: continuing would spend the work the limit exists to bound.
             raise InputError([Diagnostic(
-                self.name, *_pair(_mark(node)),
+                self.name, *_start(node),
                 f"the document expands to more than {MAX_NODES:,} values (aliases that "
                 "repeat aliases?); refused to bound memory and time")])
         if depth > MAX_DEPTH:
-            raise InputError([Diagnostic(self.name, *_pair(_mark(node)),
+            raise InputError([Diagnostic(self.name, *_start(node),
                                          f"nested more than {MAX_DEPTH} levels deep",
                                          format_path(path))])
         if path not in self.spans:
@@ -331,10 +326,6 @@ class _Builder:
             self.problem(node, f"{node.value} is not a finite number; write a real amount", path)
             return None
         return value
-
-
-def _pair(mark: Mark) -> tuple[int, int]:
-    return mark.line, mark.column
 
 
 _NO_KEY = (0, 0)
