@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from kpo_calc.engine.decision import METRIC_LABELS
-from kpo_calc.engine.evaluate import LINE_NAMES, ONE_TIME_LINES
-from kpo_calc.engine.results import ScenarioResult
+from kpo_calc.engine.results import OptionResult, ScenarioResult
 from kpo_calc.formatting import money, number, percent
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
+from kpo_calc.render.rows import DASH, Row, flexibility_rows, line_rows, stress_cell
 from kpo_calc.render.summary import SUMMARY_HEADERS, summary_rows
-from kpo_calc.render.table import LINE_LABELS
 
 LIMIT = 65_000
 FOLD_NOTE = ("_Detail was folded to keep this report under {limit:,} characters; run "
@@ -96,51 +95,36 @@ def _brief(r: ScenarioResult, file: str) -> list[str]:
     lines = [f"### {esc(r.name)}",
              f"`{code(file)}` · {r.currency} · {r.horizon_months} months · "
              f"{number(r.total_hours, 0)} hours · decided on {metric}", "", *_verdict(r), ""]
-    lines += _options_table(r, [
+    cells: list[tuple[str, Callable[[OptionResult], str]]] = [
         ("One-time cost", lambda o: money(o.one_time_cost)),
         ("Recurring cost", lambda o: money(o.recurring_cost)),
         ("**Total cost**", lambda o: f"**{money(o.total_cost)}**"),
         ("**NPV**", lambda o: f"**{money(o.npv)}**"),
         ("Cost per hour", lambda o: money(o.cost_per_hour, cents=True)),
         (f"Savings vs baseline ({metric})",
-         lambda o: "—" if o.name == r.baseline else
+         lambda o: DASH if o.name == r.baseline else
          f"{money(o.savings_vs_baseline)} ({percent(o.savings_pct)})"),
-        ("Breakeven month", lambda o: "—" if o.name == r.baseline else
+        ("Breakeven month", lambda o: DASH if o.name == r.baseline else
          str(o.breakeven_month or "never")),
         ("Risk-adjusted NPV", lambda o: money(o.risk_adjusted_npv)),
-    ])
+    ]
+    lines += _options_table(r, [(label, [cell(o) for o in r.options]) for label, cell in cells])
     return [*lines, ""]
 
 
 def _full(r: ScenarioResult, file: str) -> list[str]:
     lines = _brief(r, file)
     lines += ["<details><summary>Cost by line, flexibility and stress tests</summary>", ""]
-    names = [n for n in LINE_NAMES if any(n in o.lines for o in r.options)]
-    lines += _options_table(r, [
-        (LINE_LABELS[n] + (" (one-time)" if n in ONE_TIME_LINES else ""),
-         lambda o, n=n: money(o.lines[n]) if n in o.lines else "—") for n in names])
+    lines += _options_table(r, line_rows(r))
     lines.append("")
-    rows: list[tuple[str, Callable[..., str]]] = [
-        ("Scale-up lead (months)", lambda o: number(o.flexibility.scale_up_lead_months)),
-        ("Scale-down lag (months)", lambda o: number(o.flexibility.scale_down_lag_months)),
-        ("Cost to shed 1 FTE", lambda o: money(o.flexibility.cost_to_shed_fte)),
-        ("Exit cost", lambda o: money(o.flexibility.exit_cost)),
-    ]
+    rows = flexibility_rows(r)
     for i, test in enumerate(r.options[0].flexibility.stress):
-        rows.append((f"{esc(test.name)}: change in total", lambda o, i=i: _stress_cell(o, i)))
+        rows.append((f"{esc(test.name)}: change in total",
+                     [stress_cell(o.flexibility.stress[i], " ({hours} h unmet)")
+                      for o in r.options]))
     lines += _options_table(r, rows)
     lines += ["", "</details>", ""]
     return lines
-
-
-def _stress_cell(o: object, i: int) -> str:
-    from kpo_calc.engine.results import OptionResult
-
-    assert isinstance(o, OptionResult)
-    s = o.flexibility.stress[i]
-    sign = "+" if s.delta_vs_base >= 0.005 else ""
-    unmet = f" ({number(s.unmet_hours, 0)} h unmet)" if s.unmet_hours > 0.005 else ""
-    return f"{sign}{money(s.delta_vs_base)}{unmet}"
 
 
 def _verdict(r: ScenarioResult) -> list[str]:
@@ -157,12 +141,11 @@ def _verdict(r: ScenarioResult) -> list[str]:
     return lines
 
 
-def _options_table(r: ScenarioResult,
-                   rows: Sequence[tuple[str, Callable[..., str]]]) -> list[str]:
+def _options_table(r: ScenarioResult, rows: Sequence[Row]) -> list[str]:
     heads = [esc(o.name) + (" (baseline)" if o.name == r.baseline else "") +
              ("" if o.feasible else " (not feasible)") for o in r.options]
     out = [f"| {r.currency} | {' | '.join(heads)} |", "|---|" + "---:|" * len(heads)]
-    out += [f"| {label} | {' | '.join(cell(o) for o in r.options)} |" for label, cell in rows]
+    out += [f"| {label} | {' | '.join(cells)} |" for label, cells in rows]
     return out
 
 

@@ -16,30 +16,15 @@ from rich.table import Table
 from rich.text import Text
 
 from kpo_calc.engine.decision import METRIC_LABELS
-from kpo_calc.engine.evaluate import LINE_NAMES, ONE_TIME_LINES
 from kpo_calc.engine.results import OptionResult, ScenarioResult
 from kpo_calc.formatting import money, number, percent
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
+from kpo_calc.render.rows import DASH, flexibility_rows, line_rows, stress_cell
 from kpo_calc.render.summary import summary_rows
 
 DEFAULT_WIDTH = 100
-DASH = "—"
 
-LINE_LABELS = {
-    "salaries": "Salaries",
-    "benefits": "Benefits",
-    "overhead": "Overhead",
-    "training": "Training",
-    "hiring": "Hiring",
-    "attrition": "Attrition replacement",
-    "severance": "Severance",
-    "vendor_fees": "Vendor fees",
-    "governance": "Governance",
-    "communication": "Communication",
-    "vendor_selection": "Vendor selection",
-    "transition": "Transition",
-}
 
 CRITERION_LABELS = {"cost": "Cost", "control": "Control", "ip_security": "IP security",
                     "quality": "Quality", "communication": "Communication"}
@@ -149,12 +134,8 @@ def _month(month: int | None) -> str:
 def lines_table(r: ScenarioResult) -> Table:
     """Cost by line; one-time lines are marked."""
     table = _table(f"Cost by line ({r.currency})", r)
-    for name in LINE_NAMES:
-        if not any(name in o.lines for o in r.options):
-            continue
-        label = LINE_LABELS[name] + (" (one-time)" if name in ONE_TIME_LINES else "")
-        table.add_row(label, *[money(o.lines[name]) if name in o.lines else DASH
-                               for o in r.options])
+    for label, cells in line_rows(r):
+        table.add_row(label, *cells)
     table.add_row("Total", *[money(o.total_cost) for o in r.options], style="bold")
     return table
 
@@ -162,21 +143,10 @@ def lines_table(r: ScenarioResult) -> Table:
 def flexibility_table(r: ScenarioResult) -> Table:
     """Lead and lag times, shedding and exit costs, then each stress test's change."""
     table = _table("Flexibility", r)
-    table.add_row("Scale-up lead (months)",
-                  *[number(o.flexibility.scale_up_lead_months) for o in r.options])
-    table.add_row("Scale-down lag (months)",
-                  *[number(o.flexibility.scale_down_lag_months) for o in r.options])
-    table.add_row("Cost to shed 1 FTE", *[money(o.flexibility.cost_to_shed_fte)
-                                          for o in r.options])
-    table.add_row("Exit cost", *[money(o.flexibility.exit_cost) for o in r.options])
+    for label, cells in flexibility_rows(r):
+        table.add_row(label, *cells)
     for i, test in enumerate(r.options[0].flexibility.stress):
-        cells = []
-        for o in r.options:
-            s = o.flexibility.stress[i]
-            cell = f"{'+' if s.delta_vs_base >= 0.005 else ''}{money(s.delta_vs_base)}"
-            if s.unmet_hours > 0.005:
-                cell += f"\n{number(s.unmet_hours, 0)} h unmet"
-            cells.append(cell)
+        cells = [stress_cell(o.flexibility.stress[i], "\n{hours} h unmet") for o in r.options]
         cheapest = min((o for o in r.options if o.feasible),
                        key=lambda o: o.flexibility.stress[i].total_cost)
         table.add_row(f"{test.name}: change in total\n(cheapest: {cheapest.name})", *cells)
