@@ -53,6 +53,12 @@ def test_baseline_cheapest() -> None:
     assert "the closest alternative, Alt, costs 20.0% (USD 200) more" in rec.reason
 
 
+def test_thresholds_print_without_a_needless_decimal() -> None:
+    from kpo_calc.formatting import threshold
+
+    assert (threshold(0.1), threshold(0.125), threshold(0.69)) == ("10%", "12.5%", "69%")
+
+
 def test_zero_threshold_still_needs_a_positive_saving() -> None:
     # An equal cost is no reason to move the work.
     assert not clears(option("Alt", 1000), 1000, 0.0)

@@ -17,6 +17,12 @@ def percent(fraction: float, digits: int = 1) -> str:
     return text[1:] if text.startswith("-") and float(text[:-1]) == 0 else text
 
 
+def threshold(fraction: float) -> str:
+    """A stated limit as a percentage, without a needless decimal: ``0.1`` -> ``"10%"``,
+    ``0.125`` -> ``"12.5%"``."""
+    return percent(fraction, 0 if round(fraction * 100, 6).is_integer() else 1)
+
+
 def number(value: float, digits: int = 1) -> str:
     """A count or duration with at most ``digits`` decimals and no trailing zeros."""
     text = f"{value:,.{digits}f}"

@@ -14,6 +14,7 @@ The shock rules (design section 4, flexibility): demand is multiplied by
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -38,8 +39,9 @@ class Costing:
     #: headcount (in-house) or billed hours (outsourced) in each month
     activity: Array
 
+    @cached_property
     def total(self) -> Array:
-        """The sum of all lines in each month."""
+        """The sum of all lines in each month (computed once: several results need it)."""
         return np.asarray(sum(self.lines.values()), dtype=np.float64)
 
 

@@ -12,7 +12,7 @@ from kpo_calc.engine.results import (
     Scorecard,
     ScoreRow,
 )
-from kpo_calc.formatting import money, percent
+from kpo_calc.formatting import money, percent, threshold
 from kpo_calc.scenario import CRITERIA, Gate, Scenario
 
 METRIC_LABELS = {"npv": "NPV", "total": "total cost", "risk_adjusted_npv": "risk-adjusted NPV"}
@@ -45,7 +45,7 @@ def recommend(options: Sequence[OptionResult], baseline: str, metric: str,
     alternatives = sorted((o for o in options if o.feasible and o.name != baseline),
                           key=lambda o: o.metric(metric))  # stable: file order breaks ties
     best = alternatives[0] if alternatives else None
-    threshold = percent(min_savings, 0 if round(min_savings * 100, 6).is_integer() else 1)
+    limit = threshold(min_savings)
 
     if not base.feasible:
         if best is None:  # the scenario check forbids this; kept for library callers
@@ -61,13 +61,13 @@ def recommend(options: Sequence[OptionResult], baseline: str, metric: str,
     if clears(best, base_metric, min_savings):
         return _pick(best, baseline, base_metric, min_savings,
                      f"{best.name} costs {share} less than {baseline} by {label} "
-                     f"({saved} saved), clearing the {threshold} minimum-savings threshold.")
+                     f"({saved} saved), clearing the {limit} minimum-savings threshold.")
     if best.savings_vs_baseline <= 0:
         return _stay(base, f"{baseline} is the cheapest feasible option by {label}; the "
                      f"closest alternative, {best.name}, costs {share} ({saved}) more.")
     gap = (min_savings - best.savings_pct) * 100
     return _stay(base, f"{best.name} would save only {share} ({saved}) by {label}, "
-                 f"{gap:.1f} points short of the {threshold} minimum-savings threshold, "
+                 f"{gap:.1f} points short of the {limit} minimum-savings threshold, "
                  f"so {baseline} stays.")
 
 
@@ -158,7 +158,7 @@ def gates(scenario: Scenario, options: Sequence[OptionResult], recommendation: R
 def _min_savings(option: OptionResult, required: float, label: str) -> GateResult:
     ok = option.savings_pct >= required - 1e-12
     saves = percent(option.savings_pct)
-    need = percent(required, 0 if round(required * 100, 6).is_integer() else 1)
+    need = threshold(required)
     return GateResult(
         "min_savings", ok,
         f"{option.name} saves {saves} of the baseline's {label}" + (

@@ -40,12 +40,12 @@ def evaluate(scenario: Scenario, values: Values | None = None,
     base_index = next(i for i, o in enumerate(scenario.options)
                       if o.name == scenario.baseline_name)
     base_metric = results[base_index].metric(metric)
-    base_monthly = costings[base_index].total()[0]
+    base_monthly = costings[base_index].total[0]
     compared: list[OptionResult] = []
     for i, (result, costing) in enumerate(zip(results, costings, strict=True)):
         amount, share = savings(base_metric, result.metric(metric))
         breakeven = None if i == base_index else breakeven_month(base_monthly,
-                                                                 costing.total()[0])
+                                                                 costing.total[0])
         compared.append(replace(result, savings_vs_baseline=amount, savings_pct=share,
                                 breakeven_month=breakeven))
     recommendation = recommend(compared, scenario.baseline_name, metric,
@@ -70,7 +70,7 @@ def _option_result(option: AnyOption, costing: Costing, scenario: Scenario, dema
                    factors: Array, total_hours: float, v: Values) -> OptionResult:
     names = IN_HOUSE_LINES if isinstance(option, InHouseOption) else OUTSOURCED_LINES
     lines = {name: float(costing.lines[name][0].sum()) for name in names}
-    monthly = costing.total()
+    monthly = costing.total
     one_time = sum(amount for name, amount in lines.items() if name in ONE_TIME_LINES)
     total = float(monthly[0].sum())
     # Expected losses accrue while the option is in use (it holds the work).

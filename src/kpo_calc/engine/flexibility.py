@@ -32,7 +32,7 @@ def flexibility(option: AnyOption, planned: Costing, scenario: Scenario, demand:
         lag = float(option.notice_months)
         shed = float((option.notice_months * hpf * rate[:, :1] / v(option.productivity))[0, 0])
         exit_cost = float(v(option.exit_cost)[0, 0])
-    planned_total = float(planned.total().sum())
+    planned_total = float(planned.total.sum())
     stress = tuple(
         _stress_result(option, scenario, demand, test_index, planned_total, factors, v)
         for test_index in range(len(scenario.stress)))
@@ -50,7 +50,7 @@ def _stress_result(option: AnyOption, scenario: Scenario, demand: Array, index: 
     test = scenario.stress[index]
     costing = stressed_costing(option, scenario, demand, test, v)
     unmet_price = v(scenario.unmet_hour_cost or 0.0)
-    monthly = costing.total() + costing.unmet_hours * unmet_price
+    monthly = costing.total + costing.unmet_hours * unmet_price
     total = float(monthly.sum())
     unmet_hours = float(costing.unmet_hours.sum())
     return StressResult(
