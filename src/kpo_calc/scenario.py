@@ -209,11 +209,6 @@ class InHouseOption(_Model):
     risks: OptionRisks = []
     scores: OptionScores = None
 
-    @property
-    def is_outsourced(self) -> bool:
-        """False: this option employs staff."""
-        return False
-
 
 class OutsourcedOption(_Model):
     """Contract the work to a KPO or BPO provider (third party or captive)."""
@@ -279,11 +274,6 @@ class OutsourcedOption(_Model):
             raise PydanticCustomError(
                 "rate", "give exactly one of hourly_rate or fte_monthly_rate")
         return self
-
-    @property
-    def is_outsourced(self) -> bool:
-        """True: this option buys the work from a provider."""
-        return True
 
     @property
     def serves_up_to(self) -> Specialization:

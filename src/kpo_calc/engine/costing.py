@@ -57,11 +57,9 @@ def planned_costing(option: AnyOption, scenario: Scenario, demand: Array, v: Val
     no_unmet = np.zeros_like(demand)
     if isinstance(option, InHouseOption):
         hc = planned_headcount(option, demand, v(scenario.hours_per_fte_month))
-        staff = in_house_costs(option, hc, scenario, v)
-        return Costing(staff.lines, hc > 0, no_unmet, hc)
+        return Costing(in_house_costs(option, hc, scenario, v), hc > 0, no_unmet, hc)
     billed = billed_hours(option, demand, v)
-    bought = outsourced_costs(option, billed, scenario, v)
-    return Costing(bought.lines, billed > 0, no_unmet, billed)
+    return Costing(outsourced_costs(option, billed, scenario, v), billed > 0, no_unmet, billed)
 
 
 def stressed_demand(demand: Array, test: StressTest) -> Array:
@@ -86,8 +84,7 @@ def stressed_costing(option: AnyOption, scenario: Scenario, planned: Array, test
         hc = np.where(catching_up, np.minimum(planned_headcount(option, demand, hpf), planned_hc),
                       planned_headcount(option, demand, hpf))
         unmet = np.where(catching_up, np.maximum(demand - planned_hc * hpf, 0.0), 0.0)
-        staff = in_house_costs(option, hc, scenario, v)
-        return Costing(staff.lines, hc > 0, unmet, hc)
+        return Costing(in_house_costs(option, hc, scenario, v), hc > 0, unmet, hc)
     served = np.where(catching_up, np.minimum(demand, planned), demand)
     unmet = demand - served
     billed = billed_hours(option, served, v)
@@ -95,5 +92,4 @@ def stressed_costing(option: AnyOption, scenario: Scenario, planned: Array, test
         # Notice period: capacity cannot shrink for notice_months months.
         notice = after & (m < test.from_month + option.notice_months)
         billed = np.where(notice, np.maximum(billed, billed_hours(option, planned, v)), billed)
-    bought = outsourced_costs(option, billed, scenario, v)
-    return Costing(bought.lines, billed > 0, unmet, billed)
+    return Costing(outsourced_costs(option, billed, scenario, v), billed > 0, unmet, billed)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from kpo_calc.engine.finance import escalation
@@ -15,17 +13,6 @@ HEADCOUNT_TOLERANCE = 1e-9
 
 IN_HOUSE_LINES = ("salaries", "benefits", "overhead", "training", "hiring", "attrition",
                   "severance")
-
-
-@dataclass(frozen=True)
-class InHouseCosts:
-    """Monthly headcount flows and cost lines, each ``(trials, horizon)``."""
-
-    headcount: Array
-    hires: Array
-    releases: Array
-    monthly_salary: Array
-    lines: dict[str, Array]
 
 
 def planned_headcount(option: InHouseOption, demand: Array, hours_per_fte_month: Array) -> Array:
@@ -44,8 +31,8 @@ def monthly_salary(option: InHouseOption, scenario: Scenario, v: Values) -> Arra
 
 
 def in_house_costs(option: InHouseOption, headcount: Array, scenario: Scenario,
-                   v: Values) -> InHouseCosts:
-    """Cost lines of employing ``headcount`` people in each month."""
+                   v: Values) -> dict[str, Array]:
+    """Cost lines of employing ``headcount`` people in each month, each ``(trials, horizon)``."""
     h = scenario.horizon_months
     fx = v(scenario.fx_rate(option.currency))
     growth = escalation(v(option.salary_growth), h)
@@ -64,7 +51,7 @@ def in_house_costs(option: InHouseOption, headcount: Array, scenario: Scenario,
                 + 0.5 * v(option.ramp_up_months) * salary * (1 + benefits_rate))
 
     salaries = headcount * salary
-    lines = {
+    return {
         "salaries": salaries,
         "benefits": salaries * benefits_rate,
         "overhead": headcount * v(option.overhead_per_fte_year) * fx / 12 * growth,
@@ -73,4 +60,3 @@ def in_house_costs(option: InHouseOption, headcount: Array, scenario: Scenario,
         "attrition": leavers * per_hire,
         "severance": releases * v(option.severance_months) * salary,
     }
-    return InHouseCosts(headcount, hires, releases, salary, lines)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from kpo_calc.engine.finance import escalation
@@ -12,15 +10,6 @@ from kpo_calc.scenario import OutsourcedOption, Scenario
 
 OUTSOURCED_LINES = ("vendor_fees", "governance", "communication", "vendor_selection",
                     "transition")
-
-
-@dataclass(frozen=True)
-class OutsourcedCosts:
-    """Billed hours, the hourly rate and the cost lines, each ``(trials, horizon)``."""
-
-    billed_hours: Array
-    hourly_rate: Array
-    lines: dict[str, Array]
 
 
 def hourly_rate(option: OutsourcedOption, scenario: Scenario, v: Values) -> Array:
@@ -52,8 +41,8 @@ def billed_hours(option: OutsourcedOption, demand: Array, v: Values) -> Array:
 
 
 def outsourced_costs(option: OutsourcedOption, billed: Array, scenario: Scenario,
-                     v: Values) -> OutsourcedCosts:
-    """Cost lines of buying ``billed`` hours in each month."""
+                     v: Values) -> dict[str, Array]:
+    """Cost lines of buying ``billed`` hours in each month, each ``(trials, horizon)``."""
     rate = hourly_rate(option, scenario, v)
     fees = billed * rate
     selection = np.zeros_like(fees)
@@ -62,11 +51,10 @@ def outsourced_costs(option: OutsourcedOption, billed: Array, scenario: Scenario
     if option.transition is not None:
         spread = option.transition.months
         transition[:, :spread] = v(option.transition.cost) / spread
-    lines = {
+    return {
         "vendor_fees": fees,
         "governance": fees * v(option.governance_rate),
         "communication": fees * v(option.communication_overhead),
         "vendor_selection": selection,
         "transition": transition,
     }
-    return OutsourcedCosts(billed, rate, lines)
