@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -26,14 +26,15 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
 
-app = typer.Typer(
-    name="kpo-calc",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+_APP_SETTINGS: dict[str, Any] = {
+    "name": "kpo-calc",
+    "no_args_is_help": True,
+    "add_completion": False,
+    "pretty_exceptions_enable": False,
+    "rich_markup_mode": None,
+    "context_settings": {"help_option_names": ["-h", "--help"]},
+}
+app = typer.Typer(**_APP_SETTINGS)
 
 
 class Color(StrEnum):
@@ -412,6 +413,23 @@ def write_atomically(path: Path, text: str) -> None:
         raise typer.Exit(EXIT_INPUT) from None
 
 
+def app_for(argv: Sequence[str]) -> typer.Typer:
+    """The app with only the command that ``argv`` names (all of them for help or a typo).
+
+    Typer turns every registered command into a Click command, with a pydantic
+    adapter per parameter, on each run; a run needs only the one it executes.
+    """
+    name = next((a for a in argv if not a.startswith("-")), None)
+    chosen = [c for c in app.registered_commands
+              if c.callback is not None and c.callback.__name__ == name]
+    if not chosen:
+        return app
+    slim = typer.Typer(**_APP_SETTINGS)
+    slim.registered_callback = app.registered_callback
+    slim.registered_commands = chosen
+    return slim
+
+
 def run() -> None:
     """Run the app; an unexpected exception is a bug: report it and exit 3."""
     # A batch run keeps thousands of small acyclic objects (results) alive; with
@@ -419,7 +437,7 @@ def run() -> None:
     # Reference counting frees them anyway, so collect cycles far less often.
     gc.set_threshold(100_000, 50, 100)
     try:
-        app(prog_name="kpo-calc")
+        app_for(sys.argv[1:])(prog_name="kpo-calc")
     except SystemExit:
         raise
     except KeyboardInterrupt:
