@@ -8,12 +8,11 @@ from kpo_calc.engine.decision import ExtraGates, gates, recommend, savings, scor
 from kpo_calc.engine.demand import total_demand
 from kpo_calc.engine.figures import cost_option, scalar, summarise, summary
 from kpo_calc.engine.finance import breakeven_month, discount_factors
-from kpo_calc.engine.lines import LINE_NAMES, ONE_TIME_LINES
 from kpo_calc.engine.results import OptionResult, ScenarioResult
 from kpo_calc.engine.values import POINT_VALUES, Values
 from kpo_calc.scenario import Scenario
 
-__all__ = ["LINE_NAMES", "ONE_TIME_LINES", "evaluate"]
+__all__ = ["evaluate"]
 
 
 def evaluate(scenario: Scenario, values: Values | None = None,

@@ -100,6 +100,8 @@ def summary(per_trial: Array) -> Array:
     trials reports exactly the one-trial figures.
     """
     first = per_trial[0]
+    if per_trial.shape[0] == 1:  # a point run: its one trial (and no numpy mean to pay for)
+        return np.asarray(first, dtype=np.float64)
     return np.asarray(first + (per_trial - first).mean(axis=0), dtype=np.float64)
 
 
