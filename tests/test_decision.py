@@ -6,6 +6,7 @@ import pytest
 
 from kpo_calc.engine.decision import clears, recommend, scorecard
 from kpo_calc.engine.results import Flexibility, OptionResult
+from kpo_calc.render.wording import reason
 from kpo_calc.scenario import Scenario
 
 FLEX = Flexibility(0, 0, 0, 0, ())
@@ -35,7 +36,7 @@ def test_alternative_just_short_of_the_threshold_keeps_the_baseline() -> None:
     # 901 saves 99 = 9.9%: 0.1 points short.
     rec = recommend([option("Base", 1000), option("Alt", 901)], "Base", "npv", 0.10, "USD")
     assert (rec.option, rec.clears_threshold, rec.savings) == ("Base", False, 0.0)
-    assert rec.reason == ("Alt would save only 9.9% (USD 99) by NPV, 0.1 points short of the "
+    assert reason(rec) == ("Alt would save only 9.9% (USD 99) by NPV, 0.1 points short of the "
                           "10% minimum-savings threshold, so Base stays.")
 
 
@@ -44,13 +45,13 @@ def test_cheapest_feasible_alternative_wins_and_infeasible_never_does() -> None:
                option("A", 850), option("B", 700)]
     rec = recommend(options, "Base", "npv", 0.10, "USD")
     assert rec.option == "B"
-    assert rec.reason.startswith("B costs 30.0% less than Base by NPV (USD 300 saved)")
+    assert reason(rec).startswith("B costs 30.0% less than Base by NPV (USD 300 saved)")
 
 
 def test_baseline_cheapest() -> None:
     rec = recommend([option("Base", 1000), option("Alt", 1200)], "Base", "npv", 0.10, "USD")
     assert rec.option == "Base"
-    assert "the closest alternative, Alt, costs 20.0% (USD 200) more" in rec.reason
+    assert "the closest alternative, Alt, costs 20.0% (USD 200) more" in reason(rec)
 
 
 def test_thresholds_print_without_a_needless_decimal() -> None:
@@ -70,7 +71,7 @@ def test_infeasible_baseline_hands_over_to_the_cheapest_feasible() -> None:
     rec = recommend(options, "Base", "npv", 0.10, "USD")
     # A saves only 5%, but the baseline cannot do the work at all.
     assert (rec.option, rec.clears_threshold) == ("A", False)
-    assert rec.reason.startswith("The baseline Base cannot do all the work "
+    assert reason(rec).startswith("The baseline Base cannot do all the work "
                                  "(needs high specialization); A is the cheapest")
 
 

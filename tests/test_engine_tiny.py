@@ -24,6 +24,7 @@ import pytest
 from kpo_calc import api
 from kpo_calc.engine import evaluate
 from kpo_calc.engine.results import OptionResult, ScenarioResult
+from kpo_calc.render.wording import reason
 
 DISCOUNT = 0.1
 
@@ -159,7 +160,7 @@ def test_savings_breakeven_and_recommendation(result: ScenarioResult, team: Opti
     assert rec.savings_pct == pytest.approx(saved / npv(TEAM_MONTHLY))
     share = saved / npv(TEAM_MONTHLY)
     assert f"Vendor costs {share * 100:.1f}% less than Team by NPV (USD {saved:,.0f} saved)" \
-        in rec.reason
+        in reason(rec)
     assert result.gates == ()
 
 
@@ -274,8 +275,8 @@ def test_decision_threshold_on_both_sides(write_scenario) -> None:
     assert (rec.option, rec.clears_threshold) == ("Team", False)
     assert rec.savings == 0
     points_short = (0.69 - share) * 100      # 0.7 points
-    assert f"{points_short:.1f} points short of the 69% minimum-savings threshold" in rec.reason
-    assert "would save only 68.3% (USD 477,980) by total cost" in rec.reason
+    assert f"{points_short:.1f} points short of the 69% minimum-savings threshold" in reason(rec)
+    assert "would save only 68.3% (USD 477,980) by total cost" in reason(rec)
 
 
 def test_discount_rate_zero_makes_npv_the_total(write_scenario) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from kpo_calc.engine.results import OptionResult, ScenarioResult
+from kpo_calc.engine.results import OptionResult, Recommendation, ScenarioResult
 
 _ABSENT = object()
 
@@ -67,8 +67,9 @@ class ScenarioDiff:
     old_baseline: str
     old_recommendation: str
     new_recommendation: str
-    old_reason: str
-    new_reason: str
+    #: the verdicts before and after, worded by render.wording
+    old_verdict: Recommendation
+    new_verdict: Recommendation
     options: tuple[OptionDiff, ...]
     inputs: tuple[InputChange, ...]
 
@@ -86,7 +87,7 @@ def diff_scenarios(old_file: str, old: ScenarioResult, old_data: Any,
         old_currency=old.currency, baseline=new.baseline, old_baseline=old.baseline,
         old_recommendation=old.recommendation.option,
         new_recommendation=new.recommendation.option,
-        old_reason=old.recommendation.reason, new_reason=new.recommendation.reason,
+        old_verdict=old.recommendation, new_verdict=new.recommendation,
         options=tuple(_option_diffs(old, new)),
         inputs=tuple(input_changes(old_data, new_data)),
     )

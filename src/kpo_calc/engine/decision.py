@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kpo_calc.engine.results import (
     GateResult,
@@ -38,47 +38,34 @@ def clears(option: OptionResult, baseline_metric: float, min_savings: float) -> 
 
 def recommend(options: Sequence[OptionResult], baseline: str, metric: str,
               min_savings: float, currency: str) -> Recommendation:
-    """The cheapest feasible option, if it clears the threshold against the baseline."""
-    label = METRIC_LABELS[metric]
+    """The cheapest feasible option, if it clears the threshold against the baseline.
+
+    Returns the verdict with its numbers; ``render.wording`` says it in words.
+    """
     base = next(o for o in options if o.name == baseline)
     base_metric = base.metric(metric)
     alternatives = sorted((o for o in options if o.feasible and o.name != baseline),
                           key=lambda o: o.metric(metric))  # stable: file order breaks ties
     best = alternatives[0] if alternatives else None
-    limit = threshold(min_savings)
-
-    if not base.feasible:
-        if best is None:  # the scenario check forbids this; kept for library callers
-            raise ValueError("no feasible option")
-        return _pick(best, baseline, base_metric, min_savings,
-                     f"The baseline {baseline} cannot do all the work "
-                     f"({base.infeasible_reasons[0]}); {best.name} is the cheapest feasible "
-                     f"option by {label} ({money(best.metric(metric), currency)}).")
+    stay = Recommendation(baseline, baseline, 0.0, 0.0, False, "no_alternative", metric,
+                          currency, min_savings)
     if best is None:
-        return _stay(base, f"No alternative can do all the work, so {baseline} stays.")
-    saved = money(abs(best.savings_vs_baseline), currency)
-    share = percent(abs(best.savings_pct))
-    if clears(best, base_metric, min_savings):
-        return _pick(best, baseline, base_metric, min_savings,
-                     f"{best.name} costs {share} less than {baseline} by {label} "
-                     f"({saved} saved), clearing the {limit} minimum-savings threshold.")
+        if not base.feasible:  # the scenario check forbids this; kept for library callers
+            raise ValueError("no feasible option")
+        return stay
+    compared = replace(stay, best=best.name, best_metric=best.metric(metric),
+                       best_savings=best.savings_vs_baseline,
+                       best_savings_pct=best.savings_pct,
+                       shortfall=min_savings - best.savings_pct)
+    if not base.feasible or clears(best, base_metric, min_savings):
+        return replace(compared, option=best.name, savings=best.savings_vs_baseline,
+                       savings_pct=best.savings_pct,
+                       clears_threshold=clears(best, base_metric, min_savings),
+                       kind="clears" if base.feasible else "baseline_infeasible",
+                       baseline_problem=None if base.feasible else base.infeasible_reasons[0])
     if best.savings_vs_baseline <= 0:
-        return _stay(base, f"{baseline} is the cheapest feasible option by {label}; the "
-                     f"closest alternative, {best.name}, costs {share} ({saved}) more.")
-    gap = (min_savings - best.savings_pct) * 100
-    return _stay(base, f"{best.name} would save only {share} ({saved}) by {label}, "
-                 f"{gap:.1f} points short of the {limit} minimum-savings threshold, "
-                 f"so {baseline} stays.")
-
-
-def _pick(option: OptionResult, baseline: str, baseline_metric: float, min_savings: float,
-          reason: str) -> Recommendation:
-    return Recommendation(option.name, baseline, option.savings_vs_baseline, option.savings_pct,
-                          clears(option, baseline_metric, min_savings), reason)
-
-
-def _stay(baseline: OptionResult, reason: str) -> Recommendation:
-    return Recommendation(baseline.name, baseline.name, 0.0, 0.0, False, reason)
+        return replace(compared, kind="baseline_cheapest")
+    return replace(compared, kind="short_of_threshold")
 
 
 def scorecard(scenario: Scenario, options: Sequence[OptionResult]) -> Scorecard | None:

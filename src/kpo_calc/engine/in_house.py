@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from kpo_calc.engine.finance import escalation
+from kpo_calc.engine.lines import lines_of
 from kpo_calc.engine.values import Array, Values
 from kpo_calc.scenario import InHouseOption, Scenario
 
 #: Demand of 3.0000000001 FTE still needs 3 people, not 4 (float noise from growth).
 HEADCOUNT_TOLERANCE = 1e-9
 
-IN_HOUSE_LINES = ("salaries", "benefits", "overhead", "training", "hiring", "attrition",
-                  "severance")
+IN_HOUSE_LINES = lines_of("in_house")
 
 
 def planned_headcount(option: InHouseOption, demand: Array, hours_per_fte_month: Array) -> Array:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from kpo_calc.engine.finance import escalation
+from kpo_calc.engine.lines import lines_of
 from kpo_calc.engine.values import Array, Mask, Values
 from kpo_calc.scenario import OutsourcedOption, Scenario
 
-OUTSOURCED_LINES = ("vendor_fees", "governance", "communication", "vendor_selection",
-                    "transition")
+#: The same lines for KPO and BPO: the line table gives both kinds these.
+OUTSOURCED_LINES = lines_of("kpo")
 
 
 def hourly_rate(option: OutsourcedOption, scenario: Scenario, v: Values) -> Array:

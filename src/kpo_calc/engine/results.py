@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -66,16 +67,41 @@ class OptionResult:
         return self.total_cost if name == "total" else float(getattr(self, name))
 
 
+#: Why the recommendation is what it is; the render layer words each kind.
+VerdictKind = Literal[
+    "baseline_infeasible",  # the baseline cannot do the work: the cheapest feasible option
+    "no_alternative",       # no feasible alternative: the baseline stays
+    "clears",               # the best alternative clears the threshold
+    "baseline_cheapest",    # no alternative is cheaper than the baseline
+    "short_of_threshold",   # the best alternative saves, but less than the threshold
+]
+
+
 @dataclass(frozen=True)
 class Recommendation:
-    """What to do, and why."""
+    """What to do, and the numbers that say why (worded by ``render.wording``)."""
 
     option: str
     baseline: str
+    #: the recommended option's savings against the baseline (0 when the baseline stays)
     savings: float
     savings_pct: float
     clears_threshold: bool
-    reason: str
+    kind: VerdictKind
+    #: the decision metric (npv, total or risk_adjusted_npv) and the currency of the amounts
+    metric: str
+    currency: str
+    #: the min_savings threshold, a fraction of the baseline's metric
+    threshold: float
+    #: the cheapest feasible alternative to the baseline, if any, with its metric and savings
+    best: str | None = None
+    best_metric: float = 0.0
+    best_savings: float = 0.0
+    best_savings_pct: float = 0.0
+    #: threshold minus best_savings_pct: how far the best alternative falls short
+    shortfall: float = 0.0
+    #: why the baseline cannot do the work (kind baseline_infeasible)
+    baseline_problem: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from kpo_calc._version import __version__
 from kpo_calc.diffing import Figure, ScenarioDiff
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.json_format import SCHEMA_VERSION
+from kpo_calc.render.wording import reason
 
 
 def render(diff: ScenarioDiff, options: RenderOptions) -> str:
@@ -26,7 +27,8 @@ def render(diff: ScenarioDiff, options: RenderOptions) -> str:
         "name": diff.name,
         "recommendation": {"old": diff.old_recommendation, "new": diff.new_recommendation,
                            "changed": diff.recommendation_changed,
-                           "old_reason": diff.old_reason, "new_reason": diff.new_reason},
+                           "old_reason": reason(diff.old_verdict),
+                           "new_reason": reason(diff.new_verdict)},
         "options": [
             {"name": o.name, "status": o.status, "total_cost": figure(o.total_cost),
              "npv": figure(o.npv), "savings_pct": figure(o.savings_pct, 6),

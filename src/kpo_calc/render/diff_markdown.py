@@ -6,6 +6,7 @@ from kpo_calc.diffing import ScenarioDiff
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.diff_text import DIFF_HEADERS, headline, input_cells, option_cells
 from kpo_calc.render.markdown import LIMIT, code, esc
+from kpo_calc.render.wording import reason
 
 
 def render(diff: ScenarioDiff, options: RenderOptions) -> str:
@@ -13,7 +14,8 @@ def render(diff: ScenarioDiff, options: RenderOptions) -> str:
     icon = "⚠️" if diff.recommendation_changed else "✅"
     lines = [f"## {icon} {esc(diff.name)}: {esc(headline(diff))}", "",
              f"`{code(diff.old_file)}` → `{code(diff.new_file)}` · {diff.currency}", "",
-             f"- Before: {esc(diff.old_reason)}", f"- After: {esc(diff.new_reason)}", "",
+             f"- Before: {esc(reason(diff.old_verdict))}",
+             f"- After: {esc(reason(diff.new_verdict))}", "",
              f"| {' | '.join(DIFF_HEADERS)} |", "|---|---|---:|---:|---:|---:|"]
     for option in diff.options:
         cells = [esc(c) for c in option_cells(option, diff.baseline)]

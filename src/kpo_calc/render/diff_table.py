@@ -14,6 +14,7 @@ from kpo_calc.diffing import ScenarioDiff
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.diff_text import DIFF_HEADERS, headline, input_cells, option_cells
 from kpo_calc.render.table import console_for
+from kpo_calc.render.wording import reason
 
 
 def render(diff: ScenarioDiff, options: RenderOptions) -> str:
@@ -25,8 +26,8 @@ def render(diff: ScenarioDiff, options: RenderOptions) -> str:
     console.print()
     style = "bold yellow" if diff.recommendation_changed else "bold green"
     console.print(Panel(Group(Text(headline(diff), style=style),
-                              Text(f"Before: {diff.old_reason}"),
-                              Text(f"After: {diff.new_reason}")),
+                              Text(f"Before: {reason(diff.old_verdict)}"),
+                              Text(f"After: {reason(diff.new_verdict)}")),
                         title="Decision", title_align="left", box=box.ROUNDED))
     console.print()
     table = Table(title="Results (before → after)", title_justify="left", title_style="bold",

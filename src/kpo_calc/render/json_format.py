@@ -16,6 +16,7 @@ from kpo_calc.engine.results import (
 )
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
+from kpo_calc.render.wording import reason
 
 SCHEMA_VERSION = 1
 
@@ -121,7 +122,7 @@ def recommendation_dict(rec: Recommendation) -> dict[str, Any]:
         "savings": cents(rec.savings),
         "savings_pct": fraction(rec.savings_pct),
         "clears_threshold": rec.clears_threshold,
-        "reason": rec.reason,
+        "reason": reason(rec),
     }
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from kpo_calc.engine.decision import METRIC_LABELS
 from kpo_calc.engine.results import OptionResult, ScenarioResult
 from kpo_calc.formatting import money, number, percent
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.rows import DASH, Row, flexibility_rows, line_rows, stress_cell
 from kpo_calc.render.summary import SUMMARY_HEADERS, summary_rows
+from kpo_calc.render.wording import METRIC_LABELS, reason
 
 LIMIT = 65_000
 FOLD_NOTE = ("_Detail was folded to keep this report under {limit:,} characters; run "
@@ -129,7 +129,7 @@ def _full(r: ScenarioResult, file: str) -> list[str]:
 
 def _verdict(r: ScenarioResult) -> list[str]:
     rec = r.recommendation
-    lines = [f"**Recommendation: {esc(rec.option)}.** {esc(rec.reason)}"]
+    lines = [f"**Recommendation: {esc(rec.option)}.** {esc(reason(rec))}"]
     for o in r.options:
         if not o.feasible:
             lines += ["", f"_{esc(o.name)} is not feasible: "

@@ -7,35 +7,23 @@ the Markdown format.
 
 from __future__ import annotations
 
-from kpo_calc.engine.evaluate import LINE_NAMES, ONE_TIME_LINES
+from kpo_calc.engine.lines import LINES
 from kpo_calc.engine.results import ScenarioResult, StressResult
 from kpo_calc.formatting import money, number
 
 DASH = "—"
 Row = tuple[str, list[str]]
 
-LINE_LABELS = {
-    "salaries": "Salaries",
-    "benefits": "Benefits",
-    "overhead": "Overhead",
-    "training": "Training",
-    "hiring": "Hiring",
-    "attrition": "Attrition replacement",
-    "severance": "Severance",
-    "vendor_fees": "Vendor fees",
-    "governance": "Governance",
-    "communication": "Communication",
-    "vendor_selection": "Vendor selection",
-    "transition": "Transition",
-}
+#: Row labels of the cost lines, from the engine's line table.
+LINE_LABELS = {line.name: line.label for line in LINES}
 
 
 def line_rows(r: ScenarioResult) -> list[Row]:
     """Cost by line, for the lines some option has; one-time lines are marked."""
     return [
-        (LINE_LABELS[name] + (" (one-time)" if name in ONE_TIME_LINES else ""),
-         [money(o.lines[name]) if name in o.lines else DASH for o in r.options])
-        for name in LINE_NAMES if any(name in o.lines for o in r.options)]
+        (line.label + (" (one-time)" if line.one_time else ""),
+         [money(o.lines[line.name]) if line.name in o.lines else DASH for o in r.options])
+        for line in LINES if any(line.name in o.lines for o in r.options)]
 
 
 def flexibility_rows(r: ScenarioResult) -> list[Row]:

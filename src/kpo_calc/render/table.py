@@ -15,13 +15,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from kpo_calc.engine.decision import METRIC_LABELS
 from kpo_calc.engine.results import OptionResult, ScenarioResult
 from kpo_calc.formatting import money, number, percent
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.rows import DASH, flexibility_rows, line_rows, stress_cell
 from kpo_calc.render.summary import summary_rows
+from kpo_calc.render.wording import METRIC_LABELS, reason
 
 DEFAULT_WIDTH = 100
 
@@ -180,7 +180,7 @@ def verdict_panel(r: ScenarioResult) -> Panel:
     rec = r.recommendation
     lines: list[RenderableType] = [
         Text.assemble(("Recommendation: ", "bold"), (rec.option, "bold green")),
-        Text(rec.reason),
+        Text(reason(rec)),
     ]
     chosen = r.option(rec.option)
     if rec.option != r.baseline and chosen.breakeven_month is not None:

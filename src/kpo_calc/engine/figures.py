@@ -1,0 +1,154 @@
+"""One option costed on a given demand, per trial; and the one step that summarises trials.
+
+``cost_option`` is the entry point a plan needs (design section 7): it costs
+an option on any demand path ``D_o,m`` (the scenario's total demand when the
+option does all the work, or the share a plan gives it), so a plan is the sum
+of its parts. Every figure keeps the trials axis; ``summarise`` reduces it
+once, to the ``OptionResult`` that renderers read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kpo_calc.engine.costing import Costing
+from kpo_calc.engine.finance import discount_factors, npv
+from kpo_calc.engine.flexibility import FlexibilityFigures, flexibility
+from kpo_calc.engine.lines import ONE_TIME_LINES
+from kpo_calc.engine.models import AnyOption, cost_model
+from kpo_calc.engine.results import Flexibility, OptionResult, StressResult
+from kpo_calc.engine.values import Array, Values
+from kpo_calc.scenario import OneOffWork, RecurringWork, Scenario, option_specialization_gap
+
+
+@dataclass(frozen=True)
+class OptionFigures:
+    """One option's figures before summarising: ``(trials,)``, monthly ``(trials, horizon)``."""
+
+    option: AnyOption
+    costing: Costing
+    #: hours of demand the option was costed on, per trial
+    hours: Array
+    infeasible_reasons: tuple[str, ...]
+    lines: dict[str, Array]
+    monthly: Array
+    one_time_cost: Array
+    recurring_cost: Array
+    total_cost: Array
+    npv: Array
+    risk_cost: Array
+    risk_adjusted_total: Array
+    risk_adjusted_npv: Array
+    cost_per_hour: Array
+    flexibility: FlexibilityFigures
+
+
+def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
+                work: Sequence[RecurringWork | OneOffWork] | None = None,
+                factors: Array | None = None) -> OptionFigures:
+    """Cost ``option`` on ``demand`` (``(trials, horizon)`` hours it is given).
+
+    ``work`` is the work those hours come from (default: all the scenario's
+    work), for the feasibility check; ``factors`` the discount factors, when
+    the caller already has them.
+    """
+    if factors is None:
+        factors = discount_factors(v(scenario.discount_rate), scenario.horizon_months)
+    model = cost_model(option)
+    costing = model.planned(option, scenario, demand, v)
+    lines = {name: costing.lines[name].sum(axis=1) for name in model.lines}
+    monthly = costing.total
+    one_time = np.asarray(sum((amount for name, amount in lines.items()
+                               if name in ONE_TIME_LINES), start=np.zeros(v.trials)))
+    total = monthly.sum(axis=1)
+    # Expected losses accrue while the option is in use (it holds the work).
+    annual_loss = sum((v(r.annual_probability) * v(r.impact) for r in option.risks),
+                      start=np.zeros((v.trials, 1)))
+    risk_monthly = np.where(costing.active, annual_loss / 12, 0.0)
+    risk_cost = risk_monthly.sum(axis=1)
+    present = npv(monthly, factors)
+    hours = demand.sum(axis=1)
+    per_hour = np.divide(total, hours, out=np.zeros_like(total), where=hours != 0)
+    served = list(scenario.work) if work is None else list(work)
+    return OptionFigures(
+        option=option,
+        costing=costing,
+        hours=hours,
+        infeasible_reasons=tuple(option_specialization_gap(option, served)),
+        lines=lines,
+        monthly=monthly,
+        one_time_cost=one_time,
+        recurring_cost=total - one_time,
+        total_cost=total,
+        npv=present,
+        risk_cost=risk_cost,
+        risk_adjusted_total=total + risk_cost,
+        risk_adjusted_npv=present + npv(risk_monthly, factors),
+        cost_per_hour=per_hour,
+        flexibility=flexibility(option, costing, scenario, demand, factors, v),
+    )
+
+
+def summary(per_trial: Array) -> Array:
+    """The mean over trials (axis 0), anchored at the first trial.
+
+    ``x_0 + mean(x − x_0)`` equals the plain mean up to rounding, and gives
+    exactly ``x_0`` when every trial is the same: a run of N identical
+    trials reports exactly the one-trial figures.
+    """
+    first = per_trial[0]
+    if per_trial.shape[0] == 1:  # a point run: its one trial (and no numpy mean to pay for)
+        return np.asarray(first, dtype=np.float64)
+    return np.asarray(first + (per_trial - first).mean(axis=0), dtype=np.float64)
+
+
+def scalar(per_trial: Array) -> float:
+    """``summary`` of a ``(trials,)`` figure, as a float."""
+    return float(summary(per_trial))
+
+
+def summarise(f: OptionFigures) -> OptionResult:
+    """The one summarising step: per-trial figures to the result renderers read.
+
+    Savings and breakeven are left at their defaults: they need the baseline.
+    """
+    model = cost_model(f.option)
+    flex = f.flexibility
+    return OptionResult(
+        name=f.option.name,
+        model=f.option.model,
+        provider=model.provider(f.option),
+        location=model.location(f.option),
+        feasible=not f.infeasible_reasons,
+        infeasible_reasons=f.infeasible_reasons,
+        one_time_cost=scalar(f.one_time_cost),
+        recurring_cost=scalar(f.recurring_cost),
+        total_cost=scalar(f.total_cost),
+        npv=scalar(f.npv),
+        risk_cost=scalar(f.risk_cost),
+        risk_adjusted_total=scalar(f.risk_adjusted_total),
+        risk_adjusted_npv=scalar(f.risk_adjusted_npv),
+        cost_per_hour=scalar(f.cost_per_hour),
+        savings_vs_baseline=0.0,
+        savings_pct=0.0,
+        breakeven_month=None,
+        lines={name: scalar(amount) for name, amount in f.lines.items()},
+        monthly=tuple(float(x) for x in summary(f.monthly)),
+        flexibility=Flexibility(
+            scale_up_lead_months=scalar(flex.scale_up_lead_months),
+            scale_down_lag_months=scalar(flex.scale_down_lag_months),
+            cost_to_shed_fte=scalar(flex.cost_to_shed_fte),
+            exit_cost=scalar(flex.exit_cost),
+            stress=tuple(StressResult(
+                name=s.name,
+                total_cost=scalar(s.total_cost),
+                npv=scalar(s.npv),
+                delta_vs_base=scalar(s.delta_vs_base),
+                unmet_hours=scalar(s.unmet_hours),
+                unmet_cost=scalar(s.unmet_cost),
+            ) for s in flex.stress),
+        ),
+    )

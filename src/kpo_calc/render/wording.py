@@ -1,0 +1,41 @@
+"""The words of a verdict: every format (table, Markdown, JSON, CSV, diff) says it this way.
+
+The engine returns the recommendation as data (``Recommendation``: its kind
+and numbers); this module is the one place that turns it into a sentence.
+"""
+
+from __future__ import annotations
+
+from kpo_calc.engine.decision import METRIC_LABELS
+from kpo_calc.engine.results import Recommendation
+from kpo_calc.formatting import money, percent, threshold
+
+__all__ = ["METRIC_LABELS", "metric_label", "reason"]
+
+
+def metric_label(metric: str) -> str:
+    """``NPV``, ``total cost`` or ``risk-adjusted NPV``."""
+    return METRIC_LABELS[metric]
+
+
+def reason(rec: Recommendation) -> str:
+    """Why ``rec`` recommends what it does, in one or two sentences."""
+    label = metric_label(rec.metric)
+    limit = threshold(rec.threshold)
+    saved = money(abs(rec.best_savings), rec.currency)
+    share = percent(abs(rec.best_savings_pct))
+    if rec.kind == "baseline_infeasible":
+        return (f"The baseline {rec.baseline} cannot do all the work ({rec.baseline_problem}); "
+                f"{rec.best} is the cheapest feasible option by {label} "
+                f"({money(rec.best_metric, rec.currency)}).")
+    if rec.kind == "no_alternative":
+        return f"No alternative can do all the work, so {rec.baseline} stays."
+    if rec.kind == "clears":
+        return (f"{rec.best} costs {share} less than {rec.baseline} by {label} "
+                f"({saved} saved), clearing the {limit} minimum-savings threshold.")
+    if rec.kind == "baseline_cheapest":
+        return (f"{rec.baseline} is the cheapest feasible option by {label}; the "
+                f"closest alternative, {rec.best}, costs {share} ({saved}) more.")
+    return (f"{rec.best} would save only {share} ({saved}) by {label}, "
+            f"{rec.shortfall * 100:.1f} points short of the {limit} minimum-savings threshold, "
+            f"so {rec.baseline} stays.")
