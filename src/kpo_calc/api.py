@@ -174,13 +174,22 @@ def expand_paths(args: Sequence[StrPath]) -> tuple[list[str], list[FileOutcome]]
     return sorted(found, key=natural_key), problems
 
 
-def natural_key(path: str) -> tuple[tuple[tuple[tuple[int, int, str], ...], ...], str]:
-    """Order paths as people count: ``bpo7`` before ``bpo11``, folder by folder,
-    ignoring case first and then by the exact text, so the order is total."""
-    parts = path.replace(os.sep, "/").split("/")
-    return tuple(tuple((0, int(chunk), chunk) if chunk.isdigit() else (1, 0, chunk)
-                       for chunk in _CHUNKS.findall(part.casefold()))
-                 for part in parts), path
+def natural_key(path: str) -> tuple[tuple[tuple[_Chunk, ...], ...], str]:
+    """Order paths as people count: ``bpo7`` before ``bpo11`` and ``x.yaml`` before
+    ``x2.yaml``, folder by folder, ignoring case first and then by the exact text, so
+    that the order is total."""
+    key = []
+    for part in path.replace(os.sep, "/").split("/"):
+        stem, suffix = os.path.splitext(part.casefold())
+        key += [_chunks(stem), _chunks(suffix)]
+    return tuple(key), path
+
+
+_Chunk = tuple[int, int, str]
+
+
+def _chunks(text: str) -> tuple[_Chunk, ...]:
+    return tuple((0, int(c), c) if c.isdigit() else (1, 0, c) for c in _CHUNKS.findall(text))
 
 
 _CHUNKS = re.compile(r"\d+|\D+")
