@@ -376,3 +376,27 @@ def test_gate_option_typos_get_a_suggestion(write_scenario) -> None:
                            "--expect, --min-savings or --budget)\n")
     assert api.closest("Vendr", ["Team", "Vendor"]) == "Vendor"
     assert api.closest("Zzz", ["Team", "Vendor"]) is None
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("5000000", 5_000_000), ("5,000,000", 5_000_000), ("5_000_000", 5_000_000),
+    ("5e6", 5_000_000), (" 1,250.5 ", 1250.5), ("0.15", 0.15)])
+def test_gate_numbers_as_people_write_them(text: str, value: float) -> None:
+    assert cli._number(text, "--budget") == value
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ("4,45", "'4,45' is not a number; write decimals with a dot and commas only between "
+             "thousands (e.g. 4.45 or 1,250,000)"),
+    ("1,2345", "'1,2345' is not a number; write decimals"),
+    ("25%", "'25%' is not a number; write 0.25"),
+    ("lots", "'lots' is not a number"),
+    ("1e400", "'1e400' is not a finite number"),
+    ("nan", "'nan' is not a finite number")])
+def test_gate_numbers_that_are_refused(capsys, text: str, error: str) -> None:
+    import typer
+
+    with pytest.raises(typer.Exit) as exc:
+        cli._number(text, "--min-savings")
+    assert exc.value.exit_code == 2
+    assert capsys.readouterr().err.startswith(f"kpo-calc: --min-savings: {error}")

@@ -7,7 +7,9 @@ Results go to stdout (or ``--output``); diagnostics go to stderr.
 from __future__ import annotations
 
 import gc
+import math
 import os
+import re
 import shutil
 import sys
 import traceback
@@ -321,11 +323,28 @@ def _amount(text: str, flag: str) -> float:
 
 
 def _number(text: str, flag: str) -> float:
+    """A number as a person writes it: ``5000000``, ``5,000,000``, ``5_000_000``, ``5e6``.
+
+    A comma is read only between groups of three digits, so ``4,45`` (a decimal
+    comma) is refused rather than read as 445; ``25%`` gets its fraction as a hint.
+    """
+    plain = text.strip()
+    if "," in plain:
+        if not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", plain):
+            _usage_error(f"{flag}: {text!r} is not a number; write decimals with a dot and "
+                         "commas only between thousands (e.g. 4.45 or 1,250,000)")
+        plain = plain.replace(",", "")
+    if plain.endswith("%"):
+        try:
+            hint = f"; write {float(plain[:-1]) / 100:g}"
+        except ValueError:
+            hint = ""
+        _usage_error(f"{flag}: {text!r} is not a number{hint}")
     try:
-        value = float(text.replace(",", "").replace("_", ""))
+        value = float(plain)
     except ValueError:
         _usage_error(f"{flag}: {text!r} is not a number")
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         _usage_error(f"{flag}: {text!r} is not a finite number")
     return value
 
