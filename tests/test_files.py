@@ -350,7 +350,7 @@ def test_folders_and_double_star_do_not_follow_folder_links(tmp_path: Path,
     (root / "b.yaml").symlink_to(root / "sub" / "a.yaml")  # a link to a file is fine
     monkeypatch.chdir(tmp_path)
     expected = ["root/b.yaml", "root/sub/a.yaml"]
-    for arg in ("root", "root/**/*.yaml", "**/*.yaml", f"{tmp_path}/**/*.y*ml"):
+    for arg in ("root", "root/**/*.yaml", "**/*.yaml", f"{tmp_path}/**/*.y*ml", "root/**"):
         paths, problems = api.expand_paths([arg])
         assert [os.path.relpath(p, tmp_path) for p in paths] == expected, arg
         assert problems == []
@@ -400,3 +400,24 @@ def test_gate_numbers_that_are_refused(capsys, text: str, error: str) -> None:
         cli._number(text, "--min-savings")
     assert exc.value.exit_code == 2
     assert capsys.readouterr().err.startswith(f"kpo-calc: --min-savings: {error}")
+
+
+def test_a_kill_while_writing_ends_the_run_with_the_signal_code(monkeypatch, capsys) -> None:
+    def killed(**_kwargs: object) -> None:
+        raise files.Terminated(signal.SIGTERM)
+
+    monkeypatch.setattr(cli, "app", killed)
+    with pytest.raises(SystemExit) as exc:
+        cli.run()
+    assert exc.value.code == 128 + signal.SIGTERM
+    assert capsys.readouterr().err == "terminated\n"
+
+
+def test_stdout_that_cannot_be_written_is_a_clear_error(write_scenario) -> None:
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "kpo_calc", "compare",
+                               str(write_scenario())], stdout=full, stderr=subprocess.PIPE,
+                              text=True, check=False, timeout=120)
+    assert proc.returncode == 2
+    assert last_line(proc.stderr) == ("kpo-calc: cannot write to standard output: No space "
+                                      "left on device")

@@ -229,8 +229,13 @@ def _match(base: str, parts: list[str]) -> Iterator[str]:
     if part == "**":
         yield from _match(base, rest)  # zero folders
         for entry in entries:
-            if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
-                yield from _match(os.path.join(base, entry.name) if base else entry.name, parts)
+            if entry.name.startswith("."):
+                continue
+            path = os.path.join(base, entry.name) if base else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                yield from _match(path, parts)
+            elif not rest:  # a final "**" names the files too
+                yield path
         return
     for entry in entries:
         if entry.name.startswith(".") and not part.startswith("."):

@@ -146,14 +146,14 @@ def write_safely(path: StrPath, data: str | bytes, *, inputs: Iterable[StrPath] 
     existing = _check_target(target, inputs, replace)
     import tempfile  # only when writing a file: keeps the start-up of reading commands short
 
-    try:
-        fd, temp = tempfile.mkstemp(prefix=".kpo-calc-", suffix=".tmp", dir=folder)
-    except FileNotFoundError:
-        raise _write_problem(target, "cannot write: the folder does not exist; create it "
-                               "first") from None
-    except OSError as exc:
-        raise _write_problem(target, f"cannot write: {_os_reason(exc)}") from None
     with _cleanup_on_signals():
+        try:
+            fd, temp = tempfile.mkstemp(prefix=".kpo-calc-", suffix=".tmp", dir=folder)
+        except FileNotFoundError:
+            raise _write_problem(target, "cannot write: the folder does not exist; create it "
+                                 "first") from None
+        except OSError as exc:
+            raise _write_problem(target, f"cannot write: {_os_reason(exc)}") from None
         try:
             try:
                 _fill(fd, payload, existing)
@@ -164,18 +164,30 @@ def write_safely(path: StrPath, data: str | bytes, *, inputs: Iterable[StrPath] 
             if replace:
                 os.replace(temp, target)
             else:
-                os.link(temp, target)  # fails if the name was taken meanwhile
-                os.unlink(temp)
+                _link(temp, target)
         except BaseException as exc:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             if isinstance(exc, FileExistsError):
                 raise _write_problem(target, "already exists; choose another path or pass "
-                                       "--force to overwrite it") from None
+                                     "--force to overwrite it") from None
             if isinstance(exc, OSError):
                 raise _write_problem(target, f"cannot write: {_os_reason(exc)}") from None
             raise
     _sync_folder(folder)
+
+
+def _link(temp: str, target: str) -> None:
+    """Give ``temp`` the name ``target`` only if that name is free (no race with another
+    writer); where hard links are not supported, the check made just before suffices."""
+    try:
+        os.link(temp, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        os.replace(temp, target)
+    else:
+        os.unlink(temp)
 
 
 def _check_target(target: str, inputs: Iterable[StrPath],
