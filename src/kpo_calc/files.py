@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import stat
 from collections.abc import Iterable, Iterator
 from types import FrameType
@@ -264,6 +263,7 @@ class Terminated(KeyboardInterrupt):
 @contextlib.contextmanager
 def _cleanup_on_signals() -> Iterator[None]:
     """Turn SIGTERM and SIGHUP into :class:`Terminated` while the block runs."""
+    import signal  # only when writing a file
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         raise Terminated(signum)
