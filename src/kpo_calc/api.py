@@ -11,18 +11,20 @@ exception that stops the other files.
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import json
 import os
+import re
 import subprocess
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kpo_calc.diagnostics import Diagnostic, InputError
 from kpo_calc.engine import ExtraGates, evaluate
 from kpo_calc.engine.results import ScenarioResult
+from kpo_calc.files import read_regular, too_large
 from kpo_calc.loader import MAX_BYTES, Document, parse_document, read_document
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.scenario import Gate, Scenario
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
 
 StrPath = str | os.PathLike[str]
 SUFFIXES = (".yaml", ".yml")
+#: the largest ``--fail-on-change`` report read (a report of 1,000 scenarios is ~1 MB)
+MAX_REPORT_BYTES = 10_000_000
 
 
 def load(path: StrPath) -> Scenario:
@@ -75,11 +79,25 @@ class RunGates:
         before = self.previous.get(os.path.normpath(file), self.previous.get(scenario.name))
         return ExtraGates(self.gates, self.expect, before)
 
-    def unknown_options(self, results: Iterable[ScenarioResult]) -> list[str]:
-        """Gate options that no scenario of the run has (probably a typo)."""
-        names = {o.name for r in results for o in r.options}
+    def unknown_options(self, results: Iterable[ScenarioResult]) -> dict[str, str | None]:
+        """Gate options that no scenario of the run has (probably a typo), each with the
+        closest option name that exists (None when nothing is close)."""
+        names = sorted({o.name for r in results for o in r.options})
         wanted = [g.option for g in self.gates] + ([self.expect] if self.expect else [])
-        return [name for name in dict.fromkeys(wanted) if name not in names]
+        return {name: closest(name, names) for name in dict.fromkeys(wanted)
+                if name not in names}
+
+
+def closest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice ``word`` was probably meant to be: same letters in another case, else
+    the most similar one; None when nothing is close."""
+    folded = [c for c in choices if c.casefold() == word.casefold()]
+    if folded:
+        return folded[0]
+    import difflib  # only needed when something is wrong
+
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return match[0] if match else None
 
 
 def compare_files(paths: Iterable[StrPath], gates: RunGates | None = None) -> list[FileOutcome]:
@@ -99,49 +117,131 @@ def previous_recommendations(path: StrPath) -> dict[str, str]:
     """Recommendations in a JSON report of an earlier run (``compare --format json``).
 
     Keyed by scenario file and by scenario name; raises :class:`InputError`
-    when the report cannot be read.
+    when the report cannot be read (missing, not a regular file, over
+    ``MAX_REPORT_BYTES``, or not a report).
     """
     name = os.fspath(path)
+    raw = read_regular(path, MAX_REPORT_BYTES)
+    if len(raw) > MAX_REPORT_BYTES:
+        raise too_large(name, MAX_REPORT_BYTES, "a kpo-calc report is far smaller; check "
+                        "the path")
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        doc = json.loads(raw.decode("utf-8"))
         pairs: dict[str, str] = {}
         for s in doc["scenarios"]:
             option = s["recommendation"]["option"]
+            if not isinstance(option, str) or not isinstance(s["file"], str):
+                raise TypeError("a recommendation or a file is not text")
             pairs[os.path.normpath(s["file"])] = option
             pairs.setdefault(s["name"], option)
-    except FileNotFoundError:
-        raise InputError([Diagnostic(name, 0, 0, "no such report; check the path")]) from None
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-        raise InputError([Diagnostic(name, 0, 0, "not a kpo-calc JSON report (make one with "
-                                     f"`kpo-calc compare --format json`): {exc}")]) from None
+    except RecursionError:
+        raise _not_a_report(name, "nested too deeply") from None
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise _not_a_report(name, str(exc)) from None
     return pairs
 
 
+def _not_a_report(name: str, reason: str) -> InputError:
+    return InputError([Diagnostic(name, 0, 0, "not a kpo-calc JSON report (make one with "
+                                  f"`kpo-calc compare --format json`): {reason}")])
+
+
 def expand_paths(args: Sequence[StrPath]) -> tuple[list[str], list[FileOutcome]]:
-    """Files named by ``args`` (files, folders searched recursively, globs), sorted.
+    """Files named by ``args`` (files, folders searched recursively, globs), in natural order.
 
     Returns the files and, for each argument that names nothing, an outcome
     carrying the problem. A path that does not exist is kept, so that reading
-    it reports the missing file in the usual way.
+    it reports the missing file in the usual way. Searching a folder or a
+    ``**`` pattern never enters a symbolic link to a folder (a loop, or a link
+    to ``/``, would walk forever); links to files are kept.
     """
     found: set[str] = set()
     problems: list[FileOutcome] = []
     for arg in args:
         text = os.fspath(arg)
-        path = Path(text)
-        if path.is_dir():
-            matches = [str(p) for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file()]
+        if os.path.isdir(text):
+            matches = [m for m in _walk(text) if m.endswith(SUFFIXES) and os.path.isfile(m)]
             if not matches:
                 problems.append(_nothing(text, "the folder holds no scenario files "
                                                "(*.yaml, *.yml)"))
-        elif not path.exists() and glob.has_magic(text):
-            matches = [m for m in glob.glob(text, recursive=True) if Path(m).is_file()]
+        elif not os.path.lexists(text) and glob.has_magic(text):
+            matches = sorted(m for m in _glob(text) if os.path.isfile(m))
             if not matches:
                 problems.append(_nothing(text, "no file matches this pattern"))
         else:
             matches = [text]
         found.update(matches)
-    return sorted(found), problems
+    return sorted(found, key=natural_key), problems
+
+
+def natural_key(path: str) -> tuple[tuple[tuple[_Chunk, ...], ...], str]:
+    """Order paths as people count: ``bpo7`` before ``bpo11`` and ``x.yaml`` before
+    ``x2.yaml``, folder by folder, ignoring case first and then by the exact text, so
+    that the order is total."""
+    key = []
+    for part in path.replace(os.sep, "/").split("/"):
+        stem, suffix = os.path.splitext(part.casefold())
+        key += [_chunks(stem), _chunks(suffix)]
+    return tuple(key), path
+
+
+_Chunk = tuple[int, int, str]
+
+
+def _chunks(text: str) -> tuple[_Chunk, ...]:
+    return tuple((0, int(c), c) if c.isdigit() else (1, 0, c) for c in _CHUNKS.findall(text))
+
+
+_CHUNKS = re.compile(r"\d+|\D+")
+
+
+def _walk(folder: str) -> Iterator[str]:
+    for root, _dirs, names in os.walk(folder, followlinks=False):
+        for name in names:
+            yield os.path.join(root, name)
+
+
+def _glob(pattern: str) -> Iterator[str]:
+    """Like ``glob.glob(pattern, recursive=True)``, but ``**`` never enters a link to a
+    folder. Hidden names match only a part that starts with a dot, as in glob."""
+    parts = pattern.split(os.sep)
+    first = next(i for i, part in enumerate(parts) if glob.has_magic(part))
+    base = os.sep.join(parts[:first])
+    if not base and pattern.startswith(os.sep):
+        base = os.sep
+    yield from _match(base, parts[first:])
+
+
+def _match(base: str, parts: list[str]) -> Iterator[str]:
+    if not parts:
+        yield base
+        return
+    part, rest = parts[0], parts[1:]
+    if not glob.has_magic(part):
+        path = os.path.join(base, part) if base else part
+        if os.path.lexists(path):
+            yield from _match(path, rest)
+        return
+    try:
+        entries = list(os.scandir(base or os.curdir))
+    except OSError:
+        return
+    if part == "**":
+        yield from _match(base, rest)  # zero folders
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = os.path.join(base, entry.name) if base else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                yield from _match(path, parts)
+            elif not rest:  # a final "**" names the files too
+                yield path
+        return
+    for entry in entries:
+        if entry.name.startswith(".") and not part.startswith("."):
+            continue
+        if fnmatch.fnmatchcase(entry.name, part):
+            yield from _match(os.path.join(base, entry.name) if base else entry.name, rest)
 
 
 def _nothing(arg: str, message: str) -> FileOutcome:
@@ -149,22 +249,54 @@ def _nothing(arg: str, message: str) -> FileOutcome:
 
 
 def read_version(spec: str) -> Document:
-    """A scenario file, or ``REVISION:PATH`` read from git (``main:scenarios/x.yaml``)."""
-    if Path(spec).exists() or ":" not in spec:
+    """A scenario file, or ``REVISION:PATH`` read from git (``main:scenarios/x.yaml``).
+
+    Nothing the user typed reaches git where it could be read as an option: the
+    revision may not start with ``-`` and is resolved to a commit first
+    (``--end-of-options``); the blob is then named by that commit's hash, must
+    exist as a blob, and is read only when under ``MAX_BYTES``.
+    """
+    if os.path.lexists(spec) or ":" not in spec:
         return read_document(spec)
+    revision, _, path = spec.partition(":")
+    if not revision or revision.startswith("-"):
+        raise _no_version(spec, "the revision before ':' must be a branch, tag or commit, "
+                          "not empty nor starting with '-' (e.g. main:scenarios/x.yaml)")
+    commit = _git(spec, "rev-parse", "--verify", "--quiet", "--end-of-options",
+                  f"{revision}^{{commit}}", missing=f"git knows no commit {revision!r}")
+    blob = f"{commit.decode('ascii', 'replace').strip()}:{path}"
+    kind = _git(spec, "cat-file", "-t", blob, missing=f"{path!r} is not in {revision} (the "
+                "path is from the top of the repository)", own_words=True)
+    if kind.strip() != b"blob":
+        raise _no_version(spec, f"{path!r} in {revision} is a {kind.strip().decode()}, not "
+                          "a file")
+    size = int(_git(spec, "cat-file", "-s", blob))
+    if size > MAX_BYTES:
+        raise too_large(spec, MAX_BYTES, "a scenario is a short hand-written file, so this "
+                        "is refused to bound memory and time")
+    return parse_document(_git(spec, "cat-file", "blob", blob), spec)
+
+
+def _git(spec: str, *args: str, missing: str = "", own_words: bool = False) -> bytes:
+    """Run git (never with a pager or a prompt); stdout, or an :class:`InputError` saying
+    ``missing`` when git fails silently (or always, with ``own_words``)."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"}
     try:
-        proc = subprocess.run(["git", "show", spec], capture_output=True, check=False,
-                              timeout=60)
+        proc = subprocess.run(["git", *args], capture_output=True, check=False, timeout=60,
+                              env=env, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise InputError([Diagnostic(spec, 0, 0, f"no such file, and git cannot be run to "
-                                     f"read it as REVISION:PATH ({exc})")]) from None
+        raise _no_version(spec, f"git cannot be run ({exc})") from None
     if proc.returncode != 0:
-        reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError([Diagnostic(spec, 0, 0, "no such file, and git cannot show it as "
-                                     f"REVISION:PATH: {reason[-1] if reason else 'unknown'}")])
-    if len(proc.stdout) > MAX_BYTES:
-        raise InputError([Diagnostic(spec, 0, 0, f"larger than {MAX_BYTES:,} bytes; refused")])
-    return parse_document(proc.stdout, spec)
+        said = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = missing if missing and (own_words or not said) else (
+            said[-1] if said else f"git {args[0]} failed")
+        raise _no_version(spec, reason)
+    return proc.stdout
+
+
+def _no_version(spec: str, reason: str) -> InputError:
+    return InputError([Diagnostic(spec, 0, 0, "no such file, and git cannot show it as "
+                                  f"REVISION:PATH: {reason}")])
 
 
 def diff_files(old: str, new: str) -> ScenarioDiff:

@@ -7,7 +7,9 @@ Results go to stdout (or ``--output``); diagnostics go to stderr.
 from __future__ import annotations
 
 import gc
+import math
 import os
+import re
 import shutil
 import sys
 import traceback
@@ -157,7 +159,9 @@ def compare(
     outcomes = [*missing, *compare_files(paths, gates)]
     unknown = gates.unknown_options(o.result for o in outcomes if o.result is not None)
     if unknown and any(o.result is not None for o in outcomes):
-        _usage_error(f"no scenario has an option named {', '.join(map(repr, unknown))} "
+        named = ", ".join(f"{name!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+                          for name, hint in unknown.items())
+        _usage_error(f"no scenario has an option named {named} "
                      "(given to --expect, --min-savings or --budget)")
     _report_problems(outcomes, color)
     options = RenderOptions(color=_use_color(color) and output is None, width=_width(),
@@ -172,7 +176,7 @@ def compare(
                              get_renderer("markdown")(outcomes, RenderOptions()))
     if code == EXIT_INPUT and output is not None:
         raise typer.Exit(code)  # nothing half-written
-    _emit(text, output)
+    _emit(text, output, inputs=[*paths, *([fail_on_change] if fail_on_change else [])])
     raise typer.Exit(code)
 
 
@@ -203,7 +207,8 @@ def diff(
         _report_problems([FileOutcome(new, None, exc.diagnostics)], color)
         raise typer.Exit(EXIT_INPUT) from None
     options = RenderOptions(color=_use_color(color) and output is None, width=_width())
-    _emit(get_diff_renderer(output_format.value)(changes, options), output)
+    _emit(get_diff_renderer(output_format.value)(changes, options), output,
+          inputs=[spec for spec in (old, new) if os.path.lexists(spec)])
     if fail_on_change and changes.recommendation_changed:
         sys.stderr.write(f"{new}: the recommendation changed from {changes.old_recommendation} "
                          f"to {changes.new_recommendation}\n")
@@ -266,16 +271,15 @@ def init(
     if path == "-":
         _emit(starter_scenario(domain.value), None)
         return
+    from kpo_calc.files import shown
+
     target = Path(path)
     if target.is_dir():
         target = target / "scenario.yaml"
-    text = starter_scenario(domain.value, target.name)
-    if target.exists() and not force:
-        sys.stderr.write(f"{target}: already exists; choose another path or pass --force "
-                         "to overwrite it\n")
-        raise typer.Exit(EXIT_INPUT)
-    write_atomically(target, text)
-    sys.stderr.write(f"wrote {target} ({domain.value}); next: kpo-calc compare {target}\n")
+    text = starter_scenario(domain.value, shown(target.name))
+    write_atomically(target, text, replace=force)  # without --force, an existing file stays
+    sys.stderr.write(f"wrote {shown(target)} ({domain.value}); next: kpo-calc compare "
+                     f"{shown(target)}\n")
 
 
 def _run_gates(expect: str | None, min_savings: list[str], budget: list[str],
@@ -320,11 +324,28 @@ def _amount(text: str, flag: str) -> float:
 
 
 def _number(text: str, flag: str) -> float:
+    """A number as a person writes it: ``5000000``, ``5,000,000``, ``5_000_000``, ``5e6``.
+
+    A comma is read only between groups of three digits, so ``4,45`` (a decimal
+    comma) is refused rather than read as 445; ``25%`` gets its fraction as a hint.
+    """
+    plain = text.strip()
+    if "," in plain:
+        if not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", plain):
+            _usage_error(f"{flag}: {text!r} is not a number; write decimals with a dot and "
+                         "commas only between thousands (e.g. 4.45 or 1,250,000)")
+        plain = plain.replace(",", "")
+    if plain.endswith("%"):
+        try:
+            hint = f"; write {float(plain[:-1]) / 100:g}"
+        except ValueError:
+            hint = ""
+        _usage_error(f"{flag}: {text!r} is not a number{hint}")
     try:
-        value = float(text.replace(",", "").replace("_", ""))
+        value = float(plain)
     except ValueError:
         _usage_error(f"{flag}: {text!r} is not a number")
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         _usage_error(f"{flag}: {text!r} is not a finite number")
     return value
 
@@ -335,17 +356,18 @@ def _usage_error(message: str) -> NoReturn:
 
 
 def _append_step_summary(markdown: str) -> None:
+    from kpo_calc.diagnostics import InputError
+    from kpo_calc.files import append_regular
+
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         sys.stderr.write("kpo-calc: --step-summary: GITHUB_STEP_SUMMARY is not set (it is set "
                          "inside GitHub Actions); nothing appended\n")
         return
     try:
-        with open(target, "a", encoding="utf-8") as summary:
-            summary.write(markdown + "\n")
-    except OSError as exc:
-        sys.stderr.write(f"kpo-calc: cannot append to {target}: {exc.strerror}\n")
-        raise typer.Exit(EXIT_INPUT) from None
+        append_regular(target, markdown + "\n")
+    except InputError as exc:
+        _usage_error(f"--step-summary: {exc.diagnostics[0].text()}")
 
 
 def exit_code(outcomes: Sequence[FileOutcome]) -> int:
@@ -383,33 +405,56 @@ def _use_color(color: Color, stream: object = None) -> bool:
     return bool(isatty and isatty())
 
 
+#: the table width used when COLUMNS is unset and stdout is not a terminal
+DEFAULT_WIDTH = 100
+#: COLUMNS is clamped to this range: a huge value would make huge output
+MIN_WIDTH, MAX_WIDTH = 20, 1000
+
+
 def _width() -> int:
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
-        return int(columns)
-    if sys.stdout.isatty():
-        return shutil.get_terminal_size((100, 24)).columns
-    return 100
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:  # anything else is ignored, as by most tools
+        width = int(columns)
+    elif sys.stdout is not None and sys.stdout.isatty():
+        width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    else:
+        width = DEFAULT_WIDTH
+    return min(max(width, MIN_WIDTH), MAX_WIDTH)
 
 
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
+def _emit(text: str, output: Path | None, inputs: Sequence[str | Path] = ()) -> None:
+    """Print ``text``, or write it to ``output`` (never over one of ``inputs``)."""
+    if output is not None:
+        write_atomically(output, text, inputs=inputs)
+        return
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        _usage_error("standard output is closed; nothing printed (redirect it, or write to "
+                     "a file with --output)")
+    try:
         sys.stdout.write(text)
         sys.stdout.flush()
-        return
-    write_atomically(output, text)
+    except BrokenPipeError:
+        # The reader stopped reading (`| head`): that is not an error. Point stdout at
+        # the null device so that the flush at exit does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except OSError as exc:  # closed (EBADF), disk full (ENOSPC) and the like
+        sys.stdout = None  # nothing more can be printed there
+        _usage_error(f"cannot write to standard output: {exc.strerror or exc}")
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so readers never see half a report."""
-    path = path.resolve()
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def write_atomically(path: Path, text: str, *, inputs: Sequence[str | Path] = (),
+                     replace: bool = True) -> None:
+    """Write through the one safe writer (:func:`kpo_calc.files.write_safely`); exit 2 when
+    it refuses or fails, with nothing written."""
+    from kpo_calc.diagnostics import InputError
+    from kpo_calc.files import write_safely
+
     try:
-        temp.write_text(text, encoding="utf-8")
-        os.replace(temp, path)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        sys.stderr.write(f"{path}: cannot write: {exc.strerror}\n")
+        write_safely(path, text, inputs=inputs, replace=replace)
+    except InputError as exc:
+        sys.stderr.write(exc.diagnostics[0].text() + "\n")
         raise typer.Exit(EXIT_INPUT) from None
 
 
@@ -440,9 +485,10 @@ def run() -> None:
         app_for(sys.argv[1:])(prog_name="kpo-calc")
     except SystemExit:
         raise
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        sys.exit(130)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP while writing a file
+        signum = getattr(exc, "signum", 2)
+        sys.stderr.write("interrupted\n" if signum == 2 else "terminated\n")
+        sys.exit(128 + signum)
     except Exception:  # a bug: keep the traceback for the report, but exit distinctly
         sys.stderr.write("kpo-calc: internal error (this is a bug; please report it with the "
                          "input file):\n")

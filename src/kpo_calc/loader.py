@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from kpo_calc.diagnostics import Diagnostic, InputError
+from kpo_calc.files import read_regular, too_large
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 50_000
@@ -148,23 +149,10 @@ def parse_document(raw: bytes, name: str) -> Document:
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
-    try:
-        if path.is_dir():
-            raise InputError([Diagnostic(name, 0, 0, "is a directory, not a scenario file "
-                                         "(pass the YAML files inside it, or a glob)")])
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError([Diagnostic(name, 0, 0, "no such file; check the path")]) from None
-    except PermissionError:
-        raise InputError([Diagnostic(name, 0, 0, "permission denied reading the file")]) from None
-    except OSError as exc:
-        raise InputError([Diagnostic(name, 0, 0,
-                                     f"cannot read the file: {exc.strerror}")]) from None
+    raw = read_regular(path, MAX_BYTES, name)
     if len(raw) > MAX_BYTES:
-        raise InputError([Diagnostic(
-            name, 0, 0, f"the file is larger than {MAX_BYTES:,} bytes; a scenario is a "
-            "short hand-written file, so this is refused to bound memory and time")])
+        raise too_large(name, MAX_BYTES, "a scenario is a short hand-written file, so this "
+                        "is refused to bound memory and time")
     return raw
 
 
