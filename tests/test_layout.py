@@ -135,3 +135,34 @@ def test_markdown_and_csv_have_the_scorecard() -> None:
                          rf"{row['weighted_score']},", csv)
     for criterion, weight in card["weights"].items():
         assert f",scorecard,{criterion},weight,,{weight}," in csv
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_diff_fits_every_width(width: int) -> None:
+    old = SCENARIOS / "patent-search-eur.yaml"
+    new = SCENARIOS.parent / "tests" / "data" / "patent-search-cheaper-kpo.yaml"
+    doc = json.loads(run(width, "diff", "--format", "json", old, new))
+    out = run(width, "diff", old, new)
+    assert "…" not in out
+    assert max(cell_len(line.rstrip()) for line in out.splitlines()) <= width
+    for option in doc["options"]:
+        for value in option["total_cost"].values():
+            if value is not None:
+                assert whole(abs(value)).split("|")[0] in out or \
+                    whole(abs(value)).split("|")[-1] in out
+
+
+def test_markdown_summary_says_everything() -> None:
+    doc = json.loads(run(100, "compare", "--format", "json", SCENARIOS))
+    out = run(100, "compare", "--format", "markdown", SCENARIOS)
+    assert "| File | Scenario | Recommendation | Savings | Baseline | Gates |" in out
+    for s in doc["scenarios"]:
+        rec = s["recommendation"]
+        row = next(line for line in out.splitlines() if line.startswith(f"| `{s['file']}` |"))
+        if rec["option"] != s["baseline"]:
+            assert f"| {rec['savings_pct'] * 100:.1f}% ({s['currency']} " \
+                   f"{rec['savings']:,.0f}) |" in row
+        else:
+            assert "(stays)" in row
+            assert "would" in row
+        assert f"| {s['baseline']}: {s['currency']} " in row

@@ -37,7 +37,7 @@ def render(diff: ScenarioDiff, options: RenderOptions) -> str:
                     style="" if option.status == "unchanged" else "bold")
     for table in fit(results, console.width):
         console.print(table)
-    console.print()
+        console.print()
     inputs = Grid(f"Inputs changed ({len(diff.inputs)})",
                   [Column(h, "left") for h in ("Input", "Before", "After")], records=True)
     for change in diff.inputs:
