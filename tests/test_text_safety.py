@@ -19,11 +19,21 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import tiny_data
 from kpo_calc.cli import app
-from kpo_calc.textsafe import gh_data, gh_property, md_code, md_text, no_commands, visible
+from kpo_calc.textsafe import (
+    gh_data,
+    gh_property,
+    json_text,
+    md_code,
+    md_text,
+    no_commands,
+    visible,
+)
 
 ATTACKS = {
     "markup": "[bold]x[/]",
@@ -290,3 +300,24 @@ def test_md_code_in_a_table_escapes_pipes() -> None:
 
 def test_no_commands_guards_every_line() -> None:
     assert no_commands("ok\n   ::warning::x\n::y") == "ok\n   \\x3a:warning::x\n\\x3a:y"
+
+
+@given(st.text(st.characters(codec=None, exclude_categories=[])))
+def test_escapes_hold_for_any_text(text: str) -> None:
+    shown = visible(text)
+    assert not RAW_UNSAFE.search(shown)
+    assert "\n" not in shown
+    assert not shown.lstrip().startswith("::")
+    assert visible(shown) == shown
+    markdown = md_text(text).replace("@&#8203;", "@")  # the mention guard is ours
+    # Every Markdown special character is escaped (an even run of backslashes before it).
+    assert re.search(r"(?<!\\)(\\\\)*[`*_\[\]<>|#~$]", markdown) is None
+    assert md_text(text).count("@") == md_text(text).count("@&#8203;")
+    span = md_code(text)
+    fence = re.match("`+", span)
+    assert fence is not None
+    assert fence.group() not in span[len(fence.group()):-len(fence.group())]
+    assert "\n" not in gh_data(text) + gh_property(text)
+    assert not re.search("[:,]", gh_property(text))
+    assert json.loads(json_text(text)) == text
+    json_text(text).encode("utf-8")
