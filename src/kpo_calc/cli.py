@@ -380,19 +380,24 @@ def exit_code(outcomes: Sequence[FileOutcome]) -> int:
 
 
 def _report_problems(outcomes: Sequence[FileOutcome], color: Color) -> None:
+    # Every line passes through visible(): a name is shown, never run by the terminal
+    # or read by GitHub Actions as a workflow command.
+    from kpo_calc.textsafe import visible
+
     paint = _use_color(color, stream=sys.stderr)
     for outcome in outcomes:
         for d in outcome.diagnostics:
             text = d.text()
             if paint:
+                where = visible(d.location())
                 tint = "31" if d.severity == "error" else "33"
-                text = f"\x1b[{tint}m{d.location()}\x1b[0m{text[len(d.location()):]}"
+                text = f"\x1b[{tint}m{where}\x1b[0m{text[len(where):]}"
             sys.stderr.write(text + "\n")
         if outcome.result is not None:
             for gate in outcome.result.gates:
                 if not gate.passed:
-                    sys.stderr.write(f"{outcome.file}: gate {gate.name} failed: "
-                                     f"{gate.message}\n")
+                    sys.stderr.write(visible(f"{outcome.file}: gate {gate.name} failed: "
+                                             f"{gate.message}") + "\n")
 
 
 def _use_color(color: Color, stream: object = None) -> bool:

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from kpo_calc.textsafe import gh_data, gh_property, visible
+
 Severity = Literal["error", "warning"]
 
 
@@ -32,19 +34,20 @@ class Diagnostic:
         return f"{self.file}:{self.line}:{self.column}"
 
     def text(self) -> str:
-        """The conventional one-line form ``file:line:col: path: message``."""
+        """The conventional one-line form ``file:line:col: path: message``, shown
+        safely: controls as escapes, never a GitHub workflow command."""
         prefix = "" if self.severity == "error" else "warning: "
         where = f"{self.path}: " if self.path else ""
-        return f"{self.location()}: {prefix}{where}{self.message}"
+        return visible(f"{self.location()}: {prefix}{where}{self.message}")
 
     def github(self) -> str:
         """A GitHub Actions workflow command that annotates the line in a pull request."""
-        props = [f"file={_escape_property(self.file)}"]
+        props = [f"file={gh_property(self.file)}"]
         if self.line > 0:
             props += [f"line={self.line}", f"col={self.column}"]
         title = self.path or "kpo-calc"
-        props.append(f"title={_escape_property(title)}")
-        return f"::{self.severity} {','.join(props)}::{_escape_data(self.message)}"
+        props.append(f"title={gh_property(title)}")
+        return f"::{self.severity} {','.join(props)}::{gh_data(self.message)}"
 
     def as_dict(self) -> dict[str, object]:
         """The JSON form (design section 5: file, line, column, message)."""
@@ -70,11 +73,3 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Order by file, then position, so output is stable and reads top to bottom."""
     return sorted(diagnostics, key=lambda d: (d.file, d.line, d.column, d.message))
 
-
-def _escape_data(text: str) -> str:
-    # GitHub workflow-command escaping rules for the message part.
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

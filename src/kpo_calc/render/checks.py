@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from kpo_calc.outcome import FileOutcome
+from kpo_calc.textsafe import json_text, visible
 
 CHECK_FORMATS = ("text", "json", "github")
 
@@ -15,9 +15,9 @@ def summary(outcomes: Sequence[FileOutcome]) -> str:
     lines = []
     for o in outcomes:
         if o.ok and not o.warnings:
-            lines.append(f"{o.file}: ok")
+            lines.append(f"{visible(o.file)}: ok")
         else:
-            lines.append(f"{o.file}: {_count(len(o.errors), 'error')}, "
+            lines.append(f"{visible(o.file)}: {_count(len(o.errors), 'error')}, "
                          f"{_count(len(o.warnings), 'warning')}")
     bad = sum(1 for o in outcomes if not o.ok)
     lines.append(f"{_count(len(outcomes), 'file')} checked, {_count(bad, 'file')} with errors")
@@ -33,7 +33,7 @@ def as_json(outcomes: Sequence[FileOutcome]) -> str:
         "errors": [d.as_dict() for o in outcomes for d in o.errors],
         "warnings": [d.as_dict() for o in outcomes for d in o.warnings],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(doc)
 
 
 def as_github(outcomes: Sequence[FileOutcome]) -> str:

@@ -2,24 +2,26 @@
 
 Columns: file, scenario, currency, option, model, feasible, recommended,
 section, item, measure, month, value, note. ``section`` is one of result,
-line, monthly, flexibility, stress, recommendation, gate. Figures are the JSON
+line, monthly, flexibility, stress, scorecard, recommendation, gate. Figures are the JSON
 output's (same keys, same rounding), so both formats always agree.
 
 Text cells that a spreadsheet would run as a formula (starting with = + - @,
 a tab or a carriage return) get a leading apostrophe: a scenario or option
-name is data, never code. Numbers are written as numbers.
+name is data, never code. Control characters in text are shown as escapes
+(:func:`kpo_calc.textsafe.visible`). Numbers are written as numbers.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.json_format import scenario_dict
+from kpo_calc.textsafe import no_commands, visible
 
 COLUMNS = ("file", "scenario", "currency", "option", "model", "feasible", "recommended",
            "section", "item", "measure", "month", "value", "note")
@@ -40,7 +42,7 @@ def render(outcomes: Sequence[FileOutcome], options: RenderOptions) -> str:
     for outcome in outcomes:
         if outcome.result is not None:
             writer.writerows(rows(scenario_dict(outcome.file, outcome.result)))
-    return buffer.getvalue()
+    return no_commands(buffer.getvalue())
 
 
 def rows(s: dict[str, Any]) -> Iterator[list[Any]]:
@@ -65,12 +67,32 @@ def rows(s: dict[str, Any]) -> Iterator[list[Any]]:
         for test in flex["stress"]:
             for key in STRESS_KEYS:
                 yield row("stress", key, test[key], item=test["name"])
+        yield from scorecard(s, row, o["name"], o["name"] == rec["option"])
         if o["name"] == rec["option"]:
             for key in ("savings", "savings_pct", "clears_threshold"):
                 yield row("recommendation", key, rec[key], note=rec["reason"])
             for gate in s["gates"]:
                 yield row("gate", "passed", gate["passed"], item=gate["name"],
                           note=gate["message"])
+
+
+def scorecard(s: dict[str, Any], row: Callable[..., list[Any]], option: str,
+              recommended: bool) -> Iterator[list[Any]]:
+    """The option's scorecard row (rank, cost score, each criterion's score, weighted
+    score); the weights go with the recommended option, like the gates."""
+    card = s["scorecard"]
+    if card is None:
+        return
+    for entry in card["rows"]:
+        if entry["option"] == option:
+            yield row("scorecard", "rank", entry["rank"])
+            yield row("scorecard", "cost_score", entry["cost_score"])
+            for criterion, score in entry["scores"].items():
+                yield row("scorecard", "score", score, item=criterion)
+            yield row("scorecard", "weighted_score", entry["weighted_score"])
+    if recommended:
+        for criterion, weight in card["weights"].items():
+            yield row("scorecard", "weight", weight, item=criterion)
 
 
 def cell(value: Any) -> Any:
@@ -81,5 +103,7 @@ def cell(value: Any) -> Any:
 
 
 def safe(text: str) -> str:
-    """Neutralise text that a spreadsheet would evaluate as a formula."""
+    """Text shown as written: controls as escapes, and a leading apostrophe on text
+    that a spreadsheet would evaluate as a formula."""
+    text = visible(text)
     return f"'{text}" if text.startswith(RISKY_FIRST) else text

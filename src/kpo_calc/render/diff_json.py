@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from kpo_calc._version import __version__
 from kpo_calc.diffing import Figure, ScenarioDiff
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.json_format import SCHEMA_VERSION
 from kpo_calc.render.wording import reason
+from kpo_calc.textsafe import json_text
 
 
 def render(diff: ScenarioDiff, options: RenderOptions) -> str:
@@ -38,4 +37,4 @@ def render(diff: ScenarioDiff, options: RenderOptions) -> str:
         "inputs": [{"path": c.path, "kind": c.kind, "old": c.old, "new": c.new}
                    for c in diff.inputs],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(doc)

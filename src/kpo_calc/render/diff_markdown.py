@@ -7,13 +7,14 @@ from kpo_calc.render import RenderOptions
 from kpo_calc.render.diff_text import DIFF_HEADERS, headline, input_cells, option_cells
 from kpo_calc.render.markdown import LIMIT, code, esc
 from kpo_calc.render.wording import reason
+from kpo_calc.textsafe import no_commands
 
 
 def render(diff: ScenarioDiff, options: RenderOptions) -> str:
     """A pull-request comment: did the decision change, what moved, which inputs changed."""
     icon = "⚠️" if diff.recommendation_changed else "✅"
     lines = [f"## {icon} {esc(diff.name)}: {esc(headline(diff))}", "",
-             f"`{code(diff.old_file)}` → `{code(diff.new_file)}` · {diff.currency}", "",
+             f"{code(diff.old_file)} → {code(diff.new_file)} · {diff.currency}", "",
              f"- Before: {esc(reason(diff.old_verdict))}",
              f"- After: {esc(reason(diff.new_verdict))}", "",
              f"| {' | '.join(DIFF_HEADERS)} |", "|---|---|---:|---:|---:|---:|"]
@@ -24,10 +25,10 @@ def render(diff: ScenarioDiff, options: RenderOptions) -> str:
     if diff.inputs:
         lines += [f"<details><summary>Inputs changed ({len(diff.inputs)})</summary>", "",
                   "| Input | Before | After |", "|---|---|---|"]
-        lines += [f"| `{code(a)}` | {esc(b)} | {esc(c)} |"
+        lines += [f"| {code(a, table=True)} | {esc(b)} | {esc(c)} |"
                   for a, b, c in (input_cells(ch) for ch in diff.inputs)]
         lines += ["", "</details>"]
     else:
         lines.append("No input changed.")
     text = "\n".join(lines) + "\n"
-    return text if len(text) <= LIMIT else text[: LIMIT - 2] + "…\n"
+    return no_commands(text if len(text) <= LIMIT else text[: LIMIT - 2] + "…\n")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,13 +16,14 @@ from kpo_calc.engine.results import (
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.wording import reason
+from kpo_calc.textsafe import json_text
 
 SCHEMA_VERSION = 1
 
 
 def render(outcomes: Sequence[FileOutcome], options: RenderOptions) -> str:
     """The whole run as one JSON document."""
-    return json.dumps(document(outcomes), indent=2, ensure_ascii=False) + "\n"
+    return json_text(document(outcomes))
 
 
 def document(outcomes: Sequence[FileOutcome]) -> dict[str, Any]:

@@ -14,8 +14,15 @@ from kpo_calc.formatting import money, number, percent
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.rows import DASH, Row, flexibility_rows, line_rows, stress_cell
+from kpo_calc.render.scorecard import (
+    CRITERION_LABELS,
+    scorecard_criteria,
+    scorecard_rows,
+    scorecard_weights,
+)
 from kpo_calc.render.summary import SUMMARY_HEADERS, summary_rows
 from kpo_calc.render.wording import METRIC_LABELS, reason
+from kpo_calc.textsafe import md_code, md_text, no_commands
 
 LIMIT = 65_000
 FOLD_NOTE = ("_Detail was folded to keep this report under {limit:,} characters; run "
@@ -24,7 +31,7 @@ FOLD_NOTE = ("_Detail was folded to keep this report under {limit:,} characters;
 
 def render(outcomes: Sequence[FileOutcome], options: RenderOptions) -> str:
     """The whole run, folded as much as needed to stay under :data:`LIMIT` characters."""
-    return fit(outcomes, LIMIT)
+    return no_commands(fit(outcomes, LIMIT))
 
 
 def fit(outcomes: Sequence[FileOutcome], limit: int) -> str:
@@ -63,11 +70,11 @@ def _header(outcomes: Sequence[FileOutcome]) -> list[str]:
     lines = [f"## {status} kpo-calc: {', '.join(parts)}", ""]
     for o in outcomes:
         for d in o.errors:
-            lines.append(f"- ❌ `{code(d.location())}`: {esc(d.message)}")
+            lines.append(f"- ❌ {code(d.location())}: {esc(d.message)}")
         if o.result is not None:
             for g in o.result.gates:
                 if not g.passed:
-                    lines.append(f"- ❌ `{code(o.file)}`: gate {g.name} failed: "
+                    lines.append(f"- ❌ {code(o.file)}: gate {g.name} failed: "
                                  f"{esc(g.message)}")
     if lines[-1] != "":
         lines.append("")
@@ -75,10 +82,10 @@ def _header(outcomes: Sequence[FileOutcome]) -> list[str]:
 
 
 def _summary_table(outcomes: Sequence[FileOutcome], rows: int | None = None) -> list[str]:
-    table = [f"| {' | '.join(SUMMARY_HEADERS)} |", "|---|---|---|---|---:|---|"]
+    table = [f"| {' | '.join(SUMMARY_HEADERS)} |", "|---|---|---|---|---|---|"]
     all_rows = summary_rows(outcomes)
     for row in all_rows[:rows]:
-        cells = [f"`{code(row.file)}`", *(esc(c) for c in row.cells()[1:])]
+        cells = [code(row.file, table=True), *(esc(c) for c in row.cells()[1:])]
         table.append(f"| {' | '.join(cells)} |")
     if rows is not None and rows < len(all_rows):
         table.append("")
@@ -87,13 +94,13 @@ def _summary_table(outcomes: Sequence[FileOutcome], rows: int | None = None) -> 
 
 
 def _verdict_only(r: ScenarioResult, file: str) -> list[str]:
-    return [f"### {esc(r.name)}", f"`{code(file)}`", "", *_verdict(r), ""]
+    return [f"### {esc(r.name)}", code(file), "", *_verdict(r), ""]
 
 
 def _brief(r: ScenarioResult, file: str) -> list[str]:
     metric = METRIC_LABELS[r.metric]
     lines = [f"### {esc(r.name)}",
-             f"`{code(file)}` · {r.currency} · {r.horizon_months} months · "
+             f"{code(file)} · {r.currency} · {r.horizon_months} months · "
              f"{number(r.total_hours, 0)} hours · decided on {metric}", "", *_verdict(r), ""]
     cells: list[tuple[str, Callable[[OptionResult], str]]] = [
         ("One-time cost", lambda o: money(o.one_time_cost)),
@@ -109,6 +116,8 @@ def _brief(r: ScenarioResult, file: str) -> list[str]:
         ("Risk-adjusted NPV", lambda o: money(o.risk_adjusted_npv)),
     ]
     lines += _options_table(r, [(label, [cell(o) for o in r.options]) for label, cell in cells])
+    if r.scorecard is not None:
+        lines += ["", *_scorecard(r)]
     return [*lines, ""]
 
 
@@ -141,6 +150,18 @@ def _verdict(r: ScenarioResult) -> list[str]:
     return lines
 
 
+def _scorecard(r: ScenarioResult) -> list[str]:
+    assert r.scorecard is not None
+    criteria = scorecard_criteria(r)
+    heads = ["Rank", "Option", *[CRITERION_LABELS[c] for c in ("cost", *criteria)], "Weighted"]
+    out = [f"**Scorecard** (higher is better; weights: {scorecard_weights(r)})", "",
+           f"| {' | '.join(heads)} |", "|---:|---|" + "---:|" * (len(heads) - 2)]
+    for cells, _ in scorecard_rows(r, criteria):
+        cells[1] = esc(cells[1])
+        out.append(f"| {' | '.join(cells)} |")
+    return out
+
+
 def _options_table(r: ScenarioResult, rows: Sequence[Row]) -> list[str]:
     heads = [esc(o.name) + (" (baseline)" if o.name == r.baseline else "") +
              ("" if o.feasible else " (not feasible)") for o in r.options]
@@ -163,11 +184,10 @@ def _truncated_summary(outcomes: Sequence[FileOutcome], limit: int) -> str:
 
 
 def esc(text: str) -> str:
-    """Make text safe inside Markdown table cells and free of raw HTML."""
-    return (text.replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-            .replace("\n", " "))
+    """User text as inline Markdown that shows literally (in a table cell too)."""
+    return md_text(text)
 
 
-def code(text: str) -> str:
-    """Text safe inside a Markdown code span in a table."""
-    return text.replace("`", "'").replace("|", "\\|")
+def code(text: str, *, table: bool = False) -> str:
+    """User text as a code span (a file name, a location)."""
+    return md_code(text, table=table)

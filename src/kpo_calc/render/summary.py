@@ -5,32 +5,35 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kpo_calc.formatting import money, percent
+from kpo_calc.engine.decision import METRIC_LABELS
+from kpo_calc.engine.results import ScenarioResult
+from kpo_calc.formatting import money, percent, threshold
 from kpo_calc.outcome import FileOutcome
 
-SUMMARY_HEADERS = ("File", "Scenario", "Recommendation", "Baseline", "Savings", "Gates")
+SUMMARY_HEADERS = ("File", "Scenario", "Recommendation", "Savings", "Baseline", "Gates")
+DASH = "—"
 
 
 @dataclass(frozen=True)
 class SummaryRow:
-    """One input file at a glance."""
+    """One input file at a glance (plain text: each format escapes it for its medium)."""
 
     file: str
     scenario: str
+    #: the recommended option; "(stays)" after it when that is the baseline
     recommendation: str
-    baseline: str
-    #: savings of the recommendation as a share of the baseline's metric
-    savings_pct: str
-    #: the same in money, with the currency
+    #: what the recommendation saves (share and money), or why the baseline stays
     savings: str
+    #: the baseline and its value of the decision metric
+    baseline: str
     gates: str
     #: "ok", "gate" (a gate failed) or "error" (the file is invalid)
     status: str
 
     def cells(self) -> tuple[str, ...]:
         """The row in SUMMARY_HEADERS order."""
-        saved = self.savings_pct if self.savings == "—" else f"{self.savings_pct} ({self.savings})"
-        return (self.file, self.scenario, self.recommendation, self.baseline, saved, self.gates)
+        return (self.file, self.scenario, self.recommendation, self.savings, self.baseline,
+                self.gates)
 
 
 def summary_rows(outcomes: Sequence[FileOutcome]) -> list[SummaryRow]:
@@ -40,17 +43,34 @@ def summary_rows(outcomes: Sequence[FileOutcome]) -> list[SummaryRow]:
         r = o.result
         if r is None:
             count = len(o.errors)
-            rows.append(SummaryRow(o.file, "—", f"invalid: {count} error{'s' * (count != 1)}",
-                                   "—", "—", "—", "—", "error"))
+            rows.append(SummaryRow(o.file, DASH, f"invalid: {count} error{'s' * (count != 1)}",
+                                   DASH, DASH, DASH, "error"))
             continue
         rec = r.recommendation
-        moved = rec.option != rec.baseline
-        share = percent(rec.savings_pct) if moved else "—"
-        saved = money(rec.savings, r.currency) if moved else "—"
         failed = [g for g in r.gates if not g.passed]
-        gates = ("—" if not r.gates else
+        gates = (DASH if not r.gates else
                  f"{len(failed)} of {len(r.gates)} failed" if failed else
                  f"{len(r.gates)} passed")
-        rows.append(SummaryRow(o.file, r.name, rec.option, rec.baseline, share, saved, gates,
-                               "gate" if failed else "ok"))
+        stays = rec.option == rec.baseline
+        base = r.option(rec.baseline)
+        rows.append(SummaryRow(
+            o.file, r.name, f"{rec.option} (stays)" if stays else rec.option,
+            _shortfall(r) if stays else
+            f"{percent(rec.savings_pct)} ({money(rec.savings, r.currency)})",
+            f"{rec.baseline}: {money(base.metric(r.metric), r.currency)} "
+            f"({METRIC_LABELS[r.metric]})",
+            gates, "gate" if failed else "ok"))
     return rows
+
+
+def _shortfall(r: ScenarioResult) -> str:
+    """Why the baseline stays: its best alternative and how far it falls short."""
+    alternatives = [o for o in r.options if o.feasible and o.name != r.baseline]
+    if not alternatives:
+        return "no feasible alternative"
+    best = min(alternatives, key=lambda o: o.metric(r.metric))
+    share = percent(abs(best.savings_pct))
+    amount = money(abs(best.savings_vs_baseline), r.currency)
+    if best.savings_vs_baseline > 0:
+        return f"{best.name} would save {share} ({amount}); {threshold(r.min_savings)} needed"
+    return f"{best.name} would cost {share} ({amount}) more"

@@ -1,0 +1,119 @@
+"""Text from scenarios, file names and arguments is data: one place makes it safe to show.
+
+Every text output (tables, Markdown, CSV, diagnostics, gate messages, validate's
+reports, diff) passes user text through :func:`visible`, which turns what a
+terminal, a log viewer or a browser would act on instead of showing (control
+characters, escape sequences, bidi overrides, lone surrogates) into visible
+escapes such as ``\\x1b``. The medium-specific layers (:func:`md_text`,
+:func:`md_code`, :func:`gh_data`, :func:`gh_property`) build on it; JSON keeps the
+exact data through :func:`json_text`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+#: Bidi controls reorder what follows them (a name can show as something else),
+#: and zero-width or line-separator characters hide or break text.
+_INVISIBLE = (set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
+              | {0x200B, 0x200C, 0x200E, 0x200F, 0x061C, 0x2028, 0x2029, 0x2060, 0xFEFF})
+_SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in _SHORT:
+        return _SHORT[char]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape): show the byte
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
+
+
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff"
+                     + "".join(chr(c) for c in sorted(_INVISIBLE)) + "]")
+
+
+#: GitHub Actions runs a log line as a workflow command when, after leading
+#: blanks, it starts with ``::``.
+_COMMAND_START = re.compile(r"^([ \t]*)::", re.M)
+
+
+def visible(text: str) -> str:
+    """``text`` with every control, bidi and lone-surrogate character shown as an escape.
+
+    Idempotent: the escapes are plain ASCII, so a second pass changes nothing. A
+    leading ``::`` (a GitHub workflow command) also gets its first colon escaped.
+    """
+    return no_commands(_UNSAFE.sub(lambda m: _escape(m.group()), text))
+
+
+def no_commands(text: str) -> str:
+    """``text`` with no line that GitHub Actions would run as a workflow command.
+
+    Meant for whole outputs too: a table cell that wraps can put user text at the
+    start of a line. The first colon of such a line is shown as ``\\x3a``.
+    """
+    if "::" not in text:
+        return text
+    return _COMMAND_START.sub(r"\1\\x3a:", text)
+
+
+#: ASCII punctuation that CommonMark or GitHub would read as syntax inline:
+#: emphasis, code, links and images, raw HTML and autolinks, tables, headings,
+#: strikethrough and math, and ``&`` where it would start an entity (``&lt;``).
+#: ``(``, ``)`` and ``!`` only make a link or image after a ``]``, which is always
+#: escaped, so they stay as written (``(USD 1,234 saved)`` reads as it is).
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~$]|&(?=#?[0-9A-Za-z]+;))")
+
+
+def md_text(text: str) -> str:
+    """Inline Markdown that shows ``text`` literally: no markup, link, HTML or mention.
+
+    A mention (``@org/team``) would notify people: a zero-width space entity after
+    the ``@`` keeps it as text (the practice of Renovate and Dependabot).
+    """
+    return _MD_SPECIAL.sub(r"\\\1", visible(text)).replace("@", "@&#8203;")
+
+
+def md_code(text: str, *, table: bool = False) -> str:
+    """``text`` as a Markdown code span, fenced so that no backtick inside can close it.
+
+    In a ``table`` cell a ``|`` must still be escaped (GitHub splits cells first).
+    """
+    body = visible(text)
+    if table:
+        body = body.replace("|", "\\|")
+    longest = max((len(run) for run in re.findall("`+", body)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if body.startswith("`") or body.endswith("`") or not body.strip() else ""
+    return f"{fence}{pad}{body}{pad}{fence}"
+
+
+def gh_data(text: str) -> str:
+    """The message part of a GitHub workflow command (escaped as the runner unescapes):
+    a line break stays one (``%0A``), other controls are shown as escapes."""
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+
+
+def gh_property(text: str) -> str:
+    """A property value of a GitHub workflow command (``file=``, ``title=``)."""
+    return gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff"
+                          + "".join(chr(c) for c in sorted(_INVISIBLE)) + "]")
+
+
+def json_text(doc: Any) -> str:
+    """``doc`` as indented JSON with the exact data, safe to print and to encode as UTF-8.
+
+    ``json.dumps`` escapes C0 controls; DEL, C1, bidi controls and lone surrogates
+    (a non-UTF-8 file name) are escaped here as ``\\uXXXX``, which parsers read back
+    to the same string. Everything else stays as written (no ``ensure_ascii``).
+    """
+    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
