@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from kpo_calc._version import __version__
+from kpo_calc.textsafe import visible
 
 if TYPE_CHECKING:
     from kpo_calc.api import RunGates
@@ -210,8 +211,9 @@ def diff(
     _emit(get_diff_renderer(output_format.value)(changes, options), output,
           inputs=[spec for spec in (old, new) if os.path.lexists(spec)])
     if fail_on_change and changes.recommendation_changed:
-        sys.stderr.write(f"{new}: the recommendation changed from {changes.old_recommendation} "
-                         f"to {changes.new_recommendation}\n")
+        sys.stderr.write(visible(f"{new}: the recommendation changed from "
+                                 f"{changes.old_recommendation} to "
+                                 f"{changes.new_recommendation}") + "\n")
         raise typer.Exit(EXIT_GATE)
 
 
@@ -351,7 +353,7 @@ def _number(text: str, flag: str) -> float:
 
 
 def _usage_error(message: str) -> NoReturn:
-    sys.stderr.write(f"kpo-calc: {message}\n")
+    sys.stderr.write(f"kpo-calc: {visible(message)}\n")
     raise typer.Exit(EXIT_INPUT)
 
 
@@ -382,7 +384,6 @@ def exit_code(outcomes: Sequence[FileOutcome]) -> int:
 def _report_problems(outcomes: Sequence[FileOutcome], color: Color) -> None:
     # Every line passes through visible(): a name is shown, never run by the terminal
     # or read by GitHub Actions as a workflow command.
-    from kpo_calc.textsafe import visible
 
     paint = _use_color(color, stream=sys.stderr)
     for outcome in outcomes:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from types import FrameType
 
 from kpo_calc.diagnostics import Diagnostic, InputError
+from kpo_calc.textsafe import visible
 
 StrPath = str | os.PathLike[str]
 
@@ -24,12 +25,9 @@ _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def shown(name: StrPath) -> str:
-    """A file name as it can always be printed: undecodable bytes as ``\\xff``."""
-    text = os.fspath(name)
-    try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    except UnicodeEncodeError:  # a lone surrogate that did not come from a byte
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    """A file name as it can always be printed: undecodable bytes as ``\\xff``, controls
+    escaped (the one rule of :func:`kpo_calc.textsafe.visible`)."""
+    return visible(os.fspath(name))
 
 
 def _problem(name: StrPath, message: str) -> InputError:
