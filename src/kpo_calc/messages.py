@@ -14,8 +14,8 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from kpo_calc.diagnostics import Diagnostic
-from kpo_calc.loader import Document, PathKey
-from kpo_calc.scenario import FORMAT_VERSION, did_you_mean
+from kpo_calc.loader import Document, PathKey, core_tag
+from kpo_calc.scenario import FORMAT_VERSION, did_you_mean, number_hint
 
 
 def error_diagnostic(doc: Document, error: ErrorDetails, path: PathKey,
@@ -41,11 +41,12 @@ def error_diagnostic(doc: Document, error: ErrorDetails, path: PathKey,
         choices = _tag_choices(tag).split(", ")
         return doc.diagnostic((*path, tag), f"must be one of {', '.join(choices)}; got "
                               f"{got!r}{did_you_mean(got, choices)}")
-    return doc.diagnostic(path, _value_message(kind, value, ctx, str(error["msg"]), path))
+    return doc.diagnostic(path, _value_message(kind, value, ctx, str(error["msg"]), path,
+                                               path in doc.quoted))
 
 
 def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
-                   path: PathKey) -> str:
+                   path: PathKey, quoted: bool = False) -> str:
     got = _shown(value)
     if kind in ("less_than_equal", "less_than", "greater_than_equal", "greater_than"):
         return _bound_message(kind, value, ctx)
@@ -54,8 +55,10 @@ def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
             return f"must be a whole number, got {got}"
         if isinstance(value, str):
             hint = ""
-            if _looks_numeric(value):
+            if quoted and core_tag(value.strip()) in (_INT_TAG, _FLOAT_TAG):
                 hint = "; write it without quotes"
+            elif number_hint(value):
+                hint = f"; {number_hint(value)}"
             elif " to " in value:
                 hint = "; uncertain inputs (distributions) are not supported yet"
             return f"must be a number, got the text {value!r}{hint}"
@@ -77,7 +80,10 @@ def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
     if kind in ("string_too_long",):
         return f"is too long (at most {ctx.get('max_length')} characters)"
     if kind == "bool_type":
-        return f"must be true or false, got {got}"
+        meant = _YAML11_BOOLS.get(value.lower()) if isinstance(value, str) else None
+        hint = (f"; write {meant} (YAML 1.2, which kpo-calc reads, has only true and false)"
+                if meant else "")
+        return f"must be true or false, got {got}{hint}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"must be a mapping of keys and values, got {kind_of(value)}"
     if kind == "list_type":
@@ -188,9 +194,7 @@ def _yaml_scalar(value: Any) -> str:
     return str(value)
 
 
-def _looks_numeric(text: str) -> bool:
-    try:
-        float(text.replace(",", "").replace("_", ""))
-    except ValueError:
-        return False
-    return True
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+#: YAML 1.1 booleans, which are text in YAML 1.2
+_YAML11_BOOLS = {word: meant for words, meant in (("y yes on", "true"), ("n no off", "false"))
+                 for word in words.split()}

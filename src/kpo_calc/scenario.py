@@ -10,6 +10,7 @@ file, currencies, months within the horizon) run in ``Scenario``'s
 validator and report each problem with the path of the field to fix.
 """
 
+import re
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -528,6 +529,48 @@ def _scorecard_issues(s: "Scenario") -> list[Issue]:
                            f"option {option.name!r} needs scores for {', '.join(missing)} "
                            "because decision.weights gives them weight"))
     return issues
+
+
+_PERCENT = re.compile(r"([-+]?(?:\d+\.?\d*|\.\d+))\s*%")
+_UNDERSCORES = re.compile(r"[-+]?\d+(?:_\d+)+(?:\.\d+)?")
+_SEXAGESIMAL = re.compile(r"\d+(?::[0-5]?\d)+(?:\.\d*)?")
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")
+
+
+def number_hint(text: str) -> str:
+    """How to write ``text``, a number written the way people write them ('' if it is not).
+
+    YAML 1.2 reads ``25%``, ``1_000``, ``1:30`` and ``5,000`` as text; say which number
+    was probably meant instead of only "must be a number".
+    """
+    text = text.strip()
+    if match := _PERCENT.fullmatch(text):
+        return (f"did you mean {_plain(float(match[1]) / 100)}? (rates are fractions, "
+                "without %)")
+    if _UNDERSCORES.fullmatch(text):
+        return f"write {text.replace('_', '')} (no digit separators)"
+    if _SEXAGESIMAL.fullmatch(text):
+        parts = [float(part) for part in text.split(":")]
+        value = sum(part / 60 ** i for i, part in enumerate(parts))
+        old = sum(part * 60 ** i for i, part in enumerate(reversed(parts)))
+        return (f"write a decimal number: base 60 is not read (YAML 1.1 made {text} into "
+                f"{_plain(old)}); did you mean {_plain(round(value, 6))}?")
+    if _THOUSANDS.fullmatch(text):
+        whole = text.replace(",", "")
+        head, _, tail = text.partition(",")
+        if "," not in tail and "." not in tail:  # 4,450: thousands or a decimal comma
+            return (f"write {whole} if the comma separates thousands, or "
+                    f"{head}.{tail.rstrip('0') or '0'} if "
+                    "it is a decimal comma")
+        return f"write {whole} (no thousands separators)"
+    if _DECIMAL_COMMA.fullmatch(text):
+        return f"decimal comma? did you mean {text.replace(',', '.')}?"
+    return ""
+
+
+def _plain(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e15 else str(value)
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
