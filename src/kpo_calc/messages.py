@@ -92,6 +92,13 @@ def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
         need = ctx.get("min_length")
         what = str(path[-1]) if path else "items"
         return f"needs at least {need} {what}, got {ctx.get('actual_length')}"
+    if kind == "too_long":
+        what = str(path[-1]) if path else "items"
+        got_count = ctx.get("actual_length")
+        has = f"has {got_count} {what}; " if got_count is not None else ""
+        return (f"{has}at most {ctx.get('max_length')} are allowed, which keeps every run "
+                "within seconds (see Limits and bounds in docs/methodology.md); split the "
+                "scenario into several files")
     if kind == "finite_number":
         return "must be a finite number"
     return default[0].lower() + default[1:] if default else kind

@@ -14,6 +14,7 @@ from kpo_calc.engine.flexibility import flexibility
 from kpo_calc.engine.in_house import IN_HOUSE_LINES
 from kpo_calc.engine.outsourced import OUTSOURCED_LINES
 from kpo_calc.engine.results import OptionResult, ScenarioResult
+from kpo_calc.engine.sanity import check_finite
 from kpo_calc.engine.values import POINT_VALUES, Array, Values
 from kpo_calc.scenario import InHouseOption, Scenario, option_specialization_gap
 
@@ -50,7 +51,7 @@ def evaluate(scenario: Scenario, values: Values | None = None,
                                 breakeven_month=breakeven))
     recommendation = recommend(compared, scenario.baseline_name, metric,
                                scenario.decision.min_savings, scenario.currency)
-    return ScenarioResult(
+    return check_finite(ScenarioResult(  # a NaN here is a bug, not an input error
         name=scenario.name,
         description=scenario.description,
         currency=scenario.currency,
@@ -63,7 +64,7 @@ def evaluate(scenario: Scenario, values: Values | None = None,
         recommendation=recommendation,
         scorecard=scorecard(scenario, compared),
         gates=gates(scenario, compared, recommendation, extra_gates),
-    )
+    ))
 
 
 def _option_result(option: AnyOption, costing: Costing, scenario: Scenario, demand: Array,
