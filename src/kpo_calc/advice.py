@@ -130,10 +130,14 @@ def _implausible_costs(s: Scenario) -> list[Issue]:
         factor = ratio if higher else 1 / ratio
         field, checks = _cost_checks(o, s, higher)
         out.append((("options", i, field),
-                    f"{o.name} costs {cost:,.2f} {s.currency} per delivered hour, {factor:.0f}x "
-                    f"{'more' if higher else 'less'} than the other options "
-                    f"({reference:,.2f}); check {'; '.join(checks)}"))
+                    f"{o.name} costs {_amount(cost)} {s.currency} per delivered hour, "
+                    f"{factor:.0f}x {'more' if higher else 'less'} than the other options "
+                    f"({_amount(reference)}); check {'; '.join(checks)}"))
     return out
+
+
+def _amount(value: float) -> str:
+    return f"{value:,.2f}" if value >= 1 else f"{value:.2g}"
 
 
 def _cost_checks(o: InHouseOption | OutsourcedOption, s: Scenario,

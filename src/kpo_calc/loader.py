@@ -419,7 +419,7 @@ _NO_KEY = (0, 0)
 
 def _is_plain(node: yaml.Node, *tags: str) -> bool:
     """Is ``node`` an unquoted scalar resolved to one of ``tags``?"""
-    return isinstance(node, yaml.ScalarNode) and node.style is None and node.tag in tags
+    return isinstance(node, yaml.ScalarNode) and not node.style and node.tag in tags
 _CONSTRUCT: dict[str, Callable[[str], Any]] = {
     _INT: _core_int,
     _FLOAT: _core_float,

@@ -94,6 +94,7 @@ def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
         return f"needs at least {need} {what}, got {ctx.get('actual_length')}"
     if kind == "too_long":
         what = str(path[-1]) if path else "items"
+        what = _LISTS.get(what, what)
         got_count = ctx.get("actual_length")
         has = f"has {got_count} {what}; " if got_count is not None else ""
         return (f"{has}at most {ctx.get('max_length')} are allowed, which keeps every run "
@@ -110,6 +111,8 @@ def _bound_message(kind: str, value: Any, ctx: dict[str, Any]) -> str:
     key, phrase = words[kind]
     bound = ctx.get(key)
     text = f"must be {phrase} {_shown(bound)}, got {_shown(value)}"
+    if key in ("le", "lt") and bound is not None and float(bound) >= 1e6:
+        text += " (a sanity bound: see Limits and bounds in docs/methodology.md)"
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     # A rate written as a percentage: 30 where 0.30 was meant.
     if is_number and key in ("le", "lt") and _is(bound, 1.0) and 1 < abs(value) <= 100:
@@ -201,6 +204,7 @@ def _yaml_scalar(value: Any) -> str:
     return str(value)
 
 
+_LISTS = {"stress": "stress tests", "work": "work items", "fx": "exchange rates"}
 _INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 #: YAML 1.1 booleans, which are text in YAML 1.2
 _YAML11_BOOLS = {word: meant for words, meant in (("y yes on", "true"), ("n no off", "false"))
