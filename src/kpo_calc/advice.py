@@ -137,6 +137,8 @@ def _implausible_costs(s: Scenario) -> list[Issue]:
 
 
 def _amount(value: float) -> str:
+    if value >= 1e6:
+        return f"{value:,.0f}"
     return f"{value:,.2f}" if value >= 1 else f"{value:.2g}"
 
 
