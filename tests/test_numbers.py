@@ -55,7 +55,8 @@ def warnings_of(data: dict[str, Any] | str) -> list[str]:
 ])
 def test_plain_scalars_follow_yaml_1_2_core(text: str, value: Any) -> None:
     got = parse(f"x: {text}\n")["x"]
-    assert got == value and type(got) is type(value)
+    assert got == value
+    assert type(got) is type(value)
 
 
 def test_quoted_numbers_stay_text_and_keys_keep_their_source_text() -> None:
@@ -106,9 +107,11 @@ def test_no_number_hint_for_other_text(text: str) -> None:
 
 def test_quotes_are_blamed_only_when_they_are_there() -> None:
     quoted = errors_of(TINY.replace("    hourly_rate: 20\n", '    hourly_rate: "20"\n'))
-    assert len(quoted) == 1 and quoted[0].endswith("got the text '20'; write it without quotes")
+    assert len(quoted) == 1
+    assert quoted[0].endswith("got the text '20'; write it without quotes")
     plain = errors_of(TINY.replace("    hourly_rate: 20\n", "    hourly_rate: 2,000,000\n"))
-    assert len(plain) == 1 and "quotes" not in plain[0]
+    assert len(plain) == 1
+    assert "quotes" not in plain[0]
     assert plain[0].endswith("got the text '2,000,000'; write 2000000 (no thousands separators)")
     quoted_commas = errors_of(TINY.replace("    hourly_rate: 20\n", "    hourly_rate: '20,5'\n"))
     assert quoted_commas[0].endswith("decimal comma? did you mean 20.5?")
@@ -129,7 +132,8 @@ def test_flow_mapping_thousands_are_one_number_not_unknown_keys() -> None:
 def test_yaml_1_1_booleans_get_a_hint() -> None:
     errors = errors_of(TINY.replace("    existing_fte: 2\n",
                                     "    existing_fte: 2\n    part_time_allowed: off\n"))
-    assert len(errors) == 1 and errors[0].endswith("got 'off'; write false (YAML 1.2, which "
+    assert len(errors) == 1
+    assert errors[0].endswith("got 'off'; write false (YAML 1.2, which "
                                                    "kpo-calc reads, has only true and false)")
 
 
@@ -151,7 +155,8 @@ def test_absurd_inputs_are_clear_errors_not_nan(old: str, new: str, where: str,
     assert old in TINY
     proc = run_cli("compare", write_scenario(TINY.replace(old, new)))
     assert proc.returncode == 2, proc.stderr
-    assert proc.stdout == "" and "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+    assert "Traceback" not in proc.stderr
     assert f": {where}: must be " in proc.stderr
 
 
@@ -191,7 +196,8 @@ def test_a_non_finite_result_is_a_bug_exit_3(monkeypatch: pytest.MonkeyPatch,
         gc.set_threshold(*thresholds)
     assert exit_info.value.code == 3
     out, err = capsys.readouterr()
-    assert "NaN" not in out and "is not finite" in err
+    assert "NaN" not in out
+    assert "is not finite" in err
 
 
 # --- lead time for every month with new hires (item 13) ------------------------------------
@@ -245,7 +251,7 @@ def test_a_monthly_salary_typed_as_annual_is_flagged() -> None:
     # in-house 120000 * 1.25 / 1200 = 125 USD/h: 1.5x apart, no warning
     assert not [w for w in warnings_of(data) if "per delivered hour" in w]
     team["annual_salary"] = 10000  # the monthly pay: 10000 * 1.25 / 1200 = 10.42 USD/h
-    assert 187.5 / (10000 * 1.25 / 1200) > IMPLAUSIBLE_RATIO
+    assert IMPLAUSIBLE_RATIO < 187.5 / (10000 * 1.25 / 1200)
     warnings = warnings_of(data)
     assert any("options[0].annual_salary: Team costs 10.42 USD per delivered hour, 18x less"
                in w and "a monthly salary typed as annual?" in w for w in warnings), warnings
