@@ -19,7 +19,7 @@ from kpo_calc.advice import IMPLAUSIBLE_RATIO, advise, loaded_hourly_cost, month
 from kpo_calc.engine.evaluate import evaluate
 from kpo_calc.engine.sanity import NonFiniteResult, check_finite
 from kpo_calc.loader import parse_document
-from kpo_calc.scenario import number_hint
+from kpo_calc.scenario import OneOffWork, OutsourcedOption, number_hint
 from kpo_calc.validation import check_document, load_scenario
 
 
@@ -69,13 +69,16 @@ def test_leading_zero_month_is_decimal_in_a_scenario() -> None:
         "    duration_months: 3\n", "    duration_months: 03\n")
     scenario = load_scenario(parse_document(text.encode(), "t.yaml"))
     study = scenario.work[1]
+    assert isinstance(study, OneOffWork)
     assert (study.start_month, study.duration_months) == (10, 3)  # not 8 (octal)
 
 
 def test_exponent_is_a_number_not_text_blamed_on_quotes() -> None:
     text = TINY.replace("    hourly_rate: 20\n", "    hourly_rate: 2e1\n")
     scenario = load_scenario(parse_document(text.encode(), "t.yaml"))
-    assert scenario.options[1].hourly_rate == 20.0
+    vendor = scenario.options[1]
+    assert isinstance(vendor, OutsourcedOption)
+    assert vendor.hourly_rate == 20.0
 
 
 def test_non_finite_plain_floats_are_reported_by_the_loader() -> None:
