@@ -32,20 +32,29 @@ def check_finite(result: T) -> T:
 
 def _first_non_finite(value: Any, where: str) -> str | None:
     """The path of the first float in ``value`` that is NaN or infinite, or None."""
-    if isinstance(value, float):
+    kind = type(value)
+    if kind is float:
         return None if math.isfinite(value) else f"{where} = {value}"
-    if isinstance(value, bool | int | str) or value is None:
+    if kind in _ATOMS or value is None:
         return None
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        items: Any = ((f.name, getattr(value, f.name)) for f in dataclasses.fields(value))
-        return _first(items, where, ".{}")
-    if isinstance(value, Mapping):
-        return _first(value.items(), where, "[{!r}]")
-    if isinstance(value, tuple | list):
+    if kind is tuple or kind is list:
+        if value and all(type(x) is float for x in value) and all(map(math.isfinite, value)):
+            return None  # the common case (monthly figures), checked without a call per item
         return _first(enumerate(value), where, "[{}]")
+    if kind is dict or isinstance(value, Mapping):
+        return _first(value.items(), where, "[{!r}]")
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(value):
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return _first(((n, getattr(value, n)) for n in names), where, ".{}")
     if isinstance(value, numbers.Real):  # a numpy scalar that slipped through
         return _first_non_finite(float(value), where)
     return None
+
+
+_ATOMS: frozenset[type] = frozenset({bool, int, str})
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _first(items: Any, where: str, fmt: str) -> str | None:
