@@ -98,12 +98,21 @@ def test_non_finite_plain_floats_are_reported_by_the_loader() -> None:
     ("1,234.5", "write 1234.5 (no thousands separators)"),
     ("4,45", "decimal comma? did you mean 4.45?"),
     ("4,450", "write 4450 if the comma separates thousands, or 4.45 if it is a decimal comma"),
+    ("5 000", "write 5000 (no digit grouping)"),
+    ("1.000.000", "write 1000000 (no digit grouping)"),
+    ("1.234,5", "write 1234.5 (no digit grouping)"),
+    ("1'000", "write 1000 (no digit grouping)"),
+    ("5000 USD", "write 5000 without the currency"),
+    ("$ 95000", "write 95000 without the currency"),
+    ("INR 2,500,000", "leave out the currency (an option's `currency` field sets it), then "
+                      "write 2500000 (no thousands separators)"),
 ])
 def test_number_hints(text: str, hint: str) -> None:
     assert hint in number_hint(text)
 
 
-@pytest.mark.parametrize("text", ["abc", "KPO India", "", "1 to 2", "5000"])
+@pytest.mark.parametrize("text", ["abc", "KPO India", "", "1 to 2", "5000", "USD", "12 months",
+                                  "1.000"])
 def test_no_number_hint_for_other_text(text: str) -> None:
     assert number_hint(text) == ""
 

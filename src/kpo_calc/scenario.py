@@ -563,6 +563,9 @@ _UNDERSCORES = re.compile(r"[-+]?\d+(?:_\d+)+(?:\.\d+)?")
 _SEXAGESIMAL = re.compile(r"\d+(?::[0-5]?\d)+(?:\.\d*)?")
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")
+_GROUPED = re.compile(r"[-+]?\d{1,3}(?:([ .'\u00a0\u202f])\d{3})(?:\1\d{3})*(?:,\d+)?")
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)")
+_CURRENCY = re.compile(r"(?:[$€£¥₹]|[A-Z]{3})\s*(.+?)|(.+?)\s*(?:[$€£¥₹]|[A-Z]{3})")
 
 
 def number_hint(text: str) -> str:
@@ -593,6 +596,18 @@ def number_hint(text: str) -> str:
         return f"write {whole} (no thousands separators)"
     if _DECIMAL_COMMA.fullmatch(text):
         return f"decimal comma? did you mean {text.replace(',', '.')}?"
+    if (match := _GROUPED.fullmatch(text)) and (match[1] != "." or text.count(".") > 1
+                                                or "," in text):
+        # 5 000, 1.000.000, 1'000 and 1.234,5: digits grouped by a space, dot or apostrophe
+        meant = text.replace(match[1], "").replace(",", ".")
+        return f"write {meant} (no digit grouping)"
+    if match := _CURRENCY.fullmatch(text):
+        amount = match[1] or match[2]
+        if _PLAIN_NUMBER.fullmatch(amount) or number_hint(amount):
+            inner = number_hint(amount)
+            where = "an option's `currency` field sets it"
+            return (f"leave out the currency ({where}), then {inner}" if inner else
+                    f"write {amount} without the currency ({where})")
     return ""
 
 
