@@ -49,7 +49,11 @@ def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
                    path: PathKey, quoted: bool = False) -> str:
     got = _shown(value)
     if kind in ("less_than_equal", "less_than", "greater_than_equal", "greater_than"):
-        return _bound_message(kind, value, ctx)
+        text = _bound_message(kind, value, ctx)
+        if len(path) == 2 and path[0] == "fx" and kind == "less_than_equal":
+            text += (f"; fx.{path[1]} is scenario-currency units per 1 {path[1]}: did you "
+                     f"write {path[1]} per scenario-currency unit?")
+        return text
     if kind in ("float_type", "int_type", "int_from_float", "float_parsing", "int_parsing"):
         if isinstance(value, float) and kind.startswith("int"):
             return f"must be a whole number, got {got}"
