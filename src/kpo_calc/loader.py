@@ -5,9 +5,11 @@ duplicate keys, so this module composes the node graph itself (with libyaml
 when available) and builds plain Python data from it, recording the line and
 column of every key and value by path. Nothing is ever constructed from a
 tag: only strings, numbers, booleans, nulls, mappings and sequences exist.
+Plain scalars are typed by the YAML 1.2 core schema, in one place (``core_tag``).
 
 Work and memory are bounded: file size, nesting depth and the number of nodes
-after alias expansion (the "billion laughs" defence) are all capped.
+after alias expansion (the "billion laughs" defence) are all capped, and merge
+keys are resolved once per anchor, so reading is linear in the file's size.
 """
 
 from __future__ import annotations
