@@ -141,6 +141,23 @@ def test_flow_mapping_thousands_are_one_number_not_unknown_keys() -> None:
                       "after it as more keys"]
 
 
+@pytest.mark.parametrize(("flow", "message"), [
+    ("{x: 1.5,000}", "1.5,000: write the number without commas; in a flow mapping"),
+    ("{x: -5,000,000, y: 2}", "-5,000,000: write -5000000 (no thousands separators)"),
+])
+def test_flow_numbers_with_commas_always_say_what_to_write(flow: str, message: str) -> None:
+    doc = parse_document(f"a: {flow}\n".encode(), "t.yaml")
+    assert [p.message for p in doc.problems if message in p.message]
+    assert "000" not in doc.data["a"]
+
+
+@pytest.mark.parametrize("flow", ["{x: a, 000}", "{x: 1, 000: 2}", "{x: 1, y: 000}"])
+def test_flow_mappings_without_split_numbers_are_untouched(flow: str) -> None:
+    doc = parse_document(f"a: {flow}\n".encode(), "t.yaml")
+    assert doc.problems == ()
+    assert "x" in doc.data["a"]
+
+
 def test_yaml_1_1_booleans_get_a_hint() -> None:
     errors = errors_of(TINY.replace("    existing_fte: 2\n",
                                     "    existing_fte: 2\n    part_time_allowed: off\n"))

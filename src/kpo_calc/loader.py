@@ -389,7 +389,8 @@ class _Builder:
             if groups:
                 text = ",".join([str(value_node.value), *groups])
                 where = (*path, str(key_node.value))
-                self.problem(value_node, f"{text}: {number_hint(text)}; in a flow mapping "
+                hint = number_hint(text) or "write the number without commas"
+                self.problem(value_node, f"{text}: {hint}; in a flow mapping "
                              "{...} a comma separates entries, so YAML read the digits after "
                              "it as more keys", where)
         return stray
