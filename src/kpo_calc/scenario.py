@@ -31,6 +31,7 @@ Issue = tuple[tuple[str | int, ...], str]
 # the engine forms can overflow a float, so every result is finite.
 MAX_AMOUNT = 1e12  # one money amount (a salary, a fee, a cost) in its currency
 MAX_IMPACT = 1e13  # the loss of one risk
+MAX_TOTAL = 1e15  # a budget for a whole horizon (years of a team, in VND or IDR too)
 MAX_RATE = 1e7  # an hourly rate (1e7 VND is about 400 USD)
 MAX_HOURS = 1e7  # hours or FTE of one work item
 MAX_FX = 1e6  # scenario-currency units per unit of a foreign currency
@@ -328,7 +329,7 @@ class Gate(_Model):
     min_savings: Fraction | None = Field(
         default=None, description="Fail if the option saves less than this fraction of the "
         "baseline's metric (its savings_pct).", examples=[0.15])
-    max_total_cost: Money | None = Field(
+    max_total_cost: Annotated[float, Field(ge=0, le=MAX_TOTAL)] | None = Field(
         default=None, description="Fail if the option's total_cost is above this budget "
         "(scenario currency).", examples=[1800000])
 
