@@ -236,6 +236,16 @@ def test_a_non_finite_result_is_a_bug_exit_3(monkeypatch: pytest.MonkeyPatch,
     assert "is not finite" in err
 
 
+def test_warnings_survive_values_past_the_bounds() -> None:
+    # The bounds keep such values out; the warnings pass must not crash on them anyway
+    # (it raised OverflowError on math.ceil(inf) for fte: 1.3e+307).
+    scenario = load_scenario(parse_document(TINY.encode(), "t.yaml"))
+    broken = scenario.model_copy(update={"hours_per_fte_month": 1e-320})
+    assert math.isinf(250 / 1e-320)
+    messages = [m for _, m in advise(broken)]
+    assert any("to hire and ramp up" in m for m in messages)
+
+
 # --- lead time for every month with new hires (item 13) ------------------------------------
 
 def test_lead_time_checks_every_month_with_new_hires() -> None:

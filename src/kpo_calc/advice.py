@@ -121,10 +121,9 @@ def _implausible_costs(s: Scenario) -> list[Issue]:
         middle = len(others) // 2
         reference = others[middle] if len(others) % 2 else (others[middle - 1]
                                                             + others[middle]) / 2
-        if not (cost > 0 and reference > 0 and math.isfinite(cost / reference)):
-            continue
-        ratio = cost / reference
-        if 1 / IMPLAUSIBLE_RATIO < ratio < IMPLAUSIBLE_RATIO:
+        ratio = cost / reference if reference > 0 else math.nan
+        # out of range (no finite, positive ratio) or plausible: nothing to say
+        if not 0 < ratio < math.inf or 1 / IMPLAUSIBLE_RATIO < ratio < IMPLAUSIBLE_RATIO:
             continue
         higher = ratio > 1
         factor = ratio if higher else 1 / ratio
