@@ -330,8 +330,8 @@ class _Builder:
             return known
         if depth > MAX_DEPTH:
             raise InputError([Diagnostic(self.name, *_start(node), f"merge keys (<<) nested "
-                                         f"more than {MAX_DEPTH} levels deep",
-                                         format_path(path))])
+                                         f"more than {MAX_DEPTH} levels deep; merge one flat "
+                                         "mapping of defaults instead", format_path(path))])
         if node.tag != _TAG + "map":
             self.problem(node, f"the tag {node.tag!r} is not allowed; remove it", path)
         out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
