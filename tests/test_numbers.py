@@ -303,6 +303,21 @@ def test_a_monthly_salary_typed_as_annual_is_flagged() -> None:
                in w and "a monthly salary typed as annual?" in w for w in warnings), warnings
 
 
+def test_with_three_options_the_median_of_the_others_is_the_reference() -> None:
+    data = tiny_data()
+    team = data["options"][0]
+    del team["overhead_per_fte_year"], team["annual_training_per_fte"]
+    team["annual_salary"] = 10000  # 10000 * 1.25 / 1200 = 10.42 USD/h
+    data["options"][1]["hourly_rate"] = 100  # 100 * 1.5 / 0.8 = 187.5 USD/h
+    data["options"].append({"name": "Other", "model": "kpo", "hourly_rate": 150,
+                            "governance_rate": 0.05})
+    median = (187.5 + 150) / 2
+    warnings = [w for w in warnings_of(data) if "per delivered hour" in w]
+    assert len(warnings) == 1  # the vendors are 1.25x apart; only the team is off
+    assert (f"Team costs 10.42 USD per delivered hour, {median / (10000 * 1.25 / 1200):.0f}x "
+            f"less than the median of the other options ({median:,.2f})") in warnings[0]
+
+
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.name)
 def test_examples_have_plausible_hourly_costs(path: Path) -> None:
     scenario, _ = api.check_file(path)

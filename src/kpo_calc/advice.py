@@ -130,9 +130,15 @@ def _implausible_costs(s: Scenario) -> list[Issue]:
         field, checks = _cost_checks(o, s, higher)
         out.append((("options", i, field),
                     f"{o.name} costs {_amount(cost)} {s.currency} per delivered hour, "
-                    f"{factor:.0f}x {'more' if higher else 'less'} than the other options "
-                    f"({_amount(reference)}); check {'; '.join(checks)}"))
+                    f"{factor:.0f}x {'more' if higher else 'less'} than "
+                    f"{_others(s, i, reference)}; check {'; '.join(checks)}"))
     return out
+
+
+def _others(s: Scenario, index: int, reference: float) -> str:
+    if len(s.options) == 2:
+        return f"{s.options[1 - index].name} ({_amount(reference)})"
+    return f"the median of the other options ({_amount(reference)})"
 
 
 def _amount(value: float) -> str:
