@@ -193,7 +193,7 @@ def test_an_exchange_rate_over_its_bound_suggests_the_inverse() -> None:
     errors = errors_of(TINY.replace("fx: {EUR: 1.5}\n", "fx: {EUR: 2000000}\n"))
     assert len(errors) == 1
     assert errors[0].startswith("t.yaml:7:11: fx.EUR: must be at most 1000000, got 2000000")
-    assert errors[0].endswith("did you write EUR per scenario-currency unit?")
+    assert errors[0].endswith("; fx.EUR is USD per 1 EUR: did you write EUR per USD?")
 
 
 def test_check_finite_passes_a_real_result_and_names_a_nan() -> None:

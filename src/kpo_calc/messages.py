@@ -41,18 +41,20 @@ def error_diagnostic(doc: Document, error: ErrorDetails, path: PathKey,
         choices = _tag_choices(tag).split(", ")
         return doc.diagnostic((*path, tag), f"must be one of {', '.join(choices)}; got "
                               f"{got!r}{did_you_mean(got, choices)}")
+    base = doc.data.get("currency") if isinstance(doc.data, dict) else None
     return doc.diagnostic(path, _value_message(kind, value, ctx, str(error["msg"]), path,
-                                               path in doc.quoted))
+                                               path in doc.quoted, base))
 
 
 def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
-                   path: PathKey, quoted: bool = False) -> str:
+                   path: PathKey, quoted: bool = False, base: Any = None) -> str:
     got = _shown(value)
     if kind in ("less_than_equal", "less_than", "greater_than_equal", "greater_than"):
         text = _bound_message(kind, value, ctx)
         if len(path) == 2 and path[0] == "fx" and kind == "less_than_equal":
-            text += (f"; fx.{path[1]} is scenario-currency units per 1 {path[1]}: did you "
-                     f"write {path[1]} per scenario-currency unit?")
+            unit = base if isinstance(base, str) and base else "scenario-currency unit"
+            text += (f"; fx.{path[1]} is {unit} per 1 {path[1]}: did you write {path[1]} "
+                     f"per {unit}?")
         return text
     if kind in ("float_type", "int_type", "int_from_float", "float_parsing", "int_parsing"):
         if isinstance(value, float) and kind.startswith("int"):
