@@ -14,7 +14,7 @@ from kpo_calc.scenario import InHouseOption, Issue, OutsourcedOption, RecurringW
 def advise(s: Scenario) -> list[Issue]:
     """Every warning for ``s``, with the path of the field it is about."""
     return [*_unused_fx(s), *_hidden_costs(s), *_hiring_lead_time(s), *_unpriced_unmet(s),
-            *_scores_without_weights(s)]
+            *_scores_without_weights(s), *_implausible_costs(s)]
 
 
 def _unused_fx(s: Scenario) -> list[Issue]:
@@ -34,33 +34,141 @@ def _hidden_costs(s: Scenario) -> list[Issue]:
     return out
 
 
-def _first_month_hours(s: Scenario) -> tuple[int, float]:
-    first = min(w.start_month for w in s.work)
-    hours = 0.0
+def monthly_hours(s: Scenario) -> list[float]:
+    """Planned hours of work in each month (index 0 is month 1), as the engine plans them.
+
+    Plain Python, so that ``validate`` does not load the engine.
+    """
+    hours = [0.0] * s.horizon_months
     for w in s.work:
-        if w.start_month != first:
-            continue
         if isinstance(w, RecurringWork):
-            hours += w.hours_per_month or (w.fte or 0) * s.hours_per_fte_month
+            base = w.hours_per_month or (w.fte or 0) * s.hours_per_fte_month
+            for m in range(w.start_month, (w.end_month or s.horizon_months) + 1):
+                hours[m - 1] += base * (1 + w.growth) ** ((m - 1) // 12)
         else:
-            hours += w.total_hours / w.duration_months
-    return first, hours
+            for m in range(w.start_month, min(w.end_month, s.horizon_months) + 1):
+                hours[m - 1] += w.total_hours / w.duration_months
+    return hours
+
+
+def _heads(hours: float, s: Scenario, part_time: bool) -> float:
+    fte = hours / s.hours_per_fte_month
+    if not math.isfinite(fte):  # bounded inputs make this impossible; never crash a warning
+        return math.inf
+    return fte if part_time else float(math.ceil(fte - 1e-9))
 
 
 def _hiring_lead_time(s: Scenario) -> list[Issue]:
-    first, hours = _first_month_hours(s)
-    needed = math.ceil(hours / s.hours_per_fte_month - 1e-9)
+    """In-house staff needed, beyond existing_fte, before hiring and ramp-up can deliver them.
+
+    Every month with new hires counts, not only the first month of work: a
+    project starting in month 3 needs people hired in time too.
+    """
+    hours = monthly_hours(s)
+    first = min(w.start_month for w in s.work)
     out: list[Issue] = []
     for i, o in enumerate(s.options):
-        if not isinstance(o, InHouseOption) or o.existing_fte >= needed:
+        if not isinstance(o, InHouseOption):
             continue
         lead = o.time_to_hire_months + o.ramp_up_months
-        if lead > first - 1:
-            out.append((("options", i, "time_to_hire_months"),
-                        f"{o.name} needs {lead:g} months to hire and ramp up, but the work "
-                        f"starts in month {first}: its costs assume the staff are in place on "
-                        "time, which flatters it"))
+        for month, h in enumerate(hours, start=1):
+            if month >= 1 + lead:
+                break
+            needed = _heads(h, s, o.part_time_allowed)
+            if needed > o.existing_fte + 1e-9:
+                when = (f"the work starts in month {month}" if month == first else
+                        f"month {month} already needs {needed:g} people and existing_fte is "
+                        f"{o.existing_fte:g}")
+                out.append((("options", i, "time_to_hire_months"),
+                            f"{o.name} needs {lead:g} months to hire and ramp up, but {when}: "
+                            "its costs assume the staff are in place on time, which flatters "
+                            "it"))
+                break
     return out
+
+
+#: How far apart (either way) an option's loaded hourly cost may be from the others'
+#: before it looks like a unit or exchange-rate mistake rather than a real price gap.
+#: Onshore against offshore is about 3-8x; a monthly salary typed as annual is 12x.
+IMPLAUSIBLE_RATIO = 10.0
+
+
+def loaded_hourly_cost(o: InHouseOption | OutsourcedOption, s: Scenario) -> float:
+    """The cost of one hour of delivered work, in the scenario currency.
+
+    In-house: ``(annual_salary * (1 + benefits_rate) + overhead + training) / 12 /
+    hours_per_fte_month * fx``; outsourced: ``hourly_rate * fx / productivity``, with
+    ``fte_monthly_rate / hours_per_fte_month`` as the hourly rate when given.
+    """
+    fx = s.fx_rate(o.currency)
+    if isinstance(o, InHouseOption):
+        yearly = (o.annual_salary * (1 + o.benefits_rate) + o.overhead_per_fte_year
+                  + o.annual_training_per_fte)
+        return yearly / 12 / s.hours_per_fte_month * fx
+    rate = o.hourly_rate if o.hourly_rate is not None else (
+        (o.fte_monthly_rate or 0) / s.hours_per_fte_month)
+    return rate * fx / o.productivity
+
+
+def _implausible_costs(s: Scenario) -> list[Issue]:
+    """Options whose hourly cost is about 10x away from the median of the others."""
+    costs = [loaded_hourly_cost(o, s) for o in s.options]
+    out: list[Issue] = []
+    for i, (o, cost) in enumerate(zip(s.options, costs, strict=True)):
+        others = sorted(c for j, c in enumerate(costs) if j != i)
+        if not others:
+            continue
+        middle = len(others) // 2
+        reference = others[middle] if len(others) % 2 else (others[middle - 1]
+                                                            + others[middle]) / 2
+        ratio = cost / reference if reference > 0 else math.nan
+        # out of range (no finite, positive ratio) or plausible: nothing to say
+        if not 0 < ratio < math.inf or 1 / IMPLAUSIBLE_RATIO < ratio < IMPLAUSIBLE_RATIO:
+            continue
+        higher = ratio > 1
+        factor = ratio if higher else 1 / ratio
+        field, checks = _cost_checks(o, s, higher)
+        out.append((("options", i, field),
+                    f"{o.name} costs {_amount(cost)} {s.currency} per delivered hour, "
+                    f"{factor:.0f}x {'more' if higher else 'less'} than "
+                    f"{_others(s, i, reference)}; check {'; '.join(checks)}"))
+    return out
+
+
+def _others(s: Scenario, index: int, reference: float) -> str:
+    if len(s.options) == 2:
+        return f"{s.options[1 - index].name} ({_amount(reference)})"
+    return f"the median of the other options ({_amount(reference)})"
+
+
+def _amount(value: float) -> str:
+    if value >= 1e6:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}" if value >= 1 else f"{value:.2g}"
+
+
+def _cost_checks(o: InHouseOption | OutsourcedOption, s: Scenario,
+                 higher: bool) -> tuple[str, list[str]]:
+    """The field to point at and the likely mistakes, for a cost too high or too low."""
+    checks: list[str] = []
+    if isinstance(o, InHouseOption):
+        field = "annual_salary"
+        checks.append("annual_salary is per year (" + (
+            "a monthly salary typed as annual?)" if not higher else
+            "in the option's currency, not in cents or thousands?)"))
+    elif o.hourly_rate is not None:
+        field = "hourly_rate"
+        checks.append("hourly_rate is per hour (" + (
+            "a daily or monthly rate?)" if higher else "a rate in thousands?)")
+                      + "; use fte_monthly_rate for a price per person a month")
+    else:
+        field = "fte_monthly_rate"
+        checks.append("fte_monthly_rate is per person a month of hours_per_fte_month hours"
+                      + (" (an hourly rate typed here?)" if not higher else " (an annual price?)"))
+    if o.currency is not None and o.currency != s.currency:
+        checks.append(f"fx.{o.currency} is {s.currency} per 1 {o.currency}; did you write "
+                      f"{o.currency} per {s.currency}?")
+    return field, checks
 
 
 def _unpriced_unmet(s: Scenario) -> list[Issue]:

@@ -5,15 +5,19 @@ duplicate keys, so this module composes the node graph itself (with libyaml
 when available) and builds plain Python data from it, recording the line and
 column of every key and value by path. Nothing is ever constructed from a
 tag: only strings, numbers, booleans, nulls, mappings and sequences exist.
+Plain scalars are typed by the YAML 1.2 core schema, in one place (``core_tag``).
 
 Work and memory are bounded: file size, nesting depth and the number of nodes
-after alias expansion (the "billion laughs" defence) are all capped.
+after alias expansion (the "billion laughs" defence) are all capped, and merge
+keys are resolved once per anchor, so reading is linear in the file's size.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +26,7 @@ import yaml
 
 from kpo_calc.diagnostics import Diagnostic, InputError
 from kpo_calc.files import read_regular, too_large
+from kpo_calc.scenario import number_hint
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 50_000
@@ -33,29 +38,70 @@ _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP = (
     _TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
-_constructor = yaml.constructor.SafeConstructor()
-_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
 
 
 class _SafeLoader(_BaseLoader):  # type: ignore[misc]
-    """The safe loader (libyaml when available), remembering how plain scalars resolve.
+    """The safe loader (libyaml when available), resolving plain scalars by YAML 1.2.
 
-    Resolving a plain scalar's type runs several regular expressions in Python;
-    keys such as ``name`` and values such as ``0.05`` repeat across files, so
-    the answers are kept (bounded) for the process.
+    PyYAML resolves by YAML 1.1, where ``010`` is 8, ``1:30`` is 90, ``1_000``
+    is 1000, ``yes`` is true and ``5e6`` is text. A scenario is read as a person
+    means it, by the YAML 1.2 core schema (:func:`core_tag`): ``010`` is 10, and
+    ``1:30``, ``1_000`` and ``yes`` are text, which validation then explains.
     """
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is not yaml.ScalarNode:
             return str(super().resolve(kind, value, implicit))
-        key = (value, implicit)
-        tag = _RESOLVED.get(key)
-        if tag is None:
-            tag = str(super().resolve(kind, value, implicit))
-            if len(_RESOLVED) > 100_000:
-                _RESOLVED.clear()
-            _RESOLVED[key] = tag
-        return tag
+        if not implicit[0]:  # quoted or block text is always a string
+            return _STR
+        return core_tag(value)
+
+
+#: YAML 1.2 core schema (section 10.3.2), plus the merge key ``<<``.
+_CORE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), tag) for pattern, tag in (
+        (r"(?:null|Null|NULL|~|)", _NULL),
+        (r"(?:true|True|TRUE|false|False|FALSE)", _BOOL),
+        (r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", _INT),
+        (r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?", _FLOAT),
+        (r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)", _FLOAT),
+        (r"<<", _TAG + "merge"),
+    ))
+_RESOLVED: dict[str, str] = {}
+
+
+def core_tag(text: str) -> str:
+    """The YAML 1.2 core schema tag of a plain scalar (remembered, bounded).
+
+    Keys such as ``name`` and values such as ``0.05`` repeat across files, so the
+    answers are kept for the process.
+    """
+    tag = _RESOLVED.get(text)
+    if tag is None:
+        tag = next((t for pattern, t in _CORE if pattern.fullmatch(text)), _STR)
+        if len(_RESOLVED) > 100_000:
+            _RESOLVED.clear()
+        _RESOLVED[text] = tag
+    return tag
+
+
+def _core_int(text: str) -> int:
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)  # leading zeros are decimal: 010 is 10
+
+
+def _core_float(text: str) -> float:
+    lowered = text.lower()
+    if lowered.endswith((".inf", ".nan")):
+        return float(lowered.replace(".", ""))
+    return float(text)
+
+
+def _core_bool(text: str) -> bool:
+    return text.lower() == "true"
 
 
 @dataclass(frozen=True)
@@ -83,6 +129,8 @@ class Document:
     #: the values at those paths are dropped or None, so later checks skip them.
     problems: tuple[Diagnostic, ...] = ()
     bad_paths: frozenset[PathKey] = frozenset()
+    #: paths of values written in quotes (a quoted "5000" is text, on purpose or not)
+    quoted: frozenset[PathKey] = frozenset()
 
     def locate(self, path: PathKey, *, at_key: bool = False) -> Mark:
         """The position of ``path``, or of its nearest ancestor that exists."""
@@ -145,7 +193,7 @@ def parse_document(raw: bytes, name: str) -> Document:
     builder = _Builder(name)
     data = builder.build(node, (), _NO_KEY, 0)
     return Document(name, data, builder.spans, tuple(builder.problems),
-                    frozenset(builder.bad_paths))
+                    frozenset(builder.bad_paths), frozenset(builder.quoted))
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
@@ -216,6 +264,10 @@ class _Builder:
         self.problems: list[Diagnostic] = []
         self.bad_paths: set[PathKey] = set()
         self.nodes = 0
+        #: ``entries`` of each mapping node seen, by node identity (the graph outlives this)
+        self.resolved: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}
+        #: paths of quoted scalars: only these are "a number in quotes"
+        self.quoted: set[PathKey] = set()
 
     def problem(self, node: yaml.Node, message: str, path: PathKey, *, bad: bool = True) -> None:
         if bad:
@@ -249,12 +301,34 @@ class _Builder:
         raise TypeError(f"unexpected YAML node {node!r}")  # the composer makes no other kind
 
     def mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
+        return {key: self.build(value_node, (*path, key), _start(key_node), depth + 1)
+                for key, (key_node, value_node) in self.entries(node, path, depth).items()}
+
+    def entries(self, node: yaml.MappingNode, path: PathKey,
+                depth: int) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """A mapping node's keys, with YAML merge keys (``<<: *defaults``) resolved.
+
+        Explicit keys win over merged ones, and earlier merged mappings over later
+        ones. The answer is kept per node, so an anchor merged into 3,000 options
+        is scanned once, and each value is then built once, straight at its final
+        path: merging stays linear in the size of the file.
+        """
+        known = self.resolved.get(id(node))
+        if known is not None:
+            return known
+        if depth > MAX_DEPTH:
+            raise InputError([Diagnostic(self.name, *_start(node), f"merge keys (<<) nested "
+                                         f"more than {MAX_DEPTH} levels deep; merge one flat "
+                                         "mapping of defaults instead", format_path(path))])
         if node.tag != _TAG + "map":
             self.problem(node, f"the tag {node.tag!r} is not allowed; remove it", path)
-        out: dict[str, Any] = {}
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         first_seen: dict[str, int] = {}
         merged: list[yaml.Node] = []
-        for key_node, value_node in node.value:
+        stray = self.split_numbers(node, path) if node.flow_style else set()
+        for index, (key_node, value_node) in enumerate(node.value):
+            if index in stray:
+                continue
             if key_node.tag == _TAG + "merge":
                 merged.append(value_node)
                 continue
@@ -263,41 +337,56 @@ class _Builder:
                 continue
             # The source text, not the resolved value: `NO:` stays "NO", `1:` stays "1".
             key = str(key_node.value)
-            key_at = _start(key_node)
             if key in first_seen:
                 self.problem(key_node, f"duplicate key {key!r} (first defined at line "
                              f"{first_seen[key]}); YAML parsers silently keep only the last "
                              "one, so remove or rename one of them", (*path, key), bad=False)
                 continue
-            first_seen[key] = key_at[0]
-            out[key] = self.build(value_node, (*path, key), key_at, depth + 1)
+            first_seen[key] = _start(key_node)[0]
+            out[key] = (key_node, value_node)
         for source in merged:
-            self.merge(out, source, path, depth)
+            for item in source.value if isinstance(source, yaml.SequenceNode) else [source]:
+                if not isinstance(item, yaml.MappingNode):
+                    self.problem(item, "a merge key (<<) must point at a mapping", path)
+                    continue
+                for key, entry in self.entries(item, path, depth + 1).items():
+                    out.setdefault(key, entry)
+        self.resolved[id(node)] = out
         return out
 
-    def merge(self, out: dict[str, Any], source: yaml.Node, path: PathKey, depth: int) -> None:
-        """YAML merge keys (``<<: *defaults``): explicit keys win over merged ones."""
-        sources = source.value if isinstance(source, yaml.SequenceNode) else [source]
-        for item in sources:
-            if not isinstance(item, yaml.MappingNode):
-                self.problem(item, "a merge key (<<) must point at a mapping", path)
-                continue
-            extra = self.build(item, (*path, "<<"), _NO_KEY, depth + 1)
-            for key, value in extra.items():
-                if key not in out:
-                    out[key] = value
-                    span = self.spans.get((*path, "<<", key))
-                    if span is not None:
-                        self._copy_spans((*path, "<<", key), (*path, key))
+    def split_numbers(self, node: yaml.MappingNode, path: PathKey) -> set[int]:
+        """Entries of a flow mapping that are the rest of a number with commas.
 
-    def _copy_spans(self, src: PathKey, dst: PathKey) -> None:
-        n = len(src)
-        for p, span in list(self.spans.items()):
-            if p[:n] == src:
-                self.spans.setdefault(dst + p[n:], span)
+        In ``{hourly_rate: 5,000,000}`` the commas separate entries, so YAML reads
+        ``hourly_rate: 5`` and two keys ``000``. Report the number meant at the
+        value and return the indexes of the stray keys, which are then skipped.
+        """
+        stray: set[int] = set()
+        pairs = node.value
+        for index, (key_node, value_node) in enumerate(pairs):
+            if index in stray or not _is_plain(value_node, _INT, _FLOAT):
+                continue
+            groups: list[str] = []
+            for later in range(index + 1, len(pairs)):
+                digits, empty = pairs[later]
+                if not (_is_plain(digits, _INT) and digits.value.isdigit()
+                        and _is_plain(empty, _NULL) and empty.value == ""):
+                    break
+                groups.append(str(digits.value))
+                stray.add(later)
+            if groups:
+                text = ",".join([str(value_node.value), *groups])
+                where = (*path, str(key_node.value))
+                hint = number_hint(text) or "write the number without commas"
+                self.problem(value_node, f"{text}: {hint}; in a flow mapping "
+                             "{...} a comma separates entries, so YAML read the digits after "
+                             "it as more keys", where)
+        return stray
 
     def scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
         tag = node.tag
+        if node.style in ("'", '"'):
+            self.quoted.add(path)
         if tag in (_STR, _TIMESTAMP):  # no dates in the format: keep the text
             return str(node.value)
         construct = _CONSTRUCT.get(tag)
@@ -306,8 +395,8 @@ class _Builder:
                          "numbers, text, true/false and null); remove it", path)
             return None
         try:
-            value = construct(node)
-        except (yaml.YAMLError, ValueError) as exc:
+            value = construct(str(node.value))
+        except ValueError as exc:
             self.problem(node, f"cannot read this value: {exc}", path)
             return None
         if isinstance(value, float) and not math.isfinite(value):
@@ -317,9 +406,14 @@ class _Builder:
 
 
 _NO_KEY = (0, 0)
-_CONSTRUCT: dict[str, Any] = {
-    _INT: _constructor.construct_yaml_int,
-    _FLOAT: _constructor.construct_yaml_float,
-    _BOOL: _constructor.construct_yaml_bool,
-    _NULL: _constructor.construct_yaml_null,
+
+
+def _is_plain(node: yaml.Node, *tags: str) -> bool:
+    """Is ``node`` an unquoted scalar resolved to one of ``tags``?"""
+    return isinstance(node, yaml.ScalarNode) and not node.style and node.tag in tags
+_CONSTRUCT: dict[str, Callable[[str], Any]] = {
+    _INT: _core_int,
+    _FLOAT: _core_float,
+    _BOOL: _core_bool,
+    _NULL: lambda _text: None,
 }

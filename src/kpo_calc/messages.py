@@ -14,8 +14,8 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from kpo_calc.diagnostics import Diagnostic
-from kpo_calc.loader import Document, PathKey
-from kpo_calc.scenario import FORMAT_VERSION, did_you_mean
+from kpo_calc.loader import Document, PathKey, core_tag
+from kpo_calc.scenario import FORMAT_VERSION, did_you_mean, number_hint
 
 
 def error_diagnostic(doc: Document, error: ErrorDetails, path: PathKey,
@@ -41,21 +41,30 @@ def error_diagnostic(doc: Document, error: ErrorDetails, path: PathKey,
         choices = _tag_choices(tag).split(", ")
         return doc.diagnostic((*path, tag), f"must be one of {', '.join(choices)}; got "
                               f"{got!r}{did_you_mean(got, choices)}")
-    return doc.diagnostic(path, _value_message(kind, value, ctx, str(error["msg"]), path))
+    base = doc.data.get("currency") if isinstance(doc.data, dict) else None
+    return doc.diagnostic(path, _value_message(kind, value, ctx, str(error["msg"]), path,
+                                               path in doc.quoted, base))
 
 
 def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
-                   path: PathKey) -> str:
+                   path: PathKey, quoted: bool = False, base: Any = None) -> str:
     got = _shown(value)
     if kind in ("less_than_equal", "less_than", "greater_than_equal", "greater_than"):
-        return _bound_message(kind, value, ctx)
+        text = _bound_message(kind, value, ctx)
+        if len(path) == 2 and path[0] == "fx" and kind == "less_than_equal":
+            unit = base if isinstance(base, str) and base else "scenario-currency unit"
+            text += (f"; fx.{path[1]} is {unit} per 1 {path[1]}: did you write {path[1]} "
+                     f"per {unit}?")
+        return text
     if kind in ("float_type", "int_type", "int_from_float", "float_parsing", "int_parsing"):
         if isinstance(value, float) and kind.startswith("int"):
             return f"must be a whole number, got {got}"
         if isinstance(value, str):
             hint = ""
-            if _looks_numeric(value):
+            if quoted and core_tag(value.strip()) in (_INT_TAG, _FLOAT_TAG):
                 hint = "; write it without quotes"
+            elif number_hint(value):
+                hint = f"; {number_hint(value)}"
             elif " to " in value:
                 hint = "; uncertain inputs (distributions) are not supported yet"
             return f"must be a number, got the text {value!r}{hint}"
@@ -77,7 +86,10 @@ def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
     if kind in ("string_too_long",):
         return f"is too long (at most {ctx.get('max_length')} characters)"
     if kind == "bool_type":
-        return f"must be true or false, got {got}"
+        meant = _YAML11_BOOLS.get(value.lower()) if isinstance(value, str) else None
+        hint = (f"; write {meant} (YAML 1.2, which kpo-calc reads, has only true and false)"
+                if meant else "")
+        return f"must be true or false, got {got}{hint}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"must be a mapping of keys and values, got {kind_of(value)}"
     if kind == "list_type":
@@ -86,6 +98,14 @@ def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
         need = ctx.get("min_length")
         what = str(path[-1]) if path else "items"
         return f"needs at least {need} {what}, got {ctx.get('actual_length')}"
+    if kind == "too_long":
+        what = str(path[-1]) if path else "items"
+        what = _LISTS.get(what, what)
+        got_count = ctx.get("actual_length")
+        has = f"has {got_count} {what}; " if got_count is not None else ""
+        return (f"{has}at most {ctx.get('max_length')} are allowed, which keeps every run "
+                "within seconds (see Limits and bounds in docs/methodology.md); split the "
+                "scenario into several files")
     if kind == "finite_number":
         return "must be a finite number"
     return default[0].lower() + default[1:] if default else kind
@@ -97,6 +117,8 @@ def _bound_message(kind: str, value: Any, ctx: dict[str, Any]) -> str:
     key, phrase = words[kind]
     bound = ctx.get(key)
     text = f"must be {phrase} {_shown(bound)}, got {_shown(value)}"
+    if key in ("le", "lt") and bound is not None and float(bound) >= 1e6:
+        text += " (a sanity bound: see Limits and bounds in docs/methodology.md)"
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     # A rate written as a percentage: 30 where 0.30 was meant.
     if is_number and key in ("le", "lt") and _is(bound, 1.0) and 1 < abs(value) <= 100:
@@ -188,9 +210,8 @@ def _yaml_scalar(value: Any) -> str:
     return str(value)
 
 
-def _looks_numeric(text: str) -> bool:
-    try:
-        float(text.replace(",", "").replace("_", ""))
-    except ValueError:
-        return False
-    return True
+_LISTS = {"stress": "stress tests", "work": "work items", "fx": "exchange rates"}
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+#: YAML 1.1 booleans, which are text in YAML 1.2
+_YAML11_BOOLS = {word: meant for words, meant in (("y yes on", "true"), ("n no off", "false"))
+                 for word in words.split()}

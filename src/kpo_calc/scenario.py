@@ -10,6 +10,7 @@ file, currencies, months within the horizon) run in ``Scenario``'s
 validator and report each problem with the path of the field to fix.
 """
 
+import re
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -25,13 +26,37 @@ CRITERIA = ("control", "ip_security", "quality", "communication")
 #: A problem found by a cross-field check: the path of the field to fix, and what is wrong.
 Issue = tuple[tuple[str | int, ...], str]
 
+# Bounds on every input (docs/methodology.md, "Limits and bounds"): generous for
+# any real scenario in any currency, and small enough that no product of inputs
+# the engine forms can overflow a float, so every result is finite.
+MAX_AMOUNT = 1e12  # one money amount (a salary, a fee, a cost) in its currency
+MAX_IMPACT = 1e13  # the loss of one risk
+MAX_TOTAL = 1e15  # a budget for a whole horizon (years of a team, in VND or IDR too)
+MAX_RATE = 1e7  # an hourly rate (1e7 VND is about 400 USD)
+MAX_HOURS = 1e7  # hours or FTE of one work item
+MAX_FX = 1e6  # scenario-currency units per unit of a foreign currency
+MAX_WEIGHT = 1000.0
+# How many items a scenario may list: the run costs options x (1 + stress tests).
+MAX_OPTIONS = 50
+MAX_WORK = 200
+MAX_STRESS = 50
+MAX_RISKS = 50
+MAX_GATES = 50
+MAX_FX_ENTRIES = 200
+# A later format feature (plans) will be capped at MAX_PLANS entries.
+MAX_PLANS = 20
+
 # The numeric field types. A later format feature (uncertain inputs) widens
 # these aliases to accept distributions; the constraints stay here.
-Money = Annotated[float, Field(ge=0)]
-PositiveMoney = Annotated[float, Field(gt=0)]
+Money = Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
+PositiveMoney = Annotated[float, Field(gt=0, le=MAX_AMOUNT)]
+Rate = Annotated[float, Field(gt=0, le=MAX_RATE)]
+Impact = Annotated[float, Field(ge=0, le=MAX_IMPACT)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 Growth = Annotated[float, Field(ge=-1, le=1)]
-Hours = Annotated[float, Field(gt=0)]
+Hours = Annotated[float, Field(gt=0, le=MAX_HOURS)]
+Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT)]
+FxRate = Annotated[float, Field(gt=0, le=MAX_FX)]
 Months = Annotated[float, Field(ge=0, le=120)]
 Month = Annotated[int, Field(ge=1, le=600)]
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
@@ -50,7 +75,7 @@ class Risk(_Model):
     annual_probability: Fraction = Field(
         description="Chance that it happens in a given year, as a fraction (0.02 = 2%).",
         examples=[0.02])
-    impact: Money = Field(
+    impact: Impact = Field(
         description="Loss if it happens, in the scenario currency.", examples=[500000])
 
 
@@ -81,17 +106,16 @@ class Transition(_Model):
 class Weights(_Model):
     """Weights of the scorecard criteria; they are normalised to sum to 1."""
 
-    cost: float = Field(default=0, ge=0, description="Weight of cost (scored 5 for the "
-                        "cheapest option, proportionally lower for the rest).", examples=[0.5])
-    control: float = Field(default=0, ge=0, description="Weight of the control score.",
-                           examples=[0.15])
-    ip_security: float = Field(default=0, ge=0, description="Weight of the IP security score.",
-                               examples=[0.15])
-    quality: float = Field(default=0, ge=0, description="Weight of the quality score.",
-                           examples=[0.1])
-    communication: float = Field(default=0, ge=0,
-                                 description="Weight of the communication score.",
-                                 examples=[0.1])
+    cost: Weight = Field(default=0, description="Weight of cost (scored 5 for the "
+                         "cheapest option, proportionally lower for the rest).", examples=[0.5])
+    control: Weight = Field(default=0, description="Weight of the control score.",
+                            examples=[0.15])
+    ip_security: Weight = Field(default=0, description="Weight of the IP security score.",
+                                examples=[0.15])
+    quality: Weight = Field(default=0, description="Weight of the quality score.",
+                            examples=[0.1])
+    communication: Weight = Field(default=0, description="Weight of the communication score.",
+                                  examples=[0.1])
 
     def total(self) -> float:
         """Sum of all weights."""
@@ -100,6 +124,7 @@ class Weights(_Model):
 
 # Fields that every kind of option has, described once.
 OptionRisks = Annotated[list[Risk], Field(
+    max_length=MAX_RISKS,
     description="Risks of this option, each costed at its expected loss.",
     examples=[[{"name": "IP leakage", "annual_probability": 0.02, "impact": 500000}]])]
 OptionScores = Annotated[Scores | None, Field(
@@ -227,7 +252,7 @@ class OutsourcedOption(_Model):
         default=None, description="Currency of hourly_rate / fte_monthly_rate; default the "
         "scenario currency. Needs an fx entry. One-time costs stay in the scenario currency.",
         examples=["INR"])
-    hourly_rate: PositiveMoney | None = Field(
+    hourly_rate: Rate | None = Field(
         default=None, description="Price of one billed hour (give this or fte_monthly_rate).",
         examples=[2400])
     fte_monthly_rate: PositiveMoney | None = Field(
@@ -235,7 +260,7 @@ class OutsourcedOption(_Model):
         "hours_per_fte_month hours (give this or hourly_rate).", examples=[336000])
     rate_escalation: Growth = Field(
         default=0, description="Annual rate increase, stepping once a year.", examples=[0.05])
-    productivity: Annotated[float, Field(gt=0, le=2)] = Field(
+    productivity: Annotated[float, Field(ge=0.01, le=2)] = Field(
         default=1, description="Output per billed hour relative to in-house (0.9 = 10% more "
         "hours needed).", examples=[0.9])
     rework_rate: Fraction = Field(
@@ -246,7 +271,7 @@ class OutsourcedOption(_Model):
         "of fees (3-6% typical).", examples=[0.06])
     communication_overhead: Fraction = Field(
         default=0, description="Coordination friction, as a fraction of fees.", examples=[0.04])
-    min_monthly_hours: Annotated[float, Field(ge=0)] = Field(
+    min_monthly_hours: Annotated[float, Field(ge=0, le=MAX_HOURS)] = Field(
         default=0, description="Minimum billed hours a month while there is work.",
         examples=[300])
     notice_months: Annotated[int, Field(ge=0, le=60)] = Field(
@@ -304,7 +329,7 @@ class Gate(_Model):
     min_savings: Fraction | None = Field(
         default=None, description="Fail if the option saves less than this fraction of the "
         "baseline's metric (its savings_pct).", examples=[0.15])
-    max_total_cost: Money | None = Field(
+    max_total_cost: Annotated[float, Field(ge=0, le=MAX_TOTAL)] | None = Field(
         default=None, description="Fail if the option's total_cost is above this budget "
         "(scenario currency).", examples=[1800000])
 
@@ -335,7 +360,8 @@ class Decision(_Model):
         default=None, description="CI gate: exit 1 if the recommendation is not this option.",
         examples=["KPO India"])
     gates: list[Gate] = Field(
-        default=[], description="More CI gates: minimum savings or a budget for an option.",
+        default=[], max_length=MAX_GATES,
+        description="More CI gates: minimum savings or a budget for an option.",
         examples=[[{"option": "KPO India", "min_savings": 0.15},
                    {"option": "KPO India", "max_total_cost": 1800000}]])
 
@@ -356,24 +382,27 @@ class Scenario(_Model):
         description="Months to cost (1-600).", examples=[36])
     discount_rate: Fraction = Field(default=0, description="Annual discount rate for NPV.",
                                     examples=[0.08])
-    hours_per_fte_month: Annotated[float, Field(gt=0, le=744)] = Field(
+    hours_per_fte_month: Annotated[float, Field(ge=1, le=744)] = Field(
         default=140, description="Productive hours of one full-time person a month.",
         examples=[140])
-    fx: dict[CurrencyCode, PositiveMoney] = Field(
-        default={}, description="Scenario-currency units per one unit of each "
+    fx: dict[CurrencyCode, FxRate] = Field(
+        default={}, max_length=MAX_FX_ENTRIES,
+        description="Scenario-currency units per one unit of each "
         "foreign currency.", examples=[{"INR": 0.012, "PHP": 0.018}])
     work: list[Work] = Field(
-        min_length=1, description="The demand: what has to be done.",
+        min_length=1, max_length=MAX_WORK, description="The demand: what has to be done.",
         examples=[[{"name": "Sector reports", "kind": "recurring", "fte": 4.5,
                     "specialization": "high"}]])
     options: list[Option] = Field(
-        min_length=2, description="The sourcing alternatives (2 or more, unique names).",
+        min_length=2, max_length=MAX_OPTIONS,
+        description="The sourcing alternatives (2 or more, unique names).",
         examples=[[{"name": "In-house", "model": "in_house", "annual_salary": 95000,
                     "benefits_rate": 0.42},
                    {"name": "KPO India", "model": "kpo", "currency": "INR",
                     "hourly_rate": 2500}]])
     stress: list[StressTest] = Field(
-        default=[], description="Flexibility tests: unforeseen changes in demand.",
+        default=[], max_length=MAX_STRESS,
+        description="Flexibility tests: unforeseen changes in demand.",
         examples=[[{"name": "Downturn", "from_month": 13, "demand_change": -0.4}]])
     unmet_hour_cost: Money | None = Field(
         default=None, description="Cost of an hour of demand served late in a stress test.",
@@ -528,6 +557,63 @@ def _scorecard_issues(s: "Scenario") -> list[Issue]:
                            f"option {option.name!r} needs scores for {', '.join(missing)} "
                            "because decision.weights gives them weight"))
     return issues
+
+
+_PERCENT = re.compile(r"([-+]?(?:\d+\.?\d*|\.\d+))\s*%")
+_UNDERSCORES = re.compile(r"[-+]?\d+(?:_\d+)+(?:\.\d+)?")
+_SEXAGESIMAL = re.compile(r"\d+(?::[0-5]?\d)+(?:\.\d*)?")
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")
+_GROUPED = re.compile(r"[-+]?\d{1,3}(?:([ .'\u00a0\u202f])\d{3})(?:\1\d{3})*(?:,\d+)?")
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)")
+_CURRENCY = re.compile(r"(?:[$€£¥₹]|[A-Z]{3})\s*(.+?)|(.+?)\s*(?:[$€£¥₹]|[A-Z]{3})")
+
+
+def number_hint(text: str) -> str:
+    """How to write ``text``, a number written the way people write them ('' if it is not).
+
+    YAML 1.2 reads ``25%``, ``1_000``, ``1:30`` and ``5,000`` as text; say which number
+    was probably meant instead of only "must be a number".
+    """
+    text = text.strip()
+    if match := _PERCENT.fullmatch(text):
+        return (f"did you mean {_plain(float(match[1]) / 100)}? (rates are fractions, "
+                "without %)")
+    if _UNDERSCORES.fullmatch(text):
+        return f"write {text.replace('_', '')} (no digit separators)"
+    if _SEXAGESIMAL.fullmatch(text):
+        parts = [float(part) for part in text.split(":")]
+        value = sum(part / 60 ** i for i, part in enumerate(parts))
+        old = sum(part * 60 ** i for i, part in enumerate(reversed(parts)))
+        return (f"write a decimal number: base 60 is not read (YAML 1.1 made {text} into "
+                f"{_plain(old)}); did you mean {_plain(round(value, 6))}?")
+    if _THOUSANDS.fullmatch(text):
+        whole = text.replace(",", "")
+        head, _, tail = text.partition(",")
+        if "," not in tail and "." not in tail:  # 4,450: thousands or a decimal comma
+            return (f"write {whole} if the comma separates thousands, or "
+                    f"{head}.{tail.rstrip('0') or '0'} if "
+                    "it is a decimal comma")
+        return f"write {whole} (no thousands separators)"
+    if _DECIMAL_COMMA.fullmatch(text):
+        return f"decimal comma? did you mean {text.replace(',', '.')}?"
+    if (match := _GROUPED.fullmatch(text)) and (match[1] != "." or text.count(".") > 1
+                                                or "," in text):
+        # 5 000, 1.000.000, 1'000 and 1.234,5: digits grouped by a space, dot or apostrophe
+        meant = text.replace(match[1], "").replace(",", ".")
+        return f"write {meant} (no digit grouping)"
+    if match := _CURRENCY.fullmatch(text):
+        amount = match[1] or match[2]
+        if _PLAIN_NUMBER.fullmatch(amount) or number_hint(amount):
+            inner = number_hint(amount)
+            where = "an option's `currency` field sets it"
+            return (f"leave out the currency ({where}), then {inner}" if inner else
+                    f"write {amount} without the currency ({where})")
+    return ""
+
+
+def _plain(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e15 else str(value)
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:

@@ -53,7 +53,10 @@ def check_document(doc: Document) -> tuple[Scenario | None, list[Diagnostic]]:
     except ValidationError as exc:
         problems += _diagnostics(doc, exc.errors(include_url=False))
         return None, sort_diagnostics(dict.fromkeys(problems))
-    warnings = [_warning(doc.diagnostic(path, message)) for path, message in advise(scenario)]
+    # Warnings on data the loader already misread (a duplicate key, 5,000,000 in
+    # a flow mapping) would only mislead: they wait until the errors are fixed.
+    warnings = [] if problems else [_warning(doc.diagnostic(path, message))
+                                    for path, message in advise(scenario)]
     return (None if problems else scenario), sort_diagnostics([*problems, *warnings])
 
 

@@ -9,6 +9,7 @@ from kpo_calc.engine.demand import total_demand
 from kpo_calc.engine.figures import cost_option, scalar, summarise, summary
 from kpo_calc.engine.finance import breakeven_month, discount_factors
 from kpo_calc.engine.results import OptionResult, ScenarioResult
+from kpo_calc.engine.sanity import check_finite
 from kpo_calc.engine.values import POINT_VALUES, Values
 from kpo_calc.scenario import Scenario
 
@@ -41,7 +42,7 @@ def evaluate(scenario: Scenario, values: Values | None = None,
                                 breakeven_month=breakeven))
     recommendation = recommend(compared, scenario.baseline_name, metric,
                                scenario.decision.min_savings, scenario.currency)
-    return ScenarioResult(
+    return check_finite(ScenarioResult(  # a NaN here is a bug, not an input error
         name=scenario.name,
         description=scenario.description,
         currency=scenario.currency,
@@ -54,4 +55,4 @@ def evaluate(scenario: Scenario, values: Values | None = None,
         recommendation=recommendation,
         scorecard=scorecard(scenario, compared),
         gates=gates(scenario, compared, recommendation, extra_gates),
-    )
+    ))

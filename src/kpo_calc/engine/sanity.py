@@ -1,0 +1,65 @@
+"""The one check on results as they leave the engine: every figure is finite.
+
+Inputs are bounded (scenario.py, "Limits and bounds" in docs/methodology.md) so
+that no product the engine forms can overflow; a NaN or an infinity in a result
+is therefore a bug, never an input error. It is raised here, before any
+renderer sees it, so no verdict is ever made on NaN and no JSON holds a bare NaN.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class NonFiniteResult(ArithmeticError):
+    """A result holds NaN or an infinity: a bug in the engine (exit 3)."""
+
+
+def check_finite(result: T) -> T:
+    """Return ``result`` unchanged; raise :class:`NonFiniteResult` naming the first bad figure."""
+    bad = _first_non_finite(result, "result")
+    if bad is not None:
+        raise NonFiniteResult(f"{bad} is not finite: inputs are bounded so that this cannot "
+                              "happen, so it is a bug in kpo-calc")
+    return result
+
+
+def _first_non_finite(value: Any, where: str) -> str | None:
+    """The path of the first float in ``value`` that is NaN or infinite, or None."""
+    kind = type(value)
+    if kind is float:
+        return None if math.isfinite(value) else f"{where} = {value}"
+    if kind in _ATOMS or value is None:
+        return None
+    if kind is tuple or kind is list:
+        if value and all(type(x) is float for x in value) and all(map(math.isfinite, value)):
+            return None  # the common case (monthly figures), checked without a call per item
+        return _first(enumerate(value), where, "[{}]")
+    if kind is dict or isinstance(value, Mapping):
+        return _first(value.items(), where, "[{!r}]")
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(value):
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return _first(((n, getattr(value, n)) for n in names), where, ".{}")
+    if isinstance(value, numbers.Real):  # a numpy scalar that slipped through
+        return _first_non_finite(float(value), where)
+    return None
+
+
+_ATOMS: frozenset[type] = frozenset({bool, int, str})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _first(items: Any, where: str, fmt: str) -> str | None:
+    for key, item in items:
+        bad = _first_non_finite(item, where + fmt.format(key))
+        if bad is not None:
+            return bad
+    return None
