@@ -128,7 +128,8 @@ BASE_ENV: dict[str, str | None] = {"COLUMNS": "120", "NO_COLOR": "1", "FORCE_COL
 
 
 def run_cli(*args: str | Path, env: dict[str, str | None] | None = None,
-            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+            cwd: Path | None = None, merge_stderr: bool = False,
+            ) -> subprocess.CompletedProcess[str]:
     """Run the command line in this process, as ``kpo-calc ARGS`` would, capturing both streams.
 
     It goes through the script's own entry (``kpo_calc.__main__.main``, hence
@@ -138,6 +139,7 @@ def run_cli(*args: str | Path, env: dict[str, str | None] | None = None,
     standard streams, the environment, the working directory and the GC
     thresholds that ``cli.run`` raises. Many times cheaper than a new
     interpreter; ``run_subprocess`` keeps a few end-to-end checks honest.
+    ``merge_stderr`` sends both streams to stdout, interleaved as on a terminal.
     """
     from kpo_calc.__main__ import main
 
@@ -147,7 +149,8 @@ def run_cli(*args: str | Path, env: dict[str, str | None] | None = None,
     out, err = io.BytesIO(), io.BytesIO()
     # Binary buffers under text wrappers, like real pipes: not a terminal, with .buffer.
     stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
-    stderr = io.TextIOWrapper(err, encoding="utf-8", write_through=True)
+    stderr = stdout if merge_stderr else io.TextIOWrapper(err, encoding="utf-8",
+                                                           write_through=True)
     code: int
     try:
         for key, value in {**BASE_ENV, **(env or {})}.items():
