@@ -136,16 +136,17 @@ def run_cli(*args: str | Path, env: dict[str, str | None] | None = None,
     ``cli.run``), so exit codes, the exit-3 handler and the ``--version`` fast
     path are the real ones. ``env`` maps a variable to its value, or to None to
     unset it. Everything the run may change is restored afterwards: argv, the
-    standard streams, the environment, the working directory and the GC
-    thresholds that ``cli.run`` raises. Many times cheaper than a new
-    interpreter; ``run_subprocess`` keeps a few end-to-end checks honest.
+    standard streams, the environment, the working directory, the GC
+    thresholds that ``cli.run`` raises and the exception hook typer sets.
+    Many times cheaper than a new interpreter; ``run_subprocess`` keeps a few
+    end-to-end checks honest.
     ``merge_stderr`` sends both streams to stdout, interleaved as on a terminal.
     """
     from kpo_calc.__main__ import main
 
     saved_streams = sys.stdin, sys.stdout, sys.stderr
     saved_argv, saved_env, saved_cwd = sys.argv, os.environ.copy(), os.getcwd()
-    saved_gc = gc.get_threshold()
+    saved_gc, saved_hook = gc.get_threshold(), sys.excepthook  # typer installs its own hook
     out, err = io.BytesIO(), io.BytesIO()
     # Binary buffers under text wrappers, like real pipes: not a terminal, with .buffer.
     stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
@@ -181,6 +182,7 @@ def run_cli(*args: str | Path, env: dict[str, str | None] | None = None,
         os.environ.update(saved_env)
         os.chdir(saved_cwd)
         gc.set_threshold(*saved_gc)
+        sys.excepthook = saved_hook
     return subprocess.CompletedProcess(["kpo-calc", *map(str, args)], code,
                                        _decoded(out.getvalue()), _decoded(err.getvalue()))
 
