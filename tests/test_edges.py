@@ -3,8 +3,11 @@ runs past the horizon, and scenarios where no alternative (or no option) can do 
 
 from __future__ import annotations
 
+import errno
 import gc
 import json
+import os
+from pathlib import Path
 
 import pytest
 import yaml
@@ -171,3 +174,26 @@ def test_recommend_refuses_when_nothing_is_feasible() -> None:
     options = [option("Base", 1000, feasible=False), option("A", 500, feasible=False)]
     with pytest.raises(ValueError, match="no feasible option"):
         recommend(options, "Base", "npv", 0.10, "USD")
+
+
+# Output that cannot be written is bad input (exit 2), not a bug.
+
+def test_an_unwritable_output_file_exits_2_and_leaves_nothing(write_scenario,
+                                                              tmp_path: Path) -> None:
+    target = tmp_path / "no-such-folder" / "report.json"
+    proc = run_cli("compare", "-f", "json", "-o", target, write_scenario())
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    # (after the tiny scenario's hiring warning)
+    assert proc.stderr.endswith(f"\n{target}: cannot write: {os.strerror(errno.ENOENT)}\n")
+    assert not target.parent.exists()
+
+
+def test_an_unwritable_step_summary_exits_2(write_scenario, tmp_path: Path) -> None:
+    folder = tmp_path / "summary-is-a-folder"
+    folder.mkdir()
+    proc = run_cli("compare", write_scenario(), "--step-summary",
+                   env={"GITHUB_STEP_SUMMARY": str(folder)})
+    assert proc.returncode == 2
+    assert f"kpo-calc: cannot append to {folder}: " in proc.stderr  # the OS's reason follows
+    assert list(folder.iterdir()) == []

@@ -8,7 +8,6 @@ pipes, a real terminal, the real exit status.
 from __future__ import annotations
 
 import os
-import pty
 import re
 import subprocess
 import sys
@@ -76,8 +75,8 @@ def test_a_bug_exits_3_with_the_traceback(tmp_path: Path) -> None:
     assert proc.stderr.endswith("ZeroDivisionError: injected for the test\n")
 
 
-@pytest.mark.skipif(not hasattr(pty, "openpty"), reason="needs a pseudo-terminal")
 def test_colour_on_a_terminal_and_not_with_no_color(tmp_path: Path) -> None:
+    pty = pytest.importorskip("pty", reason="needs a pseudo-terminal (POSIX)")
     path = tmp_path / "s.yaml"
     path.write_text(TINY)
 
