@@ -60,6 +60,18 @@ def test_broken_file_exits_2_with_a_located_message(tmp_path: Path) -> None:
     assert proc.stderr.startswith(f"{path}:15:11: work[1].kind: must be one of recurring, "
                                   "one_off")
     assert "Traceback" not in proc.stderr
+    inside = run_cli("compare", path)
+    assert (inside.returncode, inside.stdout, inside.stderr) == (2, "", proc.stderr)
+
+
+def test_usage_errors_match_the_in_process_run() -> None:
+    # click formats these itself: the program name and the streams must still agree.
+    proc = run_subprocess("compare", "--format", "xml", EQUITY)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("Usage: kpo-calc compare [OPTIONS] ")
+    assert "'xml' is not one of" in proc.stderr
+    inside = run_cli("compare", "--format", "xml", EQUITY)
+    assert (inside.returncode, inside.stdout, inside.stderr) == (2, "", proc.stderr)
 
 
 def test_a_bug_exits_3_with_the_traceback(tmp_path: Path) -> None:
