@@ -16,6 +16,7 @@ from conftest import ROOT, SCENARIOS, TINY, run_cli, run_json, tiny_data
 from kpo_calc import api
 from kpo_calc.cli import CompareFormat, DiffFormat
 from kpo_calc.render import DIFF_FORMATS, FORMATS, RenderOptions, get_diff_renderer, get_renderer
+from test_engine_tiny import TEAM_MONTHLY, VENDOR_MONTHLY, npv
 
 EXAMPLES = sorted(SCENARIOS.glob("*.yaml"))
 
@@ -207,10 +208,20 @@ def test_diff_on_a_real_change(write_scenario) -> None:
     proc = run_cli("diff", "--format", "json", old, new)
     assert proc.returncode == 0
     doc = json.loads(proc.stdout)
+    # The reasons quote the NPV savings, from the hand month-by-month costs: at half the
+    # rate every month costs half as much, apart from selection (m1) and transition (m1-m3).
+    one_time = [5_000 + 2_000, 2_000, 2_000] + [0] * 11
+    halved = [(cost - fixed) / 2 + fixed for cost, fixed in zip(VENDOR_MONTHLY, one_time,
+                                                                 strict=True)]
+
+    def reason(vendor_monthly: list[float]) -> str:
+        saved = npv(TEAM_MONTHLY) - npv(vendor_monthly)
+        return (f"Vendor costs {saved / npv(TEAM_MONTHLY) * 100:.1f}% less than Team by NPV "
+                f"(USD {saved:,.0f} saved), clearing the 10% minimum-savings threshold.")
+
     assert doc["recommendation"] == {
         "old": "Vendor", "new": "Vendor", "changed": False,
-        "old_reason": doc["recommendation"]["old_reason"],
-        "new_reason": doc["recommendation"]["new_reason"]}
+        "old_reason": reason(VENDOR_MONTHLY), "new_reason": reason(halved)}
     vendor = next(o for o in doc["options"] if o["name"] == "Vendor")
     # (183,600 + 9,180 + 18,360) / 2 = 105,570 less; selection and transition stay.
     assert vendor["total_cost"] == {"old": 222140.0, "new": 116570.0, "delta": -105570.0}

@@ -111,7 +111,7 @@ def test_in_house_totals(team: OptionResult) -> None:
     assert team.cost_per_hour == pytest.approx(700_120 / 3_900)
     assert team.risk_cost == 0
     assert team.risk_adjusted_total == pytest.approx(700_120)
-    assert team.risk_adjusted_npv == pytest.approx(team.npv)
+    assert team.risk_adjusted_npv == pytest.approx(npv(TEAM_MONTHLY))  # no risks
     assert team.feasible
     assert team.infeasible_reasons == ()
 
@@ -288,3 +288,6 @@ def test_discount_rate_zero_makes_npv_the_total(write_scenario) -> None:
     for option in result.options:
         assert option.npv == pytest.approx(option.total_cost)
         assert math.isclose(option.risk_adjusted_npv, option.risk_adjusted_total)
+    # Undiscounted, the NPVs are the hand totals (the vendor's adds the 14,000 leak risk).
+    assert result.option("Team").npv == pytest.approx(700_120)
+    assert result.option("Vendor").risk_adjusted_npv == pytest.approx(222_140 + 14_000)

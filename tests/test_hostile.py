@@ -99,6 +99,9 @@ def test_merge_keys_share_defaults(tmp_path: Path) -> None:
     result = api.compare(path)
     assert result.option("Vendor B").lines["vendor_fees"] == pytest.approx(
         result.option("Vendor").lines["vendor_fees"] / 2)  # same hours at half the rate
+    # Vendor's fees are 183,600 (test_engine_tiny); everything else is merged unchanged.
+    assert result.option("Vendor B").lines["vendor_fees"] == pytest.approx(183_600 / 2)
+    assert result.option("Vendor B").lines["transition"] == pytest.approx(6_000)
 
 
 @pytest.mark.parametrize("text", ["version: 1\n" + "x: [" * 20000, "a: *nope\n", "- - - -\n",
