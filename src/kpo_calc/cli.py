@@ -104,7 +104,7 @@ def main(
 
 
 FilesArgument = Annotated[list[str], typer.Argument(
-    help="Scenario files (YAML), folders (searched recursively for *.yaml and *.yml) or "
+    metavar="FILES", help="Scenario files (YAML), folders (searched recursively for *.yaml and *.yml) or "
     "glob patterns.", show_default=False)]
 ColorOption = Annotated[Color, typer.Option(
     "--color", help="Colour the output: auto (only on a terminal, honouring NO_COLOR), always "

@@ -324,6 +324,9 @@ class StressTest(_Model):
 class Gate(_Model):
     """A condition on one option's results; when it does not hold, the run exits 1."""
 
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": ["min_savings"]}, {"required": ["max_total_cost"]}]})
+
     option: Name = Field(description="The option the condition is about.",
                          examples=["KPO India"])
     min_savings: Fraction | None = Field(
