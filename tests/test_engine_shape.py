@@ -286,3 +286,25 @@ def test_json_reason_is_the_wording_of_the_verdict(name: str, scenario: Scenario
     assert doc["recommendation"]["reason"] == reason(result.recommendation)
     assert result.recommendation.kind in {"clears", "baseline_cheapest", "short_of_threshold",
                                           "baseline_infeasible", "no_alternative"}
+
+
+def test_gates_are_data_and_worded_by_the_renderers(write_scenario) -> None:
+    from kpo_calc import api
+    from kpo_calc.render.wording import gate_message
+
+    data = tiny_data()
+    data["decision"] = {"expect": "Team",
+                        "gates": [{"option": "Vendor", "min_savings": 0.7},
+                                  {"option": "Team", "max_total_cost": 800000}]}
+    result = api.compare(write_scenario(data))
+    expect, savings, budget = result.gates
+    vendor, team = result.option("Vendor"), result.option("Team")
+    assert (expect.name, expect.passed, expect.subject, expect.expected) == (
+        "expect", False, "Vendor", "Team")
+    # The figures the engine measured travel with the gate, unworded.
+    assert (savings.subject, savings.value, savings.limit, savings.metric) == (
+        "Vendor", vendor.savings_pct, 0.7, "npv")
+    assert (budget.subject, budget.value, budget.limit, budget.currency) == (
+        "Team", team.total_cost, 800000, "USD")
+    assert gate_message(expect) == ("expected the recommendation to be Team, but it is "
+                                    "Vendor")

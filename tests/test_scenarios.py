@@ -8,6 +8,7 @@ import pytest
 
 from conftest import SCENARIOS
 from kpo_calc import api
+from kpo_calc.render.wording import gate_message
 
 EXAMPLES = sorted(SCENARIOS.glob("*.yaml"))
 
@@ -20,7 +21,7 @@ def test_there_are_at_least_six_examples() -> None:
 def test_example_computes_and_its_gate_holds(path: Path) -> None:
     result = api.compare(path)
     assert result.gates, f"{path.name} should declare decision.expect"
-    assert result.gates_passed, [g.message for g in result.gates]
+    assert result.gates_passed, [gate_message(g) for g in result.gates]
     for option in result.options:
         assert option.total_cost > 0
         assert option.total_cost == pytest.approx(sum(option.monthly))

@@ -104,8 +104,8 @@ def main(
 
 
 FilesArgument = Annotated[list[str], typer.Argument(
-    metavar="FILES", help="Scenario files (YAML), folders (searched recursively for *.yaml and *.yml) or "
-    "glob patterns.", show_default=False)]
+    metavar="FILES", help="Scenario files (YAML), folders (searched recursively for *.yaml "
+    "and *.yml) or glob patterns.", show_default=False)]
 ColorOption = Annotated[Color, typer.Option(
     "--color", help="Colour the output: auto (only on a terminal, honouring NO_COLOR), always "
     "or never.", case_sensitive=False)]
@@ -395,10 +395,12 @@ def _report_problems(outcomes: Sequence[FileOutcome], color: Color) -> None:
                 text = f"\x1b[{tint}m{where}\x1b[0m{text[len(where):]}"
             sys.stderr.write(text + "\n")
         if outcome.result is not None:
+            from kpo_calc.render.wording import gate_message
+
             for gate in outcome.result.gates:
                 if not gate.passed:
                     sys.stderr.write(visible(f"{outcome.file}: gate {gate.name} failed: "
-                                             f"{gate.message}") + "\n")
+                                             f"{gate_message(gate)}") + "\n")
 
 
 def _use_color(color: Color, stream: object = None) -> bool:

@@ -12,7 +12,6 @@ from kpo_calc.engine.results import (
     Scorecard,
     ScoreRow,
 )
-from kpo_calc.formatting import money, percent, threshold
 from kpo_calc.scenario import CRITERIA, Gate, Scenario
 
 METRIC_LABELS = {"npv": "NPV", "total": "total cost", "risk_adjusted_npv": "risk-adjusted NPV"}
@@ -116,48 +115,26 @@ def gates(scenario: Scenario, options: Sequence[OptionResult], recommendation: R
     """Every declared expectation, checked: the scenario's own, then the command line's."""
     extra = extra or ExtraGates()
     by_name = {o.name: o for o in options}
-    label = METRIC_LABELS[scenario.decision.metric]
+    chosen = recommendation.option
     results: list[GateResult] = []
     for expect in (scenario.decision.expect, extra.expect):
         if expect is not None:
-            ok = recommendation.option == expect
-            results.append(GateResult(
-                "expect", ok,
-                f"the recommendation is {expect}, as expected" if ok else
-                f"expected the recommendation to be {expect}, but it is {recommendation.option}"))
+            results.append(GateResult("expect", chosen == expect, chosen, expected=expect))
     for gate in (*scenario.decision.gates, *extra.gates):
         option = by_name.get(gate.option)
         if option is None:  # a command-line gate for an option this scenario does not have
             continue
         if gate.min_savings is not None:
-            results.append(_min_savings(option, gate.min_savings, label))
+            results.append(GateResult(
+                "min_savings", option.savings_pct >= gate.min_savings - 1e-12, option.name,
+                value=option.savings_pct, limit=gate.min_savings,
+                metric=scenario.decision.metric))
         if gate.max_total_cost is not None:
-            results.append(_budget(option, gate.max_total_cost, scenario.currency))
+            results.append(GateResult(
+                "budget", option.total_cost <= gate.max_total_cost + 1e-6, option.name,
+                value=option.total_cost, limit=gate.max_total_cost,
+                currency=scenario.currency))
     if extra.unchanged_from is not None:
-        ok = recommendation.option == extra.unchanged_from
-        results.append(GateResult(
-            "unchanged", ok,
-            f"the recommendation is still {recommendation.option}" if ok else
-            f"the recommendation changed from {extra.unchanged_from} to {recommendation.option}"))
+        results.append(GateResult("unchanged", chosen == extra.unchanged_from, chosen,
+                                  expected=extra.unchanged_from))
     return tuple(results)
-
-
-def _min_savings(option: OptionResult, required: float, label: str) -> GateResult:
-    ok = option.savings_pct >= required - 1e-12
-    saves = percent(option.savings_pct)
-    need = threshold(required)
-    return GateResult(
-        "min_savings", ok,
-        f"{option.name} saves {saves} of the baseline's {label}" + (
-            f" (at least {need} required)" if ok else f", less than the required {need}"))
-
-
-def _budget(option: OptionResult, budget: float, currency: str) -> GateResult:
-    ok = option.total_cost <= budget + 1e-6
-    spent = money(option.total_cost, currency)
-    limit = money(budget, currency)
-    return GateResult(
-        "budget", ok,
-        f"{option.name} costs {spent} in total, " + (
-            f"within its budget of {limit}" if ok else
-            f"over its budget of {limit} by {money(option.total_cost - budget, currency)}"))

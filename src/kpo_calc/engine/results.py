@@ -125,11 +125,25 @@ class Scorecard:
 
 @dataclass(frozen=True)
 class GateResult:
-    """One declared expectation and whether it holds."""
+    """One declared expectation and whether it holds, as data (worded by the renderers).
+
+    ``name`` is the kind: ``expect`` and ``unchanged`` compare the recommendation
+    (``actual``) with an option name (``expected``); ``min_savings`` compares an
+    option's savings share (``value``) with ``limit``; ``budget`` its total cost.
+    """
 
     name: str
     passed: bool
-    message: str
+    #: the recommendation (expect, unchanged) or the option the gate is about
+    subject: str
+    #: expect: the option expected; unchanged: the earlier recommendation
+    expected: str | None = None
+    #: the measured figure (savings share, or total cost) and the limit it is held to
+    value: float = 0.0
+    limit: float = 0.0
+    #: the metric the savings are measured on, and the currency of a budget
+    metric: str = ""
+    currency: str = ""
 
 
 @dataclass(frozen=True)

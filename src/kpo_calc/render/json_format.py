@@ -15,7 +15,7 @@ from kpo_calc.engine.results import (
 )
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
-from kpo_calc.render.wording import reason
+from kpo_calc.render.wording import gate_message, reason
 from kpo_calc.textsafe import json_text
 
 SCHEMA_VERSION = 1
@@ -63,7 +63,8 @@ def scenario_dict(file: str, r: ScenarioResult) -> dict[str, Any]:
         "options": [option_dict(o) for o in r.options],
         "recommendation": recommendation_dict(r.recommendation),
         "scorecard": scorecard_dict(r.scorecard),
-        "gates": [{"name": g.name, "passed": g.passed, "message": g.message} for g in r.gates],
+        "gates": [{"name": g.name, "passed": g.passed, "message": gate_message(g)}
+                  for g in r.gates],
     }
 
 

@@ -21,7 +21,7 @@ from kpo_calc.render.scorecard import (
     scorecard_weights,
 )
 from kpo_calc.render.summary import SUMMARY_HEADERS, summary_rows
-from kpo_calc.render.wording import METRIC_LABELS, reason
+from kpo_calc.render.wording import METRIC_LABELS, gate_message, reason
 from kpo_calc.textsafe import md_code, md_text, no_commands
 
 LIMIT = 65_000
@@ -75,7 +75,7 @@ def _header(outcomes: Sequence[FileOutcome]) -> list[str]:
             for g in o.result.gates:
                 if not g.passed:
                     lines.append(f"- ❌ {code(o.file)}: gate {g.name} failed: "
-                                 f"{esc(g.message)}")
+                                 f"{esc(gate_message(g))}")
     if lines[-1] != "":
         lines.append("")
     return lines
@@ -145,7 +145,7 @@ def _verdict(r: ScenarioResult) -> list[str]:
                           f"{esc('; '.join(o.infeasible_reasons))}._"]
     if r.gates:
         lines.append("")
-        lines += [f"- {'✅' if g.passed else '❌'} gate {g.name}: {esc(g.message)}"
+        lines += [f"- {'✅' if g.passed else '❌'} gate {g.name}: {esc(gate_message(g))}"
                   for g in r.gates]
     return lines
 

@@ -29,7 +29,7 @@ from kpo_calc.render.scorecard import (
     scorecard_weights,
 )
 from kpo_calc.render.summary import SUMMARY_HEADERS, summary_rows
-from kpo_calc.render.wording import METRIC_LABELS, reason
+from kpo_calc.render.wording import METRIC_LABELS, gate_message, reason
 from kpo_calc.textsafe import no_commands, visible
 
 DEFAULT_WIDTH = 100
@@ -188,6 +188,6 @@ def verdict_panel(r: ScenarioResult) -> Panel:
     for gate in r.gates:
         mark, style = ("PASS", "green") if gate.passed else ("FAIL", "bold red")
         lines.append(Text.assemble(text(f"Gate {gate.name} {mark}: ", style),
-                                   text(gate.message)))
+                                   text(gate_message(gate))))
     return Panel(Group(*lines), title="Verdict", title_align="left", border_style="green"
                  if r.gates_passed else "red", box=box.ROUNDED, expand=True)

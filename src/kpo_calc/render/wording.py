@@ -7,10 +7,10 @@ and numbers); this module is the one place that turns it into a sentence.
 from __future__ import annotations
 
 from kpo_calc.engine.decision import METRIC_LABELS
-from kpo_calc.engine.results import Recommendation
+from kpo_calc.engine.results import GateResult, Recommendation
 from kpo_calc.formatting import money, percent, threshold
 
-__all__ = ["METRIC_LABELS", "metric_label", "reason"]
+__all__ = ["METRIC_LABELS", "gate_message", "metric_label", "reason"]
 
 
 def metric_label(metric: str) -> str:
@@ -39,3 +39,22 @@ def reason(rec: Recommendation) -> str:
     return (f"{rec.best} would save only {share} ({saved}) by {label}, "
             f"{rec.shortfall * 100:.1f} points short of the {limit} minimum-savings threshold, "
             f"so {rec.baseline} stays.")
+
+
+def gate_message(g: GateResult) -> str:
+    """What a gate checked and what it found, in one clause."""
+    if g.name == "expect":
+        return (f"the recommendation is {g.expected}, as expected" if g.passed else
+                f"expected the recommendation to be {g.expected}, but it is {g.subject}")
+    if g.name == "unchanged":
+        return (f"the recommendation is still {g.subject}" if g.passed else
+                f"the recommendation changed from {g.expected} to {g.subject}")
+    if g.name == "min_savings":
+        need = threshold(g.limit)
+        return (f"{g.subject} saves {percent(g.value)} of the baseline's "
+                f"{metric_label(g.metric)}" + (f" (at least {need} required)" if g.passed else
+                                               f", less than the required {need}"))
+    spent, limit = money(g.value, g.currency), money(g.limit, g.currency)
+    return f"{g.subject} costs {spent} in total, " + (
+        f"within its budget of {limit}" if g.passed else
+        f"over its budget of {limit} by {money(g.value - g.limit, g.currency)}")
