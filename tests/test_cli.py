@@ -59,19 +59,21 @@ def test_json_is_deterministic_and_follows_the_contract(write_scenario) -> None:
         "name", "model", "feasible", "infeasible_reasons", "one_time_cost", "recurring_cost",
         "total_cost", "npv", "risk_cost", "risk_adjusted_total", "risk_adjusted_npv",
         "cost_per_hour", "savings_vs_baseline", "savings_pct", "breakeven_month", "lines",
-        "monthly", "flexibility"}
+        "monthly", "flexibility", "unmet_hours"}
     assert expected_keys <= set(team)
-    # Amounts in cents (hand figures from test_engine_tiny): 700,120 and 222,140.
-    assert team["total_cost"] == 700120.0
-    assert vendor["total_cost"] == 222140.0
-    assert team["cost_per_hour"] == round(700_120 / 3_900, 2)   # 179.52
+    # Amounts in cents (hand figures from test_engine_tiny): 688,735 and 240,140.
+    assert scenario["methodology"] == 2
+    assert team["total_cost"] == 688735.0
+    assert vendor["total_cost"] == 240140.0
+    assert team["cost_per_hour"] == round(688_735 / 3_900, 2)   # 176.60
+    assert team["unmet_hours"] == 50.0       # month 1, before the team can hire
     assert vendor["lines"]["vendor_fees"] == 183600.0
     assert len(team["monthly"]) == 14
-    assert team["monthly"][0] == 60155.0
+    assert team["monthly"][0] == 30270.0
     assert set(vendor["flexibility"]) >= {"scale_up_lead_months", "scale_down_lag_months",
                                           "cost_to_shed_fte", "stress"}
     assert vendor["flexibility"]["stress"][1] == {
-        "name": "Rise", "total_cost": 263118.5, "npv": vendor["flexibility"]["stress"][1]["npv"],
+        "name": "Rise", "total_cost": 281118.5, "npv": vendor["flexibility"]["stress"][1]["npv"],
         "delta_vs_base": 40978.5, "unmet_hours": 300.0, "unmet_cost": 15000.0}
     assert set(scenario["recommendation"]) == {"option", "baseline", "savings", "savings_pct",
                                                "clears_threshold", "reason"}

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import math
 
-from kpo_calc.scenario import InHouseOption, Issue, OutsourcedOption, RecurringWork, Scenario
+from kpo_calc.scenario import InHouseOption, Issue, OutsourcedOption, Scenario
 
 
 def advise(s: Scenario) -> list[Issue]:
     """Every warning for ``s``, with the path of the field it is about."""
-    return [*_unused_fx(s), *_hidden_costs(s), *_hiring_lead_time(s), *_unpriced_unmet(s),
+    return [*_unused_fx(s), *_hidden_costs(s), *_unpriced_lead_time(s), *_unpriced_unmet(s),
             *_scores_without_weights(s)]
 
 
@@ -34,32 +34,33 @@ def _hidden_costs(s: Scenario) -> list[Issue]:
     return out
 
 
-def _first_month_hours(s: Scenario) -> tuple[int, float]:
-    first = min(w.start_month for w in s.work)
-    hours = 0.0
-    for w in s.work:
-        if w.start_month != first:
-            continue
-        if isinstance(w, RecurringWork):
-            hours += w.hours_per_month or (w.fte or 0) * s.hours_per_fte_month
-        else:
-            hours += w.total_hours / w.duration_months
-    return first, hours
+def _unpriced_lead_time(s: Scenario) -> list[Issue]:
+    """In-house options that cannot hire in time, when the hours they miss have no price.
 
+    Methodology 2 books no staff before month ``1 + ceil(time_to_hire_months)``
+    beyond those already employed; the demand above them is unmet, and without
+    ``unmet_hour_cost`` that costs nothing, which flatters the option.
+    """
+    if s.unmet_hour_cost is not None:
+        return []
+    from kpo_calc.engine.demand import total_demand  # numpy only when there is a question
+    from kpo_calc.engine.in_house import lead_time_cap, planned_headcount
+    from kpo_calc.engine.values import POINT_VALUES as v
 
-def _hiring_lead_time(s: Scenario) -> list[Issue]:
-    first, hours = _first_month_hours(s)
-    needed = math.ceil(hours / s.hours_per_fte_month - 1e-9)
+    demand = total_demand(s, v)
+    hpf = v(s.hours_per_fte_month)
     out: list[Issue] = []
     for i, o in enumerate(s.options):
-        if not isinstance(o, InHouseOption) or o.existing_fte >= needed:
+        if not isinstance(o, InHouseOption):
             continue
-        lead = o.time_to_hire_months + o.ramp_up_months
-        if lead > first - 1:
+        _, unmet = lead_time_cap(o, demand, planned_headcount(o, demand, hpf), hpf, v)
+        hours = float(unmet.sum())
+        if hours > 0.005:
+            start = 1 + math.ceil(o.time_to_hire_months - 1e-9)
             out.append((("options", i, "time_to_hire_months"),
-                        f"{o.name} needs {lead:g} months to hire and ramp up, but the work "
-                        f"starts in month {first}: its costs assume the staff are in place on "
-                        "time, which flatters it"))
+                        f"{o.name} can add staff only from month {start}: {hours:,.0f} hours "
+                        "of demand before then go unmet and cost nothing, which flatters it; "
+                        "set unmet_hour_cost to price an hour of demand served late"))
     return out
 
 
