@@ -74,8 +74,32 @@ class Risk(_Model):
         return self
 
 
+def _fx_either_spelling(schema: dict[str, Any]) -> None:
+    """For editors: an fx entry is a number (``{rate: number, drift: 0}``) or a mapping."""
+    for pattern, entry in schema.get("patternProperties", {}).items():
+        schema["patternProperties"][pattern] = {"anyOf": [
+            {"type": "number", "exclusiveMinimum": 0}, entry]}
+
+
 class FxRate(_Model):
-    """An exchange rate that drifts: ``rate · (1 + drift)^floor((m-1)/12)`` in month m."""
+    """An exchange rate that drifts: ``rate · (1 + drift)^floor((m-1)/12)`` in month m.
+
+    A plain number is read as ``{rate: number, drift: 0}``: one model for both
+    spellings, so a mistake gets one message at the right place instead of
+    one per spelling that it failed to match.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_number(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return data
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            return {"rate": data}
+        shown = f"the text {data!r}" if isinstance(data, str) else repr(data)
+        raise PydanticCustomError(
+            "fx_rate", "must be a number (scenario-currency units per 1 unit) or {form}; "
+            "got {shown}", {"form": "{rate: ..., drift: ...}", "shown": shown})
 
     rate: PositiveMoney = Field(
         description="Scenario-currency units per one unit of the foreign currency, in year 1.",
@@ -400,10 +424,11 @@ class Scenario(_Model):
     hours_per_fte_month: Annotated[float, Field(gt=0, le=744)] = Field(
         default=140, description="Productive hours of one full-time person a month.",
         examples=[140])
-    fx: dict[CurrencyCode, PositiveMoney | FxRate] = Field(
+    fx: dict[CurrencyCode, FxRate] = Field(
         default={}, description="Scenario-currency units per one unit of each "
         "foreign currency: a number, or {rate, drift} for a rate that drifts each year.",
-        examples=[{"INR": {"rate": 0.012, "drift": -0.03}, "PHP": 0.018}])
+        examples=[{"INR": {"rate": 0.012, "drift": -0.03}, "PHP": 0.018}],
+        json_schema_extra=_fx_either_spelling)
     work: list[Work] = Field(
         min_length=1, description="The demand: what has to be done.",
         examples=[[{"name": "Sector reports", "kind": "recurring", "fte": 4.5,
@@ -445,15 +470,13 @@ class Scenario(_Model):
         """Scenario-currency units per unit of ``currency`` in year 1."""
         if currency is None or currency == self.currency:
             return 1.0
-        entry = self.fx[currency]
-        return entry.rate if isinstance(entry, FxRate) else entry
+        return self.fx[currency].rate
 
     def fx_drift(self, currency: str | None) -> float:
         """Annual drift of the rate of ``currency`` (0 for a plain number)."""
         if currency is None or currency == self.currency:
             return 0.0
-        entry = self.fx[currency]
-        return entry.drift if isinstance(entry, FxRate) else 0.0
+        return self.fx[currency].drift
 
 
 def cross_field_issues(s: "Scenario") -> list[Issue]:
@@ -484,8 +507,7 @@ def _unique_names(s: "Scenario") -> list[Issue]:
 def _currency_issues(s: "Scenario") -> list[Issue]:
     issues: list[Issue] = []
     base = s.fx.get(s.currency)
-    if base is not None and (base != 1 if not isinstance(base, FxRate) else
-                             (base.rate, base.drift) != (1, 0)):
+    if base is not None and (base.rate, base.drift) != (1, 0):
         issues.append((("fx", s.currency), f"{s.currency} is the scenario currency, so its rate "
                        f"is 1 by definition; remove this entry"))
     for i, option in enumerate(s.options):
