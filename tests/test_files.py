@@ -406,7 +406,7 @@ def test_a_kill_while_writing_ends_the_run_with_the_signal_code(monkeypatch, cap
     def killed(**_kwargs: object) -> None:
         raise files.Terminated(signal.SIGTERM)
 
-    monkeypatch.setattr(cli, "app", killed)
+    monkeypatch.setattr(cli, "app_for", lambda _argv: killed)
     with pytest.raises(SystemExit) as exc:
         cli.run()
     assert exc.value.code == 128 + signal.SIGTERM
