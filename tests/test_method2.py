@@ -199,7 +199,8 @@ def test_tax_and_risk_bounds_are_clear_errors(write_scenario) -> None:
     data["fx"] = {"INR": {"rate": 0.012, "drfit": -0.03}}
     proc = run_cli("validate", write_scenario(data))
     assert proc.returncode == 2
-    assert "options[1].withholding_tax_rate: must be less than 1, got 1" in proc.stderr
+    assert "options[1].withholding_tax_rate: must be below 1, got 1: the tax is grossed up" \
+        in proc.stderr
     assert proc.stderr.count("give exactly one of annual_probability") == 2
     assert "fx.INR.drfit: unknown key 'drfit'; did you mean 'drift'?" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -12,7 +12,7 @@ validator and report each problem with the path of the field to fix.
 
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 FORMAT_VERSION = 1
@@ -321,7 +321,8 @@ class OutsourcedOption(_Model):
         default=0, description="Non-recoverable tax on the vendor's fees, as a fraction (e.g. "
         "Malaysia's 8% service tax on imported services: 0.08; VAT an exempt buyer cannot "
         "reclaim).", examples=[0.08])
-    withholding_tax_rate: Annotated[float, Field(ge=0, lt=1)] = Field(
+    withholding_tax_rate: Annotated[float, Field(ge=0, json_schema_extra={
+        "exclusiveMaximum": 1})] = Field(
         default=0, description="Withholding tax the buyer bears on a net-of-tax contract price, "
         "as a fraction below 1 (cost: fees x w / (1 - w)).", examples=[0.1])
     retained_cost_per_year: Money = Field(
@@ -332,6 +333,18 @@ class OutsourcedOption(_Model):
         "for kpo, low for bpo.", examples=["high"])
     risks: OptionRisks = []
     scores: OptionScores = None
+
+    @field_validator("withholding_tax_rate")
+    @classmethod
+    def _below_one(cls, w: float) -> float:
+        # The gross-up w / (1 - w) has no finite value at 1: say why, not just "< 1".
+        if w >= 1:
+            hint = f"; did you mean {w / 100:g}?" if 1 < w <= 100 else ""
+            raise PydanticCustomError(
+                "withholding_rate", "must be below 1, got {w}: the tax is grossed up as fees x "
+                "w / (1 - w), which has no finite value at 1; rates are fractions{hint}",
+                {"w": f"{w:g}", "hint": hint})
+        return w
 
     @model_validator(mode="after")
     def _one_rate(self) -> Self:
