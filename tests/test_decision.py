@@ -97,10 +97,11 @@ def test_scorecard_weights_and_cost_scores() -> None:
     assert card.weights["cost"] == pytest.approx(0.5)
     assert card.weights["control"] == pytest.approx(0.25)
     assert card.weights["ip_security"] == 0
-    # Cost score: 5 x cheapest feasible (500) / own. Base 2.5, A 5.
-    # Base: 0.5 x 2.5 + 0.25 x 5 + 0.25 x 4 = 3.5; A: 0.5 x 5 + 0.25 x 2 + 0.25 x 4 = 4.0.
+    # Cost score 1 + 4 x (max - own) / (max - min) over the feasible (1000 and 500):
+    # Base 1 + 4 x 0 / 500 = 1, A 1 + 4 x 500 / 500 = 5.
+    # Base: 0.5 x 1 + 0.25 x 5 + 0.25 x 4 = 2.75; A: 0.5 x 5 + 0.25 x 2 + 0.25 x 4 = 4.0.
     assert [(r.option, r.rank) for r in card.rows] == [("A", 1), ("Base", 2)]
     assert card.rows[0].cost_score == pytest.approx(5.0)
     assert card.rows[0].weighted_score == pytest.approx(4.0)
-    assert card.rows[1].cost_score == pytest.approx(2.5)
-    assert card.rows[1].weighted_score == pytest.approx(3.5)
+    assert card.rows[1].cost_score == pytest.approx(1.0)
+    assert card.rows[1].weighted_score == pytest.approx(2.75)

@@ -70,9 +70,10 @@ def test_a_gate_without_a_condition_is_an_error(write_scenario) -> None:
 
 
 def test_a_gate_with_one_condition_is_enough(write_scenario) -> None:
-    # The vendor costs 222,140 in total: a budget of exactly that passes.
+    # The vendor costs 222,140 + its 18,000 ramp-up (0.5 x 3 months x 12,000 fees of
+    # month 1) = 240,140 in total: a budget of exactly that passes.
     path = write_scenario(TINY + "decision:\n  gates:\n    - option: Vendor\n"
-                          "      max_total_cost: 222140\n")
+                          "      max_total_cost: 240140\n")
     proc = run_cli("compare", "--format", "json", path)
     assert proc.returncode == 0, proc.stderr
     (gate,) = json.loads(proc.stdout)["scenarios"][0]["gates"]
@@ -128,8 +129,9 @@ def test_every_alternative_infeasible_keeps_the_baseline(write_scenario) -> None
     assert vendor["infeasible_reasons"] == [
         "'Analysis' needs medium specialization; Vendor serves up to low",
         "'Study' needs medium specialization; Vendor serves up to low"]
-    # The vendor is far cheaper (222,140 against 700,120) but cannot do the work.
-    assert vendor["total_cost"] == pytest.approx(222_140)
+    # The vendor is far cheaper (222,140 + 18,000 ramp-up against 688,735) but cannot do
+    # the work.
+    assert vendor["total_cost"] == pytest.approx(222_140 + 18_000)
     assert scenario["recommendation"] == {
         "option": "Team", "baseline": "Team", "savings": 0.0, "savings_pct": 0.0,
         "clears_threshold": False,
@@ -183,9 +185,8 @@ def test_an_unwritable_output_file_exits_2_and_leaves_nothing(write_scenario,
     proc = run_cli("compare", "-f", "json", "-o", target, write_scenario())
     assert proc.returncode == 2
     assert proc.stdout == ""
-    # (after the tiny scenario's hiring warning)
-    assert proc.stderr.endswith(f"\n{target}: cannot write: the folder does not exist; "
-                                "create it first\n")
+    assert proc.stderr == (f"{target}: cannot write: the folder does not exist; "
+                           "create it first\n")
     assert not target.parent.exists()
 
 

@@ -105,11 +105,12 @@ def test_engine_modules_look_kinds_up_instead_of_testing_classes() -> None:
 def test_line_table_is_the_design_list() -> None:
     names = [line.name for line in LINES]
     assert len(names) == len(set(names))
-    # Design section 4, "Line names", and which of them are one-time.
+    # Design section 4, "Line names", with section 8's (methodology 2), and which are one-time.
     assert names == ["salaries", "benefits", "overhead", "training", "hiring", "attrition",
                      "severance", "vendor_fees", "governance", "communication",
-                     "vendor_selection", "transition"]
-    assert {"hiring", "severance", "vendor_selection", "transition"} == ONE_TIME_LINES
+                     "indirect_tax", "withholding_tax", "retained",
+                     "vendor_selection", "transition", "ramp_up", "unmet_work"]
+    assert {"hiring", "severance", "vendor_selection", "transition", "ramp_up"} == ONE_TIME_LINES
     assert all(line.kinds and line.kinds <= set(MODELS) for line in LINES)
     assert {line.name: line.label for line in LINES} == LINE_LABELS
 

@@ -3,9 +3,11 @@
 Demand D_m (hours): m1 250 | m2-m4 350 (250 + the study's 100) | m5-m12 250 |
 m13-m14 300 (250 grown 20% after the year boundary). Total 3,900 hours.
 
-In-house ("Team"), 100 h per FTE, 2 existing staff:
-  headcount = ceil(D/100): 3 | 4 4 4 | 3 x 8 | 3 3   -> hires m1 (2->3) and m2 (3->4),
-  one release in m5 (4->3).
+In-house ("Team"), 100 h per FTE, 2 existing staff, time_to_hire 1 month:
+  methodology 2: new staff start from month L = 1 + ceil(1) = 2, so month 1 has the
+  2 existing heads for 250 h: 50 h unmet, priced at unmet_hour_cost 50 (line unmet_work).
+  headcount = ceil(D/100), capped in m1: 2 | 4 4 4 | 3 x 8 | 3 3   -> two hires in m2
+  (2->4), one release in m5 (4->3).
   monthly salary s = 120,000/12 = 10,000 in year 1, 11,000 in year 2 (+10%).
   per-hire cost = 5,000 + 1,000 + 0.5 x 2 months x s x 1.25
                 = 18,500 (year 1), 19,750 (year 2).
@@ -13,6 +15,8 @@ In-house ("Team"), 100 h per FTE, 2 existing staff:
 Vendor (EUR, fx 1.5): rate 20 x 1.5 = 30 USD/h in year 1, 31.5 in year 2 (+5%).
   billed = max(D / 0.8 x 1.2, 400) = max(1.5 D, 400):
   400 | 525 525 525 | 400 x 8 | 450 450.
+  Methodology 2 ramp-up: 13 weeks = 13 x 12/52 = 3 months at half productivity, so
+  0.5 x 3 x the first month's fees (400 x 30 = 12,000) = 18,000, booked in m1.
 """
 
 from __future__ import annotations
@@ -39,19 +43,20 @@ def npv(monthly: list[float]) -> float:
 
 
 # Team, month by month: salaries + benefits (25%) + overhead (1,000 x hc, x1.1 in y2)
-# + training (200 x hc, x1.1 in y2) + hiring + attrition + severance.
+# + training (200 x hc, x1.1 in y2) + hiring + attrition + severance + unmet work.
 TEAM_MONTHLY = [
-    30_000 + 7_500 + 3_000 + 600 + 18_500 + 0.03 * 18_500,           # m1: 3 heads, 1 hire
-    40_000 + 10_000 + 4_000 + 800 + 18_500 + 0.04 * 18_500,          # m2: 4 heads, 1 hire
+    20_000 + 5_000 + 2_000 + 400 + 0.02 * 18_500 + 50 * 50,          # m1: 2 heads, 50 h unmet
+    40_000 + 10_000 + 4_000 + 800 + 2 * 18_500 + 0.04 * 18_500,      # m2: 4 heads, 2 hires
     40_000 + 10_000 + 4_000 + 800 + 0.04 * 18_500,                   # m3
     40_000 + 10_000 + 4_000 + 800 + 0.04 * 18_500,                   # m4
     30_000 + 7_500 + 3_000 + 600 + 0.03 * 18_500 + 3 * 10_000,       # m5: 1 release
     *[30_000 + 7_500 + 3_000 + 600 + 0.03 * 18_500] * 7,              # m6-m12
     *[33_000 + 8_250 + 3_300 + 660 + 0.03 * 19_750] * 2,              # m13-m14
 ]
-# Vendor: fees + governance 5% + communication 10% (+ selection m1, transition m1-m3).
+# Vendor: fees + governance 5% + communication 10% (+ selection m1, transition m1-m3,
+# ramp-up m1).
 VENDOR_MONTHLY = [
-    400 * 30 * 1.15 + 5_000 + 2_000,                                  # m1
+    400 * 30 * 1.15 + 5_000 + 2_000 + 0.5 * 3 * 400 * 30,             # m1
     525 * 30 * 1.15 + 2_000,                                          # m2
     525 * 30 * 1.15 + 2_000,                                          # m3
     525 * 30 * 1.15,                                                  # m4
@@ -82,35 +87,38 @@ def vendor(result: ScenarioResult) -> OptionResult:
 
 def test_hand_monthly_lists_add_up() -> None:
     # The month-by-month lists above agree with the line totals worked out separately.
-    assert sum(TEAM_MONTHLY) == pytest.approx(700_120)
-    assert sum(VENDOR_MONTHLY) == pytest.approx(222_140)
+    assert sum(TEAM_MONTHLY) == pytest.approx(688_735)
+    assert sum(VENDOR_MONTHLY) == pytest.approx(240_140)
 
 
 def test_in_house_lines(team: OptionResult) -> None:
-    person_months_y1 = 3 + 4 * 3 + 3 * 8          # 39
+    person_months_y1 = 2 + 4 * 3 + 3 * 8          # 38 (m1 capped at the 2 existing heads)
     person_months_y2 = 3 * 2                        # 6
-    salaries = person_months_y1 * 10_000 + person_months_y2 * 11_000     # 456,000
+    salaries = person_months_y1 * 10_000 + person_months_y2 * 11_000     # 446,000
     assert team.lines["salaries"] == pytest.approx(salaries)
-    assert team.lines["salaries"] == pytest.approx(456_000)
-    assert team.lines["benefits"] == pytest.approx(0.25 * 456_000)        # 114,000
-    assert team.lines["overhead"] == pytest.approx(39 * 1_000 + 6 * 1_100)  # 45,600
-    assert team.lines["training"] == pytest.approx(39 * 200 + 6 * 220)      # 9,120
-    assert team.lines["hiring"] == pytest.approx(2 * 18_500)               # 37,000
-    assert team.lines["attrition"] == pytest.approx(0.01 * (39 * 18_500 + 6 * 19_750))  # 8,400
+    assert team.lines["salaries"] == pytest.approx(446_000)
+    assert team.lines["benefits"] == pytest.approx(0.25 * 446_000)        # 111,500
+    assert team.lines["overhead"] == pytest.approx(38 * 1_000 + 6 * 1_100)  # 44,600
+    assert team.lines["training"] == pytest.approx(38 * 200 + 6 * 220)      # 8,920
+    assert team.lines["hiring"] == pytest.approx(2 * 18_500)               # 37,000, both in m2
+    assert team.lines["attrition"] == pytest.approx(0.01 * (38 * 18_500 + 6 * 19_750))  # 8,215
     assert team.lines["severance"] == pytest.approx(1 * 3 * 10_000)        # 30,000
+    assert team.lines["unmet_work"] == pytest.approx((250 - 2 * 100) * 50)  # 2,500
+    assert team.unmet_hours == pytest.approx(50)
     assert set(team.lines) == {"salaries", "benefits", "overhead", "training", "hiring",
-                               "attrition", "severance"}
+                               "attrition", "severance", "unmet_work"}
 
 
 def test_in_house_totals(team: OptionResult) -> None:
     assert team.one_time_cost == pytest.approx(37_000 + 30_000)
-    assert team.recurring_cost == pytest.approx(456_000 + 114_000 + 45_600 + 9_120 + 8_400)
-    assert team.total_cost == pytest.approx(700_120)
+    assert team.recurring_cost == pytest.approx(446_000 + 111_500 + 44_600 + 8_920 + 8_215
+                                                + 2_500)
+    assert team.total_cost == pytest.approx(688_735)
     assert team.monthly == pytest.approx(TEAM_MONTHLY)
     assert team.npv == pytest.approx(npv(TEAM_MONTHLY))
-    assert team.cost_per_hour == pytest.approx(700_120 / 3_900)
+    assert team.cost_per_hour == pytest.approx(688_735 / 3_900)
     assert team.risk_cost == 0
-    assert team.risk_adjusted_total == pytest.approx(700_120)
+    assert team.risk_adjusted_total == pytest.approx(688_735)
     assert team.risk_adjusted_npv == pytest.approx(npv(TEAM_MONTHLY))  # no risks
     assert team.feasible
     assert team.infeasible_reasons == ()
@@ -124,20 +132,25 @@ def test_outsourced_lines(vendor: OptionResult) -> None:
     assert vendor.lines["communication"] == pytest.approx(0.10 * 183_600)  # 18,360
     assert vendor.lines["vendor_selection"] == pytest.approx(5_000)
     assert vendor.lines["transition"] == pytest.approx(6_000)
+    assert vendor.lines["ramp_up"] == pytest.approx(0.5 * (13 * 12 / 52) * 400 * 30)  # 18,000
+    for unset in ("indirect_tax", "withholding_tax", "retained", "unmet_work"):
+        assert vendor.lines[unset] == 0
+    assert vendor.unmet_hours == 0
     assert set(vendor.lines) == {"vendor_fees", "governance", "communication",
-                                 "vendor_selection", "transition"}
+                                 "indirect_tax", "withholding_tax", "retained",
+                                 "vendor_selection", "transition", "ramp_up", "unmet_work"}
 
 
 def test_outsourced_totals_and_risk(vendor: OptionResult) -> None:
-    assert vendor.one_time_cost == pytest.approx(11_000)
+    assert vendor.one_time_cost == pytest.approx(5_000 + 6_000 + 18_000)
     assert vendor.recurring_cost == pytest.approx(183_600 + 9_180 + 18_360)
-    assert vendor.total_cost == pytest.approx(222_140)
+    assert vendor.total_cost == pytest.approx(240_140)
     assert vendor.monthly == pytest.approx(VENDOR_MONTHLY)
     assert vendor.npv == pytest.approx(npv(VENDOR_MONTHLY))
-    assert vendor.cost_per_hour == pytest.approx(222_140 / 3_900)
+    assert vendor.cost_per_hour == pytest.approx(240_140 / 3_900)
     # Leak: 0.1 x 120,000 / 12 = 1,000 a month over the 14 months the vendor is engaged.
     assert vendor.risk_cost == pytest.approx(14_000)
-    assert vendor.risk_adjusted_total == pytest.approx(222_140 + 14_000)
+    assert vendor.risk_adjusted_total == pytest.approx(240_140 + 14_000)
     assert vendor.risk_adjusted_npv == pytest.approx(npv(VENDOR_MONTHLY) + npv([1_000] * 14))
 
 
@@ -151,8 +164,9 @@ def test_savings_breakeven_and_recommendation(result: ScenarioResult, team: Opti
     assert vendor.savings_pct == pytest.approx(saved / npv(TEAM_MONTHLY))
     assert team.savings_vs_baseline == 0
     assert team.savings_pct == 0
-    # The vendor is cheaper in every month (m1: 60,155 vs 20,800), so it is ahead from month 1.
-    assert vendor.breakeven_month == 1
+    # Month 1: the team (30,270) is cheaper than the vendor with its ramp-up (38,800), so
+    # cumulative savings are -8,530; month 2 (92,540 vs 20,112.5) puts the vendor ahead for good.
+    assert vendor.breakeven_month == 2
     assert team.breakeven_month is None  # the baseline does not break even against itself
     rec = result.recommendation
     assert (rec.option, rec.baseline, rec.clears_threshold) == ("Vendor", "Team", True)
@@ -185,7 +199,8 @@ def test_stress_drop(team: OptionResult, vendor: OptionResult) -> None:
     assert drop.total_cost == pytest.approx(sum(team_drop))
     assert drop.delta_vs_base == pytest.approx(63_535 + 30_535 - 2 * 45_802.5)  # +2,465
     assert drop.npv == pytest.approx(npv(team_drop))
-    assert drop.unmet_hours == 0
+    assert drop.unmet_hours == 50        # month 1's, before the team can hire, as planned
+    assert drop.unmet_cost == 50 * 50
     # Vendor: 1.5 x 150 = 225 -> the 400 minimum; one month's notice keeps m13 at 450.
     vendor_drop = [*VENDOR_MONTHLY[:12], 450 * 31.5 * 1.15, 400 * 31.5 * 1.15]
     vdrop = vendor.flexibility.stress[0]
@@ -196,7 +211,8 @@ def test_stress_drop(team: OptionResult, vendor: OptionResult) -> None:
 
 def test_stress_rise(team: OptionResult, vendor: OptionResult) -> None:
     # From m7 demand is 1.4x: 350 h (m7-m12), 420 h (m13-m14). Team needs 3 months to add
-    # staff: m7-m9 keep 3 heads (300 h), 50 h unmet each month at 50 USD.
+    # staff: m7-m9 keep 3 heads (300 h), 50 h unmet each month at 50 USD; month 1's 50 h
+    # unmet (before hiring can start) are in the plan too.
     team_rise = [
         *TEAM_MONTHLY[:6],
         *[41_655 + 50 * 50] * 3,                                              # m7-m9
@@ -206,10 +222,10 @@ def test_stress_rise(team: OptionResult, vendor: OptionResult) -> None:
         55_000 + 13_750 + 5_500 + 1_100 + 0.05 * 19_750,                      # m14
     ]
     rise = team.flexibility.stress[1]
-    assert rise.unmet_hours == pytest.approx(3 * 50)
-    assert rise.unmet_cost == pytest.approx(150 * 50)
+    assert rise.unmet_hours == pytest.approx(50 + 3 * 50)
+    assert rise.unmet_cost == pytest.approx(200 * 50)
     assert rise.total_cost == pytest.approx(sum(team_rise))
-    assert rise.delta_vs_base == pytest.approx(140_975 + 7_500)
+    assert rise.delta_vs_base == pytest.approx(140_975 + 7_500)  # month 1's unmet is in both
     assert rise.npv == pytest.approx(npv(team_rise))
     # Vendor: lead 13 weeks = 3 months; m7-m9 it serves the planned 250 h (100 h unmet).
     vendor_rise = [
@@ -261,22 +277,22 @@ def test_headcount_tolerance_keeps_whole_heads() -> None:
 def test_decision_threshold_on_both_sides(write_scenario) -> None:
     from conftest import tiny_data
 
-    # On total cost the vendor saves (700,120 - 222,140) / 700,120 = 68.27%.
-    share = (700_120 - 222_140) / 700_120
+    # On total cost the vendor saves (688,735 - 240,140) / 688,735 = 65.13%.
+    share = (688_735 - 240_140) / 688_735
     data = tiny_data()
-    data["decision"] = {"metric": "total", "min_savings": 0.68}
+    data["decision"] = {"metric": "total", "min_savings": 0.65}
     rec = api.compare(write_scenario(data)).recommendation
     assert (rec.option, rec.clears_threshold) == ("Vendor", True)
-    assert rec.savings == pytest.approx(477_980)
+    assert rec.savings == pytest.approx(448_595)
     assert rec.savings_pct == pytest.approx(share)
 
-    data["decision"] = {"metric": "total", "min_savings": 0.69}
+    data["decision"] = {"metric": "total", "min_savings": 0.66}
     rec = api.compare(write_scenario(data)).recommendation
     assert (rec.option, rec.clears_threshold) == ("Team", False)
     assert rec.savings == 0
-    points_short = (0.69 - share) * 100      # 0.7 points
-    assert f"{points_short:.1f} points short of the 69% minimum-savings threshold" in reason(rec)
-    assert "would save only 68.3% (USD 477,980) by total cost" in reason(rec)
+    points_short = (0.66 - share) * 100      # 0.9 points
+    assert f"{points_short:.1f} points short of the 66% minimum-savings threshold" in reason(rec)
+    assert "would save only 65.1% (USD 448,595) by total cost" in reason(rec)
 
 
 def test_discount_rate_zero_makes_npv_the_total(write_scenario) -> None:
@@ -289,5 +305,8 @@ def test_discount_rate_zero_makes_npv_the_total(write_scenario) -> None:
         assert option.npv == pytest.approx(option.total_cost)
         assert math.isclose(option.risk_adjusted_npv, option.risk_adjusted_total)
     # Undiscounted, the NPVs are the hand totals (the vendor's adds the 14,000 leak risk).
-    assert result.option("Team").npv == pytest.approx(700_120)
-    assert result.option("Vendor").risk_adjusted_npv == pytest.approx(222_140 + 14_000)
+    assert result.option("Team").npv == pytest.approx(sum(TEAM_MONTHLY))  # 688,735
+    assert sum(TEAM_MONTHLY) == pytest.approx(688_735)
+    assert result.option("Vendor").risk_adjusted_npv == pytest.approx(sum(VENDOR_MONTHLY)
+                                                                      + 14_000)
+    assert sum(VENDOR_MONTHLY) == pytest.approx(222_140 + 18_000)

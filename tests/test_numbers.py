@@ -15,7 +15,7 @@ import pytest
 
 from conftest import SCENARIOS, TINY, run_cli, tiny_data
 from kpo_calc import api
-from kpo_calc.advice import IMPLAUSIBLE_RATIO, advise, loaded_hourly_cost, monthly_hours
+from kpo_calc.advice import IMPLAUSIBLE_RATIO, advise, loaded_hourly_cost
 from kpo_calc.engine.evaluate import evaluate
 from kpo_calc.engine.sanity import NonFiniteResult, check_finite
 from kpo_calc.loader import parse_document
@@ -240,28 +240,32 @@ def test_warnings_survive_values_past_the_bounds() -> None:
     # The bounds keep such values out; the warnings pass must not crash on them anyway
     # (it raised OverflowError on math.ceil(inf) for fte: 1.3e+307).
     scenario = load_scenario(parse_document(TINY.encode(), "t.yaml"))
-    broken = scenario.model_copy(update={"hours_per_fte_month": 1e-320})
+    broken = scenario.model_copy(update={"hours_per_fte_month": 1e-320,
+                                         "unmet_hour_cost": None})
     assert math.isinf(250 / 1e-320)
     messages = [m for _, m in advise(broken)]
-    assert any("to hire and ramp up" in m for m in messages)
+    # Month 1: the 2 on staff serve 2e-320 hours, so all 250 go unmet.
+    assert any("can add staff only from month 2: 250 hours" in m for m in messages)
 
 
 # --- lead time for every month with new hires (item 13) ------------------------------------
 
 def test_lead_time_checks_every_month_with_new_hires() -> None:
     data = tiny_data()
+    del data["unmet_hour_cost"]  # the warning is about unmet hours that cost nothing
     team = data["options"][0]
     # D = 250 | 350 350 350 | 250 ...; 100 h per FTE: 3 heads in month 1, 4 in months 2-4.
-    team.update(existing_fte=3, time_to_hire_months=1, ramp_up_months=1)
-    assert [h for h in monthly_hours(load_scenario(parse_document(
-        TINY.encode(), "t.yaml")))[:5]] == [250, 350, 350, 350, 250]
-    # lead 2: month 2 (needs 4 > 3) is earlier than 1 + 2 = 3
-    assert any("but month 2 already needs 4 people and existing_fte is 3" in w
+    # Hires start in month L = 1 + ceil(time_to_hire_months) (methodology 2, point 1).
+    team.update(existing_fte=3, time_to_hire_months=1.5)
+    # L = 3: month 1 is covered by the 3 on staff; month 2 needs 4, so 350 - 300 = 50 h
+    # go unmet: a month after the work started, which the old check never looked at.
+    assert any("can add staff only from month 3: 50 hours of demand" in w
                for w in warnings_of(data))
-    team.update(time_to_hire_months=0.5, ramp_up_months=0.5)  # lead 1: month 2 is in time
-    assert not any("to hire and ramp up" in w for w in warnings_of(data))
-    team.update(existing_fte=2, time_to_hire_months=0.5, ramp_up_months=0)  # month 1 short
-    assert any("but the work starts in month 1:" in w for w in warnings_of(data))
+    team.update(time_to_hire_months=1)  # L = 2: month 2 is in time
+    assert not any("can add staff only" in w for w in warnings_of(data))
+    team.update(existing_fte=2)  # month 1 short: 250 - 200 = 50 h
+    assert any("can add staff only from month 2: 50 hours of demand" in w
+               for w in warnings_of(data))
 
 
 # --- implausible hourly costs (item 9) -----------------------------------------------------

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import math
 
-from kpo_calc.scenario import InHouseOption, Issue, OutsourcedOption, RecurringWork, Scenario
+from kpo_calc.scenario import InHouseOption, Issue, OutsourcedOption, Scenario
 
 
 def advise(s: Scenario) -> list[Issue]:
     """Every warning for ``s``, with the path of the field it is about."""
-    return [*_unused_fx(s), *_hidden_costs(s), *_hiring_lead_time(s), *_unpriced_unmet(s),
+    return [*_unused_fx(s), *_hidden_costs(s), *_unpriced_lead_time(s), *_unpriced_unmet(s),
             *_scores_without_weights(s), *_implausible_costs(s)]
 
 
@@ -34,56 +34,37 @@ def _hidden_costs(s: Scenario) -> list[Issue]:
     return out
 
 
-def monthly_hours(s: Scenario) -> list[float]:
-    """Planned hours of work in each month (index 0 is month 1), as the engine plans them.
+def _unpriced_lead_time(s: Scenario) -> list[Issue]:
+    """In-house options that cannot hire in time, when the hours they miss have no price.
 
-    Plain Python, so that ``validate`` does not load the engine.
+    Methodology 2 books no staff before month ``1 + ceil(time_to_hire_months)``
+    beyond those already employed; the demand above them is unmet, and without
+    ``unmet_hour_cost`` that costs nothing, which flatters the option.
     """
-    hours = [0.0] * s.horizon_months
-    for w in s.work:
-        if isinstance(w, RecurringWork):
-            base = w.hours_per_month or (w.fte or 0) * s.hours_per_fte_month
-            for m in range(w.start_month, (w.end_month or s.horizon_months) + 1):
-                hours[m - 1] += base * (1 + w.growth) ** ((m - 1) // 12)
-        else:
-            for m in range(w.start_month, min(w.end_month, s.horizon_months) + 1):
-                hours[m - 1] += w.total_hours / w.duration_months
-    return hours
+    if s.unmet_hour_cost is not None:
+        return []
+    import numpy as np  # only when there is a question
 
+    from kpo_calc.engine.demand import total_demand
+    from kpo_calc.engine.in_house import lead_time_cap, planned_headcount
+    from kpo_calc.engine.values import POINT_VALUES as v
 
-def _heads(hours: float, s: Scenario, part_time: bool) -> float:
-    fte = hours / s.hours_per_fte_month
-    if not math.isfinite(fte):  # bounded inputs make this impossible; never crash a warning
-        return math.inf
-    return fte if part_time else float(math.ceil(fte - 1e-9))
-
-
-def _hiring_lead_time(s: Scenario) -> list[Issue]:
-    """In-house staff needed, beyond existing_fte, before hiring and ramp-up can deliver them.
-
-    Every month with new hires counts, not only the first month of work: a
-    project starting in month 3 needs people hired in time too.
-    """
-    hours = monthly_hours(s)
-    first = min(w.start_month for w in s.work)
+    demand = total_demand(s, v)
+    hpf = v(s.hours_per_fte_month)
     out: list[Issue] = []
     for i, o in enumerate(s.options):
         if not isinstance(o, InHouseOption):
             continue
-        lead = o.time_to_hire_months + o.ramp_up_months
-        for month, h in enumerate(hours, start=1):
-            if month >= 1 + lead:
-                break
-            needed = _heads(h, s, o.part_time_allowed)
-            if needed > o.existing_fte + 1e-9:
-                when = (f"the work starts in month {month}" if month == first else
-                        f"month {month} already needs {needed:g} people and existing_fte is "
-                        f"{o.existing_fte:g}")
-                out.append((("options", i, "time_to_hire_months"),
-                            f"{o.name} needs {lead:g} months to hire and ramp up, but {when}: "
-                            "its costs assume the staff are in place on time, which flatters "
-                            "it"))
-                break
+        # A warning never stops a run, not even on values past the bounds (overflow).
+        with np.errstate(all="ignore"):
+            _, unmet = lead_time_cap(o, demand, planned_headcount(o, demand, hpf), hpf, v)
+        hours = float(unmet.sum())
+        if hours > 0.005:
+            start = 1 + math.ceil(o.time_to_hire_months - 1e-9)
+            out.append((("options", i, "time_to_hire_months"),
+                        f"{o.name} can add staff only from month {start}: {hours:,.0f} hours "
+                        "of demand before then go unmet and cost nothing, which flatters it; "
+                        "set unmet_hour_cost to price an hour of demand served late"))
     return out
 
 

@@ -13,7 +13,7 @@ validator and report each problem with the path of the field to fix.
 import re
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 FORMAT_VERSION = 1
@@ -56,7 +56,7 @@ Fraction = Annotated[float, Field(ge=0, le=1)]
 Growth = Annotated[float, Field(ge=-1, le=1)]
 Hours = Annotated[float, Field(gt=0, le=MAX_HOURS)]
 Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT)]
-FxRate = Annotated[float, Field(gt=0, le=MAX_FX)]
+RateValue = Annotated[float, Field(gt=0, le=MAX_FX)]
 Months = Annotated[float, Field(ge=0, le=120)]
 Month = Annotated[int, Field(ge=1, le=600)]
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
@@ -69,14 +69,69 @@ class _Model(BaseModel):
 
 
 class Risk(_Model):
-    """A possible loss, costed as its expected value: probability × impact."""
+    """A possible loss, costed as its expected value: probability × impact.
+
+    Give annual_probability for a risk that runs while the option holds the
+    work, or probability for one that exists once per engagement.
+    """
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": ["annual_probability"]}, {"required": ["probability"]}]})
 
     name: Name = Field(description="What could go wrong.", examples=["IP leakage"])
-    annual_probability: Fraction = Field(
-        description="Chance that it happens in a given year, as a fraction (0.02 = 2%).",
+    annual_probability: Fraction | None = Field(
+        default=None, description="Chance that it happens in a given year, as a fraction "
+        "(0.02 = 2%); accrues monthly from the option's first to its last month with demand.",
         examples=[0.02])
+    probability: Fraction | None = Field(
+        default=None, description="Chance that it happens once in the engagement (a one-off "
+        "exposure such as a migration), booked in the option's first month with demand "
+        "(methodology 2).", examples=[0.05])
     impact: Impact = Field(
         description="Loss if it happens, in the scenario currency.", examples=[500000])
+
+    @model_validator(mode="after")
+    def _one_probability(self) -> Self:
+        if (self.annual_probability is None) == (self.probability is None):
+            raise PydanticCustomError(
+                "risk_probability", "give exactly one of annual_probability (a yearly chance) "
+                "or probability (a chance per engagement)")
+        return self
+
+
+def _fx_either_spelling(schema: dict[str, Any]) -> None:
+    """For editors: an fx entry is a number (``{rate: number, drift: 0}``) or a mapping."""
+    for pattern, entry in schema.get("patternProperties", {}).items():
+        schema["patternProperties"][pattern] = {"anyOf": [
+            {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_FX}, entry]}
+
+
+class FxRate(_Model):
+    """An exchange rate that drifts: ``rate · (1 + drift)^floor((m-1)/12)`` in month m.
+
+    A plain number is read as ``{rate: number, drift: 0}``: one model for both
+    spellings, so a mistake gets one message at the right place instead of
+    one per spelling that it failed to match.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_number(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return data
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            return {"rate": data}
+        shown = f"the text {data!r}" if isinstance(data, str) else repr(data)
+        raise PydanticCustomError(
+            "fx_rate", "must be a number (scenario-currency units per 1 unit) or {form}; "
+            "got {shown}", {"form": "{rate: ..., drift: ...}", "shown": shown})
+
+    rate: RateValue = Field(
+        description="Scenario-currency units per one unit of the foreign currency, in year 1.",
+        examples=[0.012])
+    drift: Growth = Field(
+        default=0, description="Annual change of the rate, stepping once a year (-0.03: the "
+        "foreign currency loses 3% a year against the scenario currency).", examples=[-0.03])
 
 
 class Scores(_Model):
@@ -107,7 +162,7 @@ class Weights(_Model):
     """Weights of the scorecard criteria; they are normalised to sum to 1."""
 
     cost: Weight = Field(default=0, description="Weight of cost (scored 5 for the "
-                         "cheapest option, proportionally lower for the rest).", examples=[0.5])
+                         "cheapest option, 1 for the dearest, linearly between).", examples=[0.5])
     control: Weight = Field(default=0, description="Weight of the control score.",
                             examples=[0.15])
     ip_security: Weight = Field(default=0, description="Weight of the IP security score.",
@@ -287,11 +342,34 @@ class OutsourcedOption(_Model):
     exit_cost: Money = Field(
         default=0, description="Cost to switch vendor or bring the work back (scenario "
         "currency); reported under flexibility.", examples=[25000])
+    indirect_tax_rate: Fraction = Field(
+        default=0, description="Non-recoverable tax on the vendor's fees, as a fraction (e.g. "
+        "Malaysia's 8% service tax on imported services: 0.08; VAT an exempt buyer cannot "
+        "reclaim).", examples=[0.08])
+    withholding_tax_rate: Annotated[float, Field(ge=0, json_schema_extra={
+        "exclusiveMaximum": 1})] = Field(
+        default=0, description="Withholding tax the buyer bears on a net-of-tax contract price, "
+        "as a fraction below 1 (cost: fees x w / (1 - w)).", examples=[0.1])
+    retained_cost_per_year: Money = Field(
+        default=0, description="Retained organisation while the vendor does the work (contract "
+        "managers, leases, licences), a year, in the scenario currency.", examples=[60000])
     max_specialization: Specialization | None = Field(
         default=None, description="Most specialised work this provider can do; default high "
         "for kpo, low for bpo.", examples=["high"])
     risks: OptionRisks = []
     scores: OptionScores = None
+
+    @field_validator("withholding_tax_rate")
+    @classmethod
+    def _below_one(cls, w: float) -> float:
+        # The gross-up w / (1 - w) has no finite value at 1: say why, not just "< 1".
+        if w >= 1:
+            hint = f"; did you mean {w / 100:g}?" if 1 < w <= 100 else ""
+            raise PydanticCustomError(
+                "withholding_rate", "must be below 1, got {w}: the tax is grossed up as fees x "
+                "w / (1 - w), which has no finite value at 1; rates are fractions{hint}",
+                {"w": f"{w:g}", "hint": hint})
+        return w
 
     @model_validator(mode="after")
     def _one_rate(self) -> Self:
@@ -391,7 +469,9 @@ class Scenario(_Model):
     fx: dict[CurrencyCode, FxRate] = Field(
         default={}, max_length=MAX_FX_ENTRIES,
         description="Scenario-currency units per one unit of each "
-        "foreign currency.", examples=[{"INR": 0.012, "PHP": 0.018}])
+        "foreign currency: a number, or {rate, drift} for a rate that drifts each year.",
+        examples=[{"INR": {"rate": 0.012, "drift": -0.03}, "PHP": 0.018}],
+        json_schema_extra=_fx_either_spelling)
     work: list[Work] = Field(
         min_length=1, max_length=MAX_WORK, description="The demand: what has to be done.",
         examples=[[{"name": "Sector reports", "kind": "recurring", "fte": 4.5,
@@ -408,7 +488,8 @@ class Scenario(_Model):
         description="Flexibility tests: unforeseen changes in demand.",
         examples=[[{"name": "Downturn", "from_month": 13, "demand_change": -0.4}]])
     unmet_hour_cost: Money | None = Field(
-        default=None, description="Cost of an hour of demand served late in a stress test.",
+        default=None, description="Cost of an hour of demand served late: before in-house "
+        "hires can start (line unmet_work) and in stress tests.",
         examples=[150])
     decision: Decision = Field(
         default=Decision(), description="How the recommendation is made, and the CI gate.",
@@ -431,10 +512,16 @@ class Scenario(_Model):
         return self.decision.baseline or self.options[0].name
 
     def fx_rate(self, currency: str | None) -> float:
-        """Scenario-currency units per unit of ``currency``."""
+        """Scenario-currency units per unit of ``currency`` in year 1."""
         if currency is None or currency == self.currency:
             return 1.0
-        return self.fx[currency]
+        return self.fx[currency].rate
+
+    def fx_drift(self, currency: str | None) -> float:
+        """Annual drift of the rate of ``currency`` (0 for a plain number)."""
+        if currency is None or currency == self.currency:
+            return 0.0
+        return self.fx[currency].drift
 
 
 def cross_field_issues(s: "Scenario") -> list[Issue]:
@@ -464,8 +551,8 @@ def _unique_names(s: "Scenario") -> list[Issue]:
 
 def _currency_issues(s: "Scenario") -> list[Issue]:
     issues: list[Issue] = []
-    base_rate = s.fx.get(s.currency)
-    if base_rate is not None and base_rate != 1:
+    base = s.fx.get(s.currency)
+    if base is not None and (base.rate, base.drift) != (1, 0):
         issues.append((("fx", s.currency), f"{s.currency} is the scenario currency, so its rate "
                        f"is 1 by definition; remove this entry"))
     for i, option in enumerate(s.options):

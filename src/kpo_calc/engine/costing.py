@@ -22,7 +22,8 @@ class Costing:
     lines: dict[str, Array]
     #: months in which the option is in use: staff employed or hours billed
     active: Mask
-    #: hours of demand that could not be served in time (stress tests only)
+    #: hours of demand that could not be served in time (before in-house hires can
+    #: start, and after an unforeseen rise)
     unmet_hours: Array
     #: headcount (in-house) or billed hours (outsourced) in each month
     activity: Array

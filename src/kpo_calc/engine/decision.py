@@ -70,7 +70,9 @@ def recommend(options: Sequence[OptionResult], baseline: str, metric: str,
 def scorecard(scenario: Scenario, options: Sequence[OptionResult]) -> Scorecard | None:
     """Rank feasible options on weighted scores; cost scores 5 for the cheapest.
 
-    Cost score = 5 × cheapest metric / this option's metric. Weights are
+    Cost score = 1 + 4 × (max − own) / (max − min) over the feasible options
+    (5 each when all cost the same): an interval scale, so a cost common to
+    every option changes nothing (methodology 2, point 8). Weights are
     normalised to sum to 1. Infeasible options are not ranked.
     """
     weights = scenario.decision.weights
@@ -81,12 +83,16 @@ def scorecard(scenario: Scenario, options: Sequence[OptionResult]) -> Scorecard 
     normalised = {"cost": weights.cost / total_weight}
     normalised.update({c: getattr(weights, c) / total_weight for c in CRITERIA})
     feasible = [o for o in options if o.feasible]
-    cheapest = min(o.metric(metric) for o in feasible)
+    costs = [o.metric(metric) for o in feasible]
+    cheapest, dearest = min(costs), max(costs)
+    spread = dearest - cheapest
+    # Float noise must not turn equal costs into a 1-to-5 spread.
+    tied = spread <= 1e-9 * max(1.0, abs(dearest))
     by_name = {o.name: o for o in scenario.options}
     rows: list[tuple[str, float, dict[str, float], float]] = []
     for result in feasible:
         value = result.metric(metric)
-        cost_score = 5.0 * cheapest / value if value > 0 else 5.0
+        cost_score = 5.0 if tied else 1.0 + 4.0 * (dearest - value) / spread
         given = by_name[result.name].scores
         scores = {c: float(getattr(given, c)) for c in CRITERIA
                   if given is not None and getattr(given, c) is not None}

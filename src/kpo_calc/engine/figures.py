@@ -19,6 +19,7 @@ from kpo_calc.engine.finance import discount_factors, npv
 from kpo_calc.engine.flexibility import FlexibilityFigures, flexibility
 from kpo_calc.engine.lines import ONE_TIME_LINES
 from kpo_calc.engine.models import AnyOption, cost_model
+from kpo_calc.engine.outsourced import engaged_months, first_months
 from kpo_calc.engine.results import Flexibility, OptionResult, StressResult
 from kpo_calc.engine.values import Array, Values
 from kpo_calc.scenario import OneOffWork, RecurringWork, Scenario, option_specialization_gap
@@ -32,6 +33,8 @@ class OptionFigures:
     costing: Costing
     #: hours of demand the option was costed on, per trial
     hours: Array
+    #: hours of that demand the option could not serve in time, per trial
+    unmet_hours: Array
     infeasible_reasons: tuple[str, ...]
     lines: dict[str, Array]
     monthly: Array
@@ -64,10 +67,7 @@ def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
     one_time = np.asarray(sum((amount for name, amount in lines.items()
                                if name in ONE_TIME_LINES), start=np.zeros(v.trials)))
     total = monthly.sum(axis=1)
-    # Expected losses accrue while the option is in use (it holds the work).
-    annual_loss = sum((v(r.annual_probability) * v(r.impact) for r in option.risks),
-                      start=np.zeros((v.trials, 1)))
-    risk_monthly = np.where(costing.active, annual_loss / 12, 0.0)
+    risk_monthly = expected_losses(option, demand, v)
     risk_cost = risk_monthly.sum(axis=1)
     present = npv(monthly, factors)
     hours = demand.sum(axis=1)
@@ -77,6 +77,7 @@ def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
         option=option,
         costing=costing,
         hours=hours,
+        unmet_hours=costing.unmet_hours.sum(axis=1),
         infeasible_reasons=tuple(option_specialization_gap(option, served)),
         lines=lines,
         monthly=monthly,
@@ -90,6 +91,22 @@ def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
         cost_per_hour=per_hour,
         flexibility=flexibility(option, costing, scenario, demand, factors, v),
     )
+
+
+def expected_losses(option: AnyOption, demand: Array, v: Values) -> Array:
+    """Each risk's expected loss by month, ``(trials, horizon)`` (methodology 2, point 7).
+
+    A yearly risk accrues ``annual_probability · impact / 12`` from the first
+    to the last month the option has demand; a one-off exposure
+    (``probability``) is booked once, in its first month with demand.
+    """
+    zero = np.zeros((v.trials, 1))
+    annual = sum((v(r.annual_probability) * v(r.impact) for r in option.risks
+                  if r.annual_probability is not None), start=zero)
+    once = sum((v(r.probability) * v(r.impact) for r in option.risks
+                if r.probability is not None), start=zero)
+    return np.asarray(np.where(engaged_months(demand), annual / 12, 0.0)
+                      + np.where(first_months(demand), once, 0.0))
 
 
 def summary(per_trial: Array) -> Array:
@@ -132,6 +149,7 @@ def summarise(f: OptionFigures) -> OptionResult:
         risk_adjusted_total=scalar(f.risk_adjusted_total),
         risk_adjusted_npv=scalar(f.risk_adjusted_npv),
         cost_per_hour=scalar(f.cost_per_hour),
+        unmet_hours=scalar(f.unmet_hours),
         savings_vs_baseline=0.0,
         savings_pct=0.0,
         breakeven_month=None,

@@ -59,8 +59,9 @@ def flexibility(option: AnyOption, planned: Costing, scenario: Scenario, demand:
 def _stress(option: AnyOption, scenario: Scenario, demand: Array, test: StressTest,
             planned_total: Array, factors: Array, v: Values) -> StressFigures:
     costing = cost_model(option).stressed(option, scenario, demand, test, v)
-    unmet_cost = costing.unmet_hours * v(scenario.unmet_hour_cost or 0.0)
-    monthly = costing.total + unmet_cost
+    # Unmet hours are priced by the model, in its unmet_work line.
+    unmet_cost = costing.lines["unmet_work"]
+    monthly = costing.total
     total = monthly.sum(axis=1)
     return StressFigures(
         name=test.name,

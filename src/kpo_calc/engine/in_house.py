@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from kpo_calc.engine.finance import escalation
+from kpo_calc.engine.finance import escalation, months
+from kpo_calc.engine.fx import fx_path
 from kpo_calc.engine.lines import lines_of
 from kpo_calc.engine.values import Array, Values
 from kpo_calc.scenario import InHouseOption, Scenario
@@ -23,9 +24,24 @@ def planned_headcount(option: InHouseOption, demand: Array, hours_per_fte_month:
     return np.maximum(np.ceil(fte - HEADCOUNT_TOLERANCE), 0.0)
 
 
+def lead_time_cap(option: InHouseOption, demand: Array, needed: Array,
+                  hours_per_fte_month: Array, v: Values) -> tuple[Array, Array]:
+    """Headcount that can be employed, and the hours left unmet (methodology 2, point 1).
+
+    New staff start from month ``L = 1 + ceil(time_to_hire_months)``; before
+    it the headcount is at most ``existing_fte`` (releases happen at once).
+    ``needed`` is the headcount the demand calls for; returns ``(hc, unmet)``.
+    """
+    lead = 1 + np.ceil(v(option.time_to_hire_months) - HEADCOUNT_TOLERANCE)
+    early = months(demand.shape[1]) < lead
+    hc = np.where(early, np.minimum(needed, v(option.existing_fte)), needed)
+    unmet = np.where(hc < needed, np.maximum(demand - hc * hours_per_fte_month, 0.0), 0.0)
+    return hc, unmet
+
+
 def monthly_salary(option: InHouseOption, scenario: Scenario, v: Values) -> Array:
-    """``s_m = annual_salary / 12 * esc(salary_growth, m)`` in the scenario currency."""
-    fx = v(scenario.fx_rate(option.currency))
+    """``s_m = annual_salary / 12 * esc(salary_growth, m) * fx_m`` in the scenario currency."""
+    fx = fx_path(scenario, option.currency, v)
     return v(option.annual_salary) * fx / 12 * escalation(v(option.salary_growth),
                                                           scenario.horizon_months)
 
@@ -34,7 +50,7 @@ def in_house_costs(option: InHouseOption, headcount: Array, scenario: Scenario,
                    v: Values) -> dict[str, Array]:
     """Cost lines of employing ``headcount`` people in each month, each ``(trials, horizon)``."""
     h = scenario.horizon_months
-    fx = v(scenario.fx_rate(option.currency))
+    fx = fx_path(scenario, option.currency, v)
     growth = escalation(v(option.salary_growth), h)
     salary = monthly_salary(option, scenario, v)
     benefits_rate = v(option.benefits_rate)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 IN_HOUSE = frozenset({"in_house"})
 OUTSOURCED = frozenset({"kpo", "bpo"})
+EVERY_KIND = IN_HOUSE | OUTSOURCED
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Line:
     kinds: frozenset[str]
 
 
-#: In display and JSON order (design section 4, "Line names").
+#: In display and JSON order (design section 4, "Line names", and section 8: methodology 2).
 LINES: tuple[Line, ...] = (
     Line("salaries", "Salaries", False, IN_HOUSE),
     Line("benefits", "Benefits", False, IN_HOUSE),
@@ -36,8 +37,14 @@ LINES: tuple[Line, ...] = (
     Line("vendor_fees", "Vendor fees", False, OUTSOURCED),
     Line("governance", "Governance", False, OUTSOURCED),
     Line("communication", "Communication", False, OUTSOURCED),
+    Line("indirect_tax", "Indirect tax", False, OUTSOURCED),
+    Line("withholding_tax", "Withholding tax", False, OUTSOURCED),
+    Line("retained", "Retained organisation", False, OUTSOURCED),
     Line("vendor_selection", "Vendor selection", True, OUTSOURCED),
     Line("transition", "Transition", True, OUTSOURCED),
+    Line("ramp_up", "Vendor ramp-up", True, OUTSOURCED),
+    # Demand that cannot be served in time, priced at unmet_hour_cost (0 when unpriced).
+    Line("unmet_work", "Unmet work", False, EVERY_KIND),
 )
 
 LINE_NAMES: tuple[str, ...] = tuple(line.name for line in LINES)

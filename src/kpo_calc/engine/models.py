@@ -16,6 +16,11 @@ The shock rules (design section 4, flexibility): demand is multiplied by
 * After a rise, for ``ceil(scale_up_lead_months)`` months an option serves at
   most what its plan could serve (in-house: planned headcount times
   hours_per_fte_month; outsourced: planned demand). The rest is unmet.
+
+Methodology 2 (design section 8, point 1): in-house hires start only from
+month ``1 + ceil(time_to_hire_months)``, in the plan as in every stress test;
+the demand above the staff available before then is unmet. Every kind books
+unmet hours as the line ``unmet_work`` at ``unmet_hour_cost`` (0 when unset).
 """
 
 from __future__ import annotations
@@ -28,7 +33,12 @@ import numpy as np
 
 from kpo_calc.engine.costing import Costing, stressed_demand
 from kpo_calc.engine.finance import months
-from kpo_calc.engine.in_house import in_house_costs, monthly_salary, planned_headcount
+from kpo_calc.engine.in_house import (
+    in_house_costs,
+    lead_time_cap,
+    monthly_salary,
+    planned_headcount,
+)
 from kpo_calc.engine.lines import lines_of
 from kpo_calc.engine.outsourced import billed_hours, hourly_rate, outsourced_costs
 from kpo_calc.engine.values import Array, Mask, Values
@@ -85,6 +95,12 @@ class CostModel(ABC, Generic[OptionT]):
     def max_specialization(self, option: OptionT) -> Specialization:
         """The most specialised work this option can serve."""
 
+    def costing(self, lines: dict[str, Array], active: Mask, unmet: Array, activity: Array,
+                scenario: Scenario, v: Values) -> Costing:
+        """A ``Costing`` with the unmet hours priced, its lines in table order."""
+        priced = {**lines, "unmet_work": unmet * v(scenario.unmet_hour_cost or 0.0)}
+        return Costing({name: priced[name] for name in self.lines}, active, unmet, activity)
+
     def provider(self, option: OptionT) -> str | None:
         """Who does the work (third_party or captive), where it applies."""
         return None
@@ -107,21 +123,25 @@ class InHouseModel(CostModel[InHouseOption]):
 
     def planned(self, option: InHouseOption, scenario: Scenario, demand: Array,
                 v: Values) -> Costing:
-        hc = planned_headcount(option, demand, v(scenario.hours_per_fte_month))
-        return Costing(in_house_costs(option, hc, scenario, v), hc > 0, np.zeros_like(demand),
-                       hc)
+        hpf = v(scenario.hours_per_fte_month)
+        hc, unmet = lead_time_cap(option, demand, planned_headcount(option, demand, hpf), hpf, v)
+        return self.costing(in_house_costs(option, hc, scenario, v), hc > 0, unmet, hc,
+                            scenario, v)
 
     def stressed(self, option: InHouseOption, scenario: Scenario, planned: Array,
                  test: StressTest, v: Values) -> Costing:
         demand = stressed_demand(planned, test)
         catching_up = self.catching_up(option, test, scenario.horizon_months, v)
         hpf = v(scenario.hours_per_fte_month)
-        planned_hc = planned_headcount(option, planned, hpf)
+        planned_hc, _ = lead_time_cap(option, planned, planned_headcount(option, planned, hpf),
+                                      hpf, v)
         needed_hc = planned_headcount(option, demand, hpf)
+        available, _ = lead_time_cap(option, demand, needed_hc, hpf, v)
         # Staff are released at once; new ones arrive only after the lead time.
-        hc = np.where(catching_up, np.minimum(needed_hc, planned_hc), needed_hc)
-        unmet = np.where(catching_up, np.maximum(demand - planned_hc * hpf, 0.0), 0.0)
-        return Costing(in_house_costs(option, hc, scenario, v), hc > 0, unmet, hc)
+        hc = np.where(catching_up, np.minimum(available, planned_hc), available)
+        unmet = np.where(hc < needed_hc, np.maximum(demand - hc * hpf, 0.0), 0.0)
+        return self.costing(in_house_costs(option, hc, scenario, v), hc > 0, unmet, hc,
+                            scenario, v)
 
     def scale_up_lead_months(self, option: InHouseOption, v: Values) -> Array:
         return v(option.time_to_hire_months) + v(option.ramp_up_months)
@@ -148,8 +168,8 @@ class OutsourcedModel(CostModel[OutsourcedOption]):
     def planned(self, option: OutsourcedOption, scenario: Scenario, demand: Array,
                 v: Values) -> Costing:
         billed = billed_hours(option, demand, v)
-        return Costing(outsourced_costs(option, billed, scenario, v), billed > 0,
-                       np.zeros_like(demand), billed)
+        return self.costing(outsourced_costs(option, billed, scenario, v), billed > 0,
+                            np.zeros_like(demand), billed, scenario, v)
 
     def stressed(self, option: OutsourcedOption, scenario: Scenario, planned: Array,
                  test: StressTest, v: Values) -> Costing:
@@ -164,7 +184,8 @@ class OutsourcedModel(CostModel[OutsourcedOption]):
             notice = (m >= test.from_month) & (m < test.from_month + option.notice_months)
             billed = np.where(notice, np.maximum(billed, billed_hours(option, planned, v)),
                               billed)
-        return Costing(outsourced_costs(option, billed, scenario, v), billed > 0, unmet, billed)
+        return self.costing(outsourced_costs(option, billed, scenario, v), billed > 0, unmet,
+                            billed, scenario, v)
 
     def scale_up_lead_months(self, option: OutsourcedOption, v: Values) -> Array:
         return v(option.ramp_up_weeks) * 12 / 52

@@ -1,10 +1,11 @@
-"""KPO and BPO costs: vendor fees, governance, communication, selection, transition."""
+"""KPO and BPO costs: fees, governance, communication, taxes, retained staff, one-time costs."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from kpo_calc.engine.finance import escalation
+from kpo_calc.engine.fx import fx_path
 from kpo_calc.engine.lines import lines_of
 from kpo_calc.engine.values import Array, Mask, Values
 from kpo_calc.scenario import OutsourcedOption, Scenario
@@ -14,8 +15,8 @@ OUTSOURCED_LINES = lines_of("kpo")
 
 
 def hourly_rate(option: OutsourcedOption, scenario: Scenario, v: Values) -> Array:
-    """``R_m = hourly_rate * fx * esc(rate_escalation, m)`` in the scenario currency."""
-    fx = v(scenario.fx_rate(option.currency))
+    """``R_m = hourly_rate * fx_m * esc(rate_escalation, m)`` in the scenario currency."""
+    fx = fx_path(scenario, option.currency, v)
     if option.hourly_rate is not None:
         base = v(option.hourly_rate)
     else:
@@ -35,6 +36,12 @@ def engaged_months(demand: Array) -> Mask:
                       & np.any(has, axis=1, keepdims=True))
 
 
+def first_months(amounts: Array) -> Mask:
+    """True in the first month with a positive amount, per trial."""
+    has = amounts > 0
+    return np.asarray(has & (np.cumsum(has, axis=1) == 1))
+
+
 def billed_hours(option: OutsourcedOption, demand: Array, v: Values) -> Array:
     """``B_m = max(D_m / productivity * (1 + rework_rate), min_monthly_hours)`` while engaged."""
     needed = demand / v(option.productivity) * (1 + v(option.rework_rate))
@@ -46,6 +53,10 @@ def outsourced_costs(option: OutsourcedOption, billed: Array, scenario: Scenario
     """Cost lines of buying ``billed`` hours in each month, each ``(trials, horizon)``."""
     rate = hourly_rate(option, scenario, v)
     fees = billed * rate
+    withholding = v(option.withholding_tax_rate)
+    # Ramp-up: productivity rises linearly to full over ramp_up_weeks, so half
+    # of that time's fees buy nothing; booked in the first month billed.
+    ramp_months = v(option.ramp_up_weeks) * 12 / 52
     selection = np.zeros_like(fees)
     selection[:, 0] = v(option.vendor_selection_cost)[:, 0]
     transition = np.zeros_like(fees)
@@ -56,6 +67,12 @@ def outsourced_costs(option: OutsourcedOption, billed: Array, scenario: Scenario
         "vendor_fees": fees,
         "governance": fees * v(option.governance_rate),
         "communication": fees * v(option.communication_overhead),
+        "indirect_tax": fees * v(option.indirect_tax_rate),
+        # The price is net of withholding tax and the buyer grosses it up.
+        "withholding_tax": fees * withholding / (1 - withholding),
+        "retained": np.where(engaged_months(billed), v(option.retained_cost_per_year) / 12,
+                             0.0),
         "vendor_selection": selection,
         "transition": transition,
+        "ramp_up": np.where(first_months(billed), 0.5 * ramp_months * fees, 0.0),
     }

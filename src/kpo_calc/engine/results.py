@@ -9,6 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+#: The cost methodology the engine implements (design section 8): reported in the JSON.
+METHODOLOGY = 2
+
 
 @dataclass(frozen=True)
 class StressResult:
@@ -61,6 +64,8 @@ class OptionResult:
     lines: Mapping[str, float]
     monthly: tuple[float, ...]
     flexibility: Flexibility
+    #: hours of demand not served in time (methodology 2: before in-house hires can start)
+    unmet_hours: float = 0.0
 
     def metric(self, name: str) -> float:
         """The value of a decision metric: ``npv``, ``total`` or ``risk_adjusted_npv``."""
@@ -162,6 +167,8 @@ class ScenarioResult:
     recommendation: Recommendation
     scorecard: Scorecard | None
     gates: tuple[GateResult, ...]
+    #: the cost methodology the figures follow (design section 8)
+    methodology: int = METHODOLOGY
 
     @property
     def gates_passed(self) -> bool:

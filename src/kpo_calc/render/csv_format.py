@@ -26,7 +26,7 @@ from kpo_calc.textsafe import no_commands, visible
 COLUMNS = ("file", "scenario", "currency", "option", "model", "feasible", "recommended",
            "section", "item", "measure", "month", "value", "note")
 RESULT_KEYS = ("one_time_cost", "recurring_cost", "total_cost", "npv", "risk_cost",
-               "risk_adjusted_total", "risk_adjusted_npv", "cost_per_hour",
+               "risk_adjusted_total", "risk_adjusted_npv", "cost_per_hour", "unmet_hours",
                "savings_vs_baseline", "savings_pct", "breakeven_month")
 FLEXIBILITY_KEYS = ("scale_up_lead_months", "scale_down_lag_months", "cost_to_shed_fte",
                     "exit_cost")

@@ -108,6 +108,8 @@ def _brief(r: ScenarioResult, file: str) -> list[str]:
         ("**Total cost**", lambda o: f"**{money(o.total_cost)}**"),
         ("**NPV**", lambda o: f"**{money(o.npv)}**"),
         ("Cost per hour", lambda o: money(o.cost_per_hour, cents=True)),
+        *([("Unmet hours", lambda o: number(o.unmet_hours, 0))]
+          if any(o.unmet_hours > 0.005 for o in r.options) else []),
         (f"Savings vs baseline ({metric})",
          lambda o: DASH if o.name == r.baseline else
          f"{money(o.savings_vs_baseline)} ({percent(o.savings_pct)})"),

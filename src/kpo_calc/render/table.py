@@ -116,6 +116,8 @@ def summary_grid(r: ScenarioResult) -> Grid:
     row("Total cost", [money(o.total_cost) for o in r.options], "bold")
     row("NPV", [money(o.npv) for o in r.options], "bold")
     row("Cost per hour", [money(o.cost_per_hour, cents=True) for o in r.options])
+    if any(o.unmet_hours > 0.005 for o in r.options):
+        row("Unmet hours", [number(o.unmet_hours, 0) for o in r.options])
     row(f"Savings vs baseline ({metric})", [_vs_base(o, r, money(o.savings_vs_baseline))
                                             for o in r.options])
     row("Savings %", [_vs_base(o, r, percent(o.savings_pct)) for o in r.options])
