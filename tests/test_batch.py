@@ -140,14 +140,15 @@ def test_paths_are_expanded_sorted_and_deduplicated(tmp_path: Path) -> None:
 
 def test_gates_from_the_command_line(write_scenario) -> None:
     path = write_scenario()
-    assert run_cli("compare", path, "--min-savings", "Vendor=0.6",
-                   "--budget", "Vendor=222140").returncode == 0
-    proc = run_cli("compare", path, "--min-savings", "Vendor=0.7", "--budget", "Vendor=222000")
+    # Vendor: 222,140 plus 60,000 wind-down of Team's existing staff (test_engine_tiny).
+    assert run_cli("compare", path, "--min-savings", "Vendor=0.59",
+                   "--budget", "Vendor=282140").returncode == 0
+    proc = run_cli("compare", path, "--min-savings", "Vendor=0.7", "--budget", "Vendor=282000")
     assert proc.returncode == 1
-    assert "gate min_savings failed: Vendor saves 68.3% of the baseline's NPV, less than the " \
+    assert "gate min_savings failed: Vendor saves 59.3% of the baseline's NPV, less than the " \
         "required 70%" in proc.stderr
-    assert "gate budget failed: Vendor costs USD 222,140 in total, over its budget of " \
-        "USD 222,000 by USD 140" in proc.stderr
+    assert "gate budget failed: Vendor costs USD 282,140 in total, over its budget of " \
+        "USD 282,000 by USD 140" in proc.stderr
     assert run_cli("compare", path, "--expect", "Team").returncode == 1
     assert run_cli("compare", path, "--expect", "Vendor").returncode == 0
 
@@ -213,7 +214,7 @@ def test_diff_on_a_real_change(write_scenario) -> None:
         "new_reason": doc["recommendation"]["new_reason"]}
     vendor = next(o for o in doc["options"] if o["name"] == "Vendor")
     # (183,600 + 9,180 + 18,360) / 2 = 105,570 less; selection and transition stay.
-    assert vendor["total_cost"] == {"old": 222140.0, "new": 116570.0, "delta": -105570.0}
+    assert vendor["total_cost"] == {"old": 282140.0, "new": 176570.0, "delta": -105570.0}
     assert vendor["status"] == "changed"
     team = next(o for o in doc["options"] if o["name"] == "Team")
     assert team["status"] == "unchanged"
@@ -223,7 +224,7 @@ def test_diff_on_a_real_change(write_scenario) -> None:
     assert "The recommendation is unchanged: Vendor." in table.stdout
     assert "options[Vendor].hourly_rate" in table.stdout
     markdown = run_cli("diff", "--format", "markdown", old, new)
-    assert "| Vendor | changed | 222,140 → 116,570 (-105,570) |" in markdown.stdout
+    assert "| Vendor | changed | 282,140 → 176,570 (-105,570) |" in markdown.stdout
 
 
 def test_diff_against_a_git_revision(tmp_path: Path) -> None:

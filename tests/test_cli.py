@@ -59,11 +59,16 @@ def test_json_is_deterministic_and_follows_the_contract(write_scenario) -> None:
         "name", "model", "feasible", "infeasible_reasons", "one_time_cost", "recurring_cost",
         "total_cost", "npv", "risk_cost", "risk_adjusted_total", "risk_adjusted_npv",
         "cost_per_hour", "savings_vs_baseline", "savings_pct", "breakeven_month", "lines",
-        "monthly", "flexibility"}
+        "monthly", "flexibility", "kind", "assign", "by_option", "unmet_hours"}
     assert expected_keys <= set(team)
-    # Amounts in cents (hand figures from test_engine_tiny): 700,120 and 222,140.
+    # Amounts in cents (hand figures from test_engine_tiny): 700,120, and 222,140 for the
+    # vendor plus 60,000 severance of Team's 2 existing staff (design 7, wind-down).
     assert team["total_cost"] == 700120.0
-    assert vendor["total_cost"] == 222140.0
+    assert vendor["total_cost"] == 282140.0
+    assert vendor["by_option"]["Vendor"]["total_cost"] == 222140.0
+    assert (vendor["kind"], vendor["assign"]) == ("option", {"Analysis": {"Vendor": 1.0},
+                                                             "Study": {"Vendor": 1.0}})
+    assert vendor["unmet_hours"] == 0
     assert team["cost_per_hour"] == round(700_120 / 3_900, 2)   # 179.52
     assert vendor["lines"]["vendor_fees"] == 183600.0
     assert len(team["monthly"]) == 14
@@ -71,7 +76,7 @@ def test_json_is_deterministic_and_follows_the_contract(write_scenario) -> None:
     assert set(vendor["flexibility"]) >= {"scale_up_lead_months", "scale_down_lag_months",
                                           "cost_to_shed_fte", "stress"}
     assert vendor["flexibility"]["stress"][1] == {
-        "name": "Rise", "total_cost": 263118.5, "npv": vendor["flexibility"]["stress"][1]["npv"],
+        "name": "Rise", "total_cost": 323118.5, "npv": vendor["flexibility"]["stress"][1]["npv"],
         "delta_vs_base": 40978.5, "unmet_hours": 300.0, "unmet_cost": 15000.0}
     assert set(scenario["recommendation"]) == {"option", "baseline", "savings", "savings_pct",
                                                "clears_threshold", "reason"}

@@ -59,6 +59,10 @@ VENDOR_MONTHLY = [
     *[450 * 31.5 * 1.15] * 2,                                         # m13-m14
 ]
 TOTAL_HOURS = 250 + 3 * 350 + 8 * 250 + 2 * 300  # 3,900
+# Today's staff take part in every alternative (design 7): when the vendor does all the
+# work, Team's 2 existing staff are released in month 1 with 3 months' salary each.
+WIND_DOWN = 2 * 3 * 10_000  # 60,000
+VENDOR_ALT_MONTHLY = [VENDOR_MONTHLY[0] + WIND_DOWN, *VENDOR_MONTHLY[1:]]
 
 
 @pytest.fixture(scope="module")
@@ -124,21 +128,26 @@ def test_outsourced_lines(vendor: OptionResult) -> None:
     assert vendor.lines["communication"] == pytest.approx(0.10 * 183_600)  # 18,360
     assert vendor.lines["vendor_selection"] == pytest.approx(5_000)
     assert vendor.lines["transition"] == pytest.approx(6_000)
-    assert set(vendor.lines) == {"vendor_fees", "governance", "communication",
-                                 "vendor_selection", "transition"}
+    assert set(vendor.by_option["Vendor"].lines) == {
+        "vendor_fees", "governance", "communication", "vendor_selection", "transition"}
+    assert vendor.by_option["Team"].lines["severance"] == pytest.approx(WIND_DOWN)
+    assert vendor.lines["severance"] == pytest.approx(WIND_DOWN)
+    assert vendor.lines["salaries"] == 0
 
 
 def test_outsourced_totals_and_risk(vendor: OptionResult) -> None:
-    assert vendor.one_time_cost == pytest.approx(11_000)
+    assert vendor.one_time_cost == pytest.approx(11_000 + WIND_DOWN)
     assert vendor.recurring_cost == pytest.approx(183_600 + 9_180 + 18_360)
-    assert vendor.total_cost == pytest.approx(222_140)
-    assert vendor.monthly == pytest.approx(VENDOR_MONTHLY)
-    assert vendor.npv == pytest.approx(npv(VENDOR_MONTHLY))
-    assert vendor.cost_per_hour == pytest.approx(222_140 / 3_900)
+    assert vendor.total_cost == pytest.approx(282_140)
+    assert vendor.by_option["Vendor"].total_cost == pytest.approx(222_140)
+    assert vendor.monthly == pytest.approx(VENDOR_ALT_MONTHLY)
+    assert vendor.npv == pytest.approx(npv(VENDOR_ALT_MONTHLY))
+    assert vendor.cost_per_hour == pytest.approx(282_140 / 3_900)
     # Leak: 0.1 x 120,000 / 12 = 1,000 a month over the 14 months the vendor is engaged.
     assert vendor.risk_cost == pytest.approx(14_000)
-    assert vendor.risk_adjusted_total == pytest.approx(222_140 + 14_000)
-    assert vendor.risk_adjusted_npv == pytest.approx(npv(VENDOR_MONTHLY) + npv([1_000] * 14))
+    assert vendor.risk_adjusted_total == pytest.approx(282_140 + 14_000)
+    assert vendor.risk_adjusted_npv == pytest.approx(npv(VENDOR_ALT_MONTHLY)
+                                                     + npv([1_000] * 14))
 
 
 def test_savings_breakeven_and_recommendation(result: ScenarioResult, team: OptionResult,
@@ -146,13 +155,14 @@ def test_savings_breakeven_and_recommendation(result: ScenarioResult, team: Opti
     assert result.baseline == "Team"
     assert result.metric == "npv"
     assert result.total_hours == pytest.approx(TOTAL_HOURS)
-    saved = npv(TEAM_MONTHLY) - npv(VENDOR_MONTHLY)
+    saved = npv(TEAM_MONTHLY) - npv(VENDOR_ALT_MONTHLY)
     assert vendor.savings_vs_baseline == pytest.approx(saved)
     assert vendor.savings_pct == pytest.approx(saved / npv(TEAM_MONTHLY))
     assert team.savings_vs_baseline == 0
     assert team.savings_pct == 0
-    # The vendor is cheaper in every month (m1: 60,155 vs 20,800), so it is ahead from month 1.
-    assert vendor.breakeven_month == 1
+    # m1: the vendor's 20,800 plus the 60,000 wind-down is above Team's 60,155; from m2 on
+    # the vendor is cheaper every month (m2: 20,112.5 vs 74,240), so it is ahead from month 2.
+    assert vendor.breakeven_month == 2
     assert team.breakeven_month is None  # the baseline does not break even against itself
     rec = result.recommendation
     assert (rec.option, rec.baseline, rec.clears_threshold) == ("Vendor", "Team", True)
@@ -187,7 +197,7 @@ def test_stress_drop(team: OptionResult, vendor: OptionResult) -> None:
     assert drop.npv == pytest.approx(npv(team_drop))
     assert drop.unmet_hours == 0
     # Vendor: 1.5 x 150 = 225 -> the 400 minimum; one month's notice keeps m13 at 450.
-    vendor_drop = [*VENDOR_MONTHLY[:12], 450 * 31.5 * 1.15, 400 * 31.5 * 1.15]
+    vendor_drop = [*VENDOR_ALT_MONTHLY[:12], 450 * 31.5 * 1.15, 400 * 31.5 * 1.15]
     vdrop = vendor.flexibility.stress[0]
     assert vdrop.total_cost == pytest.approx(sum(vendor_drop))
     assert vdrop.delta_vs_base == pytest.approx((400 - 450) * 31.5 * 1.15)  # -1,811.25
@@ -213,7 +223,7 @@ def test_stress_rise(team: OptionResult, vendor: OptionResult) -> None:
     assert rise.npv == pytest.approx(npv(team_rise))
     # Vendor: lead 13 weeks = 3 months; m7-m9 it serves the planned 250 h (100 h unmet).
     vendor_rise = [
-        *VENDOR_MONTHLY[:6],
+        *VENDOR_ALT_MONTHLY[:6],
         *[400 * 30 * 1.15 + 100 * 50] * 3,
         *[525 * 30 * 1.15] * 3,                                               # 1.5 x 350
         *[630 * 31.5 * 1.15] * 2,                                             # 1.5 x 420
@@ -261,22 +271,23 @@ def test_headcount_tolerance_keeps_whole_heads() -> None:
 def test_decision_threshold_on_both_sides(write_scenario) -> None:
     from conftest import tiny_data
 
-    # On total cost the vendor saves (700,120 - 222,140) / 700,120 = 68.27%.
-    share = (700_120 - 222_140) / 700_120
+    # On total cost the vendor (with Team's wind-down) saves
+    # (700,120 - 282,140) / 700,120 = 59.70%.
+    share = (700_120 - 282_140) / 700_120
     data = tiny_data()
-    data["decision"] = {"metric": "total", "min_savings": 0.68}
+    data["decision"] = {"metric": "total", "min_savings": 0.59}
     rec = api.compare(write_scenario(data)).recommendation
     assert (rec.option, rec.clears_threshold) == ("Vendor", True)
-    assert rec.savings == pytest.approx(477_980)
+    assert rec.savings == pytest.approx(417_980)
     assert rec.savings_pct == pytest.approx(share)
 
-    data["decision"] = {"metric": "total", "min_savings": 0.69}
+    data["decision"] = {"metric": "total", "min_savings": 0.6}
     rec = api.compare(write_scenario(data)).recommendation
     assert (rec.option, rec.clears_threshold) == ("Team", False)
     assert rec.savings == 0
-    points_short = (0.69 - share) * 100      # 0.7 points
-    assert f"{points_short:.1f} points short of the 69% minimum-savings threshold" in reason(rec)
-    assert "would save only 68.3% (USD 477,980) by total cost" in reason(rec)
+    points_short = (0.6 - share) * 100      # 0.3 points
+    assert f"{points_short:.1f} points short of the 60% minimum-savings threshold" in reason(rec)
+    assert "would save only 59.7% (USD 417,980) by total cost" in reason(rec)
 
 
 def test_discount_rate_zero_makes_npv_the_total(write_scenario) -> None:
