@@ -92,7 +92,9 @@ def test_what_a_model_can_serve_decides_feasibility(name: str, scenario: Scenari
     hardest = max(SPECIALIZATION_RANK[w.specialization] for w in scenario.work)
     for option in scenario.options:
         reach = SPECIALIZATION_RANK[cost_model(option).max_specialization(option)]
-        assert result.option(option.name).feasible == (reach >= hardest)
+        serves_all = option.serves is None or {w.name for w in scenario.work} <= set(
+            option.serves)
+        assert result.option(option.name).feasible == (reach >= hardest and serves_all)
 
 
 def test_engine_modules_look_kinds_up_instead_of_testing_classes() -> None:

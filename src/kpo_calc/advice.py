@@ -34,10 +34,12 @@ def _hidden_costs(s: Scenario) -> list[Issue]:
     return out
 
 
-def _first_month_hours(s: Scenario) -> tuple[int, float]:
-    first = min(w.start_month for w in s.work)
+def _first_month_hours(s: Scenario, serves: list[str] | None = None) -> tuple[int, float]:
+    """The first month with work and its hours (of the work in ``serves``, when given)."""
+    work = [w for w in s.work if serves is None or w.name in serves]
+    first = min(w.start_month for w in work)
     hours = 0.0
-    for w in s.work:
+    for w in work:
         if w.start_month != first:
             continue
         if isinstance(w, RecurringWork):
@@ -48,11 +50,14 @@ def _first_month_hours(s: Scenario) -> tuple[int, float]:
 
 
 def _hiring_lead_time(s: Scenario) -> list[Issue]:
-    first, hours = _first_month_hours(s)
-    needed = math.ceil(hours / s.hours_per_fte_month - 1e-9)
     out: list[Issue] = []
     for i, o in enumerate(s.options):
-        if not isinstance(o, InHouseOption) or o.existing_fte >= needed:
+        if not isinstance(o, InHouseOption):
+            continue
+        if o.serves is not None and not o.serves:
+            continue
+        first, hours = _first_month_hours(s, o.serves)  # a team only hires for its own work
+        if o.existing_fte >= math.ceil(hours / s.hours_per_fte_month - 1e-9):
             continue
         lead = o.time_to_hire_months + o.ramp_up_months
         if lead > first - 1:

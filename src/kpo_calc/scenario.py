@@ -102,7 +102,7 @@ class Weights(_Model):
 OptionRisks = Annotated[list[Risk], Field(
     description="Risks of this option, each costed at its expected loss.",
     examples=[[{"name": "IP leakage", "annual_probability": 0.02, "impact": 500000}]])]
-OptionServes = Annotated[list[Name] | None, Field(
+OptionServes = Annotated[Annotated[list[Name], Field(min_length=1)] | None, Field(
     description="The work items this option may do (names from work); default all work "
     "within its max_specialization. Work outside it makes any alternative that gives it "
     "this option infeasible.",

@@ -19,7 +19,15 @@ from kpo_calc.engine.results import OptionResult, ScenarioResult
 from kpo_calc.formatting import money, number, percent
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
-from kpo_calc.render.rows import DASH, flexibility_rows, line_rows, stress_cell
+from kpo_calc.render.rows import (
+    DASH,
+    assign_rows,
+    flexibility_rows,
+    has_plans,
+    line_rows,
+    part_rows,
+    stress_cell,
+)
 from kpo_calc.render.summary import summary_rows
 from kpo_calc.render.wording import METRIC_LABELS, reason
 
@@ -75,6 +83,7 @@ def scenario_blocks(file: str, r: ScenarioResult) -> list[RenderableType]:
         Text.assemble((r.name, "bold"), "\n", (f"{file}: {r.currency}, {r.horizon_months} "
                       f"months, {number(r.total_hours, 0)} hours of work", "dim")),
         summary_table(r),
+        *([assign_table(r)] if has_plans(r) else []),
         lines_table(r),
         flexibility_table(r),
     ]
@@ -95,6 +104,8 @@ def _table(title: str, r: ScenarioResult) -> Table:
             label += "\n(baseline)"
         elif not o.feasible:
             label += "\n(not feasible)"
+        elif o.kind == "plan":
+            label += "\n(plan)"
         table.add_column(label, justify="right", header_style=style)
     return table
 
@@ -137,6 +148,16 @@ def lines_table(r: ScenarioResult) -> Table:
     for label, cells in line_rows(r):
         table.add_row(label, *cells)
     table.add_row("Total", *[money(o.total_cost) for o in r.options], style="bold")
+    for label, cells in part_rows(r):
+        table.add_row(label, *cells, style="dim")
+    return table
+
+
+def assign_table(r: ScenarioResult) -> Table:
+    """Who does each work item in each alternative."""
+    table = _table("Who does the work", r)
+    for label, cells in assign_rows(r):
+        table.add_row(label, *cells)
     return table
 
 
