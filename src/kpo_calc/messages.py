@@ -86,6 +86,10 @@ def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
         need = ctx.get("min_length")
         what = str(path[-1]) if path else "items"
         return f"needs at least {need} {what}, got {ctx.get('actual_length')}"
+    if kind == "too_long":
+        what = str(path[-1]) if path else "items"
+        return (f"allows at most {ctx.get('max_length')} {what}, got {ctx.get('actual_length')}; "
+                "split the file or remove some")
     if kind == "finite_number":
         return "must be a finite number"
     return default[0].lower() + default[1:] if default else kind
