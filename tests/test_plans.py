@@ -335,3 +335,20 @@ def test_pure_options_keep_their_v1_figures_when_no_team_is_wound_down(
     kpo: OptionResult = result.option("KPO")
     assert list(kpo.by_option) == ["KPO"]
     assert kpo.total_cost == pytest.approx(7_800 * 80 + 3_000)
+
+
+@pytest.mark.parametrize("domain", ["investment-research", "legal"])
+def test_the_starters_commented_plan_is_valid_once_uncommented(tmp_path, domain: str) -> None:
+    from kpo_calc.starter import starter_scenario
+
+    lines = starter_scenario(domain).splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("# plans:")))
+    end = lines.index("", start)
+    lines[start:end] = [line.removeprefix("# ") for line in lines[start:end]]
+    path = tmp_path / "starter.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    result = api.compare(path)
+    plan = next(o for o in result.options if o.kind == "plan")
+    assert plan.feasible
+    assert plan.name.endswith(" to KPO India")
+    assert any(len(shares) == 2 for shares in plan.assign.values())
