@@ -133,8 +133,12 @@ def test_one_time_recurring_rows_and_json_follow_the_table(name: str, scenario: 
     doc = scenario_dict("f.yaml", result)
     for o in doc["options"]:
         parts = [cost_model(_option(scenario, name)).lines for name in o["by_option"]]
+        # In table order: every line of its working parts, and what a team wound down costs.
         assert list(o["lines"]) == [n for n in (line.name for line in LINES)
-                                    if any(n in p for p in parts)]
+                                    if n in o["lines"]]
+        assert set(o["lines"]) <= {n for p in parts for n in p}
+        if o["kind"] == "option":
+            assert set(cost_model(_option(scenario, o["name"])).lines) <= set(o["lines"])
         for name, part in o["by_option"].items():
             assert list(part["lines"]) == list(cost_model(_option(scenario, name)).lines)
 

@@ -129,7 +129,11 @@ def _add(arrays: Sequence[Array]) -> Array:
 def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array) -> AlternativeFigures:
     """An alternative's figures: the sums of its parts' (and hour-weighted flexibility)."""
     figures = [p.figures for p in parts]
-    names = [n for n in LINE_NAMES if any(n in f.lines for f in figures)]
+    # A team wound down with no work shows only what it costs (its severance), not a
+    # row of zero salaries beside a vendor.
+    shown = [{n for n, a in f.lines.items() if np.any(f.hours > 0) or np.any(a != 0)}
+             for f in figures]
+    names = [n for n in LINE_NAMES if any(n in s for s in shown)]
     lines = {n: _add([f.lines[n] for f in figures if n in f.lines]) for n in names}
     monthly_lines = {n: _add([f.costing.lines[n] for f in figures if n in f.costing.lines])
                      for n in names}
