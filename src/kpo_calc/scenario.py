@@ -12,7 +12,7 @@ validator and report each problem with the path of the field to fix.
 
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 FORMAT_VERSION = 1
@@ -295,8 +295,34 @@ Option = Annotated[InHouseOption | OutsourcedOption, Field(discriminator="model"
 
 #: A share of one work item given to one option in a plan.
 Share = Annotated[float, Field(gt=0, le=1)]
+
+
+def _check_assignment(value: Any) -> Any:
+    """One clear error for a plan entry that is neither a name nor ``{option: share}``.
+
+    Without it, pydantic reports one error per member of the union, under
+    paths such as ``dict[constrained-str,constrained-float]``.
+    """
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, dict):
+        got = "a list" if isinstance(value, list) else repr(value)
+        raise PydanticCustomError("assignment", "must be an option's name or shares such as "
+                                  "{KPO: 0.5, In-house: 0.5}, got " + got)
+    for option, share in value.items():
+        if not isinstance(option, str) or not option:
+            raise PydanticCustomError("assignment", "each share needs an option's name")
+        if isinstance(share, bool) or not isinstance(share, int | float):
+            raise PydanticCustomError("assignment", f"the share of {option!r} must be a "
+                                      f"number, got {share!r}")
+        if not 0 < share <= 1:
+            raise PydanticCustomError("assignment", f"the share of {option!r} must be more "
+                                      f"than 0 and at most 1 (a fraction), got {share!r}")
+    return value
+
+
 #: Where one work item goes in a plan: one option's name, or shares of several summing to 1.
-Assignment = Annotated[Name | dict[Name, Share], Field(
+Assignment = Annotated[Name | dict[Name, Share], BeforeValidator(_check_assignment), Field(
     description="An option's name, or {option: share} with shares summing to 1.")]
 MAX_PLANS = 50
 
