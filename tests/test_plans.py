@@ -318,9 +318,17 @@ def test_diff_shows_a_changed_plan(write_scenario) -> None:
     doc = json.loads(proc.stdout)
     plan = next(o for o in doc["options"] if o["name"] == "Entry to BPO")
     assert (plan["kind"], plan["status"], plan["assign_changed"]) == ("plan", "changed", True)
-    assert {"path": "plans[Entry to BPO].assign.Project", "kind": "changed",
-            "old": {"KPO": 0.5, "Analysts": 0.5}, "new": "KPO"} in doc["inputs"] or any(
-        c["path"].startswith("plans[Entry to BPO].assign.Project") for c in doc["inputs"])
+    assert doc["inputs"] == [
+        {"path": "plans[Entry to BPO].assign.Project", "kind": "added", "old": None,
+         "new": "KPO"},
+        {"path": "plans[Entry to BPO].assign.Project.KPO", "kind": "removed", "old": 0.5,
+         "new": None},
+        {"path": "plans[Entry to BPO].assign.Project.Analysts", "kind": "removed", "old": 0.5,
+         "new": None}]
+    # The whole Project to the KPO: 200 h x 80 x 3 + 3,000 = 51,000; the analysts keep
+    # their 2 heads all year (240,000 + 120,000 benefits, no hire, no release):
+    # 99,000 + 24,000 + 360,000 + 51,000 = 534,000 instead of 590,000.
+    assert plan["total_cost"] == {"old": PLAN, "new": 534_000, "delta": 534_000 - PLAN}
     table = run_cli("diff", old, new, env={"COLUMNS": "200"})
     assert "Entry to BPO (plan)" in table.stdout
     assert "changed, reassigned" in table.stdout
