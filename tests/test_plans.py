@@ -360,3 +360,24 @@ def test_the_starters_commented_plan_is_valid_once_uncommented(tmp_path, domain:
     assert plan.feasible
     assert plan.name.endswith(" to KPO India")
     assert any(len(shares) == 2 for shares in plan.assign.values())
+
+
+def test_a_baseline_or_expectation_may_name_a_plan_and_a_typo_lists_both(write_scenario) -> None:
+    content = data()
+    content["decision"]["baseline"] = "Tody"
+    _, diagnostics = api.check_file(write_scenario(content))
+    (error,) = [d for d in diagnostics if d.severity == "error"]
+    assert error.text().endswith(
+        "decision.baseline: no option or plan is named 'Tody' (did you mean 'Today'?); the "
+        "options are: Clerks, Analysts, BPO, KPO; the plans are: Today, Entry to BPO")
+
+
+def test_shares_that_sum_to_one_up_to_float_noise_are_accepted(write_scenario) -> None:
+    content = data()
+    content["plans"][1]["assign"]["Project"] = {"KPO": 0.7, "Analysts": 0.2, "BPO": 0.1}
+    assert sum([0.7, 0.2, 0.1]) != 1.0  # 0.9999999999999999: within the 1e-9 tolerance
+    result = api.compare(write_scenario(content))
+    plan = result.option("Entry to BPO")
+    # The BPO may not do Project (high specialization): the plan is costed, not feasible.
+    assert plan.infeasible_reasons == (
+        "'Project' needs high specialization; BPO serves up to low",)
