@@ -16,7 +16,7 @@ from conftest import ROOT, SCENARIOS, TINY, run_cli, run_json, tiny_data
 from kpo_calc import api
 from kpo_calc.cli import CompareFormat, DiffFormat
 from kpo_calc.render import DIFF_FORMATS, FORMATS, RenderOptions, get_diff_renderer, get_renderer
-from test_engine_tiny import TEAM_MONTHLY, VENDOR_MONTHLY, npv
+from test_engine_tiny import TEAM_MONTHLY, VENDOR_ALT_MONTHLY, VENDOR_MONTHLY, WIND_DOWN, npv
 
 EXAMPLES = sorted(SCENARIOS.glob("*.yaml"))
 
@@ -141,19 +141,22 @@ def test_paths_are_expanded_sorted_and_deduplicated(tmp_path: Path) -> None:
     assert [p.diagnostics[0].message for p in problems] == ["no file matches this pattern"]
 
 
-# Gates. The tiny scenario's vendor saves 65.0% of the team's NPV and costs 240,140 in total
-# (test_engine_tiny works both out by hand).
+# Gates. The tiny scenario's vendor alternative saves 55.9% of the team's NPV and costs
+# 300,140 in total (test_engine_tiny works both out by hand).
 
 def test_gates_from_the_command_line(write_scenario) -> None:
     path = write_scenario()
-    assert run_cli("compare", path, "--min-savings", "Vendor=0.6",
-                   "--budget", "Vendor=240140").returncode == 0
-    proc = run_cli("compare", path, "--min-savings", "Vendor=0.7", "--budget", "Vendor=240000")
+    # Vendor: 240,140 plus 60,000 wind-down of Team's existing staff = 300,140 in total.
+    share = (npv(TEAM_MONTHLY) - npv(VENDOR_ALT_MONTHLY)) / npv(TEAM_MONTHLY)
+    assert round(share * 100, 1) == 55.9
+    assert run_cli("compare", path, "--min-savings", "Vendor=0.55",
+                   "--budget", "Vendor=300140").returncode == 0
+    proc = run_cli("compare", path, "--min-savings", "Vendor=0.7", "--budget", "Vendor=300000")
     assert proc.returncode == 1
-    assert "gate min_savings failed: Vendor saves 65.0% of the baseline's NPV, less than the " \
-        "required 70%" in proc.stderr
-    assert "gate budget failed: Vendor costs USD 240,140 in total, over its budget of " \
-        "USD 240,000 by USD 140" in proc.stderr
+    assert f"gate min_savings failed: Vendor saves {share * 100:.1f}% of the baseline's NPV, " \
+        "less than the required 70%" in proc.stderr
+    assert "gate budget failed: Vendor costs USD 300,140 in total, over its budget of " \
+        "USD 300,000 by USD 140" in proc.stderr
     assert run_cli("compare", path, "--expect", "Team").returncode == 1
     assert run_cli("compare", path, "--expect", "Vendor").returncode == 0
 
@@ -226,11 +229,12 @@ def test_diff_on_a_real_change(write_scenario) -> None:
 
     assert doc["recommendation"] == {
         "old": "Vendor", "new": "Vendor", "changed": False,
-        "old_reason": reason(VENDOR_MONTHLY), "new_reason": reason(halved)}
+        "old_reason": reason(VENDOR_ALT_MONTHLY),
+        "new_reason": reason([halved[0] + WIND_DOWN, *halved[1:]])}
     vendor = next(o for o in doc["options"] if o["name"] == "Vendor")
-    # (183,600 + 9,180 + 18,360 + the ramp-up's 18,000) / 2 = 114,570 less; selection and
-    # transition stay.
-    assert vendor["total_cost"] == {"old": 240140.0, "new": 125570.0, "delta": -114570.0}
+    # (183,600 + 9,180 + 18,360 + the ramp-up's 18,000) / 2 = 114,570 less; selection,
+    # transition and Team's 60,000 wind-down stay.
+    assert vendor["total_cost"] == {"old": 300140.0, "new": 185570.0, "delta": -114570.0}
     assert vendor["status"] == "changed"
     team = next(o for o in doc["options"] if o["name"] == "Team")
     assert team["status"] == "unchanged"
@@ -240,7 +244,7 @@ def test_diff_on_a_real_change(write_scenario) -> None:
     assert "The recommendation is unchanged: Vendor." in table.stdout
     assert "options[Vendor].hourly_rate" in table.stdout
     markdown = run_cli("diff", "--format", "markdown", old, new)
-    assert "| Vendor | changed | 240,140 → 125,570 (-114,570) |" in markdown.stdout
+    assert "| Vendor | changed | 300,140 → 185,570 (-114,570) |" in markdown.stdout
 
 
 def test_diff_against_a_git_revision(tmp_path: Path) -> None:

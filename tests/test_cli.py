@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SCENARIOS, TINY, run_cli, run_json, tiny_data
-from test_engine_tiny import VENDOR_MONTHLY, npv
+from test_engine_tiny import VENDOR_ALT_MONTHLY, npv
 
 EQUITY = SCENARIOS / "equity-research-india.yaml"
 
@@ -63,12 +63,17 @@ def test_json_is_deterministic_and_follows_the_contract(write_scenario) -> None:
         "name", "model", "feasible", "infeasible_reasons", "one_time_cost", "recurring_cost",
         "total_cost", "npv", "risk_cost", "risk_adjusted_total", "risk_adjusted_npv",
         "cost_per_hour", "savings_vs_baseline", "savings_pct", "breakeven_month", "lines",
-        "monthly", "flexibility", "unmet_hours"}
+        "monthly", "flexibility", "kind", "assign", "by_option", "unmet_hours"}
     assert expected_keys <= set(team)
-    # Amounts in cents (hand figures from test_engine_tiny): 688,735 and 240,140.
+    # Amounts in cents (hand figures from test_engine_tiny): 688,735 for the team, and
+    # 240,140 for the vendor plus 60,000 severance of Team's 2 existing staff (design 7).
     assert scenario["methodology"] == 2
     assert team["total_cost"] == 688735.0
-    assert vendor["total_cost"] == 240140.0
+    assert vendor["total_cost"] == 300140.0
+    assert vendor["by_option"]["Vendor"]["total_cost"] == 240140.0
+    assert (vendor["kind"], vendor["assign"]) == ("option", {"Analysis": {"Vendor": 1.0},
+                                                             "Study": {"Vendor": 1.0}})
+    assert vendor["unmet_hours"] == 0
     assert team["cost_per_hour"] == round(688_735 / 3_900, 2)   # 176.60
     assert team["unmet_hours"] == 50.0       # month 1, before the team can hire
     assert vendor["lines"]["vendor_fees"] == 183600.0
@@ -78,13 +83,13 @@ def test_json_is_deterministic_and_follows_the_contract(write_scenario) -> None:
                                           "cost_to_shed_fte", "stress"}
     # The Rise stress test, month by month as in test_engine_tiny.test_stress_rise:
     # m7-m9 the vendor still bills 400 h and 100 h go unmet at 50 USD; month 1 carries the
-    # 18,000 ramp-up (0.5 x 3 months x 12,000 fees).
-    vendor_rise = [*VENDOR_MONTHLY[:6], *[400 * 30 * 1.15 + 100 * 50] * 3,
+    # 18,000 ramp-up (0.5 x 3 months x 12,000 fees) and Team's 60,000 wind-down.
+    vendor_rise = [*VENDOR_ALT_MONTHLY[:6], *[400 * 30 * 1.15 + 100 * 50] * 3,
                    *[525 * 30 * 1.15] * 3, *[630 * 31.5 * 1.15] * 2]
     rise = vendor["flexibility"]["stress"][1]
-    assert sum(vendor_rise) == pytest.approx(263_118.5 + 18_000)
+    assert sum(vendor_rise) == pytest.approx(263_118.5 + 18_000 + 60_000)
     assert rise.pop("npv") == pytest.approx(npv(vendor_rise), abs=0.01)  # JSON keeps cents
-    assert rise == {"name": "Rise", "total_cost": 281118.5, "delta_vs_base": 40978.5,
+    assert rise == {"name": "Rise", "total_cost": 341118.5, "delta_vs_base": 40978.5,
                     "unmet_hours": 300.0, "unmet_cost": 15000.0}
     assert set(scenario["recommendation"]) == {"option", "baseline", "savings", "savings_pct",
                                                "clears_threshold", "reason"}

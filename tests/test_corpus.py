@@ -70,7 +70,10 @@ def test_schema_rejects_what_it_can_express_and_accepts_the_rest() -> None:
         "bad-baseline.yaml", "duplicate-option-names.yaml", "end-before-start.yaml",
         "fx-for-base-currency.yaml", "digit-underscores.yaml", "missing-fx.yaml", "nan.yaml",
         "one-off-past-horizon.yaml", "scores-without-all-criteria.yaml",
-        "stress-after-horizon.yaml", "too-specialised.yaml"}
+        "stress-after-horizon.yaml", "too-specialised.yaml", "plan-unknown-work.yaml",
+        "plan-unknown-option.yaml", "plan-share-of-unknown-option.yaml",
+        "plan-shares-not-one.yaml", "plan-missing-work.yaml", "plan-name-clash.yaml",
+        "serves-unknown-work.yaml"}
 
 
 def test_schema_accepts_every_example_and_starter(tmp_path: Path) -> None:

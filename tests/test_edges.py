@@ -15,7 +15,7 @@ from kpo_calc import api
 from kpo_calc.engine.decision import recommend
 from kpo_calc.render.wording import reason
 from test_decision import option
-from test_engine_tiny import TEAM_MONTHLY, VENDOR_MONTHLY, npv
+from test_engine_tiny import TEAM_MONTHLY, VENDOR_ALT_MONTHLY, WIND_DOWN, npv
 
 TINY_LINES = TINY.count("\n")
 
@@ -70,10 +70,10 @@ def test_a_gate_without_a_condition_is_an_error(write_scenario) -> None:
 
 
 def test_a_gate_with_one_condition_is_enough(write_scenario) -> None:
-    # The vendor costs 222,140 + its 18,000 ramp-up (0.5 x 3 months x 12,000 fees of
-    # month 1) = 240,140 in total: a budget of exactly that passes.
+    # The vendor alternative costs 222,140 + its 18,000 ramp-up (0.5 x 3 months x 12,000
+    # fees of month 1) + Team's 60,000 wind-down = 300,140: a budget of exactly that passes.
     path = write_scenario(TINY + "decision:\n  gates:\n    - option: Vendor\n"
-                          "      max_total_cost: 240140\n")
+                          "      max_total_cost: 300140\n")
     proc = run_cli("compare", "--format", "json", path)
     assert proc.returncode == 0, proc.stderr
     (gate,) = json.loads(proc.stdout)["scenarios"][0]["gates"]
@@ -110,9 +110,10 @@ def test_end_month_shortens_the_work(write_scenario) -> None:
     result = api.compare(write_scenario(data))
     vendor = result.option("Vendor")
     assert result.total_hours == pytest.approx(250 + 3 * 350 + 8 * 250)  # 3,300
-    assert vendor.monthly[:12] == pytest.approx(VENDOR_MONTHLY[:12])
+    # (Team's 2 existing staff are released in month 1 in this alternative: WIND_DOWN.)
+    assert vendor.monthly[:12] == pytest.approx(VENDOR_ALT_MONTHLY[:12])
     assert vendor.monthly[12:] == (0.0, 0.0)
-    assert vendor.total_cost == pytest.approx(sum(VENDOR_MONTHLY[:12]))  # 222,140 - 32,602.5
+    assert vendor.total_cost == pytest.approx(sum(VENDOR_ALT_MONTHLY[:12]))  # 300,140 - 32,602.5
 
 
 # No feasible alternative: the baseline stays, whatever the alternatives cost.
@@ -129,9 +130,9 @@ def test_every_alternative_infeasible_keeps_the_baseline(write_scenario) -> None
     assert vendor["infeasible_reasons"] == [
         "'Analysis' needs medium specialization; Vendor serves up to low",
         "'Study' needs medium specialization; Vendor serves up to low"]
-    # The vendor is far cheaper (222,140 + 18,000 ramp-up against 688,735) but cannot do
-    # the work.
-    assert vendor["total_cost"] == pytest.approx(222_140 + 18_000)
+    # The vendor is far cheaper (222,140 + 18,000 ramp-up + 60,000 wind-down of Team's
+    # staff, against 688,735) but cannot do the work.
+    assert vendor["total_cost"] == pytest.approx(222_140 + 18_000 + WIND_DOWN)
     assert scenario["recommendation"] == {
         "option": "Team", "baseline": "Team", "savings": 0.0, "savings_pct": 0.0,
         "clears_threshold": False,
@@ -145,7 +146,8 @@ def test_an_infeasible_baseline_hands_over_to_a_feasible_option(write_scenario) 
     data["decision"] = {"baseline": "Vendor"}
     result = api.compare(write_scenario(data))
     rec = result.recommendation
-    saved = npv(VENDOR_MONTHLY) - npv(TEAM_MONTHLY)  # negative: the team costs more
+    # Team's existing staff take part in the Vendor alternative too (wind-down in month 1).
+    saved = npv(VENDOR_ALT_MONTHLY) - npv(TEAM_MONTHLY)  # negative: the team costs more
     assert (rec.option, rec.baseline, rec.clears_threshold) == ("Team", "Vendor", False)
     assert rec.savings == pytest.approx(saved)
     assert reason(rec) == (

@@ -81,7 +81,9 @@ def test_each_option_books_exactly_the_lines_the_table_gives_its_kind(
         for test in scenario.stress:
             stressed = model.stressed(option, scenario, demand, test, POINT_VALUES)
             assert tuple(stressed.lines) == expected
-        assert tuple(evaluate(scenario).option(option.name).lines) == expected
+        # Its own part of its alternative (today's staff elsewhere add their wind-down).
+        part = evaluate(scenario).option(option.name).by_option[option.name]
+        assert tuple(part.lines) == expected
 
 
 @pytest.mark.parametrize(("name", "scenario"), ALL, ids=IDS)
@@ -90,7 +92,9 @@ def test_what_a_model_can_serve_decides_feasibility(name: str, scenario: Scenari
     hardest = max(SPECIALIZATION_RANK[w.specialization] for w in scenario.work)
     for option in scenario.options:
         reach = SPECIALIZATION_RANK[cost_model(option).max_specialization(option)]
-        assert result.option(option.name).feasible == (reach >= hardest)
+        serves_all = option.serves is None or {w.name for w in scenario.work} <= set(
+            option.serves)
+        assert result.option(option.name).feasible == (reach >= hardest and serves_all)
 
 
 def test_engine_modules_look_kinds_up_instead_of_testing_classes() -> None:
@@ -129,7 +133,15 @@ def test_one_time_recurring_rows_and_json_follow_the_table(name: str, scenario: 
         line.label + (" (one-time)" if line.one_time else "") for line in shown]
     doc = scenario_dict("f.yaml", result)
     for o in doc["options"]:
-        assert list(o["lines"]) == list(cost_model(_option(scenario, o["name"])).lines)
+        parts = [cost_model(_option(scenario, name)).lines for name in o["by_option"]]
+        # In table order: every line of its working parts, and what a team wound down costs.
+        assert list(o["lines"]) == [n for n in (line.name for line in LINES)
+                                    if n in o["lines"]]
+        assert set(o["lines"]) <= {n for p in parts for n in p}
+        if o["kind"] == "option":
+            assert set(cost_model(_option(scenario, o["name"])).lines) <= set(o["lines"])
+        for name, part in o["by_option"].items():
+            assert list(part["lines"]) == list(cost_model(_option(scenario, name)).lines)
 
 
 def _option(scenario: Scenario, name: str) -> InHouseOption | OutsourcedOption:
@@ -194,8 +206,9 @@ def test_summarising_is_the_mean_over_trials() -> None:
 # --- an option costed on the demand it is given (the entry point plans use) --------------
 
 def _alone(result: OptionResult) -> OptionResult:
-    """A result without the figures that need a baseline."""
-    return replace(result, savings_vs_baseline=0.0, savings_pct=0.0, breakeven_month=None)
+    """A result without the figures that need a baseline, nor those of a plan."""
+    return replace(result, savings_vs_baseline=0.0, savings_pct=0.0, breakeven_month=None,
+                   assign={}, by_option={}, moved_base=None)
 
 
 @pytest.mark.parametrize(("name", "scenario"), ALL, ids=IDS)
@@ -205,7 +218,13 @@ def test_costing_an_option_on_the_whole_demand_is_what_evaluate_reports(
     demand = total_demand(scenario, POINT_VALUES)
     for option in scenario.options:
         figures = cost_option(option, scenario, demand, POINT_VALUES)
-        assert summarise(figures) == _alone(result.option(option.name))
+        alternative = result.option(option.name)
+        part = alternative.by_option[option.name]
+        assert (dict(part.lines), part.total_cost, part.npv) == (
+            {n: float(a[0]) for n, a in figures.lines.items()}, float(figures.total_cost[0]),
+            float(figures.npv[0]))
+        if list(alternative.by_option) == [option.name]:  # no other team to wind down
+            assert summarise(figures) == _alone(alternative)
 
 
 def test_costing_an_option_on_one_work_item_equals_a_scenario_of_that_item_alone() -> None:
@@ -217,7 +236,9 @@ def test_costing_an_option_on_one_work_item_equals_a_scenario_of_that_item_alone
         expected = evaluate(only)
         for option in scenario.options:
             figures = cost_option(option, scenario, demand, POINT_VALUES, work=[work])
-            assert summarise(figures) == _alone(expected.option(option.name))
+            part = expected.option(option.name).by_option[option.name]
+            assert summarise(figures).total_cost == part.total_cost
+            assert summarise(figures).lines == part.lines
     # The two items' demands add up to the scenario's, so parts sum to the whole demand.
     parts = sum(work_hours(w, scenario, POINT_VALUES) for w in scenario.work)
     assert np.array_equal(parts, total_demand(scenario, POINT_VALUES))

@@ -64,6 +64,10 @@ VENDOR_MONTHLY = [
     *[450 * 31.5 * 1.15] * 2,                                         # m13-m14
 ]
 TOTAL_HOURS = 250 + 3 * 350 + 8 * 250 + 2 * 300  # 3,900
+# Today's staff take part in every alternative (design 7): when the vendor does all the
+# work, Team's 2 existing staff are released in month 1 with 3 months' salary each.
+WIND_DOWN = 2 * 3 * 10_000  # 60,000
+VENDOR_ALT_MONTHLY = [VENDOR_MONTHLY[0] + WIND_DOWN, *VENDOR_MONTHLY[1:]]
 
 
 @pytest.fixture(scope="module")
@@ -136,22 +140,28 @@ def test_outsourced_lines(vendor: OptionResult) -> None:
     for unset in ("indirect_tax", "withholding_tax", "retained", "unmet_work"):
         assert vendor.lines[unset] == 0
     assert vendor.unmet_hours == 0
-    assert set(vendor.lines) == {"vendor_fees", "governance", "communication",
-                                 "indirect_tax", "withholding_tax", "retained",
-                                 "vendor_selection", "transition", "ramp_up", "unmet_work"}
+    assert set(vendor.by_option["Vendor"].lines) == {
+        "vendor_fees", "governance", "communication", "indirect_tax", "withholding_tax",
+        "retained", "vendor_selection", "transition", "ramp_up", "unmet_work"}
+    assert vendor.by_option["Team"].lines["severance"] == pytest.approx(WIND_DOWN)
+    assert vendor.lines["severance"] == pytest.approx(WIND_DOWN)
+    assert "salaries" not in vendor.lines  # a team with no work shows only its wind-down
 
 
 def test_outsourced_totals_and_risk(vendor: OptionResult) -> None:
-    assert vendor.one_time_cost == pytest.approx(5_000 + 6_000 + 18_000)
+    # selection 5,000 + transition 6,000 + ramp-up 18,000, and Team's wind-down
+    assert vendor.one_time_cost == pytest.approx(5_000 + 6_000 + 18_000 + WIND_DOWN)
     assert vendor.recurring_cost == pytest.approx(183_600 + 9_180 + 18_360)
-    assert vendor.total_cost == pytest.approx(240_140)
-    assert vendor.monthly == pytest.approx(VENDOR_MONTHLY)
-    assert vendor.npv == pytest.approx(npv(VENDOR_MONTHLY))
-    assert vendor.cost_per_hour == pytest.approx(240_140 / 3_900)
+    assert vendor.total_cost == pytest.approx(240_140 + WIND_DOWN)  # 300,140
+    assert vendor.by_option["Vendor"].total_cost == pytest.approx(240_140)
+    assert vendor.monthly == pytest.approx(VENDOR_ALT_MONTHLY)
+    assert vendor.npv == pytest.approx(npv(VENDOR_ALT_MONTHLY))
+    assert vendor.cost_per_hour == pytest.approx(300_140 / 3_900)
     # Leak: 0.1 x 120,000 / 12 = 1,000 a month over the 14 months the vendor is engaged.
     assert vendor.risk_cost == pytest.approx(14_000)
-    assert vendor.risk_adjusted_total == pytest.approx(240_140 + 14_000)
-    assert vendor.risk_adjusted_npv == pytest.approx(npv(VENDOR_MONTHLY) + npv([1_000] * 14))
+    assert vendor.risk_adjusted_total == pytest.approx(300_140 + 14_000)
+    assert vendor.risk_adjusted_npv == pytest.approx(npv(VENDOR_ALT_MONTHLY)
+                                                     + npv([1_000] * 14))
 
 
 def test_savings_breakeven_and_recommendation(result: ScenarioResult, team: OptionResult,
@@ -159,13 +169,14 @@ def test_savings_breakeven_and_recommendation(result: ScenarioResult, team: Opti
     assert result.baseline == "Team"
     assert result.metric == "npv"
     assert result.total_hours == pytest.approx(TOTAL_HOURS)
-    saved = npv(TEAM_MONTHLY) - npv(VENDOR_MONTHLY)
+    saved = npv(TEAM_MONTHLY) - npv(VENDOR_ALT_MONTHLY)
     assert vendor.savings_vs_baseline == pytest.approx(saved)
     assert vendor.savings_pct == pytest.approx(saved / npv(TEAM_MONTHLY))
     assert team.savings_vs_baseline == 0
     assert team.savings_pct == 0
-    # Month 1: the team (30,270) is cheaper than the vendor with its ramp-up (38,800), so
-    # cumulative savings are -8,530; month 2 (92,540 vs 20,112.5) puts the vendor ahead for good.
+    # Month 1: the team (30,270) is cheaper than the vendor with its ramp-up and Team's
+    # wind-down (38,800 + 60,000), so cumulative savings are -68,530; month 2 (92,540 vs
+    # 20,112.5) adds 72,427.5, and the vendor is cheaper every month after: ahead from m2.
     assert vendor.breakeven_month == 2
     assert team.breakeven_month is None  # the baseline does not break even against itself
     rec = result.recommendation
@@ -202,7 +213,7 @@ def test_stress_drop(team: OptionResult, vendor: OptionResult) -> None:
     assert drop.unmet_hours == 50        # month 1's, before the team can hire, as planned
     assert drop.unmet_cost == 50 * 50
     # Vendor: 1.5 x 150 = 225 -> the 400 minimum; one month's notice keeps m13 at 450.
-    vendor_drop = [*VENDOR_MONTHLY[:12], 450 * 31.5 * 1.15, 400 * 31.5 * 1.15]
+    vendor_drop = [*VENDOR_ALT_MONTHLY[:12], 450 * 31.5 * 1.15, 400 * 31.5 * 1.15]
     vdrop = vendor.flexibility.stress[0]
     assert vdrop.total_cost == pytest.approx(sum(vendor_drop))
     assert vdrop.delta_vs_base == pytest.approx((400 - 450) * 31.5 * 1.15)  # -1,811.25
@@ -229,7 +240,7 @@ def test_stress_rise(team: OptionResult, vendor: OptionResult) -> None:
     assert rise.npv == pytest.approx(npv(team_rise))
     # Vendor: lead 13 weeks = 3 months; m7-m9 it serves the planned 250 h (100 h unmet).
     vendor_rise = [
-        *VENDOR_MONTHLY[:6],
+        *VENDOR_ALT_MONTHLY[:6],
         *[400 * 30 * 1.15 + 100 * 50] * 3,
         *[525 * 30 * 1.15] * 3,                                               # 1.5 x 350
         *[630 * 31.5 * 1.15] * 2,                                             # 1.5 x 420
@@ -277,22 +288,23 @@ def test_headcount_tolerance_keeps_whole_heads() -> None:
 def test_decision_threshold_on_both_sides(write_scenario) -> None:
     from conftest import tiny_data
 
-    # On total cost the vendor saves (688,735 - 240,140) / 688,735 = 65.13%.
-    share = (688_735 - 240_140) / 688_735
+    # On total cost the vendor (with its ramp-up and Team's wind-down) saves
+    # (688,735 - 300,140) / 688,735 = 56.42%.
+    share = (688_735 - 300_140) / 688_735
     data = tiny_data()
-    data["decision"] = {"metric": "total", "min_savings": 0.65}
+    data["decision"] = {"metric": "total", "min_savings": 0.56}
     rec = api.compare(write_scenario(data)).recommendation
     assert (rec.option, rec.clears_threshold) == ("Vendor", True)
-    assert rec.savings == pytest.approx(448_595)
+    assert rec.savings == pytest.approx(388_595)
     assert rec.savings_pct == pytest.approx(share)
 
-    data["decision"] = {"metric": "total", "min_savings": 0.66}
+    data["decision"] = {"metric": "total", "min_savings": 0.57}
     rec = api.compare(write_scenario(data)).recommendation
     assert (rec.option, rec.clears_threshold) == ("Team", False)
     assert rec.savings == 0
-    points_short = (0.66 - share) * 100      # 0.9 points
-    assert f"{points_short:.1f} points short of the 66% minimum-savings threshold" in reason(rec)
-    assert "would save only 65.1% (USD 448,595) by total cost" in reason(rec)
+    points_short = (0.57 - share) * 100      # 0.6 points
+    assert f"{points_short:.1f} points short of the 57% minimum-savings threshold" in reason(rec)
+    assert "would save only 56.4% (USD 388,595) by total cost" in reason(rec)
 
 
 def test_discount_rate_zero_makes_npv_the_total(write_scenario) -> None:
@@ -307,6 +319,6 @@ def test_discount_rate_zero_makes_npv_the_total(write_scenario) -> None:
     # Undiscounted, the NPVs are the hand totals (the vendor's adds the 14,000 leak risk).
     assert result.option("Team").npv == pytest.approx(sum(TEAM_MONTHLY))  # 688,735
     assert sum(TEAM_MONTHLY) == pytest.approx(688_735)
-    assert result.option("Vendor").risk_adjusted_npv == pytest.approx(sum(VENDOR_MONTHLY)
-                                                                      + 14_000)
+    assert result.option("Vendor").risk_adjusted_npv == pytest.approx(
+        sum(VENDOR_ALT_MONTHLY) + 14_000)  # with Team's 60,000 wind-down
     assert sum(VENDOR_MONTHLY) == pytest.approx(222_140 + 18_000)

@@ -45,18 +45,22 @@ def _unpriced_lead_time(s: Scenario) -> list[Issue]:
         return []
     import numpy as np  # only when there is a question
 
-    from kpo_calc.engine.demand import total_demand
+    from kpo_calc.engine.demand import work_hours
     from kpo_calc.engine.in_house import lead_time_cap, planned_headcount
     from kpo_calc.engine.values import POINT_VALUES as v
 
-    demand = total_demand(s, v)
     hpf = v(s.hours_per_fte_month)
     out: list[Issue] = []
     for i, o in enumerate(s.options):
         if not isinstance(o, InHouseOption):
             continue
+        # A team hires only for the work it may do (`serves`), as when it does all of it.
+        mine = [w for w in s.work if o.serves is None or w.name in o.serves]
+        if not mine:
+            continue
         # A warning never stops a run, not even on values past the bounds (overflow).
         with np.errstate(all="ignore"):
+            demand = sum((work_hours(w, s, v) for w in mine), start=np.zeros((1, 1)))
             _, unmet = lead_time_cap(o, demand, planned_headcount(o, demand, hpf), hpf, v)
         hours = float(unmet.sum())
         if hours > 0.005:

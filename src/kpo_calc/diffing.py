@@ -7,7 +7,7 @@ renderers'.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +52,17 @@ class OptionDiff:
     savings_pct: Figure
     breakeven_month: tuple[int | None, int | None]
     feasible: tuple[bool | None, bool | None]
+    #: "option" or "plan" (the newer version's, when both exist)
+    kind: str = "option"
+    #: who does the work, before and after ({work: {option: share}}; None where absent)
+    assign: tuple[Mapping[str, Mapping[str, float]] | None,
+                  Mapping[str, Mapping[str, float]] | None] = (None, None)
+
+    @property
+    def assign_changed(self) -> bool:
+        """Did the alternative give some work to other options (or other shares)?"""
+        old, new = self.assign
+        return old is not None and new is not None and _plain(old) != _plain(new)
 
 
 @dataclass(frozen=True)
@@ -107,6 +118,8 @@ def _option_diffs(old: ScenarioResult, new: ScenarioResult) -> Iterator[OptionDi
             breakeven_month=(a.breakeven_month if a else None,
                              b.breakeven_month if b else None),
             feasible=(a.feasible if a else None, b.feasible if b else None),
+            kind=b.kind if b else a.kind if a else "option",
+            assign=(a.assign if a else None, b.assign if b else None),
         )
 
 
@@ -117,8 +130,13 @@ def _status(a: OptionResult | None, b: OptionResult | None) -> str:
         return "removed"
     same = (round(a.total_cost, 2) == round(b.total_cost, 2) and round(a.npv, 2) == round(b.npv, 2)
             and a.feasible == b.feasible and a.breakeven_month == b.breakeven_month
-            and round(a.savings_pct, 6) == round(b.savings_pct, 6))
+            and round(a.savings_pct, 6) == round(b.savings_pct, 6)
+            and _plain(a.assign) == _plain(b.assign))
     return "unchanged" if same else "changed"
+
+
+def _plain(assign: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, float]]:
+    return {work: dict(shares) for work, shares in assign.items()}
 
 
 def _get(option: OptionResult | None, key: str) -> float | None:

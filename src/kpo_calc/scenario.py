@@ -13,7 +13,7 @@ validator and report each problem with the path of the field to fix.
 import re
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 FORMAT_VERSION = 1
@@ -182,6 +182,11 @@ OptionRisks = Annotated[list[Risk], Field(
     max_length=MAX_RISKS,
     description="Risks of this option, each costed at its expected loss.",
     examples=[[{"name": "IP leakage", "annual_probability": 0.02, "impact": 500000}]])]
+OptionServes = Annotated[Annotated[list[Name], Field(min_length=1)] | None, Field(
+    description="The work items this option may do (names from work); default all work "
+    "within its max_specialization. Work outside it makes any alternative that gives it "
+    "this option infeasible.",
+    examples=[["Claims data entry"]])]
 OptionScores = Annotated[Scores | None, Field(
     description="Scores from 1 to 5 for the weighted scorecard.",
     examples=[{"control": 3, "ip_security": 3, "quality": 4, "communication": 3}])]
@@ -286,6 +291,7 @@ class InHouseOption(_Model):
     part_time_allowed: bool = Field(
         default=False, description="false: whole heads (headcount rounded up); true: "
         "fractional FTE.", examples=[False])
+    serves: OptionServes = None
     risks: OptionRisks = []
     scores: OptionScores = None
 
@@ -356,6 +362,7 @@ class OutsourcedOption(_Model):
     max_specialization: Specialization | None = Field(
         default=None, description="Most specialised work this provider can do; default high "
         "for kpo, low for bpo.", examples=["high"])
+    serves: OptionServes = None
     risks: OptionRisks = []
     scores: OptionScores = None
 
@@ -387,6 +394,58 @@ class OutsourcedOption(_Model):
 
 
 Option = Annotated[InHouseOption | OutsourcedOption, Field(discriminator="model")]
+
+
+#: A share of one work item given to one option in a plan.
+Share = Annotated[float, Field(gt=0, le=1)]
+
+
+def _check_assignment(value: Any) -> Any:
+    """One clear error for a plan entry that is neither a name nor ``{option: share}``.
+
+    Without it, pydantic reports one error per member of the union, under
+    paths such as ``dict[constrained-str,constrained-float]``.
+    """
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, dict):
+        got = "a list" if isinstance(value, list) else repr(value)
+        raise PydanticCustomError("assignment", "must be an option's name or shares such as "
+                                  "{KPO: 0.5, In-house: 0.5}, got " + got)
+    for option, share in value.items():
+        if not isinstance(option, str) or not option:
+            raise PydanticCustomError("assignment", "each share needs an option's name")
+        if isinstance(share, bool) or not isinstance(share, int | float):
+            raise PydanticCustomError("assignment", f"the share of {option!r} must be a "
+                                      f"number, got {share!r}")
+        if not 0 < share <= 1:
+            raise PydanticCustomError("assignment", f"the share of {option!r} must be more "
+                                      f"than 0 and at most 1 (a fraction), got {share!r}")
+    return value
+
+
+#: Where one work item goes in a plan: one option's name, or shares of several summing to 1.
+Assignment = Annotated[Name | dict[Name, Share], BeforeValidator(_check_assignment), Field(
+    description="An option's name, or {option: share} with shares summing to 1.")]
+MAX_PLANS = 50
+
+
+class Plan(_Model):
+    """A hybrid alternative: each work item to one option, or split between options by shares."""
+
+    name: Name = Field(description="Unique name of the plan (options and plans share one "
+                       "namespace).", examples=["Claims to BPO, analytics kept"])
+    description: str | None = Field(default=None, description="Free text.",
+                                    examples=["Routine claims to Manila, analysis kept"])
+    assign: dict[Name, Assignment] = Field(
+        description="Every work item, to an option or to shares summing to 1.",
+        examples=[{"Claims data entry": "BPO Philippines",
+                   "IFRS 17 migration": {"KPO Pune": 0.5, "In-house actuaries": 0.5}}])
+
+    def shares(self) -> dict[str, dict[str, float]]:
+        """``{work: {option: share}}``, a single option written as share 1."""
+        return {work: ({to: 1.0} if isinstance(to, str) else dict(to))
+                for work, to in self.assign.items()}
 
 
 class StressTest(_Model):
@@ -426,19 +485,25 @@ class Decision(_Model):
     """How the recommendation is made, and the optional CI gates."""
 
     baseline: Name | None = Field(
-        default=None, description="The incumbent option others must beat; default the first "
-        "option.", examples=["In-house team"])
+        default=None, description="The incumbent option or plan others must beat; default "
+        "the first option.", examples=["In-house team"])
     metric: Metric = Field(
         default="npv", description="npv, total or risk_adjusted_npv.", examples=["npv"])
     min_savings: Fraction = Field(
         default=0.10, description="An alternative must beat the baseline by this fraction of "
-        "the baseline's metric (OMB Circular A-76: 10%).", examples=[0.10])
+        "the baseline's metric (OMB Circular A-76: 10%); a plan that moves part of the work "
+        "is judged on the part it moves.", examples=[0.10])
+    threshold_base: Literal["cost", "personnel"] = Field(
+        default="cost", description="What min_savings is a fraction of: cost (the baseline's "
+        "metric of the moved work) or personnel (only its salaries and benefits, as OMB "
+        "A-76 does).", examples=["cost"])
     weights: Weights | None = Field(
         default=None, description="Scorecard weights; every option then needs scores.",
         examples=[{"cost": 0.5, "control": 0.15, "ip_security": 0.15, "quality": 0.1,
                    "communication": 0.1}])
     expect: Name | None = Field(
-        default=None, description="CI gate: exit 1 if the recommendation is not this option.",
+        default=None, description="CI gate: exit 1 if the recommendation is not this option "
+        "or plan.",
         examples=["KPO India"])
     gates: list[Gate] = Field(
         default=[], max_length=MAX_GATES,
@@ -483,6 +548,11 @@ class Scenario(_Model):
                     "benefits_rate": 0.42},
                    {"name": "KPO India", "model": "kpo", "currency": "INR",
                     "hourly_rate": 2500}]])
+    plans: list[Plan] = Field(
+        default=[], max_length=MAX_PLANS, description="Hybrid alternatives compared beside "
+        f"the options (at most {MAX_PLANS}).",
+        examples=[[{"name": "Claims to BPO", "assign": {"Claims data entry": "BPO Philippines",
+                                                         "Actuarial analytics": "In-house"}}]])
     stress: list[StressTest] = Field(
         default=[], max_length=MAX_STRESS,
         description="Flexibility tests: unforeseen changes in demand.",
@@ -531,6 +601,8 @@ def cross_field_issues(s: "Scenario") -> list[Issue]:
     issues += _currency_issues(s)
     issues += _month_issues(s)
     issues += _reference_issues(s)
+    issues += _serves_issues(s)
+    issues += _plan_issues(s)
     issues += _coverage_issues(s)
     issues += _scorecard_issues(s)
     return issues
@@ -538,7 +610,9 @@ def cross_field_issues(s: "Scenario") -> list[Issue]:
 
 def _unique_names(s: "Scenario") -> list[Issue]:
     issues: list[Issue] = []
-    for section, items in (("options", s.options), ("work", s.work), ("stress", s.stress)):
+    sections: tuple[tuple[str, list[Any]], ...] = (
+        ("options", s.options), ("work", s.work), ("stress", s.stress), ("plans", s.plans))
+    for section, items in sections:
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
             if item.name in seen:
@@ -546,6 +620,12 @@ def _unique_names(s: "Scenario") -> list[Issue]:
                                f"by {section}[{seen[item.name]}]; names must be unique"))
             else:
                 seen[item.name] = i
+    options = {o.name: i for i, o in enumerate(s.options)}
+    for i, plan in enumerate(s.plans):
+        if plan.name in options:
+            issues.append((("plans", i, "name"), f"the name {plan.name!r} is already used by "
+                           f"options[{options[plan.name]}]; options and plans share one "
+                           "namespace, so rename the plan"))
     return issues
 
 
@@ -595,6 +675,7 @@ def _month_issues(s: "Scenario") -> list[Issue]:
 
 def _reference_issues(s: "Scenario") -> list[Issue]:
     names = [o.name for o in s.options]
+    plans = [p.name for p in s.plans]
     issues: list[Issue] = []
     refs: list[tuple[tuple[str | int, ...], str | None]] = [
         (("decision", "baseline"), s.decision.baseline),
@@ -602,16 +683,68 @@ def _reference_issues(s: "Scenario") -> list[Issue]:
         *((("decision", "gates", i, "option"), g.option) for i, g in enumerate(s.decision.gates)),
     ]
     for path, value in refs:
-        if value is not None and value not in names:
-            issues.append((path, unknown_option(value, names)))
+        if value is not None and value not in names and value not in plans:
+            issues.append((path, unknown_option(value, names, plans)))
     return issues
 
 
-def unknown_option(value: str, names: list[str]) -> str:
-    """The message for a name that matches no option."""
-    hint = did_you_mean(value, names).removeprefix("; ")
-    return (f"no option is named {value!r}{f' ({hint})' if hint else ''}; the options are: "
-            f"{', '.join(names)}")
+def unknown_option(value: str, names: list[str], plans: list[str] | None = None) -> str:
+    """The message for a name that matches no option (nor plan, when ``plans`` are given)."""
+    plans = plans or []
+    hint = did_you_mean(value, [*names, *plans]).removeprefix("; ")
+    what = "option or plan" if plans else "option"
+    listed = f"; the plans are: {', '.join(plans)}" if plans else ""
+    return (f"no {what} is named {value!r}{f' ({hint})' if hint else ''}; the options are: "
+            f"{', '.join(names)}{listed}")
+
+
+def _serves_issues(s: "Scenario") -> list[Issue]:
+    work = [w.name for w in s.work]
+    issues: list[Issue] = []
+    for i, o in enumerate(s.options):
+        for j, name in enumerate(o.serves or []):
+            if name not in work:
+                issues.append((("options", i, "serves", j), unknown_work(name, work)))
+    return issues
+
+
+def unknown_work(value: str, work: list[str]) -> str:
+    """The message for a name that matches no work item."""
+    hint = did_you_mean(value, work).removeprefix("; ")
+    return (f"no work item is named {value!r}{f' ({hint})' if hint else ''}; the work items "
+            f"are: {', '.join(work)}")
+
+
+#: Shares of one work item may miss 1 by float noise (0.1 + 0.2 + 0.7), not by more.
+SHARE_TOLERANCE = 1e-9
+
+
+def _plan_issues(s: "Scenario") -> list[Issue]:
+    work = [w.name for w in s.work]
+    options = [o.name for o in s.options]
+    issues: list[Issue] = []
+    for i, plan in enumerate(s.plans):
+        at: tuple[str | int, ...] = ("plans", i, "assign")
+        for name, to in plan.assign.items():
+            if name not in work:
+                issues.append(((*at, name), unknown_work(name, work)))
+            if isinstance(to, str):
+                if to not in options:
+                    issues.append(((*at, name), unknown_option(to, options)))
+                continue
+            for option in to:
+                if option not in options:
+                    issues.append(((*at, name, option), unknown_option(option, options)))
+            total = sum(to.values())
+            if abs(total - 1) > SHARE_TOLERANCE:
+                issues.append(((*at, name), f"the shares of {name!r} sum to {total:g}; they "
+                               "must sum to 1 (0.5 and 0.5, or 0.3 and 0.7)"))
+        missing = [w for w in work if w not in plan.assign]
+        if missing:
+            listed = ", ".join(repr(w) for w in missing)
+            issues.append((at, f"plan {plan.name!r} does not assign {listed}; give every work "
+                           "item an option or shares"))
+    return issues
 
 
 def _coverage_issues(s: "Scenario") -> list[Issue]:
@@ -622,6 +755,9 @@ def _coverage_issues(s: "Scenario") -> list[Issue]:
             issues.append((("work", i, "specialization"), f"{w.specialization} specialization "
                            "is beyond every option (max_specialization); add an option that "
                            "can do it, such as in_house or kpo"))
+        elif not any(o.serves is None or w.name in o.serves for o in s.options):
+            issues.append((("work", i, "name"), f"no option serves {w.name!r}: add it to the "
+                           "serves list of an option that can do it"))
     return issues
 
 
@@ -716,9 +852,17 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
 
 def option_specialization_gap(option: InHouseOption | OutsourcedOption,
                               work: list[Any]) -> list[str]:
-    """Reasons why ``option`` cannot do some of ``work`` (empty when it can do all)."""
-    if not isinstance(option, OutsourcedOption):
-        return []
-    reach = SPECIALIZATION_RANK[option.serves_up_to]
-    return [f"{w.name!r} needs {w.specialization} specialization; {option.name} serves up to "
-            f"{option.serves_up_to}" for w in work if SPECIALIZATION_RANK[w.specialization] > reach]
+    """Reasons why ``option`` cannot do some of ``work`` (empty when it can do all).
+
+    Work above its max_specialization, then work outside its ``serves`` list.
+    """
+    reasons: list[str] = []
+    if isinstance(option, OutsourcedOption):
+        reach = SPECIALIZATION_RANK[option.serves_up_to]
+        reasons += [f"{w.name!r} needs {w.specialization} specialization; {option.name} serves "
+                    f"up to {option.serves_up_to}" for w in work
+                    if SPECIALIZATION_RANK[w.specialization] > reach]
+    if option.serves is not None:
+        reasons += [f"{w.name!r} is not in the serves list of {option.name}" for w in work
+                    if w.name not in option.serves]
+    return reasons

@@ -7,6 +7,7 @@ domain changes (the work, the salary, the rates and their sources).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from importlib import resources
@@ -39,6 +40,21 @@ def starter_scenario(domain: str, file_name: str = "scenario.yaml") -> str:
         "domain": domain,
         "file_name": file_name,
         "work": "\n".join(f"  - {item}" for item in values["work"]),
+        "plan": _example_plan(values["work"]),
         # OMB A-76: 12% overhead on personnel cost, with BLS's 0.42 benefits.
         "overhead": int(round(0.12 * values["salary"] * 1.42, -2)),
     })
+
+
+def _example_plan(work: list[str]) -> str:
+    """A commented ``plans:`` entry for the domain's work: the first item to the KPO, the
+    others shared between the in-house team and the KPO (uncommented, it is valid)."""
+    names = [m.group(1).strip() for item in work
+             if (m := re.search(r"name:\s*([^,}]+)", item))]
+    first, rest = names[0], names[1:]
+    lines = [f"#   - name: {first} to KPO India",
+             "#     assign:                 # every work item: an option, or shares summing "
+             "to 1",
+             f"#       {first}: KPO India"]
+    lines += [f"#       {name}: {{In-house: 0.5, KPO India: 0.5}}" for name in rest]
+    return "\n".join(lines)

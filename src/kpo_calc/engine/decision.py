@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from kpo_calc.engine.results import (
@@ -25,19 +25,28 @@ def savings(baseline_metric: float, option_metric: float) -> tuple[float, float]
 
 
 def clears(option: OptionResult, baseline_metric: float, min_savings: float) -> bool:
-    """Does ``option`` beat the baseline by at least ``min_savings`` of its metric?
+    """Does ``option`` beat the baseline by at least ``min_savings`` of its threshold base?
 
-    Savings must also be strictly positive: an equal cost is no reason to move
-    the work. A relative tolerance absorbs float noise at the exact threshold.
+    The base is the baseline's metric, or ``option.moved_base`` when set (a plan
+    is judged on the work it moves, design section 7). Savings must also be
+    strictly positive: an equal cost is no reason to move the work. A relative
+    tolerance absorbs float noise at the exact threshold.
     """
     tolerance = 1e-9 * max(1.0, abs(baseline_metric))
     return (option.savings_vs_baseline > tolerance
-            and option.savings_vs_baseline >= min_savings * baseline_metric - tolerance)
+            and option.savings_vs_baseline >= required_savings(option, baseline_metric,
+                                                                min_savings) - tolerance)
+
+
+def required_savings(option: OptionResult, baseline_metric: float, min_savings: float) -> float:
+    """The savings ``option`` must reach: ``min_savings`` of its threshold base."""
+    base = baseline_metric if option.moved_base is None else option.moved_base
+    return min_savings * base
 
 
 def recommend(options: Sequence[OptionResult], baseline: str, metric: str,
               min_savings: float, currency: str) -> Recommendation:
-    """The cheapest feasible option, if it clears the threshold against the baseline.
+    """The cheapest feasible alternative that clears its own threshold; else the baseline.
 
     Returns the verdict with its numbers; ``render.wording`` says it in words.
     """
@@ -52,10 +61,15 @@ def recommend(options: Sequence[OptionResult], baseline: str, metric: str,
         if not base.feasible:  # the scenario check forbids this; kept for library callers
             raise ValueError("no feasible option")
         return stay
+    if base.feasible:
+        best = next((o for o in alternatives if clears(o, base_metric, min_savings)), best)
     compared = replace(stay, best=best.name, best_metric=best.metric(metric),
                        best_savings=best.savings_vs_baseline,
                        best_savings_pct=best.savings_pct,
-                       shortfall=min_savings - best.savings_pct)
+                       shortfall=min_savings - best.savings_pct,
+                       required_savings=None if best.moved_base is None else
+                       required_savings(best, base_metric, min_savings),
+                       moved_base=best.moved_base)
     if not base.feasible or clears(best, base_metric, min_savings):
         return replace(compared, option=best.name, savings=best.savings_vs_baseline,
                        savings_pct=best.savings_pct,
@@ -67,13 +81,15 @@ def recommend(options: Sequence[OptionResult], baseline: str, metric: str,
     return replace(compared, kind="short_of_threshold")
 
 
-def scorecard(scenario: Scenario, options: Sequence[OptionResult]) -> Scorecard | None:
+def scorecard(scenario: Scenario, options: Sequence[OptionResult],
+              plan_scores: Mapping[str, Mapping[str, float]] | None = None) -> Scorecard | None:
     """Rank feasible options on weighted scores; cost scores 5 for the cheapest.
 
     Cost score = 1 + 4 × (max − own) / (max − min) over the feasible options
     (5 each when all cost the same): an interval scale, so a cost common to
     every option changes nothing (methodology 2, point 8). Weights are
-    normalised to sum to 1. Infeasible options are not ranked.
+    normalised to sum to 1. Infeasible options are not ranked. A plan's
+    scores come from ``plan_scores`` (the hour-weighted means of its parts').
     """
     weights = scenario.decision.weights
     if weights is None:
@@ -93,9 +109,12 @@ def scorecard(scenario: Scenario, options: Sequence[OptionResult]) -> Scorecard 
     for result in feasible:
         value = result.metric(metric)
         cost_score = 5.0 if tied else 1.0 + 4.0 * (dearest - value) / spread
-        given = by_name[result.name].scores
-        scores = {c: float(getattr(given, c)) for c in CRITERIA
-                  if given is not None and getattr(given, c) is not None}
+        if plan_scores is not None and result.name in plan_scores:
+            scores = dict(plan_scores[result.name])
+        else:
+            given = by_name[result.name].scores
+            scores = {c: float(getattr(given, c)) for c in CRITERIA
+                      if given is not None and getattr(given, c) is not None}
         weighted = normalised["cost"] * cost_score + sum(
             normalised[c] * scores.get(c, 0.0) for c in CRITERIA)
         rows.append((result.name, cost_score, scores, weighted))

@@ -6,7 +6,7 @@ Amounts are in the scenario currency and unrounded; renderers round.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 #: The cost methodology the engine implements (design section 8): reported in the JSON.
@@ -41,8 +41,17 @@ class Flexibility:
 
 
 @dataclass(frozen=True)
+class PartResult:
+    """One option's share of an alternative: its own lines, total and NPV."""
+
+    lines: Mapping[str, float]
+    total_cost: float
+    npv: float
+
+
+@dataclass(frozen=True)
 class OptionResult:
-    """Everything computed for one sourcing option."""
+    """Everything computed for one alternative: an option doing all the work, or a plan."""
 
     name: str
     model: str
@@ -64,8 +73,17 @@ class OptionResult:
     lines: Mapping[str, float]
     monthly: tuple[float, ...]
     flexibility: Flexibility
-    #: hours of demand not served in time (methodology 2: before in-house hires can start)
+    #: "option" (one option does all the work) or "plan" (design section 7)
+    kind: str = "option"
+    #: {work: {option: share}}
+    assign: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    #: each option costed in this alternative (in-house teams with existing staff always are)
+    by_option: Mapping[str, PartResult] = field(default_factory=dict)
+    #: hours of planned demand not served
     unmet_hours: float = 0.0
+    #: what min_savings is a fraction of for this alternative: the baseline's metric (or
+    #: personnel cost) of the work it moves; None means the whole baseline metric
+    moved_base: float | None = None
 
     def metric(self, name: str) -> float:
         """The value of a decision metric: ``npv``, ``total`` or ``risk_adjusted_npv``."""
@@ -107,6 +125,11 @@ class Recommendation:
     shortfall: float = 0.0
     #: why the baseline cannot do the work (kind baseline_infeasible)
     baseline_problem: str | None = None
+    #: the savings the alternative worded (best) had to reach, and the base they are a
+    #: share of, when that base is not the whole baseline metric (a partial move, or
+    #: threshold_base personnel); None otherwise
+    required_savings: float | None = None
+    moved_base: float | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +192,8 @@ class ScenarioResult:
     gates: tuple[GateResult, ...]
     #: the cost methodology the figures follow (design section 8)
     methodology: int = METHODOLOGY
+    #: cost or personnel: what min_savings is a fraction of
+    threshold_base: str = "cost"
 
     @property
     def gates_passed(self) -> bool:

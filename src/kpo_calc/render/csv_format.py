@@ -2,7 +2,9 @@
 
 Columns: file, scenario, currency, option, model, feasible, recommended,
 section, item, measure, month, value, note. ``section`` is one of result,
-line, monthly, flexibility, stress, scorecard, recommendation, gate. Figures are the JSON
+line, assign (item: the work, note: the option), part (item: the option),
+monthly, flexibility, stress, scorecard, recommendation, gate. ``model`` is ``plan`` for
+a plan. Figures are the JSON
 output's (same keys, same rounding), so both formats always agree.
 
 Text cells that a spreadsheet would run as a formula (starting with = + - @,
@@ -26,8 +28,9 @@ from kpo_calc.textsafe import no_commands, visible
 COLUMNS = ("file", "scenario", "currency", "option", "model", "feasible", "recommended",
            "section", "item", "measure", "month", "value", "note")
 RESULT_KEYS = ("one_time_cost", "recurring_cost", "total_cost", "npv", "risk_cost",
-               "risk_adjusted_total", "risk_adjusted_npv", "cost_per_hour", "unmet_hours",
-               "savings_vs_baseline", "savings_pct", "breakeven_month")
+               "risk_adjusted_total", "risk_adjusted_npv", "cost_per_hour",
+               "savings_vs_baseline", "savings_pct", "breakeven_month", "unmet_hours",
+               "moved_base")
 FLEXIBILITY_KEYS = ("scale_up_lead_months", "scale_down_lag_months", "cost_to_shed_fte",
                     "exit_cost")
 STRESS_KEYS = ("total_cost", "npv", "delta_vs_base", "unmet_hours", "unmet_cost")
@@ -59,6 +62,12 @@ def rows(s: dict[str, Any]) -> Iterator[list[Any]]:
             yield row("result", key, o[key])
         for name, amount in o["lines"].items():
             yield row("line", "amount", amount, item=name)
+        for work, shares in o["assign"].items():
+            for name, share in shares.items():
+                yield row("assign", "share", share, item=work, note=name)
+        for name, part in o["by_option"].items():
+            for key in ("total_cost", "npv"):
+                yield row("part", key, part[key], item=name)
         for month, amount in enumerate(o["monthly"], start=1):
             yield row("monthly", "cost", amount, month=month)
         flex = o["flexibility"]

@@ -32,7 +32,8 @@ def render(diff: ScenarioDiff, options: RenderOptions) -> str:
             {"name": o.name, "status": o.status, "total_cost": figure(o.total_cost),
              "npv": figure(o.npv), "savings_pct": figure(o.savings_pct, 6),
              "breakeven_month": {"old": o.breakeven_month[0], "new": o.breakeven_month[1]},
-             "feasible": {"old": o.feasible[0], "new": o.feasible[1]}}
+             "feasible": {"old": o.feasible[0], "new": o.feasible[1]},
+             "kind": o.kind, "assign_changed": o.assign_changed}
             for o in diff.options],
         "inputs": [{"path": c.path, "kind": c.kind, "old": c.old, "new": c.new}
                    for c in diff.inputs],

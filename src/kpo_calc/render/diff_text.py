@@ -48,7 +48,9 @@ def month_change(months: tuple[int | None, int | None], baseline: bool) -> str:
 def option_cells(o: OptionDiff, baseline: str) -> tuple[str, ...]:
     """One option's row, in DIFF_HEADERS order (savings are "—" for the baseline)."""
     base = o.name == baseline
-    return (o.name, o.status, money_change(o.total_cost), money_change(o.npv),
+    name = o.name + (" (plan)" if o.kind == "plan" else "")
+    status = o.status + (", reassigned" if o.assign_changed else "")
+    return (name, status, money_change(o.total_cost), money_change(o.npv),
             share_change(o.savings_pct, base), month_change(o.breakeven_month, base))
 
 

@@ -66,6 +66,7 @@ def scenario_dict(file: str, r: ScenarioResult) -> dict[str, Any]:
         "scorecard": scorecard_dict(r.scorecard),
         "gates": [{"name": g.name, "passed": g.passed, "message": gate_message(g)}
                   for g in r.gates],
+        "threshold_base": r.threshold_base,
     }
 
 
@@ -93,6 +94,12 @@ def option_dict(o: OptionResult) -> dict[str, Any]:
         "lines": {name: cents(amount) for name, amount in o.lines.items()},
         "monthly": [cents(amount) for amount in o.monthly],
         "flexibility": flexibility_dict(o.flexibility),
+        "kind": o.kind,
+        "assign": {work: dict(shares) for work, shares in o.assign.items()},
+        "by_option": {name: {"lines": {n: cents(a) for n, a in part.lines.items()},
+                             "total_cost": cents(part.total_cost), "npv": cents(part.npv)}
+                      for name, part in o.by_option.items()},
+        "moved_base": None if o.moved_base is None else cents(o.moved_base),
     }
 
 

@@ -13,7 +13,15 @@ from kpo_calc.engine.results import OptionResult, ScenarioResult
 from kpo_calc.formatting import money, number, percent
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
-from kpo_calc.render.rows import DASH, Row, flexibility_rows, line_rows, stress_cell
+from kpo_calc.render.rows import (
+    DASH,
+    Row,
+    assign_rows,
+    flexibility_rows,
+    line_rows,
+    part_rows,
+    stress_cell,
+)
 from kpo_calc.render.scorecard import (
     CRITERION_LABELS,
     scorecard_criteria,
@@ -117,7 +125,9 @@ def _brief(r: ScenarioResult, file: str) -> list[str]:
          str(o.breakeven_month or "never")),
         ("Risk-adjusted NPV", lambda o: money(o.risk_adjusted_npv)),
     ]
-    lines += _options_table(r, [(label, [cell(o) for o in r.options]) for label, cell in cells])
+    rows = [(label, [cell(o) for o in r.options]) for label, cell in cells]
+    rows += [(f"Who: {esc(work)}", [esc(c) for c in who]) for work, who in assign_rows(r)]
+    lines += _options_table(r, rows)
     if r.scorecard is not None:
         lines += ["", *_scorecard(r)]
     return [*lines, ""]
@@ -126,7 +136,8 @@ def _brief(r: ScenarioResult, file: str) -> list[str]:
 def _full(r: ScenarioResult, file: str) -> list[str]:
     lines = _brief(r, file)
     lines += ["<details><summary>Cost by line, flexibility and stress tests</summary>", ""]
-    lines += _options_table(r, line_rows(r))
+    lines += _options_table(r, [*line_rows(r), *((esc(label), cells)
+                                                 for label, cells in part_rows(r))])
     lines.append("")
     rows = flexibility_rows(r)
     for i, test in enumerate(r.options[0].flexibility.stress):
@@ -166,7 +177,9 @@ def _scorecard(r: ScenarioResult) -> list[str]:
 
 def _options_table(r: ScenarioResult, rows: Sequence[Row]) -> list[str]:
     heads = [esc(o.name) + (" (baseline)" if o.name == r.baseline else "") +
-             ("" if o.feasible else " (not feasible)") for o in r.options]
+             ("" if o.feasible else " (not feasible)") +
+             (" (plan)" if o.kind == "plan" and o.name != r.baseline else "")
+             for o in r.options]
     out = [f"| {r.currency} | {' | '.join(heads)} |", "|---|" + "---:|" * len(heads)]
     out += [f"| {label} | {' | '.join(cells)} |" for label, cells in rows]
     return out

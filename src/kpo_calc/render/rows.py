@@ -7,9 +7,11 @@ the Markdown format.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from kpo_calc.engine.lines import LINES
 from kpo_calc.engine.results import ScenarioResult, StressResult
-from kpo_calc.formatting import money, number
+from kpo_calc.formatting import money, number, percent
 
 DASH = "—"
 Row = tuple[str, list[str]]
@@ -24,6 +26,39 @@ def line_rows(r: ScenarioResult) -> list[Row]:
         (line.label + (" (one-time)" if line.one_time else ""),
          [money(o.lines[line.name]) if line.name in o.lines else DASH for o in r.options])
         for line in LINES if any(line.name in o.lines for o in r.options)]
+
+
+def part_rows(r: ScenarioResult) -> list[Row]:
+    """``of which <option>``: each option's part of each alternative's total.
+
+    Shown when some alternative has several parts (a plan, or today's staff
+    wound down beside a vendor).
+    """
+    if all(len(o.by_option) <= 1 for o in r.options):
+        return []
+    names = list(dict.fromkeys(n for o in r.options for n in o.by_option))
+    return [(f"of which {name}", [money(o.by_option[name].total_cost) if name in o.by_option
+                                  else DASH for o in r.options]) for name in names]
+
+
+def has_plans(r: ScenarioResult) -> bool:
+    """Does the scenario declare plans?"""
+    return any(o.kind == "plan" for o in r.options)
+
+
+def assign_rows(r: ScenarioResult) -> list[Row]:
+    """Who does each work item in each alternative (shown when there are plans)."""
+    if not has_plans(r):
+        return []
+    work = list(dict.fromkeys(w for o in r.options for w in o.assign))
+    return [(name, [assignment(o.assign.get(name, {})) for o in r.options]) for name in work]
+
+
+def assignment(shares: Mapping[str, float]) -> str:
+    """``KPO Pune`` or ``KPO Pune 50% + In-house 50%``."""
+    if len(shares) == 1:
+        return next(iter(shares))
+    return " + ".join(f"{name} {percent(share, 0)}" for name, share in shares.items())
 
 
 def flexibility_rows(r: ScenarioResult) -> list[Row]:

@@ -21,7 +21,15 @@ from kpo_calc.formatting import money, number, percent
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.layout import Column, Grid, fit, text
-from kpo_calc.render.rows import DASH, flexibility_rows, line_rows, stress_cell
+from kpo_calc.render.rows import (
+    DASH,
+    assign_rows,
+    flexibility_rows,
+    has_plans,
+    line_rows,
+    part_rows,
+    stress_cell,
+)
 from kpo_calc.render.scorecard import (
     CRITERION_LABELS,
     scorecard_criteria,
@@ -81,6 +89,7 @@ def scenario_blocks(file: str, r: ScenarioResult, width: int) -> list[Renderable
             f"{file}: {r.currency}, {r.horizon_months} months, "
             f"{number(r.total_hours, 0)} hours of work", "dim")),
         *fit(summary_grid(r), width),
+        *(fit(assign_grid(r), width) if has_plans(r) else []),
         *fit(lines_grid(r), width),
         *fit(flexibility_grid(r), width),
     ]
@@ -98,6 +107,8 @@ def _grid(title: str, r: ScenarioResult) -> Grid:
             label += "\n(baseline)"
         elif not o.feasible:
             label += "\n(not feasible)"
+        elif o.kind == "plan":
+            label += "\n(plan)"
         columns.append(Column(label, "right",
                               "bold green" if o.name == r.recommendation.option else "bold"))
     return Grid(title, columns)
@@ -142,6 +153,16 @@ def lines_grid(r: ScenarioResult) -> Grid:
     for label, cells in line_rows(r):
         grid.add(label, *cells)
     grid.add("Total", *[money(o.total_cost) for o in r.options], style="bold")
+    for label, cells in part_rows(r):
+        grid.add(label, *cells, style="dim")
+    return grid
+
+
+def assign_grid(r: ScenarioResult) -> Grid:
+    """Who does each work item in each alternative."""
+    grid = _grid("Who does the work", r)
+    for label, cells in assign_rows(r):
+        grid.add(label, *cells)
     return grid
 
 

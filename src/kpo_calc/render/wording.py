@@ -32,10 +32,14 @@ def reason(rec: Recommendation) -> str:
         return f"No alternative can do all the work, so {rec.baseline} stays."
     if rec.kind == "clears":
         return (f"{rec.best} costs {share} less than {rec.baseline} by {label} "
-                f"({saved} saved), clearing the {limit} minimum-savings threshold.")
+                f"({saved} saved), clearing the {limit} minimum-savings threshold"
+                f"{_on_moved(rec)}.")
     if rec.kind == "baseline_cheapest":
         return (f"{rec.baseline} is the cheapest feasible option by {label}; the "
                 f"closest alternative, {rec.best}, costs {share} ({saved}) more.")
+    if rec.required_savings is not None:
+        return (f"{rec.best} would save only {share} ({saved}) by {label}, short of the "
+                f"{limit} minimum-savings threshold{_on_moved(rec)}, so {rec.baseline} stays.")
     return (f"{rec.best} would save only {share} ({saved}) by {label}, "
             f"{rec.shortfall * 100:.1f} points short of the {limit} minimum-savings threshold, "
             f"so {rec.baseline} stays.")
@@ -58,3 +62,11 @@ def gate_message(g: GateResult) -> str:
     return f"{g.subject} costs {spent} in total, " + (
         f"within its budget of {limit}" if g.passed else
         f"over its budget of {limit} by {money(g.value - g.limit, g.currency)}")
+
+
+def _on_moved(rec: Recommendation) -> str:
+    """`` on the work it moves (X of Y)``, when the threshold is not the whole baseline's."""
+    if rec.required_savings is None or rec.moved_base is None:
+        return ""
+    return (f" on the work it moves (required: {money(rec.required_savings, rec.currency)}, "
+            f"{threshold(rec.threshold)} of {money(rec.moved_base, rec.currency)})")
