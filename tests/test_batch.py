@@ -181,7 +181,7 @@ def test_gate_usage_errors_exit_2(write_scenario) -> None:
                                           "mean 0.15?"),
         (["--min-savings", "Vendor"], "--min-savings takes OPTION=VALUE"),
         (["--budget", "Vendor=lots"], "--budget: 'lots' is not a number"),
-        (["--budget", "Vendr=1"], "no scenario has an option named 'Vendr'"),
+        (["--budget", "Vendr=1"], "no scenario has an option or plan named 'Vendr'"),
         (["--fail-on-change", str(path)], "not a kpo-calc JSON report"),
     ]:
         proc = run_cli("compare", path, *args)

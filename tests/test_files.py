@@ -371,28 +371,29 @@ def test_gate_option_typos_get_a_suggestion(write_scenario) -> None:
     proc = run_cli("compare", path, "--expect", "vendor", "--budget", "Teem=100",
                    "--min-savings", "Zzz=0.1")
     assert proc.returncode == 2
-    assert proc.stderr == ("kpo-calc: no scenario has an option named 'Zzz', 'Teem' (did you "
-                           "mean 'Team'?), 'vendor' (did you mean 'Vendor'?) (given to "
-                           "--expect, --min-savings or --budget)\n")
+    assert proc.stderr == ("kpo-calc: no scenario has an option or plan named 'Zzz', 'Teem' "
+                           "(did you mean 'Team'?), 'vendor' (did you mean 'Vendor'?) (given "
+                           "to --expect, --min-savings or --budget)\n")
     assert api.closest("Vendr", ["Team", "Vendor"]) == "Vendor"
     assert api.closest("Zzz", ["Team", "Vendor"]) is None
 
 
 @pytest.mark.parametrize(("text", "value"), [
-    ("5000000", 5_000_000), ("5,000,000", 5_000_000), ("5_000_000", 5_000_000),
-    ("5e6", 5_000_000), (" 1,250.5 ", 1250.5), ("0.15", 0.15)])
+    ("5000000", 5_000_000), ("5e6", 5_000_000), (" 1250.5 ", 1250.5), ("0.15", 0.15),
+    (".5", 0.5), ("+3", 3)])
 def test_gate_numbers_as_people_write_them(text: str, value: float) -> None:
     assert cli._number(text, "--budget") == value
 
 
 @pytest.mark.parametrize(("text", "error"), [
-    ("4,45", "'4,45' is not a number; write decimals with a dot and commas only between "
-             "thousands (e.g. 4.45 or 1,250,000)"),
-    ("1,2345", "'1,2345' is not a number; write decimals"),
-    ("25%", "'25%' is not a number; write 0.25"),
+    # read as a scenario file reads numbers (YAML 1.2), with the same hints
+    ("4,45", "'4,45' is not a number; decimal comma? did you mean 4.45?"),
+    ("5,000,000", "'5,000,000' is not a number; write 5000000 (no thousands separators)"),
+    ("1_000", "'1_000' is not a number; write 1000 (no digit separators)"),
+    ("25%", "'25%' is not a number; did you mean 0.25?"),
     ("lots", "'lots' is not a number"),
     ("1e400", "'1e400' is not a finite number"),
-    ("nan", "'nan' is not a finite number")])
+    ("nan", "'nan' is not a number"), ("inf", "'inf' is not a number")])
 def test_gate_numbers_that_are_refused(capsys, text: str, error: str) -> None:
     import typer
 

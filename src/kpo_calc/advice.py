@@ -113,9 +113,10 @@ def _implausible_costs(s: Scenario) -> list[Issue]:
         higher = ratio > 1
         factor = ratio if higher else 1 / ratio
         field, checks = _cost_checks(o, s, higher)
+        times = f"{factor:,.0f}x" if factor < 1e6 else f"{factor:.1e}x"  # never 299 digits
         out.append((("options", i, field),
                     f"{o.name} costs {_amount(cost)} {s.currency} per delivered hour, "
-                    f"{factor:.0f}x {'more' if higher else 'less'} than "
+                    f"{times} {'more' if higher else 'less'} than "
                     f"{_others(s, i, reference)}; check {'; '.join(checks)}"))
     return out
 
@@ -127,6 +128,8 @@ def _others(s: Scenario, index: int, reference: float) -> str:
 
 
 def _amount(value: float) -> str:
+    if value >= 1e12:
+        return f"{value:.3g}"
     if value >= 1e6:
         return f"{value:,.0f}"
     return f"{value:,.2f}" if value >= 1 else f"{value:.2g}"

@@ -162,7 +162,7 @@ def compare(
     if unknown and any(o.result is not None for o in outcomes):
         named = ", ".join(f"{name!r}" + (f" (did you mean {hint!r}?)" if hint else "")
                           for name, hint in unknown.items())
-        _usage_error(f"no scenario has an option named {named} "
+        _usage_error(f"no scenario has an option or plan named {named} "
                      "(given to --expect, --min-savings or --budget)")
     _report_problems(outcomes, color)
     options = RenderOptions(color=_use_color(color) and output is None, width=_width(),
@@ -172,12 +172,13 @@ def compare(
                          "pass --details for every scenario's tables\n")
     text = get_renderer(output_format.value)(outcomes, options)
     code = exit_code(outcomes)
+    inputs: list[str | Path] = [*paths, *([fail_on_change] if fail_on_change else [])]
     if step_summary:  # a complete report, errors included: CI shows what went wrong
         _append_step_summary(text if output_format is CompareFormat.markdown else
-                             get_renderer("markdown")(outcomes, RenderOptions()))
+                             get_renderer("markdown")(outcomes, RenderOptions()), inputs)
     if code == EXIT_INPUT and output is not None:
         raise typer.Exit(code)  # nothing half-written
-    _emit(text, output, inputs=[*paths, *([fail_on_change] if fail_on_change else [])])
+    _emit(text, output, inputs=inputs)
     raise typer.Exit(code)
 
 
@@ -313,43 +314,41 @@ def _pair(item: str, flag: str) -> tuple[str, str]:
 def _fraction(text: str, flag: str) -> float:
     value = _number(text, flag)
     if not 0 <= value <= 1:
-        hint = f"; did you mean {value / 100:g}?" if 1 < value <= 100 else ""
+        hint = f"; did you mean {value / 100:g}?" if 2 <= value <= 100 else ""
         _usage_error(f"{flag} takes a fraction between 0 and 1, got {text}{hint}")
     return value
 
 
 def _amount(text: str, flag: str) -> float:
+    from kpo_calc.scenario import MAX_TOTAL
+
     value = _number(text, flag)
-    if value < 0:
-        _usage_error(f"{flag} takes an amount of 0 or more, got {text}")
+    if not 0 <= value <= MAX_TOTAL:
+        _usage_error(f"{flag} takes an amount from 0 to {MAX_TOTAL:.0e} (a sanity bound, as "
+                     f"for decision.gates), got {text}")
     return value
 
 
 def _number(text: str, flag: str) -> float:
-    """A number as a person writes it: ``5000000``, ``5,000,000``, ``5_000_000``, ``5e6``.
+    """A number written as in a scenario file (YAML 1.2): ``5000000``, ``0.15``, ``5e6``.
 
-    A comma is read only between groups of three digits, so ``4,45`` (a decimal
-    comma) is refused rather than read as 445; ``25%`` gets its fraction as a hint.
+    Anything else (``5,000,000``, ``1_000``, ``25%``, ``4,45``) is refused with the
+    number meant, by the same hints the scenario reader gives: one reading of numbers.
     """
     plain = text.strip()
-    if "," in plain:
-        if not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", plain):
-            _usage_error(f"{flag}: {text!r} is not a number; write decimals with a dot and "
-                         "commas only between thousands (e.g. 4.45 or 1,250,000)")
-        plain = plain.replace(",", "")
-    if plain.endswith("%"):
-        try:
-            hint = f"; write {float(plain[:-1]) / 100:g}"
-        except ValueError:
-            hint = ""
-        _usage_error(f"{flag}: {text!r} is not a number{hint}")
-    try:
-        value = float(plain)
-    except ValueError:
-        _usage_error(f"{flag}: {text!r} is not a number")
+    if not _PLAIN_NUMBER.fullmatch(plain):
+        from kpo_calc.scenario import number_hint
+
+        hint = number_hint(plain)
+        _usage_error(f"{flag}: {text!r} is not a number" + (f"; {hint}" if hint else ""))
+    value = float(plain)
     if not math.isfinite(value):
         _usage_error(f"{flag}: {text!r} is not a finite number")
     return value
+
+
+#: A plain decimal or scientific number, as YAML 1.2's core schema reads one.
+_PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
 def _usage_error(message: str) -> NoReturn:
@@ -357,7 +356,7 @@ def _usage_error(message: str) -> NoReturn:
     raise typer.Exit(EXIT_INPUT)
 
 
-def _append_step_summary(markdown: str) -> None:
+def _append_step_summary(markdown: str, inputs: Sequence[str | Path]) -> None:
     from kpo_calc.diagnostics import InputError
     from kpo_calc.files import append_regular
 
@@ -367,7 +366,7 @@ def _append_step_summary(markdown: str) -> None:
                          "inside GitHub Actions); nothing appended\n")
         return
     try:
-        append_regular(target, markdown + "\n")
+        append_regular(target, markdown + "\n", inputs=inputs)
     except InputError as exc:
         _usage_error(f"--step-summary: {exc.diagnostics[0].text()}")
 

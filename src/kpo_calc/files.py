@@ -204,13 +204,19 @@ def _check_target(target: str, inputs: Iterable[StrPath],
                     else "choose a regular file to write to")
             raise _write_problem(target, f"is {_kind(st.st_mode)}; refusing to replace it "
                                    f"({hint})")
+    _refuse_inputs(target, inputs, st, "overwrite")
+    return st
+
+
+def _refuse_inputs(target: StrPath, inputs: Iterable[StrPath], st: os.stat_result | None,
+                   verb: str) -> None:
+    """Refuse ``target`` when it is one of ``inputs``, by path or by inode (a hard link)."""
     real = _real(target)
     ident = None if st is None else (st.st_dev, st.st_ino)
     for source in inputs:
         if _real(source) == real or (ident is not None and _identity(source) == ident):
-            raise _write_problem(target, "is an input of this run; refusing to overwrite it "
+            raise _write_problem(target, f"is an input of this run; refusing to {verb} it "
                                    "(choose another output file)")
-    return st
 
 
 def _fill(fd: int, payload: bytes, existing: os.stat_result | None) -> None:
@@ -282,8 +288,9 @@ def _cleanup_on_signals() -> Iterator[None]:
             signal.signal(signum, handler)  # type: ignore[arg-type]
 
 
-def append_regular(path: StrPath, data: str) -> None:
-    """Append ``data`` to the regular file ``path`` (created if missing)."""
+def append_regular(path: StrPath, data: str, *, inputs: Iterable[StrPath] = ()) -> None:
+    """Append ``data`` to the regular file ``path`` (created if missing), never to one of
+    ``inputs``."""
     flags = (os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0)
              | getattr(os, "O_NOCTTY", 0) | _CLOEXEC)
     try:
@@ -294,6 +301,7 @@ def append_regular(path: StrPath, data: str) -> None:
         raise _write_problem(path, f"cannot append: {_os_reason(exc)}") from None
     if before is not None and not stat.S_ISREG(before.st_mode):
         raise _not_writable(path, before.st_mode)
+    _refuse_inputs(path, inputs, before, "append to")
     try:
         fd = os.open(path, flags, 0o666)
     except OSError as exc:

@@ -121,9 +121,9 @@ def _bound_message(kind: str, value: Any, ctx: dict[str, Any]) -> str:
         text += " (a sanity bound: see Limits and bounds in docs/methodology.md)"
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     # A rate written as a percentage: 30 where 0.30 was meant.
-    if is_number and key in ("le", "lt") and _is(bound, 1.0) and 1 < abs(value) <= 100:
+    if is_number and key in ("le", "lt") and _is(bound, 1.0) and 2 <= abs(value) <= 100:
         text += f" (rates are fractions); did you mean {_shown(round(value / 100, 6))}?"
-    if is_number and key in ("ge", "gt") and _is(bound, -1.0) and -100 <= value < -1:
+    if is_number and key in ("ge", "gt") and _is(bound, -1.0) and -100 <= value <= -2:
         text += f" (changes are fractions); did you mean {_shown(round(value / 100, 6))}?"
     return text
 

@@ -11,9 +11,18 @@ validator and report each problem with the path of the field to fix.
 """
 
 import re
+import unicodedata
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 FORMAT_VERSION = 1
@@ -35,6 +44,8 @@ MAX_TOTAL = 1e15  # a budget for a whole horizon (years of a team, in VND or IDR
 MAX_RATE = 1e7  # an hourly rate (1e7 VND is about 400 USD)
 MAX_HOURS = 1e7  # hours or FTE of one work item
 MAX_FX = 1e6  # scenario-currency units per unit of a foreign currency
+MIN_FX = 1e-9  # the widest real pair (KWD base, VND foreign) is about 1e-5
+MAX_WITHHOLDING = 0.6  # statutory withholding on services is at most about 40%
 MAX_WEIGHT = 1000.0
 # How many items a scenario may list: the run costs options x (1 + stress tests).
 MAX_OPTIONS = 50
@@ -43,8 +54,7 @@ MAX_STRESS = 50
 MAX_RISKS = 50
 MAX_GATES = 50
 MAX_FX_ENTRIES = 200
-# A later format feature (plans) will be capped at MAX_PLANS entries.
-MAX_PLANS = 20
+MAX_PLANS = 50
 
 # The numeric field types. A later format feature (uncertain inputs) widens
 # these aliases to accept distributions; the constraints stay here.
@@ -56,12 +66,21 @@ Fraction = Annotated[float, Field(ge=0, le=1)]
 Growth = Annotated[float, Field(ge=-1, le=1)]
 Hours = Annotated[float, Field(gt=0, le=MAX_HOURS)]
 Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT)]
-RateValue = Annotated[float, Field(gt=0, le=MAX_FX)]
+RateValue = Annotated[float, Field(ge=MIN_FX, le=MAX_FX)]
 Months = Annotated[float, Field(ge=0, le=120)]
 Month = Annotated[int, Field(ge=1, le=600)]
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 Score = Annotated[float, Field(ge=1, le=5)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+def _trimmed(name: str) -> str:
+    if name != name.strip():
+        raise PydanticCustomError(
+            "name_spaces", "starts or ends with a space; remove it (names are shown and "
+            "matched exactly, so {shown} would look like {trimmed})",
+            {"shown": repr(name), "trimmed": repr(name.strip())})
+    return name
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_trimmed)]
 
 
 class _Model(BaseModel):
@@ -129,7 +148,7 @@ class FxRate(_Model):
     rate: RateValue = Field(
         description="Scenario-currency units per one unit of the foreign currency, in year 1.",
         examples=[0.012])
-    drift: Growth = Field(
+    drift: Annotated[float, Field(ge=-0.9, le=1)] = Field(
         default=0, description="Annual change of the rate, stepping once a year (-0.03: the "
         "foreign currency loses 3% a year against the scenario currency).", examples=[-0.03])
 
@@ -353,7 +372,7 @@ class OutsourcedOption(_Model):
         "Malaysia's 8% service tax on imported services: 0.08; VAT an exempt buyer cannot "
         "reclaim).", examples=[0.08])
     withholding_tax_rate: Annotated[float, Field(ge=0, json_schema_extra={
-        "exclusiveMaximum": 1})] = Field(
+        "maximum": MAX_WITHHOLDING})] = Field(
         default=0, description="Withholding tax the buyer bears on a net-of-tax contract price, "
         "as a fraction below 1 (cost: fees x w / (1 - w)).", examples=[0.1])
     retained_cost_per_year: Money = Field(
@@ -376,6 +395,11 @@ class OutsourcedOption(_Model):
                 "withholding_rate", "must be below 1, got {w}: the tax is grossed up as fees x "
                 "w / (1 - w), which has no finite value at 1; rates are fractions{hint}",
                 {"w": f"{w:g}", "hint": hint})
+        if w > MAX_WITHHOLDING:  # near 1 the gross-up explodes (0.999999 is x999,999)
+            raise PydanticCustomError(
+                "withholding_rate", "must be at most {most}, got {w} (a sanity bound: statutory "
+                "withholding on services is at most about 40%; the gross-up w / (1 - w) "
+                "grows without bound near 1)", {"most": f"{MAX_WITHHOLDING:g}", "w": f"{w:g}"})
         return w
 
     @model_validator(mode="after")
@@ -427,7 +451,6 @@ def _check_assignment(value: Any) -> Any:
 #: Where one work item goes in a plan: one option's name, or shares of several summing to 1.
 Assignment = Annotated[Name | dict[Name, Share], BeforeValidator(_check_assignment), Field(
     description="An option's name, or {option: share} with shares summing to 1.")]
-MAX_PLANS = 50
 
 
 class Plan(_Model):
@@ -608,25 +631,42 @@ def cross_field_issues(s: "Scenario") -> list[Issue]:
     return issues
 
 
+def name_key(name: str) -> str:
+    """What a reader sees of a name: compatibility forms folded (NFKC: a no-break space is a
+    space), invisible format characters dropped, runs of spaces as one, case ignored."""
+    folded = unicodedata.normalize("NFKC", name)
+    folded = "".join(c for c in folded if unicodedata.category(c) != "Cf")
+    return " ".join(folded.split()).casefold()
+
+
 def _unique_names(s: "Scenario") -> list[Issue]:
+    """Names must be told apart in every table: equal, or equal once case, spacing and
+    invisible characters are ignored, is a clash (options and plans share one namespace)."""
     issues: list[Issue] = []
     sections: tuple[tuple[str, list[Any]], ...] = (
         ("options", s.options), ("work", s.work), ("stress", s.stress), ("plans", s.plans))
+    options = {name_key(o.name): (i, o.name) for i, o in enumerate(s.options)}
     for section, items in sections:
-        seen: dict[str, int] = {}
+        seen: dict[str, tuple[int, str]] = {}
         for i, item in enumerate(items):
-            if item.name in seen:
-                issues.append(((section, i, "name"), f"the name {item.name!r} is already used "
-                               f"by {section}[{seen[item.name]}]; names must be unique"))
+            key = name_key(item.name)
+            if key in seen:
+                issues.append(((section, i, "name"), _clash(item.name, section, *seen[key])
+                               + "; names must be unique"))
             else:
-                seen[item.name] = i
-    options = {o.name: i for i, o in enumerate(s.options)}
-    for i, plan in enumerate(s.plans):
-        if plan.name in options:
-            issues.append((("plans", i, "name"), f"the name {plan.name!r} is already used by "
-                           f"options[{options[plan.name]}]; options and plans share one "
-                           "namespace, so rename the plan"))
+                seen[key] = (i, item.name)
+            if section == "plans" and key in options:
+                issues.append(((section, i, "name"), _clash(item.name, "options",
+                                                            *options[key]) +
+                               "; options and plans share one namespace, so rename the plan"))
     return issues
+
+
+def _clash(name: str, section: str, index: int, other: str) -> str:
+    if name == other:
+        return f"the name {name!r} is already used by {section}[{index}]"
+    return (f"the name {name!r} looks the same as {other!r} ({section}[{index}]) once case, "
+            "spacing and invisible characters are ignored")
 
 
 def _currency_issues(s: "Scenario") -> list[Issue]:
@@ -737,8 +777,10 @@ def _plan_issues(s: "Scenario") -> list[Issue]:
                     issues.append(((*at, name, option), unknown_option(option, options)))
             total = sum(to.values())
             if abs(total - 1) > SHARE_TOLERANCE:
-                issues.append(((*at, name), f"the shares of {name!r} sum to {total:g}; they "
-                               "must sum to 1 (0.5 and 0.5, or 0.3 and 0.7)"))
+                # enough digits to show how far from 1 (1.0000001, not "1")
+                issues.append(((*at, name), f"the shares of {name!r} sum to {total:.12g}; they "
+                               f"must sum to 1 within {SHARE_TOLERANCE:g} (0.5 and 0.5, or "
+                               "0.3 and 0.7)"))
         missing = [w for w in work if w not in plan.assign]
         if missing:
             listed = ", ".join(repr(w) for w in missing)

@@ -19,6 +19,7 @@ from kpo_calc.render.rows import (
     assign_rows,
     flexibility_rows,
     line_rows,
+    marks,
     part_rows,
     stress_cell,
 )
@@ -176,10 +177,7 @@ def _scorecard(r: ScenarioResult) -> list[str]:
 
 
 def _options_table(r: ScenarioResult, rows: Sequence[Row]) -> list[str]:
-    heads = [esc(o.name) + (" (baseline)" if o.name == r.baseline else "") +
-             ("" if o.feasible else " (not feasible)") +
-             (" (plan)" if o.kind == "plan" and o.name != r.baseline else "")
-             for o in r.options]
+    heads = [esc(o.name) + (f" {marks(o, r)}" if marks(o, r) else "") for o in r.options]
     out = [f"| {r.currency} | {' | '.join(heads)} |", "|---|" + "---:|" * len(heads)]
     out += [f"| {label} | {' | '.join(cells)} |" for label, cells in rows]
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kpo_calc.engine.lines import LINES
-from kpo_calc.engine.results import ScenarioResult, StressResult
+from kpo_calc.engine.results import OptionResult, ScenarioResult, StressResult
 from kpo_calc.formatting import money, number, percent
 
 DASH = "—"
@@ -80,3 +80,11 @@ def stress_cell(s: StressResult, unmet: str) -> str:
     if s.unmet_hours > 0.005:
         cell += unmet.format(hours=number(s.unmet_hours, 0))
     return cell
+
+
+def marks(o: OptionResult, r: ScenarioResult) -> str:
+    """``(baseline, plan, not feasible)``: every mark that holds, or ''."""
+    held = [mark for mark, holds in (("baseline", o.name == r.baseline),
+                                     ("plan", o.kind == "plan"),
+                                     ("not feasible", not o.feasible)) if holds]
+    return f"({', '.join(held)})" if held else ""

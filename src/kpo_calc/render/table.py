@@ -27,6 +27,7 @@ from kpo_calc.render.rows import (
     flexibility_rows,
     has_plans,
     line_rows,
+    marks,
     part_rows,
     stress_cell,
 )
@@ -103,12 +104,8 @@ def _grid(title: str, r: ScenarioResult) -> Grid:
     columns = [Column("", "left", "")]
     for o in r.options:
         label = visible(o.name)
-        if o.name == r.baseline:
-            label += "\n(baseline)"
-        elif not o.feasible:
-            label += "\n(not feasible)"
-        elif o.kind == "plan":
-            label += "\n(plan)"
+        if marks(o, r):  # every mark that holds: an infeasible baseline plan says all three
+            label += "\n" + marks(o, r)
         columns.append(Column(label, "right",
                               "bold green" if o.name == r.recommendation.option else "bold"))
     return Grid(title, columns)
