@@ -29,6 +29,8 @@ class RankedPlan:
     result: OptionResult
     clears: bool
     required_savings: float
+    #: the option or declared plan of the file with the same assignment, if any
+    same_as: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ def mix(scenario: Scenario, top: int = 5) -> MixResult:
     base = by_name[scenario.baseline_name]
     metric = scenario.decision.metric
     base_metric = base.metric(metric)
+    declared = [o for o in result.options if o.name not in {n for n, _, _ in finalists}]
     ranked: dict[str, RankedPlan] = {}
     for name, candidate, rank in finalists:
         costed = by_name[name]
@@ -102,9 +105,10 @@ def mix(scenario: Scenario, top: int = 5) -> MixResult:
                 1.0, abs(candidate.metric)):  # the search and compare disagree: a bug
             raise AssertionError(f"mix: {name} costs {candidate.metric!r} in the search and "
                                  f"{costed.metric(metric)!r} in compare")
+        twin = next((o.name for o in declared if same_assign(o.assign, costed.assign)), None)
         ranked[name] = RankedPlan(rank, costed, candidate.clears,
                                   required_savings(costed, base_metric,
-                                                   scenario.decision.min_savings))
+                                                   scenario.decision.min_savings), twin)
     heads = [ranked[n] for n, _, rank in finalists if rank > 0]
     verdict = recommend([base, *(r.result for r in ranked.values())],
                         scenario.baseline_name, metric, scenario.decision.min_savings,
@@ -117,7 +121,7 @@ def mix(scenario: Scenario, top: int = 5) -> MixResult:
         cheapest = None
     options = [o for o in result.options if o.kind == "option" and o.feasible]
     single = min(options, key=lambda o: o.metric(metric)) if options else None
-    alternatives = {o.name: o.assign for o in result.options if o.name not in ranked}
+    alternatives = {o.name: o.assign for o in declared}
     return MixResult(
         name=scenario.name, currency=scenario.currency, metric=metric,
         min_savings=scenario.decision.min_savings, baseline=base, best=best,

@@ -33,9 +33,16 @@ from numpy.typing import NDArray
 from kpo_calc.engine.demand import total_demand, work_hours
 from kpo_calc.engine.figures import OptionFigures, cost_option
 from kpo_calc.engine.finance import discount_factors
-from kpo_calc.engine.plans import AlternativeFigures, cost_alternatives, option_shares, part_amount
+from kpo_calc.engine.lines import OUTSOURCED
+from kpo_calc.engine.plans import (
+    AlternativeFigures,
+    Assign,
+    cost_alternatives,
+    option_shares,
+    part_amount,
+)
 from kpo_calc.engine.values import POINT_VALUES, Array, Values
-from kpo_calc.scenario import Mix, OutsourcedOption, Scenario, option_specialization_gap
+from kpo_calc.scenario import Mix, Scenario, option_specialization_gap
 
 #: Above this many candidate plans the search refuses (it never guesses).
 MAX_CANDIDATES = 20_000_000
@@ -155,7 +162,7 @@ def search(scenario: Scenario, top: int = 5, v: Values = POINT_VALUES) -> Search
     tables = _tables(scenario, whole, split, demand, factors, v)
     all_hours = float(demand.sum())
     mix = scenario.mix or Mix()
-    outsourced = [i for i, o in enumerate(scenario.options) if isinstance(o, OutsourcedOption)]
+    outsourced = [i for i, o in enumerate(scenario.options) if o.model in OUTSOURCED]
     base_assign = base.alternative.assign
     names = [o.name for o in scenario.options]
 
@@ -257,11 +264,10 @@ def _metric(f: OptionFigures, metric: str) -> Array:
     return f.npv if metric == "npv" else f.risk_adjusted_npv
 
 
-def _moved(work: str, choice: Choice, base_assign: dict[str, dict[str, float]] | object,
-           names: list[str]) -> float:
+def _moved(work: str, choice: Choice, base_assign: Assign, names: list[str]) -> float:
     """``1 − Σ_o min(share_A, share_B)``: the part of ``work`` a choice moves from the baseline."""
     given = {names[o]: s for o, s in choice}
-    base = base_assign[work]  # type: ignore[index]
+    base = base_assign[work]
     return 1.0 - sum(min(given.get(o, 0.0), float(s)) for o, s in base.items())
 
 

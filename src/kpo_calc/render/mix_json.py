@@ -34,7 +34,7 @@ def document(outcomes: Sequence[MixOutcome]) -> dict[str, Any]:
 def ranked_dict(p: RankedPlan) -> dict[str, Any]:
     """A finalist: a compare alternative plus its rank and threshold."""
     return {**option_dict(p.result), "rank": p.rank, "clears_threshold": p.clears,
-            "required_savings": cents(p.required_savings)}
+            "required_savings": cents(p.required_savings), "same_as": p.same_as}
 
 
 def mix_dict(file: str, r: MixResult, outcome: MixOutcome | None = None) -> dict[str, Any]:

@@ -35,7 +35,8 @@ def render(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
             lines.append("")
         lines += [f"| # | Plan | Assignment | {METRIC_LABELS[r.metric]} | Savings | Clears |",
                   "| ---: | --- | --- | ---: | ---: | --- |"]
-        lines += [f"| {p.rank} | {md_text(p.result.name)} | "
+        lines += [f"| {p.rank} | {md_text(p.result.name)}"
+                  f"{'' if p.same_as is None else ' (= ' + md_text(p.same_as) + ')'} | "
                   f"{md_text(assign_text(p.result.assign))} | "
                   f"{money(p.result.metric(r.metric))} | "
                   f"{money(p.result.savings_vs_baseline)} ({percent(p.result.savings_pct)}) | "

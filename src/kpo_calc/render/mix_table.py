@@ -13,7 +13,7 @@ from kpo_calc.formatting import money, percent
 from kpo_calc.outcome import MixOutcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.layout import Column, Grid, fit, text
-from kpo_calc.render.mix_json import assign_text, expect_message, shares_text
+from kpo_calc.render.mix_json import expect_message, shares_text
 from kpo_calc.render.mix_words import cheapest_note, clears_word, search_note, single_note
 from kpo_calc.render.table import console_for
 from kpo_calc.render.wording import METRIC_LABELS, reason
@@ -64,7 +64,12 @@ def top_grid(r: MixResult) -> Grid:
         Column("#"), Column("Plan", "left"), Column("Assignment", "left", ""),
         Column(label), Column("Savings"), Column("Clears")], keep=2)
     for p in r.top:
-        grid.add(str(p.rank), visible(p.result.name), visible(assign_text(p.result.assign)),
+        # One line per work item; the line breaks are the renderer's (see layout.shown).
+        assignment = "\n".join(visible(f"{w}: {shares_text(to)}")
+                                for w, to in p.result.assign.items())
+        name = visible(p.result.name) + ("" if p.same_as is None else
+                                         "\n" + visible(f"(= {p.same_as})"))
+        grid.add(str(p.rank), name, assignment,
                  money(p.result.metric(r.metric)),
                  f"{money(p.result.savings_vs_baseline)} ({percent(p.result.savings_pct)})",
                  clears_word(p))

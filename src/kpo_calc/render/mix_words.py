@@ -21,7 +21,8 @@ def cheapest_note(r: MixResult) -> str | None:
         why = (f"it saves {money(saved, r.currency)} ({percent(c.result.savings_pct)}), short "
                f"of the {money(c.required_savings, r.currency)} its threshold asks on the "
                "work it moves")
-    return (f"The cheapest plan overall, {c.result.name}, costs "
+    twin = "" if c.same_as is None else f" (the assignment of {c.same_as})"
+    return (f"The cheapest plan overall, {c.result.name}{twin}, costs "
             f"{money(c.result.metric(r.metric), r.currency)} by {label} but does not clear: "
             f"{why}.")
 
@@ -31,9 +32,12 @@ def single_note(r: MixResult) -> str | None:
     o = r.best_single_option
     if o is None:
         return None
+    saved = o.savings_vs_baseline
+    against = (f"{money(saved, r.currency)} less than {r.baseline.name}" if saved > 0 else
+               f"{money(-saved, r.currency)} more than {r.baseline.name}" if saved < 0 else
+               f"the same as {r.baseline.name}")
     return (f"Best single option: {o.name}, {money(o.metric(r.metric), r.currency)} by "
-            f"{metric_label(r.metric)} ({money(o.savings_vs_baseline, r.currency)} saved "
-            f"against {r.baseline.name}).")
+            f"{metric_label(r.metric)}, {against}.")
 
 
 def search_note(r: MixResult) -> str:
