@@ -317,3 +317,33 @@ def test_mix_keeps_are_checked(write_scenario) -> None:
     assert any("mix.keep.Entry: no option is named 'Clerkz'" in t for t in texts), texts
     _, diagnostics = api.check_file(write_scenario(data(0.1, shares=[1.0])))
     assert any("mix.shares[0]" in d.text() for d in diagnostics)
+
+
+UNSAFE = {"Clerks": "[red]Clerks[/red]", "Analysts": "::warning::Analysts",
+          "BPO": "=HYPERLINK(\"x\")", "KPO": "K\x1b[31mPO *@team* `x`|y"}
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json"])
+def test_names_are_shown_never_run(fmt: str, write_scenario) -> None:
+    d = data(0.5)
+    for o in d["options"]:
+        o["name"] = UNSAFE[o["name"]]
+    d["plans"] = [{"name": "Today", "assign": {w: UNSAFE[to] for w, to in
+                                               d["plans"][0]["assign"].items()}}]
+    proc = run_cli("mix", "--format", fmt, write_scenario(d))
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "\x1b" not in out
+    assert not any(line.lstrip().startswith("::") for line in out.splitlines())
+    if fmt == "table":
+        assert "[red]Clerks[/red]" in out  # shown as written, not read as markup
+        assert "K\\x1b[31mPO" in out
+    if fmt == "markdown":
+        assert "@&#8203;team" in out
+        assert "\\*" in out
+    if fmt == "csv":
+        assert "'=HYPERLINK" in out
+        assert ",=HYPERLINK" not in out
+    if fmt == "json":
+        best = json.loads(out)["mix"]["best"]
+        assert set(best["assign"]["Entry"]) <= set(UNSAFE.values())

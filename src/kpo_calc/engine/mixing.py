@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kpo_calc.engine.decision import recommend, required_savings
+from kpo_calc.engine.decision import clears, recommend, required_savings
 from kpo_calc.engine.evaluate import evaluate
 from kpo_calc.engine.results import OptionResult, Recommendation
 from kpo_calc.engine.search import Candidate, search
@@ -105,6 +105,9 @@ def mix(scenario: Scenario, top: int = 5) -> MixResult:
                 1.0, abs(candidate.metric)):  # the search and compare disagree: a bug
             raise AssertionError(f"mix: {name} costs {candidate.metric!r} in the search and "
                                  f"{costed.metric(metric)!r} in compare")
+        if candidate.clears != clears(costed, base_metric, scenario.decision.min_savings):
+            raise AssertionError(f"mix: the search and compare disagree on whether {name} "
+                                 "clears its threshold")
         twin = next((o.name for o in declared if same_assign(o.assign, costed.assign)), None)
         ranked[name] = RankedPlan(rank, costed, candidate.clears,
                                   required_savings(costed, base_metric,
@@ -114,7 +117,7 @@ def mix(scenario: Scenario, top: int = 5) -> MixResult:
                         scenario.baseline_name, metric, scenario.decision.min_savings,
                         scenario.currency)
     best = next((r for r in heads if r.clears), None)
-    if (best is None) != (verdict.option == scenario.baseline_name):
+    if verdict.option != (scenario.baseline_name if best is None else best.result.name):
         raise AssertionError("mix: the search and decision.recommend disagree on the verdict")
     cheapest = ranked[cheapest_name] if cheapest_name is not None else None
     if cheapest is not None and best is not None and cheapest.result.name == best.result.name:

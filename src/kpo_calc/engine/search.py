@@ -34,6 +34,7 @@ from kpo_calc.engine.demand import total_demand, work_hours
 from kpo_calc.engine.figures import OptionFigures, cost_option
 from kpo_calc.engine.finance import discount_factors
 from kpo_calc.engine.lines import OUTSOURCED
+from kpo_calc.engine.models import AnyOption
 from kpo_calc.engine.plans import (
     AlternativeFigures,
     Assign,
@@ -42,7 +43,13 @@ from kpo_calc.engine.plans import (
     part_amount,
 )
 from kpo_calc.engine.values import POINT_VALUES, Array, Values
-from kpo_calc.scenario import Mix, Scenario, option_specialization_gap
+from kpo_calc.scenario import (
+    Mix,
+    OneOffWork,
+    RecurringWork,
+    Scenario,
+    option_specialization_gap,
+)
 
 #: Above this many candidate plans the search refuses (it never guesses).
 MAX_CANDIDATES = 20_000_000
@@ -314,7 +321,6 @@ def _tables(scenario: Scenario, whole: list[list[Choice]], split: list[list[Choi
     """
     levels = split_levels((scenario.mix or Mix()).shares)
     per_work = [work_hours(w, scenario, v) for w in scenario.work]
-    metric = scenario.decision.metric
     tables: list[_Table] = []
     plans: list[tuple[int, list[int], list[float]]] = []
     costed = cells = 0
@@ -336,42 +342,45 @@ def _tables(scenario: Scenario, whole: list[list[Choice]], split: list[list[Choi
         size = (1 + a * len(levels)) << a
         table = _Table(np.full(size, np.nan), np.zeros(size), np.zeros(size, dtype=bool),
                        {w: p for p, w in enumerate(positions)}, a, levels)
-        codes: list[int] = []
-        vectors: list[list[float]] = []
-        for split_at in [None, *[(p, li) for p, w in enumerate(positions)
-                                 for li, s in enumerate(levels)
-                                 if any(dict(c).get(o, 0.0) == s for c in split[w])]]:
-            for bits in range(1 << a):
-                if split_at is not None and bits >> split_at[0] & 1:
-                    continue
-                shares = list(fixed)
-                for p, w in enumerate(positions):
-                    shares[w] = float(bits >> p & 1)
-                code = bits
-                if split_at is not None:
-                    p, li = split_at
-                    shares[positions[p]] = levels[li]
-                    code |= (1 + p * len(levels) + li) << a
-                codes.append(code)
-                vectors.append(shares)
         staff = float(getattr(option, "existing_fte", 0.0)) > 0
         served = [w for w in scenario.work if not option_specialization_gap(option, [w])]
-        for lo in range(0, len(codes), BLOCK):
-            block = np.array(vectors[lo:lo + BLOCK])
-            at = np.array(codes[lo:lo + BLOCK], dtype=np.int64)
-            hours = np.zeros((len(block), demand.shape[1]))
-            for w, item in enumerate(per_work):
-                if np.any(block[:, w]):  # the same additions, in the same order, as compare
-                    hours = hours + block[:, w:w + 1] * item
-            figures = cost_option(option, scenario, hours, v, work=served, factors=factors)
-            value = np.broadcast_to(_metric(figures, metric), (len(block),))
-            empty = ~block.any(axis=1)
-            # An option with no work and no staff is no part of the plan: it costs nothing.
-            table.metric[at] = np.where(empty & (not staff), 0.0, value)
-            table.hours[at] = hours.sum(axis=1)
-            table.used[at] = ~empty
+        every = np.arange(1 << a, dtype=np.int64)
+        groups = [None, *[(p, li) for p, w in enumerate(positions) for li, s in enumerate(levels)
+                          if any(dict(c).get(o, 0.0) == s for c in split[w])]]
+        for split_at in groups:
+            # Whole items: one bit each; a split item: its bit clear, its level in the code.
+            codes = every if split_at is None else every[(every >> split_at[0] & 1) == 0]
+            for lo in range(0, len(codes), BLOCK):
+                bits = codes[lo:lo + BLOCK]
+                block = np.tile(np.array(fixed), (len(bits), 1))
+                if a:
+                    block[:, positions] = (bits[:, None] >> np.arange(a) & 1).astype(float)
+                at = bits
+                if split_at is not None:
+                    p, li = split_at
+                    block[:, positions[p]] = levels[li]
+                    at = bits | (1 + p * len(levels) + li) << a
+                _cost_block(table, option, scenario, block, at, per_work, staff, served, v,
+                            factors)
         tables.append(table)
     return tables
+
+
+def _cost_block(table: _Table, option: AnyOption, scenario: Scenario, block: Array,
+                at: IntArray, per_work: list[Array], staff: bool,
+                served: list[RecurringWork | OneOffWork], v: Values, factors: Array) -> None:
+    """Cost ``option`` on each row of shares in ``block``; store the figures at ``at``."""
+    hours = np.zeros((len(block), per_work[0].shape[1]))
+    for w, item in enumerate(per_work):
+        if np.any(block[:, w]):  # the same additions, in the same order, as compare
+            hours = hours + block[:, w:w + 1] * item
+    figures = cost_option(option, scenario, hours, v, work=served, factors=factors)
+    value = np.broadcast_to(_metric(figures, scenario.decision.metric), (len(block),))
+    empty = ~block.any(axis=1)
+    # An option with no work and no staff is no part of the plan: it costs nothing.
+    table.metric[at] = np.where(empty & (not staff), 0.0, value)
+    table.hours[at] = hours.sum(axis=1)
+    table.used[at] = ~empty
 
 
 def too_large(scenario: Scenario, size: int, whole: list[list[Choice]],
