@@ -227,7 +227,10 @@ def mix(
     if emit_plan:
         from kpo_calc.render.mix_plan import emit_plan as emit
 
-        text = "".join(emit(o.result) for o in outcomes if o.result is not None)
+        done = [o for o in outcomes if o.result is not None]
+        # Several files: one YAML document each, headed by its file.
+        text = "".join((f"---\n# {visible(o.file)}\n" if len(done) > 1 else "")
+                       + emit(o.result) for o in done if o.result is not None)
     else:
         module = {"table": "mix_table", "json": "mix_json", "csv": "mix_csv",
                   "markdown": "mix_markdown"}[output_format.value]

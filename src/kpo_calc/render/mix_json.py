@@ -14,7 +14,8 @@ from kpo_calc.textsafe import json_text
 
 
 def render(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
-    """One JSON document: one file gives ``{"mix": ...}``, several ``{"mixes": [...]}``."""
+    """One JSON document: one file gives ``{"mix": ...}`` (null when the file is broken),
+    several ``{"mixes": [...]}``."""
     return json_text(document(outcomes))
 
 
@@ -23,8 +24,8 @@ def document(outcomes: Sequence[MixOutcome]) -> dict[str, Any]:
     mixes = [mix_dict(o.file, o.result, o) for o in outcomes if o.result is not None]
     doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION,
                            "tool": {"name": "kpo-calc", "version": __version__}}
-    if len(outcomes) == 1 and mixes:
-        doc["mix"] = mixes[0]
+    if len(outcomes) == 1:
+        doc["mix"] = mixes[0] if mixes else None
     else:
         doc["mixes"] = mixes
     doc["errors"] = [d.as_dict() for o in outcomes for d in o.errors]
