@@ -389,3 +389,19 @@ def test_json_of_one_broken_file(write_scenario) -> None:
     doc = json.loads(proc.stdout)
     assert doc["mix"] is None
     assert doc["errors"][0]["path"] == "mix.keep.Entry"
+
+
+def test_ties_are_broken_by_enumeration_order_whatever_the_chunk(write_scenario,
+                                                                   monkeypatch) -> None:
+    # Two identical vendors: every plan that swaps one for the other costs the same.
+    d = data(0.1)
+    twin = dict(d["options"][2], name="BPO twin")
+    d["options"].append(twin)
+    scenario = api.load(write_scenario(d))
+    whole = mix(scenario, top=10)
+    monkeypatch.setattr(search_module, "CHUNK", 3)  # many chunks, ties across them
+    chunked = mix(scenario, top=10)
+    assert [(p.result.metric(whole.metric), dict(p.result.assign)) for p in whole.top] == [
+        (p.result.metric(chunked.metric), dict(p.result.assign)) for p in chunked.top]
+    costs = [p.result.metric(whole.metric) for p in whole.top]
+    assert len(set(costs)) < len(costs)  # the case does have ties

@@ -216,7 +216,10 @@ def search(scenario: Scenario, top: int = 5, v: Values = POINT_VALUES) -> Search
             for keep, bucket in ((ok & clears, best), (ok & ~clears, rest)):
                 picked = np.flatnonzero(keep)
                 if len(picked) > top + 1:
-                    picked = picked[np.argpartition(total[picked], top)[:top + 1]]
+                    # Every candidate up to the (top+1)-th value, ties included, so that
+                    # _head breaks ties by index and the result never depends on chunking.
+                    kth = np.partition(total[picked], top)[top]
+                    picked = picked[total[picked] <= kth]
                 bucket.append((total[picked], idx[picked] + offset))
             best[:] = [_head(best, top + 1)]
             rest[:] = [_head(rest, top + 1)]
