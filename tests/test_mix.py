@@ -405,3 +405,42 @@ def test_ties_are_broken_by_enumeration_order_whatever_the_chunk(write_scenario,
         (p.result.metric(chunked.metric), dict(p.result.assign)) for p in chunked.top]
     costs = [p.result.metric(whole.metric) for p in whole.top]
     assert len(set(costs)) < len(costs)  # the case does have ties
+
+
+def wide(items: int, **mix_keys: Any) -> dict[str, Any]:
+    """PLANNED's four options (two in-house, two vendors), each free to serve ``items``
+    low-specialization items of 100 to 100 + 30 x (items - 1) hours a month."""
+    d = data(0.1)
+    d["work"] = [{"name": f"W{i}", "kind": "recurring", "hours_per_month": 100 + 30 * i,
+                  "specialization": "low"} for i in range(items)]
+    for o in d["options"]:
+        o.pop("serves", None)
+    d["plans"] = []
+    d["decision"] = {"min_savings": 0.1}
+    if mix_keys:
+        d["mix"] = mix_keys
+    return d
+
+
+def test_max_vendors_shrinks_the_space_and_finds_the_same_plans(monkeypatch) -> None:
+    # 13 items, 4 options: 4^13 = 67,108,864 plans, refused. With one vendor at most:
+    # no vendor (2^13 plans) or BPO or KPO with the two teams (3^13 each).
+    big = Scenario.model_validate(wide(13, max_vendors=1))
+    assert search_module.space_size(big) == 2 ** 13 + 2 * 3 ** 13
+    # Each plan once: the sets of vendors give the same candidates as filtering all plans.
+    small = Scenario.model_validate(wide(3, max_vendors=1, shares=[0.5]))
+    by_sets = mix(small, top=10_000)
+    monkeypatch.setattr(search_module, "MAX_VENDOR_SETS", 0)
+    assert search_module.space_size(small) > by_sets.candidates
+    filtered = mix(small, top=10_000)
+    assert by_sets.candidates == filtered.candidates
+    # No vendor: 2^3 whole plans, and 3 items x 1 pair (the teams) x 2^2 = 12 with a split.
+    # One vendor V (of 2): 3^3 - 2^3 = 19 whole plans use V; of the 3 x 3 pairs x 3^2 = 81
+    # with a split, all but the 3 x 1 x 2^2 = 12 without V. So 20 + 2 x (19 + 69) = 196.
+    assert by_sets.candidates == 196
+    assert len(by_sets.top) == 196
+    assert sorted(round(p.result.total_cost, 2) for p in by_sets.top) == sorted(
+        round(p.result.total_cost, 2) for p in filtered.top)
+    assert by_sets.best is not None
+    assert filtered.best is not None
+    assert by_sets.best.result.total_cost == filtered.best.result.total_cost

@@ -22,6 +22,7 @@ linear in the items moved, so it is summed per item like the cost.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Sequence
@@ -57,6 +58,8 @@ MAX_CANDIDATES = 20_000_000
 MAX_COSTED = 1_000_000
 #: Above this many table cells (over all options) the search refuses: bounds memory.
 MAX_CELLS = 8_000_000
+#: Up to this many sets of vendors, ``max_vendors`` shrinks the space enumerated.
+MAX_VENDOR_SETS = 1_000
 #: Candidates scored at a time: bounds memory (about 100 bytes a candidate).
 CHUNK = 1 << 18
 #: Share vectors costed at a time (rows of one demand array).
@@ -137,26 +140,55 @@ def _partner(share: float, levels: list[float]) -> float:
     return min(levels, key=lambda x: abs(x - (1.0 - share)))
 
 
-def segments(whole: list[list[Choice]], split: list[list[Choice]]) -> list[list[list[Choice]]]:
-    """Every item whole, then for each item its splits with the others whole."""
-    out = [whole]
-    out += [[split[w] if v == w else whole[v] for v in range(len(whole))]
-            for w in range(len(whole)) if split[w]]
-    return out
+#: A part of the space: each item's choices, and how many vendors a plan in it must use
+#: (None: any number).
+Segment = tuple[list[list[Choice]], int | None]
+
+
+def segments(scenario: Scenario, whole: list[list[Choice]],
+             split: list[list[Choice]]) -> list[Segment]:
+    """The space as a union of disjoint products: every item whole, then for each item its
+    splits with the others whole.
+
+    With ``max_vendors``, each product is taken once per set of at most that many
+    vendors, keeping the plans that use exactly that set: the same plans, each once,
+    in a far smaller space when few vendors are allowed.
+    """
+    mix = scenario.mix or Mix()
+    vendors = [i for i, o in enumerate(scenario.options) if o.model in OUTSOURCED]
+    parts: list[tuple[list[list[Choice]], list[list[Choice]], int | None]] = [
+        (whole, split, None)]
+    if mix.max_vendors is not None and len(vendors) > mix.max_vendors:
+        sets = [set(c) for k in range(mix.max_vendors + 1)
+                for c in itertools.combinations(vendors, k)]
+        if len(sets) <= MAX_VENDOR_SETS:
+            parts = []
+            for allowed in sets:
+                def fits(c: Choice, allowed: set[int] = allowed) -> bool:
+                    return all(o in allowed or o not in vendors for o, _ in c)
+                parts.append(([[c for c in cs if fits(c)] for cs in whole],
+                              [[c for c in cs if fits(c)] for cs in split], len(allowed)))
+    out: list[Segment] = []
+    for wh, sp, need in parts:
+        out.append((wh, need))
+        out += [([sp[w] if v == w else wh[v] for v in range(len(wh))], need)
+                for w in range(len(wh)) if sp[w]]
+    return [(seg, need) for seg, need in out if math.prod(len(c) for c in seg) > 0]
 
 
 def space_size(scenario: Scenario) -> int:
-    """How many plans the choices allow (before ``max_vendors`` and ``max_share``)."""
+    """How many plans are enumerated (``max_share`` and, past MAX_VENDOR_SETS sets of
+    vendors, ``max_vendors`` then filter them)."""
     whole, split = choices(scenario)
-    return sum(math.prod(len(c) for c in seg) for seg in segments(whole, split))
+    return sum(math.prod(len(c) for c in seg) for seg, _ in segments(scenario, whole, split))
 
 
 def search(scenario: Scenario, top: int = 5, v: Values = POINT_VALUES) -> SearchResult:
     """Score every allowed plan; keep the ``top`` best by compare's rule and the cheapest."""
     started = time.perf_counter()
     whole, split = choices(scenario)
-    segs = segments(whole, split)
-    size = sum(math.prod(len(c) for c in seg) for seg in segs)
+    segs = segments(scenario, whole, split)
+    size = sum(math.prod(len(c) for c in seg) for seg, _ in segs)
     if size > MAX_CANDIDATES:
         raise SearchTooLarge(too_large(scenario, size, whole))
     demand = total_demand(scenario, v)
@@ -178,7 +210,7 @@ def search(scenario: Scenario, top: int = 5, v: Values = POINT_VALUES) -> Search
     count = 0
     offset = 0
     tol = 1e-9 * max(1.0, abs(base_metric))
-    for seg in segs:
+    for seg, need in segs:
         seg_size = math.prod(len(c) for c in seg)
         # Per item and choice: the code each option's table is read at, and the moved hours.
         luts = [[np.array([_code(tables[o], w, c, o) for c in seg[w]], dtype=np.int64)
@@ -202,6 +234,8 @@ def search(scenario: Scenario, top: int = 5, v: Values = POINT_VALUES) -> Search
                         ok &= table.hours[code] <= mix.max_share * all_hours * (1 + 1e-12)
             if mix.max_vendors is not None:
                 ok &= vendors <= mix.max_vendors
+            if need is not None:  # each plan once: in the part of exactly its vendors
+                ok &= vendors == need
             moved_base = np.zeros(len(idx))
             whole_moves = np.ones(len(idx), dtype=bool)
             for w in range(len(seg)):
@@ -255,10 +289,10 @@ def _digits(idx: IntArray, radices: Sequence[int]) -> list[IntArray]:
     return out
 
 
-def decode(scenario: Scenario, segs: list[list[list[Choice]]], index: int) -> dict[
+def decode(scenario: Scenario, segs: list[Segment], index: int) -> dict[
         str, dict[str, float]]:
     """The assignment of candidate ``index``: ``{work: {option: share}}``."""
-    for seg in segs:
+    for seg, _ in segs:
         size = math.prod(len(c) for c in seg)
         if index < size:
             digits = [int(d[0]) for d in _digits(np.array([index]), [len(c) for c in seg])]
@@ -395,7 +429,7 @@ def too_large(scenario: Scenario, size: int, whole: list[list[Choice]],
             f"{size:,} candidate plans exceed the {MAX_CANDIDATES:,} that mix enumerates "
             "exactly in seconds")
     hint = ("fix items with mix.keep (each kept item divides the space by its number of "
-            "options), let fewer options serve each item (serves, max_specialization), or "
-            "drop mix.shares")
+            "options), allow fewer vendors with mix.max_vendors, let fewer options serve each "
+            "item (serves, max_specialization), or drop mix.shares")
     return f"{what} ({len(free)} items with a choice: {', '.join(free[:6])}" + (
         ", ..." if len(free) > 6 else "") + f"); {hint}. mix never falls back to a heuristic."
