@@ -185,7 +185,8 @@ def compare(
 def mix(
     files: FilesArgument,
     output_format: Annotated[CompareFormat, typer.Option(
-        "--format", "-f", help="table, json (design section 7), csv or markdown.",
+        "--format", "-f", help="table (for people), json (for scripts), csv (tidy long form) "
+        "or markdown (for a pull-request comment).",
         case_sensitive=False)] = CompareFormat.table,
     output: OutputOption = None,
     top: Annotated[int, typer.Option(
