@@ -444,3 +444,28 @@ def test_max_vendors_shrinks_the_space_and_finds_the_same_plans(monkeypatch) -> 
     assert by_sets.best is not None
     assert filtered.best is not None
     assert by_sets.best.result.total_cost == filtered.best.result.total_cost
+
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_candidate_of_the_examples_costs_what_compare_says(path: Path,
+                                                                  write_scenario) -> None:
+    # Real scenarios (currencies, drift, taxes, risks, plans as baselines), with splits:
+    # each candidate's figure from the vectorised search, against compare's for the same
+    # plan pasted under plans:, to the cent.
+    d = yaml.safe_load(path.read_text(encoding="utf-8"))
+    d["mix"] = {"shares": [0.5]}
+    d.get("decision", {}).pop("expect", None)
+    scenario = api.load(write_scenario(d))
+    found = search_module.search(scenario, top=10_000)
+    assert len(found.ranked) == found.candidates == search_module.space_size(scenario)
+    for start in range(0, len(found.ranked), 40):
+        batch = found.ranked[start:start + 40]
+        pasted = {**d, "plans": [*d.get("plans", []), *(
+            {"name": f"Z{start + i}", "assign": c.assign} for i, c in enumerate(batch))]}
+        compared = api.compare(write_scenario(pasted, "pasted.yaml"))
+        for i, c in enumerate(batch):
+            assert round(compared.option(f"Z{start + i}").metric(compared.metric), 2) == round(
+                c.metric, 2)
