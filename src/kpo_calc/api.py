@@ -26,7 +26,7 @@ from kpo_calc.engine import ExtraGates, evaluate
 from kpo_calc.engine.results import ScenarioResult
 from kpo_calc.files import read_regular, too_large
 from kpo_calc.loader import MAX_BYTES, Document, parse_document, read_document
-from kpo_calc.outcome import FileOutcome
+from kpo_calc.outcome import FileOutcome, MixOutcome
 from kpo_calc.scenario import Gate, Scenario
 from kpo_calc.validation import check_document, load_scenario
 
@@ -111,6 +111,43 @@ def compare_files(paths: Iterable[StrPath], gates: RunGates | None = None) -> li
                                                         run.for_file(name, scenario))
         outcomes.append(FileOutcome(name, result, tuple(diagnostics)))
     return outcomes
+
+
+def mix_file(path: StrPath, top: int = 5, expect: str | None = None) -> MixOutcome:
+    """Search every plan one scenario file allows (``kpo-calc mix``); errors are data.
+
+    A space too large to enumerate is an input error at the ``mix`` key (or the
+    file), naming the constraints that would shrink it.
+    """
+    from kpo_calc.engine.mixing import mix, same_assign
+    from kpo_calc.engine.search import SearchTooLarge
+
+    name = os.fspath(path)
+    try:
+        doc = read_document(path)
+    except InputError as exc:
+        return MixOutcome(name, None, exc.diagnostics)
+    scenario, diagnostics = check_document(doc)
+    if scenario is None:
+        return MixOutcome(name, None, tuple(diagnostics))
+    try:
+        result = mix(scenario, top)
+    except SearchTooLarge as exc:
+        where = (doc.diagnostic(("mix",), str(exc), at_key=True)
+                 if isinstance(doc.data, dict) and "mix" in doc.data
+                 else Diagnostic(doc.file, 0, 0, str(exc)))
+        return MixOutcome(name, None, (*diagnostics, where))
+    passed = None
+    if expect is not None:
+        wanted = result.alternatives.get(expect)
+        passed = wanted is not None and same_assign(result.chosen_assign, wanted)
+    return MixOutcome(name, result, tuple(diagnostics), expect, passed)
+
+
+def mix_files(paths: Iterable[StrPath], top: int = 5,
+              expect: str | None = None) -> list[MixOutcome]:
+    """``mix_file`` over several files; a broken one does not stop the others."""
+    return [mix_file(p, top, expect) for p in paths]
 
 
 def previous_recommendations(path: StrPath) -> dict[str, str]:

@@ -183,6 +183,69 @@ def compare(
 
 
 @app.command()
+def mix(
+    files: FilesArgument,
+    output_format: Annotated[CompareFormat, typer.Option(
+        "--format", "-f", help="table (for people), json (for scripts), csv (tidy long form) "
+        "or markdown (for a pull-request comment).",
+        case_sensitive=False)] = CompareFormat.table,
+    output: OutputOption = None,
+    top: Annotated[int, typer.Option(
+        "--top", min=1, max=100, help="How many of the best plans to list.")] = 5,
+    expect: Annotated[str | None, typer.Option(
+        "--expect", metavar="PLAN-OR-OPTION",
+        help="Gate: exit 1 unless the best plan has the assignment of this option or "
+        "declared plan (or the baseline stays, when it is the baseline).")] = None,
+    emit_plan: Annotated[bool, typer.Option(
+        "--emit-plan", help="Print the best plan as a YAML plans: entry to paste into the "
+        "scenario, instead of the report.")] = False,
+    color: ColorOption = Color.auto,
+) -> None:
+    """Find the best sourcing plan: every plan the options and mix: constraints allow.
+
+    Exact: every candidate is costed with compare's engine (a space too large to
+    enumerate is refused, never guessed). Exit 1 when --expect fails, 2 on bad input.
+    """
+    import importlib
+
+    from kpo_calc.api import expand_paths, mix_files
+    from kpo_calc.outcome import MixOutcome
+    from kpo_calc.render import RenderOptions
+
+    paths, missing = expand_paths(files)
+    found = mix_files(paths, top, expect)
+    outcomes = [*(MixOutcome(m.file, None, m.diagnostics) for m in missing), *found]
+    if expect is not None and any(o.result is not None for o in outcomes) and all(
+            expect not in o.result.alternatives for o in outcomes if o.result is not None):
+        _usage_error(f"no scenario has an option or plan named {expect!r} (given to --expect)")
+    for o in outcomes:
+        for d in o.diagnostics:
+            sys.stderr.write(d.text() + "\n")
+        if o.expect_passed is False:
+            sys.stderr.write(visible(f"{o.file}: gate expect failed: the best plan does not "
+                                     f"have the assignment of {expect}") + "\n")
+    code = (EXIT_INPUT if any(not o.ok for o in outcomes) else
+            EXIT_GATE if any(o.expect_passed is False for o in outcomes) else EXIT_OK)
+    if emit_plan:
+        from kpo_calc.render.mix_plan import emit_plan as emit
+
+        done = [o for o in outcomes if o.result is not None]
+        # Several files: one YAML document each, headed by its file.
+        text = "".join((f"---\n# {visible(o.file)}\n" if len(done) > 1 else "")
+                       + emit(o.result) for o in done if o.result is not None)
+    else:
+        module = {"table": "mix_table", "json": "mix_json", "csv": "mix_csv",
+                  "markdown": "mix_markdown"}[output_format.value]
+        render = importlib.import_module(f"kpo_calc.render.{module}").render
+        text = render(outcomes, RenderOptions(color=_use_color(color) and output is None,
+                                              width=_width()))
+    if code == EXIT_INPUT and output is not None:
+        raise typer.Exit(code)  # nothing half-written
+    _emit(text, output, inputs=paths)
+    raise typer.Exit(code)
+
+
+@app.command()
 def diff(
     old: Annotated[str, typer.Argument(
         help="The old version: a file, or REVISION:PATH read from git "

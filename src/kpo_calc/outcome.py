@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kpo_calc.diagnostics import Diagnostic
 from kpo_calc.engine.results import ScenarioResult
+
+if TYPE_CHECKING:
+    from kpo_calc.engine.mixing import MixResult
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,29 @@ class FileOutcome:
     def warnings(self) -> tuple[Diagnostic, ...]:
         """Things that are probably not what the author meant."""
         return tuple(d for d in self.diagnostics if d.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        """True when the file has no errors."""
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class MixOutcome:
+    """One input file of ``mix``: its search result (None on errors) and diagnostics."""
+
+    file: str
+    result: MixResult | None
+    diagnostics: tuple[Diagnostic, ...] = ()
+    #: ``--expect``: the option or plan whose assignment the best plan must have
+    expect: str | None = None
+    #: whether it has it (None without --expect)
+    expect_passed: bool | None = None
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        """The problems that stop the file from being searched."""
+        return tuple(d for d in self.diagnostics if d.severity == "error")
 
     @property
     def ok(self) -> bool:

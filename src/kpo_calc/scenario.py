@@ -471,6 +471,29 @@ class Plan(_Model):
                 for work, to in self.assign.items()}
 
 
+#: Split shares ``mix`` may try: strictly between 0 and 1 (0 and 1 are the plain choices).
+SplitShare = Annotated[float, Field(gt=0, lt=1)]
+MAX_MIX_SHARES = 5
+
+
+class Mix(_Model):
+    """Constraints for ``kpo-calc mix``: which plans the search may try (design section 7)."""
+
+    keep: dict[Name, Name] = Field(
+        default={}, description="Fixed assignments: work item -> the option that keeps it.",
+        examples=[{"Actuarial analytics": "In-house actuaries"}])
+    shares: list[SplitShare] = Field(
+        default=[], max_length=MAX_MIX_SHARES,
+        description="Also try splitting one work item between two options with these shares "
+        "(0.5, or 0.3 which also tries 0.7); default: no splits.", examples=[[0.5]])
+    max_vendors: Annotated[int, Field(ge=0, le=MAX_OPTIONS)] | None = Field(
+        default=None, description="At most this many outsourced options in one plan.",
+        examples=[2])
+    max_share: Annotated[float, Field(gt=0, le=1)] | None = Field(
+        default=None, description="No outsourced option takes more than this share of all "
+        "hours.", examples=[0.7])
+
+
 class StressTest(_Model):
     """An unforeseen change in demand, to test each option's flexibility."""
 
@@ -584,6 +607,10 @@ class Scenario(_Model):
         default=None, description="Cost of an hour of demand served late: before in-house "
         "hires can start (line unmet_work) and in stress tests.",
         examples=[150])
+    mix: Mix | None = Field(
+        default=None, description="Constraints for `kpo-calc mix` (the search for the best "
+        "plan).", examples=[{"keep": {"Actuarial analytics": "In-house actuaries"},
+                             "shares": [0.5], "max_vendors": 2, "max_share": 0.7}])
     decision: Decision = Field(
         default=Decision(), description="How the recommendation is made, and the CI gate.",
         examples=[{"baseline": "In-house", "metric": "npv", "min_savings": 0.1,
@@ -626,6 +653,7 @@ def cross_field_issues(s: "Scenario") -> list[Issue]:
     issues += _reference_issues(s)
     issues += _serves_issues(s)
     issues += _plan_issues(s)
+    issues += _mix_issues(s)
     issues += _coverage_issues(s)
     issues += _scorecard_issues(s)
     return issues
@@ -788,6 +816,27 @@ def _plan_issues(s: "Scenario") -> list[Issue]:
                            "item an option or shares"))
     return issues
 
+
+
+def _mix_issues(s: "Scenario") -> list[Issue]:
+    """``mix.keep`` names real work and options, and the option may do that work."""
+    if s.mix is None:
+        return []
+    work = {w.name: w for w in s.work}
+    options = {o.name: o for o in s.options}
+    issues: list[Issue] = []
+    for name, to in s.mix.keep.items():
+        at: tuple[str | int, ...] = ("mix", "keep", name)
+        if name not in work:
+            issues.append((at, unknown_work(name, list(work))))
+        elif to not in options:
+            issues.append((at, unknown_option(to, list(options))))
+        else:
+            gap = option_specialization_gap(options[to], [work[name]])
+            if gap:
+                issues.append((at, f"{to} may not keep {name!r}: {gap[0]}; keep it with an "
+                               "option that may serve it"))
+    return issues
 
 def _coverage_issues(s: "Scenario") -> list[Issue]:
     best = max(_option_reach(o) for o in s.options)

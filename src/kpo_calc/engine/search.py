@@ -1,0 +1,435 @@
+"""``mix``: every plan the constraints allow, costed exactly and vectorised (design section 7).
+
+A plan gives each work item one *choice*: one option that may serve it, or
+(with ``mix.shares``) a split between two such options. At most one item is
+split per plan (the design's "each split of one item"): the splits are tried
+one item at a time, every other item whole.
+
+The plan's metric is the sum over options of what each option costs on the
+demand the plan gives it, ``D_o = Σ_w share(w, o) · D_w``. An option's cost
+depends only on its vector of shares, so each distinct vector is costed once,
+with ``cost_option`` (the engine of ``compare``), many vectors at a time as
+the rows of one demand array (as trials are). A candidate's metric is then a
+sum of table look-ups, done for a chunk of candidates at a time, so memory is
+bounded whatever the number of candidates. Sums run in option order from the
+first part, as in ``plans.combine``, so a candidate's figure equals what
+``compare`` gives for the same plan.
+
+The verdict uses compare's rule: the threshold of a partial move is
+``min_savings`` of the baseline's metric of the moved work (``moved_base``),
+linear in the items moved, so it is summed per item like the cost.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kpo_calc.engine.demand import total_demand, work_hours
+from kpo_calc.engine.figures import OptionFigures, cost_option
+from kpo_calc.engine.finance import discount_factors
+from kpo_calc.engine.lines import OUTSOURCED
+from kpo_calc.engine.models import AnyOption
+from kpo_calc.engine.plans import (
+    AlternativeFigures,
+    Assign,
+    cost_alternatives,
+    option_shares,
+    part_amount,
+)
+from kpo_calc.engine.values import POINT_VALUES, Array, Values
+from kpo_calc.scenario import (
+    Mix,
+    OneOffWork,
+    RecurringWork,
+    Scenario,
+    option_specialization_gap,
+)
+
+#: Above this many candidate plans the search refuses (it never guesses).
+MAX_CANDIDATES = 20_000_000
+#: Above this many share vectors to cost (over all options) the search refuses.
+MAX_COSTED = 1_000_000
+#: Above this many table cells (over all options) the search refuses: bounds memory.
+MAX_CELLS = 8_000_000
+#: Up to this many sets of vendors, ``max_vendors`` shrinks the space enumerated.
+MAX_VENDOR_SETS = 1_000
+#: Candidates scored at a time: bounds memory (about 100 bytes a candidate).
+CHUNK = 1 << 18
+#: Share vectors costed at a time (rows of one demand array).
+BLOCK = 2048
+
+IntArray = NDArray[np.int64]
+#: One way to assign one work item: ((option index, share), ...).
+Choice = tuple[tuple[int, float], ...]
+
+
+class SearchTooLarge(ValueError):
+    """The space is beyond exact enumeration; the message says how to shrink it."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One plan of the search: its global index, assignment and verdict figures."""
+
+    index: int
+    assign: dict[str, dict[str, float]]
+    metric: float
+    clears: bool
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What the search found: the ranking's head, the cheapest plan and its coverage."""
+
+    #: the candidates that clear their threshold, cheapest first, then the others
+    ranked: tuple[Candidate, ...]
+    cheapest: Candidate | None
+    candidates: int
+    seconds: float
+    baseline_metric: float
+
+
+@dataclass
+class _Table:
+    """One option's figures per share-vector code."""
+
+    metric: Array
+    hours: Array
+    used: NDArray[np.bool_]
+    #: code contribution of each choice of each item, per segment (filled later)
+    positions: dict[int, int] = field(default_factory=dict)
+    bits: int = 0
+    #: the fractional shares a split may give (their index is part of the code)
+    levels: list[float] = field(default_factory=list)
+
+
+def choices(scenario: Scenario) -> tuple[list[list[Choice]], list[list[Choice]]]:
+    """For each work item: its whole choices, and its split choices (with ``mix.shares``)."""
+    mix = scenario.mix or Mix()
+    levels = split_levels(mix.shares)
+    whole: list[list[Choice]] = []
+    split: list[list[Choice]] = []
+    for w in scenario.work:
+        if w.name in mix.keep:
+            keep = next(i for i, o in enumerate(scenario.options) if o.name == mix.keep[w.name])
+            whole.append([((keep, 1.0),)])
+            split.append([])
+            continue
+        allowed = [i for i, o in enumerate(scenario.options)
+                   if not option_specialization_gap(o, [w])]
+        whole.append([((i, 1.0),) for i in allowed])
+        split.append([((i, s), (j, _partner(s, levels))) for n, i in enumerate(allowed)
+                      for j in allowed[n + 1:] for s in levels])
+    return whole, split
+
+
+def split_levels(shares: Sequence[float]) -> list[float]:
+    """The fractional shares a split may give its first option: each share and 1 − it."""
+    return sorted({round(x, 12) for s in shares for x in (s, 1.0 - s)})
+
+
+def _partner(share: float, levels: list[float]) -> float:
+    """The level that completes ``share`` to 1 (the same float every time it is used)."""
+    return min(levels, key=lambda x: abs(x - (1.0 - share)))
+
+
+#: A part of the space: each item's choices, and how many vendors a plan in it must use
+#: (None: any number).
+Segment = tuple[list[list[Choice]], int | None]
+
+
+def segments(scenario: Scenario, whole: list[list[Choice]],
+             split: list[list[Choice]]) -> list[Segment]:
+    """The space as a union of disjoint products: every item whole, then for each item its
+    splits with the others whole.
+
+    With ``max_vendors``, each product is taken once per set of at most that many
+    vendors, keeping the plans that use exactly that set: the same plans, each once,
+    in a far smaller space when few vendors are allowed.
+    """
+    mix = scenario.mix or Mix()
+    vendors = [i for i, o in enumerate(scenario.options) if o.model in OUTSOURCED]
+    parts: list[tuple[list[list[Choice]], list[list[Choice]], int | None]] = [
+        (whole, split, None)]
+    if mix.max_vendors is not None and len(vendors) > mix.max_vendors:
+        sets = [set(c) for k in range(mix.max_vendors + 1)
+                for c in itertools.combinations(vendors, k)]
+        if len(sets) <= MAX_VENDOR_SETS:
+            parts = []
+            for allowed in sets:
+                def fits(c: Choice, allowed: set[int] = allowed) -> bool:
+                    return all(o in allowed or o not in vendors for o, _ in c)
+                parts.append(([[c for c in cs if fits(c)] for cs in whole],
+                              [[c for c in cs if fits(c)] for cs in split], len(allowed)))
+    out: list[Segment] = []
+    for wh, sp, need in parts:
+        out.append((wh, need))
+        out += [([sp[w] if v == w else wh[v] for v in range(len(wh))], need)
+                for w in range(len(wh)) if sp[w]]
+    return [(seg, need) for seg, need in out if math.prod(len(c) for c in seg) > 0]
+
+
+def space_size(scenario: Scenario) -> int:
+    """How many plans are enumerated (``max_share`` and, past MAX_VENDOR_SETS sets of
+    vendors, ``max_vendors`` then filter them)."""
+    whole, split = choices(scenario)
+    return sum(math.prod(len(c) for c in seg) for seg, _ in segments(scenario, whole, split))
+
+
+def search(scenario: Scenario, top: int = 5, v: Values = POINT_VALUES) -> SearchResult:
+    """Score every allowed plan; keep the ``top`` best by compare's rule and the cheapest."""
+    started = time.perf_counter()
+    whole, split = choices(scenario)
+    segs = segments(scenario, whole, split)
+    size = sum(math.prod(len(c) for c in seg) for seg, _ in segs)
+    if size > MAX_CANDIDATES:
+        raise SearchTooLarge(too_large(scenario, size, whole))
+    demand = total_demand(scenario, v)
+    factors = discount_factors(v(scenario.discount_rate), scenario.horizon_months)
+    metric = scenario.decision.metric
+    base = next(f for f in cost_alternatives(scenario, demand, v, factors)
+                if f.alternative.name == scenario.baseline_name)
+    base_metric = float(_metric(base.combined, metric)[0])
+    per_item = _moved_amounts(scenario, base, factors, v)
+    tables = _tables(scenario, whole, split, demand, factors, v)
+    all_hours = float(demand.sum())
+    mix = scenario.mix or Mix()
+    outsourced = [i for i, o in enumerate(scenario.options) if o.model in OUTSOURCED]
+    base_assign = base.alternative.assign
+    names = [o.name for o in scenario.options]
+
+    best: list[tuple[Array, IntArray]] = []  # clearing
+    rest: list[tuple[Array, IntArray]] = []  # not clearing
+    count = 0
+    offset = 0
+    tol = 1e-9 * max(1.0, abs(base_metric))
+    for seg, need in segs:
+        seg_size = math.prod(len(c) for c in seg)
+        # Per item and choice: the code each option's table is read at, and the moved hours.
+        luts = [[np.array([_code(tables[o], w, c, o) for c in seg[w]], dtype=np.int64)
+                 for w in tables[o].positions] for o in range(len(names))]
+        moved = [np.array([_moved(scenario.work[w].name, c, base_assign, names)
+                           for c in seg[w]]) for w in range(len(seg))]
+        for lo in range(0, seg_size, CHUNK):
+            idx = np.arange(lo, min(lo + CHUNK, seg_size), dtype=np.int64)
+            digits = _digits(idx, [len(c) for c in seg])
+            total = np.zeros(len(idx))
+            ok = np.ones(len(idx), dtype=bool)
+            vendors = np.zeros(len(idx), dtype=np.int64)
+            for o, table in enumerate(tables):
+                code = np.zeros(len(idx), dtype=np.int64)
+                for lut, w in zip(luts[o], table.positions, strict=True):
+                    code = code + lut[digits[w]]
+                total = total + table.metric[code]
+                if o in outsourced:
+                    vendors = vendors + table.used[code]
+                    if mix.max_share is not None:
+                        ok &= table.hours[code] <= mix.max_share * all_hours * (1 + 1e-12)
+            if mix.max_vendors is not None:
+                ok &= vendors <= mix.max_vendors
+            if need is not None:  # each plan once: in the part of exactly its vendors
+                ok &= vendors == need
+            moved_base = np.zeros(len(idx))
+            whole_moves = np.ones(len(idx), dtype=bool)
+            for w in range(len(seg)):
+                m = moved[w][digits[w]]
+                moved_base = moved_base + m * per_item[w]
+                whole_moves &= m >= 1.0 - 1e-12
+            if scenario.decision.threshold_base == "cost":
+                moved_base = np.where(whole_moves, base_metric, moved_base)
+            saving = base_metric - total
+            clears = (saving > tol) & (saving >= scenario.decision.min_savings * moved_base - tol)
+            count += int(ok.sum())
+            for keep, bucket in ((ok & clears, best), (ok & ~clears, rest)):
+                picked = np.flatnonzero(keep)
+                if len(picked) > top + 1:
+                    # Every candidate up to the (top+1)-th value, ties included, so that
+                    # _head breaks ties by index and the result never depends on chunking.
+                    kth = np.partition(total[picked], top)[top]
+                    picked = picked[total[picked] <= kth]
+                bucket.append((total[picked], idx[picked] + offset))
+            best[:] = [_head(best, top + 1)]
+            rest[:] = [_head(rest, top + 1)]
+        offset += seg_size
+
+    def candidates(bucket: list[tuple[Array, IntArray]], clear: bool) -> list[Candidate]:
+        values, where = _head(bucket, top + 1)
+        return [Candidate(int(i), decode(scenario, segs, int(i)), float(x), clear)
+                for x, i in zip(values, where, strict=True)]
+
+    good, bad = candidates(best, True), candidates(rest, False)
+    both = sorted([*good[:1], *bad[:1]], key=lambda c: (c.metric, c.index))
+    return SearchResult(tuple([*good, *bad][:top]), both[0] if both else None, count,
+                        time.perf_counter() - started, base_metric)
+
+
+def _head(bucket: list[tuple[Array, IntArray]], n: int) -> tuple[Array, IntArray]:
+    """The ``n`` smallest (value, index) pairs of a bucket, sorted (ties: lower index)."""
+    values = np.concatenate([b[0] for b in bucket]) if bucket else np.zeros(0)
+    where = (np.concatenate([b[1] for b in bucket]) if bucket
+             else np.zeros(0, dtype=np.int64))
+    order = np.lexsort((where, values))[:n]
+    return values[order], where[order]
+
+
+def _digits(idx: IntArray, radices: Sequence[int]) -> list[IntArray]:
+    """Mixed-radix digits of ``idx``: the choice index of each item (first item fastest)."""
+    out = []
+    rest = idx
+    for r in radices:
+        out.append(rest % r)
+        rest = rest // r
+    return out
+
+
+def decode(scenario: Scenario, segs: list[Segment], index: int) -> dict[
+        str, dict[str, float]]:
+    """The assignment of candidate ``index``: ``{work: {option: share}}``."""
+    for seg, _ in segs:
+        size = math.prod(len(c) for c in seg)
+        if index < size:
+            digits = [int(d[0]) for d in _digits(np.array([index]), [len(c) for c in seg])]
+            return {w.name: {scenario.options[o].name: s for o, s in seg[i][digits[i]]}
+                    for i, w in enumerate(scenario.work)}
+        index -= size
+    raise IndexError("candidate index out of range")
+
+
+def _metric(f: OptionFigures, metric: str) -> Array:
+    if metric == "total":
+        return f.total_cost
+    return f.npv if metric == "npv" else f.risk_adjusted_npv
+
+
+def _moved(work: str, choice: Choice, base_assign: Assign, names: list[str]) -> float:
+    """``1 − Σ_o min(share_A, share_B)``: the part of ``work`` a choice moves from the baseline."""
+    given = {names[o]: s for o, s in choice}
+    base = base_assign[work]
+    return 1.0 - sum(min(given.get(o, 0.0), float(s)) for o, s in base.items())
+
+
+def _moved_amounts(scenario: Scenario, base: AlternativeFigures, factors: Array,
+                   v: Values) -> list[float]:
+    """Per item: the baseline's amount that moving all of it moves (as ``plans.moved_base``)."""
+    names = [w.name for w in scenario.work]
+    threshold_base = scenario.decision.threshold_base
+    item_hours = [work_hours(w, scenario, v).sum(axis=1) for w in scenario.work]
+    all_hours = sum(item_hours[1:], start=item_hours[0])
+    out = np.zeros(len(names))
+    for p in base.parts:
+        amount = part_amount(p.figures, scenario.decision.metric, threshold_base, factors)
+        shares = option_shares(base.alternative.assign, p.option.name, names)
+        for w, share in enumerate(shares):
+            if not any(shares):
+                portion = np.divide(item_hours[w], all_hours, out=np.zeros_like(all_hours),
+                                    where=all_hours != 0)
+            else:
+                portion = np.divide(share * item_hours[w], p.figures.hours,
+                                    out=np.zeros_like(p.figures.hours),
+                                    where=p.figures.hours != 0)
+            out[w] += float((portion * amount)[0])
+    return [float(x) for x in out]
+
+
+def _code(table: _Table, w: int, choice: Choice, o: int) -> int:
+    """Where item ``w``'s ``choice`` puts option ``o`` in its table's code."""
+    share = dict(choice).get(o, 0.0)
+    p = table.positions[w]
+    if share == 0.0:
+        return 0
+    if share == 1.0:
+        return 1 << p
+    return (1 + p * len(table.levels) + table.levels.index(share)) << table.bits
+
+
+def _tables(scenario: Scenario, whole: list[list[Choice]], split: list[list[Choice]],
+            demand: Array, factors: Array, v: Values) -> list[_Table]:
+    """Each option's metric, hours and use for every share vector a candidate can give it.
+
+    Items whose share of the option never varies are fixed in every row; the
+    others take a bit each (share 0 or 1), and at most one a fractional level.
+    """
+    levels = split_levels((scenario.mix or Mix()).shares)
+    per_work = [work_hours(w, scenario, v) for w in scenario.work]
+    tables: list[_Table] = []
+    plans: list[tuple[int, list[int], list[float]]] = []
+    costed = cells = 0
+    for o in range(len(scenario.options)):
+        given = [sorted({dict(c).get(o, 0.0) for c in whole[w] + split[w]})
+                 for w in range(len(scenario.work))]
+        positions = [w for w, g in enumerate(given) if len(g) > 1]
+        fixed = [g[0] if len(g) == 1 else 0.0 for g in given]
+        a = len(positions)
+        rows = (1 << a) + sum(1 << max(a - 1, 0) for w in positions for s in given[w]
+                              if 0 < s < 1)
+        costed += rows
+        cells += (1 + a * len(levels)) << a
+        if costed > MAX_COSTED or cells > MAX_CELLS:
+            raise SearchTooLarge(too_large(scenario, space_size(scenario), whole, costed=True))
+        plans.append((a, positions, fixed))
+    for o, option in enumerate(scenario.options):
+        a, positions, fixed = plans[o]
+        size = (1 + a * len(levels)) << a
+        table = _Table(np.full(size, np.nan), np.zeros(size), np.zeros(size, dtype=bool),
+                       {w: p for p, w in enumerate(positions)}, a, levels)
+        staff = float(getattr(option, "existing_fte", 0.0)) > 0
+        served = [w for w in scenario.work if not option_specialization_gap(option, [w])]
+        every = np.arange(1 << a, dtype=np.int64)
+        groups = [None, *[(p, li) for p, w in enumerate(positions) for li, s in enumerate(levels)
+                          if any(dict(c).get(o, 0.0) == s for c in split[w])]]
+        for split_at in groups:
+            # Whole items: one bit each; a split item: its bit clear, its level in the code.
+            codes = every if split_at is None else every[(every >> split_at[0] & 1) == 0]
+            for lo in range(0, len(codes), BLOCK):
+                bits = codes[lo:lo + BLOCK]
+                block = np.tile(np.array(fixed), (len(bits), 1))
+                if a:
+                    block[:, positions] = (bits[:, None] >> np.arange(a) & 1).astype(float)
+                at = bits
+                if split_at is not None:
+                    p, li = split_at
+                    block[:, positions[p]] = levels[li]
+                    at = bits | (1 + p * len(levels) + li) << a
+                _cost_block(table, option, scenario, block, at, per_work, staff, served, v,
+                            factors)
+        tables.append(table)
+    return tables
+
+
+def _cost_block(table: _Table, option: AnyOption, scenario: Scenario, block: Array,
+                at: IntArray, per_work: list[Array], staff: bool,
+                served: list[RecurringWork | OneOffWork], v: Values, factors: Array) -> None:
+    """Cost ``option`` on each row of shares in ``block``; store the figures at ``at``."""
+    hours = np.zeros((len(block), per_work[0].shape[1]))
+    for w, item in enumerate(per_work):
+        if np.any(block[:, w]):  # the same additions, in the same order, as compare
+            hours = hours + block[:, w:w + 1] * item
+    figures = cost_option(option, scenario, hours, v, work=served, factors=factors)
+    value = np.broadcast_to(_metric(figures, scenario.decision.metric), (len(block),))
+    empty = ~block.any(axis=1)
+    # An option with no work and no staff is no part of the plan: it costs nothing.
+    table.metric[at] = np.where(empty & (not staff), 0.0, value)
+    table.hours[at] = hours.sum(axis=1)
+    table.used[at] = ~empty
+
+
+def too_large(scenario: Scenario, size: int, whole: list[list[Choice]],
+              costed: bool = False) -> str:
+    """The refusal: how big the space is and which constraints would shrink it."""
+    free = [w.name for w, c in zip(scenario.work, whole, strict=True) if len(c) > 1]
+    what = (f"the {size:,} candidate plans need more than {MAX_COSTED:,} share vectors "
+            "costed" if costed else
+            f"{size:,} candidate plans exceed the {MAX_CANDIDATES:,} that mix enumerates "
+            "exactly in seconds")
+    hint = ("fix items with mix.keep (each kept item divides the space by its number of "
+            "options), allow fewer vendors with mix.max_vendors, let fewer options serve each "
+            "item (serves, max_specialization), or drop mix.shares")
+    return f"{what} ({len(free)} items with a choice: {', '.join(free[:6])}" + (
+        ", ..." if len(free) > 6 else "") + f"); {hint}. mix never falls back to a heuristic."

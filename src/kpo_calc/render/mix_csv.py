@@ -1,0 +1,61 @@
+"""``mix --format csv``: one row per ranked plan and work item, tidy long form.
+
+Columns: file, scenario, currency, rank, plan, role, clears, measure, item,
+option, value. ``role`` is best, top, cheapest, single (the best pure option)
+or search. Figures are the JSON output's (same keys, same rounding); text goes
+through ``csv_format.safe`` (no spreadsheet formula, controls escaped).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from kpo_calc.outcome import MixOutcome
+from kpo_calc.render import RenderOptions
+from kpo_calc.render.csv_format import cell, safe
+from kpo_calc.render.mix_json import mix_dict
+from kpo_calc.textsafe import no_commands
+
+COLUMNS = ("file", "scenario", "currency", "rank", "plan", "role", "clears", "measure",
+           "item", "option", "value")
+MEASURES = ("total_cost", "npv", "risk_adjusted_npv", "savings_vs_baseline", "savings_pct",
+            "moved_base", "required_savings")
+
+
+def render(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
+    """Every searched scenario as tidy rows, with a header."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for o in outcomes:
+        if o.result is not None:
+            writer.writerows(rows(mix_dict(o.file, o.result, o)))
+    return no_commands(buffer.getvalue())
+
+
+def rows(m: dict[str, Any]) -> Iterator[list[Any]]:
+    """The rows of one scenario's search."""
+    def row(role: str, plan: dict[str, Any] | None, measure: str, value: Any,
+            item: str = "", option: str = "") -> list[Any]:
+        rank = plan.get("rank", "") if plan else ""
+        clears = plan.get("clears_threshold") if plan else None
+        return [safe(m["file"]), safe(m["scenario"]), m["currency"], rank,
+                safe(plan["name"]) if plan else "", role, cell(clears), measure, safe(item),
+                safe(option), cell(value)]
+
+    for role, plans in (("best", [m["best"]]), ("top", m["top"]),
+                        ("cheapest", [m["cheapest"]]), ("single", [m["best_single_option"]])):
+        for plan in plans:
+            if plan is None:
+                continue
+            for key in MEASURES:
+                if key in plan:
+                    yield row(role, plan, key, plan[key])
+            for work, to in plan["assign"].items():
+                for option, share in to.items():
+                    yield row(role, plan, "share", share, work, option)
+    for key, value in m["search"].items():
+        yield row("search", None, key, value)

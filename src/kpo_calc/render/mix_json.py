@@ -1,0 +1,82 @@
+"""``mix --format json`` (design section 7): the search's result, plans shaped as compare's."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from kpo_calc._version import __version__
+from kpo_calc.engine.mixing import MixResult, RankedPlan
+from kpo_calc.outcome import MixOutcome
+from kpo_calc.render import RenderOptions
+from kpo_calc.render.json_format import SCHEMA_VERSION, cents, option_dict, recommendation_dict
+from kpo_calc.textsafe import json_text
+
+
+def render(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
+    """One JSON document: one file gives ``{"mix": ...}`` (null when the file is broken),
+    several ``{"mixes": [...]}``."""
+    return json_text(document(outcomes))
+
+
+def document(outcomes: Sequence[MixOutcome]) -> dict[str, Any]:
+    """The JSON document as Python data."""
+    mixes = [mix_dict(o.file, o.result, o) for o in outcomes if o.result is not None]
+    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION,
+                           "tool": {"name": "kpo-calc", "version": __version__}}
+    if len(outcomes) == 1:
+        doc["mix"] = mixes[0] if mixes else None
+    else:
+        doc["mixes"] = mixes
+    doc["errors"] = [d.as_dict() for o in outcomes for d in o.errors]
+    return doc
+
+
+def ranked_dict(p: RankedPlan) -> dict[str, Any]:
+    """A finalist: a compare alternative plus its rank and threshold."""
+    return {**option_dict(p.result), "rank": p.rank, "clears_threshold": p.clears,
+            "required_savings": cents(p.required_savings), "same_as": p.same_as}
+
+
+def mix_dict(file: str, r: MixResult, outcome: MixOutcome | None = None) -> dict[str, Any]:
+    """One scenario's search."""
+    doc: dict[str, Any] = {
+        "file": file,
+        "scenario": r.name,
+        "currency": r.currency,
+        "metric": r.metric,
+        "min_savings": r.min_savings,
+        "baseline": option_dict(r.baseline),
+        "best": None if r.best is None else ranked_dict(r.best),
+        "cheapest": None if r.cheapest is None else ranked_dict(r.cheapest),
+        "top": [ranked_dict(p) for p in r.top],
+        "best_single_option": (None if r.best_single_option is None
+                               else option_dict(r.best_single_option)),
+        "recommendation": recommendation_dict(r.recommendation),
+        "search": {"candidates": r.candidates, "exact": r.exact,
+                   "seconds": round(r.seconds, 3)},
+    }
+    if outcome is not None and outcome.expect is not None:
+        doc["gates"] = [{"name": "expect", "passed": bool(outcome.expect_passed),
+                         "message": expect_message(outcome)}]
+    return doc
+
+
+def expect_message(o: MixOutcome) -> str:
+    """What ``--expect`` asked and what the search found."""
+    assert o.result is not None
+    picked = o.result.recommendation.option
+    verb = "has" if o.expect_passed else "does not have"
+    return f"the best plan ({picked}) {verb} the assignment of {o.expect}"
+
+
+def assign_text(assign: Mapping[str, Mapping[str, float]]) -> str:
+    """``item: option; item: option 50% + option 50%`` in file order."""
+    return "; ".join(f"{work}: {shares_text(to)}" for work, to in assign.items())
+
+
+def shares_text(to: Mapping[str, float]) -> str:
+    """``option``, or ``option 50% + option 50%`` for a split."""
+    if len(to) == 1:
+        return next(iter(to))
+    return " + ".join(f"{o} {s * 100:g}%" for o, s in to.items())

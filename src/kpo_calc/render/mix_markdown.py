@@ -1,0 +1,52 @@
+"""``mix --format markdown``: the verdict and the ranking, for a pull-request comment."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kpo_calc.formatting import money, percent
+from kpo_calc.outcome import MixOutcome
+from kpo_calc.render import RenderOptions
+from kpo_calc.render.mix_json import assign_text, expect_message, shares_text
+from kpo_calc.render.mix_words import cheapest_note, clears_word, search_note, single_note
+from kpo_calc.render.wording import METRIC_LABELS, reason
+from kpo_calc.textsafe import md_code, md_text
+
+
+def render(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
+    """Every searched scenario as a Markdown section; broken files listed first."""
+    lines: list[str] = []
+    for o in outcomes:
+        for d in o.errors:
+            lines += [f"- :x: {md_code(d.text())}"]
+    for o in outcomes:
+        r = o.result
+        if r is None:
+            continue
+        lines += ["", f"## {md_text(r.name)}", "",
+                  f"{md_code(o.file)}: best sourcing plan against {md_text(r.baseline.name)} "
+                  f"({METRIC_LABELS[r.metric]}, {md_text(r.currency)})", "",
+                  f"**{md_text(reason(r.recommendation))}**", ""]
+        if r.best is not None:
+            lines += [f"Best plan, {md_text(r.best.result.name)}:", "",
+                      "| Work | Goes to |", "| --- | --- |"]
+            lines += [f"| {md_text(w)} | {md_text(shares_text(to))} |"
+                      for w, to in r.best.result.assign.items()]
+            lines.append("")
+        lines += [f"| # | Plan | Assignment | {METRIC_LABELS[r.metric]} | Savings | Clears |",
+                  "| ---: | --- | --- | ---: | ---: | --- |"]
+        lines += [f"| {p.rank} | {md_text(p.result.name)}"
+                  f"{'' if p.same_as is None else ' (= ' + md_text(p.same_as) + ')'} | "
+                  f"{md_text(assign_text(p.result.assign))} | "
+                  f"{money(p.result.metric(r.metric))} | "
+                  f"{money(p.result.savings_vs_baseline)} ({percent(p.result.savings_pct)}) | "
+                  f"{clears_word(p)} |" for p in r.top]
+        lines.append("")
+        for note in (cheapest_note(r), single_note(r)):
+            if note is not None:
+                lines += [md_text(note), ""]
+        if o.expect is not None:
+            lines += [("Gate expect passed: " if o.expect_passed else
+                       ":x: Gate expect failed: ") + md_text(expect_message(o)), ""]
+        lines.append(f"_{md_text(search_note(r))}_")
+    return "\n".join(lines).strip("\n") + "\n"

@@ -1,0 +1,76 @@
+"""``mix`` as tables for people: the verdict, the best plan, the ranking, the search."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from rich.console import RenderableType
+from rich.text import Text
+
+from kpo_calc.engine.mixing import MixResult
+from kpo_calc.formatting import money, percent
+from kpo_calc.outcome import MixOutcome
+from kpo_calc.render import RenderOptions
+from kpo_calc.render.layout import Column, Grid, fit, text
+from kpo_calc.render.mix_json import expect_message, shares_text
+from kpo_calc.render.mix_words import cheapest_note, clears_word, search_note, single_note
+from kpo_calc.render.table import console_for
+from kpo_calc.render.wording import METRIC_LABELS, reason
+from kpo_calc.textsafe import no_commands, visible
+
+
+def render(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
+    """Every searched scenario, one after another."""
+    buffer = io.StringIO()
+    console = console_for(buffer, options)
+    for o in outcomes:
+        if o.result is not None:
+            for block in blocks(o, o.result, console.width):
+                console.print(block)
+            console.print()
+    return no_commands(buffer.getvalue())
+
+
+def blocks(o: MixOutcome, r: MixResult, width: int) -> list[RenderableType]:
+    """One scenario: heading, verdict, best plan, ranking, notes and the search line."""
+    out: list[RenderableType] = [
+        Text.assemble(text(r.name, "bold"), "\n", text(
+            f"{o.file}: best sourcing plan against {r.baseline.name} "
+            f"({METRIC_LABELS[r.metric]}, {r.currency})", "dim")),
+        text(reason(r.recommendation), "bold green" if r.best is not None else "bold"),
+    ]
+    if r.best is not None:
+        grid = Grid(f"Best plan: {visible(r.best.result.name)}",
+                    [Column("Work", "left"), Column("Goes to", "left", "bold")])
+        for work, to in r.best.result.assign.items():
+            grid.add(visible(work), visible(shares_text(to)))
+        out += fit(grid, width)
+    out += fit(top_grid(r), width)
+    for note in (cheapest_note(r), single_note(r)):
+        if note is not None:
+            out.append(text(note))
+    if o.expect is not None:
+        out.append(text(("expect passed: " if o.expect_passed else "gate expect failed: ")
+                        + expect_message(o), "" if o.expect_passed else "bold red"))
+    out.append(text(search_note(r), "dim"))
+    return out
+
+
+def top_grid(r: MixResult) -> Grid:
+    """The ranking's head: assignment, metric, savings and whether each clears."""
+    label = METRIC_LABELS[r.metric]
+    grid = Grid(f"Top {len(r.top)} plans (cheapest that clear first)", [
+        Column("#"), Column("Plan", "left"), Column("Assignment", "left", ""),
+        Column(label), Column("Savings"), Column("Clears")], keep=2)
+    for p in r.top:
+        # One line per work item; the line breaks are the renderer's (see layout.shown).
+        assignment = "\n".join(visible(f"{w}: {shares_text(to)}")
+                                for w, to in p.result.assign.items())
+        name = visible(p.result.name) + ("" if p.same_as is None else
+                                         "\n" + visible(f"(= {p.same_as})"))
+        grid.add(str(p.rank), name, assignment,
+                 money(p.result.metric(r.metric)),
+                 f"{money(p.result.savings_vs_baseline)} ({percent(p.result.savings_pct)})",
+                 clears_word(p))
+    return grid
