@@ -123,3 +123,16 @@ def test_every_mark_of_an_alternative_is_shown(tmp_path: Path) -> None:
     markdown = run_cli("compare", "--format", "markdown", path)
     assert "Split (baseline, plan, not feasible)" in markdown.stdout
     assert "Shared (plan)" in markdown.stdout
+
+
+def test_mix_appends_its_markdown_report_to_the_step_summary(tmp_path: Path) -> None:
+    path = scenario(tmp_path)
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    proc = run_cli("mix", path, "--step-summary", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert proc.returncode == 0, proc.stderr
+    markdown = run_cli("mix", "--format", "markdown", path).stdout
+    assert summary.read_text(encoding="utf-8") == "earlier step\n" + markdown + "\n"
+    refused = run_cli("mix", path, "--step-summary", env={"GITHUB_STEP_SUMMARY": str(path)})
+    assert refused.returncode == 2
+    assert path.read_text(encoding="utf-8") == BASE

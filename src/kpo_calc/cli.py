@@ -109,6 +109,9 @@ FilesArgument = Annotated[list[str], typer.Argument(
 ColorOption = Annotated[Color, typer.Option(
     "--color", help="Colour the output: auto (only on a terminal, honouring NO_COLOR), always "
     "or never.", case_sensitive=False)]
+StepSummaryOption = Annotated[bool, typer.Option(
+    "--step-summary", help="Also append the Markdown report to the file named by "
+    "$GITHUB_STEP_SUMMARY (the GitHub Actions job summary).")]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write the report to this file (atomically) instead of stdout.",
     dir_okay=False)]
@@ -141,9 +144,7 @@ def compare(
         "--details/--no-details", help="Print every scenario's tables in the table format "
         "(default: only when there are at most 20 files; above that, the summary).",
         show_default=False)] = None,
-    step_summary: Annotated[bool, typer.Option(
-        "--step-summary", help="Also append the Markdown report to the file named by "
-        "$GITHUB_STEP_SUMMARY (the GitHub Actions job summary).")] = False,
+    step_summary: StepSummaryOption = False,
     color: ColorOption = Color.auto,
 ) -> None:
     """Compare in-house, KPO and BPO options: cost, flexibility, risk and a recommendation.
@@ -199,6 +200,7 @@ def mix(
     emit_plan: Annotated[bool, typer.Option(
         "--emit-plan", help="Print the best plan as a YAML plans: entry to paste into the "
         "scenario, instead of the report.")] = False,
+    step_summary: StepSummaryOption = False,
     color: ColorOption = Color.auto,
 ) -> None:
     """Find the best sourcing plan: every plan the options and mix: constraints allow.
@@ -206,8 +208,6 @@ def mix(
     Exact: every candidate is costed with compare's engine (a space too large to
     enumerate is refused, never guessed). Exit 1 when --expect fails, 2 on bad input.
     """
-    import importlib
-
     from kpo_calc.api import expand_paths, mix_files
     from kpo_calc.outcome import MixOutcome
     from kpo_calc.render import RenderOptions
@@ -234,11 +234,11 @@ def mix(
         text = "".join((f"---\n# {visible(o.file)}\n" if len(done) > 1 else "")
                        + emit(o.result) for o in done if o.result is not None)
     else:
-        module = {"table": "mix_table", "json": "mix_json", "csv": "mix_csv",
-                  "markdown": "mix_markdown"}[output_format.value]
-        render = importlib.import_module(f"kpo_calc.render.{module}").render
-        text = render(outcomes, RenderOptions(color=_use_color(color) and output is None,
-                                              width=_width()))
+        text = _mix_renderer(output_format.value)(
+            outcomes, RenderOptions(color=_use_color(color) and output is None, width=_width()))
+    if step_summary:  # the whole report, as for compare
+        _append_step_summary(text if output_format is CompareFormat.markdown and not emit_plan
+                             else _mix_renderer("markdown")(outcomes, RenderOptions()), paths)
     if code == EXIT_INPUT and output is not None:
         raise typer.Exit(code)  # nothing half-written
     _emit(text, output, inputs=paths)
@@ -417,6 +417,15 @@ _PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 def _usage_error(message: str) -> NoReturn:
     sys.stderr.write(f"kpo-calc: {visible(message)}\n")
     raise typer.Exit(EXIT_INPUT)
+
+
+def _mix_renderer(name: str) -> Any:
+    """The ``render`` function of the ``mix`` format called ``name``."""
+    import importlib
+
+    module = {"table": "mix_table", "json": "mix_json", "csv": "mix_csv",
+              "markdown": "mix_markdown"}[name]
+    return importlib.import_module(f"kpo_calc.render.{module}").render
 
 
 def _append_step_summary(markdown: str, inputs: Sequence[str | Path]) -> None:
