@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import io
 
-from rich import box
-from rich.console import Group
-from rich.panel import Panel
 from rich.text import Text
 
 from kpo_calc.diffing import ScenarioDiff
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.diff_text import DIFF_HEADERS, headline, input_cells, option_cells
-from kpo_calc.render.layout import Column, Grid, fit, text
+from kpo_calc.render.layout import Column, Grid, fit, panel, text
 from kpo_calc.render.table import console_for
 from kpo_calc.render.wording import reason
 from kpo_calc.textsafe import no_commands, visible
@@ -26,10 +23,10 @@ def render(diff: ScenarioDiff, options: RenderOptions) -> str:
         f"{visible(diff.old_file)} → {visible(diff.new_file)} ({diff.currency})", "dim")))
     console.print()
     style = "bold yellow" if diff.recommendation_changed else "bold green"
-    console.print(Panel(Group(text(headline(diff), style),
-                              text(f"Before: {visible(reason(diff.old_verdict))}"),
-                              text(f"After: {visible(reason(diff.new_verdict))}")),
-                        title="Decision", title_align="left", box=box.ROUNDED))
+    console.print(panel("Decision", [text(headline(diff), style),
+                                     text(f"Before: {visible(reason(diff.old_verdict))}"),
+                                     text(f"After: {visible(reason(diff.new_verdict))}")],
+                        console.width, console))
     console.print()
     results = Grid("Results (before → after)", [
         Column(h, "left" if h in ("Option", "Status") else "right") for h in DIFF_HEADERS])

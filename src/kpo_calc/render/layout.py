@@ -15,10 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from rich import box
 from rich.cells import cell_len
-from rich.console import Group, JustifyMethod, RenderableType
-from rich.table import Table
+from rich.console import Console, JustifyMethod, RenderableType
 from rich.text import Text
 
 from kpo_calc.textsafe import visible
@@ -93,7 +91,7 @@ def fit(grid: Grid, width: int) -> list[RenderableType]:
     most = [max(_longest_line(v) for v in column) for column in cells]
     if grid.records and _span(range(len(least)), [
             min(m, max(n, COMFORT)) for n, m in zip(least, most, strict=True)]) > width:
-        return [_records(grid)]
+        return [_records(grid, width)]
     keep = list(range(min(grid.keep, len(grid.columns))))
     parts: list[list[int]] = []
     for i in range(len(keep), len(grid.columns)):
@@ -106,7 +104,8 @@ def fit(grid: Grid, width: int) -> list[RenderableType]:
     for number, part in enumerate(parts, start=1):
         title = grid.title if len(parts) == 1 else f"{grid.title} (part {number} of {len(parts)})"
         columns = [*keep, *part]
-        tables.append(_table(grid, title, columns, _widths(columns, least, most, width),
+        widths = _widths(columns, least, most, width) or _squeezed(columns, least, width)
+        tables.append(_table(grid, title, columns, widths,
                              caption=grid.caption if number == len(parts) else None))
     return tables
 
@@ -119,8 +118,8 @@ def _span(columns: Iterable[int], widths: Sequence[int]) -> int:
 def _widths(columns: list[int], least: list[int], most: list[int],
             width: int) -> list[int] | None:
     """Each column's width: its longest word, then spare room up to its longest line,
-    the leading (label) column first. None when even the words do not fit: rich then
-    folds them (a word split over lines, never cut off)."""
+    the leading (label) column first. None when even the words do not fit (see
+    :func:`_squeezed`)."""
     widths = {i: least[i] for i in columns}
     spare = width - _span(columns, least)
     if spare < 0:
@@ -137,29 +136,124 @@ def _widths(columns: list[int], least: list[int], most: list[int],
     return [widths[i] for i in columns]
 
 
-def _table(grid: Grid, title: str, columns: list[int], widths: list[int] | None,
-           caption: str | None) -> Table:
-    table = Table(title=text(title, "bold"), title_justify="left",
-                  caption=text(caption, "dim") if caption else None, caption_justify="left",
-                  box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for n, i in enumerate(columns):
-        column = grid.columns[i]
-        table.add_column(_cell(column.header), justify=column.justify,
-                         header_style=column.style, overflow="fold",
-                         width=None if widths is None else widths[n])
+def _squeezed(columns: list[int], least: list[int], width: int) -> list[int]:
+    """Widths when even the longest words do not fit side by side: the widest column gives
+    up a cell at a time, and its long words are folded over lines (never cut off)."""
+    widths = [least[i] for i in columns]
+    while sum(widths) + GAP * (len(widths) - 1) > width and max(widths) > 1:
+        widths[widths.index(max(widths))] -= 1
+    return widths
+
+
+# The tables are laid out here, not by rich's Table: the widths are known already, and
+# drawing the lines directly costs a fraction of rich's general layout (which measured
+# and wrapped every cell again). Rich still prints them: styles, colour, NO_COLOR.
+
+def _fold(word: str, width: int) -> list[str]:
+    """A word longer than ``width`` cells, in pieces of at most ``width`` cells."""
+    pieces, piece = [], ""
+    for char in word:
+        if piece and cell_len(piece + char) > width:
+            pieces.append(piece)
+            piece = ""
+        piece += char
+    return [*pieces, piece]
+
+
+def wrap(value: str, width: int) -> list[str]:
+    """``value``'s lines (its own line breaks kept), each wrapped at spaces to ``width``
+    cells; a longer word is folded."""
+    out: list[str] = []
+    for line in value.split("\n"):
+        current = ""
+        for word in line.split(" "):
+            candidate = word if not current else f"{current} {word}"
+            if cell_len(candidate) <= width:
+                current = candidate
+                continue
+            if current:
+                out.append(current)
+            pieces = _fold(word, width) if cell_len(word) > width else [word]
+            out += pieces[:-1]
+            current = pieces[-1]
+        out.append(current)
+    return out
+
+
+def _pad(value: str, width: int, justify: JustifyMethod) -> str:
+    room = max(width - cell_len(value), 0)
+    return " " * room + value if justify == "right" else value + " " * room
+
+
+def _table(grid: Grid, title: str, columns: list[int], widths: list[int],
+           caption: str | None) -> Text:
+    """A title, the headers (bottom-aligned), a rule, the rows (top-aligned), a caption;
+    every line as wide as the table."""
+    total = sum(widths) + GAP * (len(widths) - 1)
+    out = Text()
+
+    def line(value: str, style: str = "") -> None:
+        out.append(_pad(value, total, "left"), style)
+        out.append("\n")
+
+    def row(cells: list[str], styles: list[str], bottom: bool) -> None:
+        wrapped = [wrap(shown(cells[n]), widths[n]) for n in range(len(columns))]
+        height = max(len(lines) for lines in wrapped)
+        for k in range(height):
+            for n, (i, lines) in enumerate(zip(columns, wrapped, strict=True)):
+                at = k - (height - len(lines)) if bottom else k
+                cell = lines[at] if 0 <= at < len(lines) else ""
+                if n:  # a header's gap is plain; a row's takes the row's style, as rich did
+                    out.append(" " * GAP, "" if bottom else styles[n])
+                out.append(_pad(cell, widths[n], grid.columns[i].justify), styles[n])
+            out.append("\n")
+
+    for piece in wrap(shown(title), total):
+        line(piece, "bold")
+    row([grid.columns[i].header for i in columns], [grid.columns[i].style for i in columns],
+        bottom=True)
+    line("─" * total)
     for cells, style in grid.rows:
-        table.add_row(*(_cell(cells[i]) for i in columns), style=style)
-    return table
+        row([cells[i] for i in columns], [style] * len(columns), bottom=False)
+    if caption:
+        for piece in wrap(shown(caption), total):
+            line(piece, "dim")
+    out.rstrip()
+    return out
 
 
-def _records(grid: Grid) -> Group:
+def _records(grid: Grid, width: int) -> Text:
     """One block per row: its first cell as a heading, then each header and value."""
-    blocks: list[RenderableType] = [text(grid.title, "bold")]
+    headers = [shown(c.header) for c in grid.columns[1:]]
+    room = max((cell_len(h) for h in headers), default=0) + 2
+    out = Text()
+    for piece in wrap(shown(grid.title), width):
+        out.append(piece + "\n", "bold")
     for cells, style in grid.rows:
-        table = Table(show_header=False, box=None, pad_edge=False, padding=(0, 2, 0, 0))
-        table.add_column(style="dim", no_wrap=True)
-        table.add_column(overflow="fold")
-        for column, cell in zip(grid.columns[1:], cells[1:], strict=True):
-            table.add_row(_cell(column.header), _cell(cell), style=style)
-        blocks += [Text(""), _cell(cells[0], f"bold {style}".strip()), table]
-    return Group(*blocks)
+        out.append("\n")
+        for piece in wrap(shown(cells[0]), width):
+            out.append(piece + "\n", f"bold {style}".strip())
+        for header, cell in zip(headers, cells[1:], strict=True):
+            for k, piece in enumerate(wrap(shown(cell), max(width - room, 1))):
+                out.append(_pad(header if k == 0 else "", room, "left"), f"dim {style}".strip())
+                out.append(piece + "\n", style)
+    out.rstrip()
+    return out
+
+
+def panel(title: str, lines: Sequence[Text], width: int, console: Console,
+          border_style: str = "") -> Text:
+    """Lines in a rounded box as wide as ``width``, the title in its top edge; each line
+    wrapped (rich's word wrap, on these few lines) to the inside."""
+    inner = max(width - 4, 1)
+    out = Text()
+    top = f"╭─ {title} "
+    out.append(top + "─" * max(width - cell_len(top) - 1, 0) + "╮\n", border_style)
+    for line in lines:
+        for piece in line.wrap(console, inner, overflow="fold"):
+            out.append("│ ", border_style)
+            out.append_text(piece)
+            out.append(" " * max(inner - piece.cell_len, 0) + " ")
+            out.append("│\n", border_style)
+    out.append("╰" + "─" * max(width - 2, 0) + "╯", border_style)
+    return out

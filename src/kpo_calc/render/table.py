@@ -11,16 +11,14 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from rich import box
-from rich.console import Console, Group, RenderableType
-from rich.panel import Panel
+from rich.console import Console, RenderableType
 from rich.text import Text
 
 from kpo_calc.engine.results import OptionResult, ScenarioResult
 from kpo_calc.formatting import money, number, percent
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
-from kpo_calc.render.layout import Column, Grid, fit, text
+from kpo_calc.render.layout import Column, Grid, fit, panel, text
 from kpo_calc.render.rows import (
     DASH,
     assign_rows,
@@ -67,7 +65,7 @@ def render(outcomes: Sequence[FileOutcome], options: RenderOptions) -> str:
     if options.show_details(len(outcomes)):
         for o in outcomes:
             if o.result is not None:
-                for block in scenario_blocks(o.file, o.result, width):
+                for block in scenario_blocks(o.file, o.result, console):
                     console.print(block)
                     console.print()
     return no_commands(buffer.getvalue())
@@ -83,8 +81,9 @@ def batch_tables(outcomes: Sequence[FileOutcome], width: int) -> list[Renderable
     return list(fit(grid, width))
 
 
-def scenario_blocks(file: str, r: ScenarioResult, width: int) -> list[RenderableType]:
+def scenario_blocks(file: str, r: ScenarioResult, console: Console) -> list[RenderableType]:
     """The tables and verdict of one scenario, in reading order."""
+    width = console.width
     blocks: list[RenderableType] = [
         Text.assemble(text(r.name, "bold"), "\n", text(
             f"{file}: {r.currency}, {r.horizon_months} months, "
@@ -96,7 +95,7 @@ def scenario_blocks(file: str, r: ScenarioResult, width: int) -> list[Renderable
     ]
     if r.scorecard is not None:
         blocks += fit(scorecard_grid(r), width)
-    blocks.append(verdict_panel(r))
+    blocks.append(verdict_panel(r, width, console))
     return blocks
 
 
@@ -190,10 +189,10 @@ def scorecard_grid(r: ScenarioResult) -> Grid:
     return grid
 
 
-def verdict_panel(r: ScenarioResult) -> Panel:
+def verdict_panel(r: ScenarioResult, width: int, console: Console) -> Text:
     """What to do, why, and whether the declared gates hold."""
     rec = r.recommendation
-    lines: list[RenderableType] = [
+    lines: list[Text] = [
         Text.assemble(("Recommendation: ", "bold"), text(rec.option, "bold green")),
         text(reason(rec)),
     ]
@@ -209,5 +208,4 @@ def verdict_panel(r: ScenarioResult) -> Panel:
         mark, style = ("PASS", "green") if gate.passed else ("FAIL", "bold red")
         lines.append(Text.assemble(text(f"Gate {gate.name} {mark}: ", style),
                                    text(gate_message(gate))))
-    return Panel(Group(*lines), title="Verdict", title_align="left", border_style="green"
-                 if r.gates_passed else "red", box=box.ROUNDED, expand=True)
+    return panel("Verdict", lines, width, console, "green" if r.gates_passed else "red")
