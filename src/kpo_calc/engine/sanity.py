@@ -23,6 +23,8 @@ class NonFiniteResult(ArithmeticError):
 
 def check_finite(result: T) -> T:
     """Return ``result`` unchanged; raise :class:`NonFiniteResult` naming the first bad figure."""
+    if _all_finite(result):  # the usual case, without building a path for every figure
+        return result
     bad = _first_non_finite(result, "result")
     if bad is not None:
         raise NonFiniteResult(f"{bad} is not finite: inputs are bounded so that this cannot "
@@ -51,6 +53,29 @@ def _first_non_finite(value: Any, where: str) -> str | None:
     if isinstance(value, numbers.Real):  # a numpy scalar that slipped through
         return _first_non_finite(float(value), where)
     return None
+
+
+def _all_finite(value: Any) -> bool:
+    """Is every float in ``value`` finite? (The walk of :func:`_first_non_finite`, pathless.)"""
+    kind = type(value)
+    if kind is float:
+        return math.isfinite(value)
+    if kind in _ATOMS or value is None:
+        return True
+    if kind is tuple or kind is list:
+        if all(type(x) is float for x in value):  # monthly figures: no call per item
+            return all(map(math.isfinite, value))
+        return all(map(_all_finite, value))
+    if kind is dict or isinstance(value, Mapping):
+        return all(map(_all_finite, value.values()))
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(value):
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return all(_all_finite(getattr(value, n)) for n in names)
+    if isinstance(value, numbers.Real):  # a numpy scalar that slipped through
+        return math.isfinite(float(value))
+    return True
 
 
 _ATOMS: frozenset[type] = frozenset({bool, int, str})
