@@ -15,7 +15,15 @@ import yaml
 from conftest import ROOT, SCENARIOS, TINY, run_cli, run_json, tiny_data
 from kpo_calc import api
 from kpo_calc.cli import CompareFormat, DiffFormat
-from kpo_calc.render import DIFF_FORMATS, FORMATS, RenderOptions, get_diff_renderer, get_renderer
+from kpo_calc.render import (
+    DIFF_FORMATS,
+    FORMATS,
+    MIX_FORMATS,
+    RenderOptions,
+    get_diff_renderer,
+    get_mix_renderer,
+    get_renderer,
+)
 from test_engine_tiny import TEAM_MONTHLY, VENDOR_ALT_MONTHLY, VENDOR_MONTHLY, WIND_DOWN, npv
 
 EXAMPLES = sorted(SCENARIOS.glob("*.yaml"))
@@ -26,6 +34,10 @@ def test_format_registry_matches_the_command_line() -> None:
     assert set(DIFF_FORMATS) == {f.value for f in DiffFormat}
     for name in DIFF_FORMATS:
         assert callable(get_diff_renderer(name))
+    # mix offers the same formats as compare, each rendered by its own module
+    assert set(MIX_FORMATS) == {f.value for f in CompareFormat}
+    for name in MIX_FORMATS:
+        assert callable(get_mix_renderer(name))
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))

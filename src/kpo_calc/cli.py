@@ -25,6 +25,7 @@ from kpo_calc.textsafe import visible
 
 if TYPE_CHECKING:
     from kpo_calc.api import RunGates
+    from kpo_calc.diagnostics import Diagnostic
     from kpo_calc.outcome import FileOutcome
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
@@ -210,7 +211,7 @@ def mix(
     """
     from kpo_calc.api import expand_paths, mix_files
     from kpo_calc.outcome import MixOutcome
-    from kpo_calc.render import RenderOptions
+    from kpo_calc.render import RenderOptions, get_mix_renderer
 
     paths, missing = expand_paths(files)
     found = mix_files(paths, top, expect)
@@ -218,9 +219,9 @@ def mix(
     if expect is not None and any(o.result is not None for o in outcomes) and all(
             expect not in o.result.alternatives for o in outcomes if o.result is not None):
         _usage_error(f"no scenario has an option or plan named {expect!r} (given to --expect)")
+    paint = _use_color(color, stream=sys.stderr)
     for o in outcomes:
-        for d in o.diagnostics:
-            sys.stderr.write(d.text() + "\n")
+        _report_diagnostics(o.diagnostics, paint)
         if o.expect_passed is False:
             sys.stderr.write(visible(f"{o.file}: gate expect failed: the best plan does not "
                                      f"have the assignment of {expect}") + "\n")
@@ -234,11 +235,11 @@ def mix(
         text = "".join((f"---\n# {visible(o.file)}\n" if len(done) > 1 else "")
                        + emit(o.result) for o in done if o.result is not None)
     else:
-        text = _mix_renderer(output_format.value)(
+        text = get_mix_renderer(output_format.value)(
             outcomes, RenderOptions(color=_use_color(color) and output is None, width=_width()))
     if step_summary:  # the whole report, as for compare
         _append_step_summary(text if output_format is CompareFormat.markdown and not emit_plan
-                             else _mix_renderer("markdown")(outcomes, RenderOptions()), paths)
+                             else get_mix_renderer("markdown")(outcomes, RenderOptions()), paths)
     if code == EXIT_INPUT and output is not None:
         raise typer.Exit(code)  # nothing half-written
     _emit(text, output, inputs=paths)
@@ -419,15 +420,6 @@ def _usage_error(message: str) -> NoReturn:
     raise typer.Exit(EXIT_INPUT)
 
 
-def _mix_renderer(name: str) -> Any:
-    """The ``render`` function of the ``mix`` format called ``name``."""
-    import importlib
-
-    module = {"table": "mix_table", "json": "mix_json", "csv": "mix_csv",
-              "markdown": "mix_markdown"}[name]
-    return importlib.import_module(f"kpo_calc.render.{module}").render
-
-
 def _append_step_summary(markdown: str, inputs: Sequence[str | Path]) -> None:
     from kpo_calc.diagnostics import InputError
     from kpo_calc.files import append_regular
@@ -458,13 +450,7 @@ def _report_problems(outcomes: Sequence[FileOutcome], color: Color) -> None:
 
     paint = _use_color(color, stream=sys.stderr)
     for outcome in outcomes:
-        for d in outcome.diagnostics:
-            text = d.text()
-            if paint:
-                where = visible(d.location())
-                tint = "31" if d.severity == "error" else "33"
-                text = f"\x1b[{tint}m{where}\x1b[0m{text[len(where):]}"
-            sys.stderr.write(text + "\n")
+        _report_diagnostics(outcome.diagnostics, paint)
         if outcome.result is not None:
             from kpo_calc.render.wording import gate_message
 
@@ -472,6 +458,17 @@ def _report_problems(outcomes: Sequence[FileOutcome], color: Color) -> None:
                 if not gate.passed:
                     sys.stderr.write(visible(f"{outcome.file}: gate {gate.name} failed: "
                                              f"{gate_message(gate)}") + "\n")
+
+
+def _report_diagnostics(diagnostics: Sequence[Diagnostic], paint: bool) -> None:
+    """Errors and warnings on stderr, one line each, the location tinted when ``paint``."""
+    for d in diagnostics:
+        text = d.text()
+        if paint:
+            where = visible(d.location())
+            tint = "31" if d.severity == "error" else "33"
+            text = f"\x1b[{tint}m{where}\x1b[0m{text[len(where):]}"
+        sys.stderr.write(text + "\n")
 
 
 def _use_color(color: Color, stream: object = None) -> bool:

@@ -55,6 +55,15 @@ DIFF_FORMATS: dict[str, str] = {
 }
 
 
+#: ``mix --format`` choice -> module in this package whose ``render`` prints a search.
+MIX_FORMATS: dict[str, str] = {
+    "table": "mix_table",
+    "json": "mix_json",
+    "csv": "mix_csv",
+    "markdown": "mix_markdown",
+}
+
+
 def get_renderer(name: str) -> Renderer:
     """The ``render`` function of the format called ``name``."""
     module = importlib.import_module(f"kpo_calc.render.{FORMATS[name]}")
@@ -66,4 +75,11 @@ def get_diff_renderer(name: str) -> DiffRenderer:
     """The ``render`` function of the diff format called ``name``."""
     module = importlib.import_module(f"kpo_calc.render.{DIFF_FORMATS[name]}")
     renderer: DiffRenderer = module.render
+    return renderer
+
+
+def get_mix_renderer(name: str) -> Callable[..., str]:
+    """The ``render`` function of the ``mix`` format called ``name``."""
+    module = importlib.import_module(f"kpo_calc.render.{MIX_FORMATS[name]}")
+    renderer: Callable[..., str] = module.render
     return renderer
