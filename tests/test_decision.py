@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from kpo_calc.engine.decision import clears, recommend, scorecard
+from kpo_calc.engine.decision import recommend, scorecard, whole_clears
 from kpo_calc.engine.results import Flexibility, OptionResult
 from kpo_calc.render.wording import reason
 from kpo_calc.scenario import Scenario
@@ -12,16 +14,19 @@ from kpo_calc.scenario import Scenario
 FLEX = Flexibility(0, 0, 0, 0, ())
 
 
-def option(name: str, npv: float, *, feasible: bool = True,
-           baseline_npv: float = 1000.0) -> OptionResult:
+def option(name: str, npv: float, *, feasible: bool = True, baseline_npv: float = 1000.0,
+           min_savings: float = 0.10) -> OptionResult:
+    # A pure alternative against a pure baseline avoids the whole baseline cost.
     saved = baseline_npv - npv
-    return OptionResult(
+    result = OptionResult(
         name=name, model="kpo", provider=None, location=None, feasible=feasible,
         infeasible_reasons=() if feasible else ("needs high specialization",),
         one_time_cost=0, recurring_cost=npv, total_cost=npv, npv=npv, risk_cost=0,
         risk_adjusted_total=npv, risk_adjusted_npv=npv, cost_per_hour=0,
         savings_vs_baseline=saved, savings_pct=saved / baseline_npv, breakeven_month=None,
-        lines={}, monthly=(), flexibility=FLEX)
+        lines={}, monthly=(), flexibility=FLEX, moved_base=baseline_npv,
+        required_savings=min_savings * baseline_npv)
+    return replace(result, clears=whole_clears(result, baseline_npv, min_savings, 0.0))
 
 
 def test_alternative_exactly_at_the_threshold_clears() -> None:
@@ -36,8 +41,9 @@ def test_alternative_just_short_of_the_threshold_keeps_the_baseline() -> None:
     # 901 saves 99 = 9.9%: 0.1 points short.
     rec = recommend([option("Base", 1000), option("Alt", 901)], "Base", "npv", 0.10, "USD")
     assert (rec.option, rec.clears_threshold, rec.savings) == ("Base", False, 0.0)
-    assert reason(rec) == ("Alt would save only 9.9% (USD 99) by NPV, 0.1 points short of the "
-                          "10% minimum-savings threshold, so Base stays.")
+    assert reason(rec) == ("Alt would save only 9.9% (USD 99) by NPV, short of the 10% "
+                           "minimum-savings threshold on the cost it avoids (required: USD 100, "
+                           "10% of USD 1,000), so Base stays.")
 
 
 def test_cheapest_feasible_alternative_wins_and_infeasible_never_does() -> None:
@@ -62,8 +68,8 @@ def test_thresholds_print_without_a_needless_decimal() -> None:
 
 def test_zero_threshold_still_needs_a_positive_saving() -> None:
     # An equal cost is no reason to move the work.
-    assert not clears(option("Alt", 1000), 1000, 0.0)
-    assert clears(option("Alt", 999), 1000, 0.0)
+    assert not option("Alt", 1000, min_savings=0.0).clears
+    assert option("Alt", 999, min_savings=0.0).clears
 
 
 def test_infeasible_baseline_hands_over_to_the_cheapest_feasible() -> None:

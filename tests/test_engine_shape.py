@@ -22,6 +22,7 @@ from kpo_calc.engine import LINES, MODELS, ONE_TIME_LINES, cost_model, cost_opti
 from kpo_calc.engine.demand import total_demand, work_hours
 from kpo_calc.engine.figures import OptionFigures, summarise
 from kpo_calc.engine.flexibility import StressFigures
+from kpo_calc.engine.lines import OTHER_LINES
 from kpo_calc.engine.results import Flexibility, OptionResult, ScenarioResult
 from kpo_calc.engine.values import POINT_VALUES, Array
 from kpo_calc.render.json_format import scenario_dict
@@ -29,6 +30,8 @@ from kpo_calc.render.rows import LINE_LABELS, line_rows
 from kpo_calc.render.wording import reason
 from kpo_calc.scenario import (
     SPECIALIZATION_RANK,
+    AnyOption,
+    ContractorOption,
     InHouseOption,
     OutsourcedOption,
     Scenario,
@@ -64,9 +67,9 @@ IDS = [name for name, _ in ALL]
 
 def test_every_model_value_of_the_format_has_a_cost_model() -> None:
     declared = set()
-    for cls in (InHouseOption, OutsourcedOption):
+    for cls in (InHouseOption, OutsourcedOption, ContractorOption):
         declared |= set(get_args(cls.model_fields["model"].annotation))
-    assert declared == set(MODELS) == {"in_house", "kpo", "bpo"}
+    assert declared == set(MODELS) == {"in_house", "kpo", "bpo", "contractor"}
 
 
 @pytest.mark.parametrize(("name", "scenario"), ALL, ids=IDS)
@@ -77,6 +80,10 @@ def test_each_option_books_exactly_the_lines_the_table_gives_its_kind(
         model = cost_model(option)
         expected = tuple(line.name for line in LINES if option.model in line.kinds)
         assert model.lines == expected
+        # Other costs only for an option that declares some (methodology 3, point 7).
+        if not option.other_costs:
+            expected = tuple(n for n in expected if n not in OTHER_LINES)
+        assert model.lines_for(option) == expected
         assert tuple(model.planned(option, scenario, demand, POINT_VALUES).lines) == expected
         for test in scenario.stress:
             stressed = model.stressed(option, scenario, demand, test, POINT_VALUES)
@@ -110,11 +117,14 @@ def test_line_table_is_the_design_list() -> None:
     names = [line.name for line in LINES]
     assert len(names) == len(set(names))
     # Design section 4, "Line names", with section 8's (methodology 2), and which are one-time.
+    # Section 11 (methodology 3): contractors' lines and named other costs of any option.
     assert names == ["salaries", "benefits", "overhead", "training", "hiring", "attrition",
                      "severance", "vendor_fees", "governance", "communication",
                      "indirect_tax", "withholding_tax", "retained",
-                     "vendor_selection", "transition", "ramp_up", "unmet_work"]
-    assert {"hiring", "severance", "vendor_selection", "transition", "ramp_up"} == ONE_TIME_LINES
+                     "vendor_selection", "transition", "ramp_up", "contractor_fees",
+                     "onboarding", "other_recurring", "other_one_time", "unmet_work"]
+    assert {"hiring", "severance", "vendor_selection", "transition", "ramp_up", "onboarding",
+            "other_one_time"} == ONE_TIME_LINES
     assert all(line.kinds and line.kinds <= set(MODELS) for line in LINES)
     assert {line.name: line.label for line in LINES} == LINE_LABELS
 
@@ -133,18 +143,23 @@ def test_one_time_recurring_rows_and_json_follow_the_table(name: str, scenario: 
         line.label + (" (one-time)" if line.one_time else "") for line in shown]
     doc = scenario_dict("f.yaml", result)
     for o in doc["options"]:
-        parts = [cost_model(_option(scenario, name)).lines for name in o["by_option"]]
+        parts = [_lines(scenario, name) for name in o["by_option"]]
         # In table order: every line of its working parts, and what a team wound down costs.
         assert list(o["lines"]) == [n for n in (line.name for line in LINES)
                                     if n in o["lines"]]
         assert set(o["lines"]) <= {n for p in parts for n in p}
         if o["kind"] == "option":
-            assert set(cost_model(_option(scenario, o["name"])).lines) <= set(o["lines"])
+            assert set(_lines(scenario, o["name"])) <= set(o["lines"])
         for name, part in o["by_option"].items():
-            assert list(part["lines"]) == list(cost_model(_option(scenario, name)).lines)
+            assert list(part["lines"]) == list(_lines(scenario, name))
 
 
-def _option(scenario: Scenario, name: str) -> InHouseOption | OutsourcedOption:
+def _lines(scenario: Scenario, name: str) -> tuple[str, ...]:
+    option = _option(scenario, name)
+    return cost_model(option).lines_for(option)
+
+
+def _option(scenario: Scenario, name: str) -> AnyOption:
     return next(o for o in scenario.options if o.name == name)
 
 
@@ -208,7 +223,8 @@ def test_summarising_is_the_mean_over_trials() -> None:
 def _alone(result: OptionResult) -> OptionResult:
     """A result without the figures that need a baseline, nor those of a plan."""
     return replace(result, savings_vs_baseline=0.0, savings_pct=0.0, breakeven_month=None,
-                   assign={}, by_option={}, moved_base=None)
+                   assign={}, by_option={}, moved_base=None, required_savings=None, moved=(),
+                   moves=(), clears=False)
 
 
 @pytest.mark.parametrize(("name", "scenario"), ALL, ids=IDS)

@@ -298,11 +298,11 @@ def test_a_common_one_off_risk_leaves_the_engine_scorecard_unchanged() -> None:
 
 # --- the JSON says which methodology ----------------------------------------------------------
 
-def test_json_carries_methodology_2_and_unmet_hours(write_scenario) -> None:
+def test_json_carries_the_methodology_and_unmet_hours(write_scenario) -> None:
     code, doc = run_json(write_scenario(scenario()))
     assert code == 0
     (s,) = doc["scenarios"]
-    assert s["methodology"] == 2
+    assert s["methodology"] == 3  # design section 11
     assert [o["unmet_hours"] for o in s["options"]] == [600, 0]
     assert s["options"][0]["lines"]["unmet_work"] == 24000
-    assert api.compare(write_scenario(scenario(), name="again.yaml")).methodology == 2
+    assert api.compare(write_scenario(scenario(), name="again.yaml")).methodology == 3

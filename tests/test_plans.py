@@ -95,10 +95,10 @@ TODAY = 180_000 + 520_000
 CLERKS_WIND_DOWN = 4 * 2 * 3_000          # 24,000
 ANALYSTS_WIND_DOWN = 2 * 3 * 10_000       # 60,000 (both analysts released)
 PLAN = 99_000 + CLERKS_WIND_DOWN + 440_000 + 27_000   # 590,000
-# The baseline's cost of the work the plan moves: all of Entry (the clerks' 180,000
-# over Entry's hours) and half of Project (the analysts' 520,000 shared by hours:
-# Project is 600 of their 2,400 + 600 hours).
-MOVED = 180_000 + 0.5 * 520_000 * 600 / 3_000        # 232,000
+# Methodology 3: the threshold base is the cost the plan avoids, part by part: the
+# clerks' 180,000 less their 24,000 wind-down in the plan, and the analysts' 520,000
+# less the 440,000 they still cost in it; the vendors cost nothing today.
+MOVED = (180_000 - CLERKS_WIND_DOWN) + (520_000 - 440_000)   # 236,000
 
 
 def data(**decision: Any) -> dict[str, Any]:
@@ -206,40 +206,63 @@ def test_moved_work_threshold_clears_where_the_whole_baseline_would_not(
     assert plan.moved_base == pytest.approx(MOVED)
     # A threshold on the whole baseline would need 20% of 700,000 = 140,000: rejected.
     assert saved < 0.2 * TODAY
-    # On the moved work it needs 20% of 232,000 = 46,400: cleared.
+    # On the cost it avoids it needs 20% of 236,000 = 47,200: cleared.
     assert saved >= 0.2 * MOVED
+    # Each move pays its way. Without the Entry move (Entry back to the clerks): clerks
+    # 180,000 + analysts 440,000 + KPO 27,000 = 647,000, so Entry saves 57,000 on its own
+    # margin against 20% of the clerks' 156,000 it avoids (31,200). Without the Project
+    # move: clerks 24,000 + analysts 520,000 + BPO 99,000 = 643,000: 53,000 against 20% of
+    # the analysts' 80,000 (16,000).
+    entry, project = plan.moves
+    assert (entry.work, entry.incremental_savings, entry.incremental_required) == (
+        "Entry", pytest.approx(647_000 - PLAN), pytest.approx(0.2 * 156_000))
+    assert (project.work, project.incremental_savings, project.incremental_required) == (
+        "Project", pytest.approx(643_000 - PLAN), pytest.approx(0.2 * 80_000))
+    assert entry.clears and project.clears
+    # Alone against Today: Entry to BPO saves 700,000 - (99,000 + 24,000 + 520,000).
+    assert entry.standalone_savings == pytest.approx(TODAY - 643_000)
     rec = result.recommendation
     assert (rec.option, rec.clears_threshold) == ("Entry to BPO", True)
     assert rec.required_savings == pytest.approx(0.2 * MOVED)
     assert reason(rec) == (
         "Entry to BPO costs 15.7% less than Today by total cost (USD 110,000 saved), clearing "
-        "the 20% minimum-savings threshold on the work it moves (required: USD 46,400, 20% of "
-        "USD 232,000).")
+        "the 20% minimum-savings threshold on the cost it avoids (required: USD 47,200, 20% of "
+        "USD 236,000).")
 
 
 def test_moved_work_threshold_can_still_reject(compare) -> None:
-    # 50% of 232,000 = 116,000 > 110,000 saved: Today stays, and KPO costs more than Today.
+    # 50% of 236,000 = 118,000 > 110,000 saved: Today stays, and KPO costs more than Today.
     rec = compare(data(min_savings=0.5)).recommendation
     assert (rec.option, rec.kind, rec.best) == ("Today", "short_of_threshold", "Entry to BPO")
-    assert "short of the 50% minimum-savings threshold on the work it moves (required: " \
-        "USD 116,000, 50% of USD 232,000), so Today stays." in reason(rec)
+    assert "short of the 50% minimum-savings threshold on the cost it avoids (required: " \
+        "USD 118,000, 50% of USD 236,000), so Today stays." in reason(rec)
 
 
 def test_threshold_base_personnel(compare) -> None:
-    # Personnel: salaries and benefits only. Clerks 180,000 (all of it, for Entry);
-    # analysts 450,000 over 3,000 hours, of which half of Project's 600 moves.
-    personnel = 180_000 + 0.5 * 450_000 * 600 / 3_000     # 225,000
+    # Personnel: salaries and benefits only. Today: clerks 180,000, analysts 450,000; in
+    # the plan the clerks have none (severance only) and the analysts 270,000 + 135,000.
+    personnel = 180_000 + (450_000 - 405_000)             # 225,000 avoided
     saved = TODAY - PLAN
-    # At 48%: the cost base needs 0.48 x 232,000 = 111,360 > 110,000 (rejected) ...
-    cost = compare(data(min_savings=0.48))
-    assert cost.recommendation.option == "Today"
-    assert saved < 0.48 * MOVED
-    # ... the personnel base needs 0.48 x 225,000 = 108,000 <= 110,000 (cleared).
-    result = compare(data(min_savings=0.48, threshold_base="personnel"))
+    # At 34% on cost: whole 0.34 x 236,000 = 80,240 <= 110,000; Entry's move 57,000 >=
+    # 0.34 x 156,000 = 53,040; Project's 53,000 >= 0.34 x 80,000 = 27,200: it clears.
+    cost = compare(data(min_savings=0.34))
+    assert cost.recommendation.option == "Entry to BPO"
+    # On personnel the whole clears (0.34 x 225,000 = 76,500), but the Entry move avoids
+    # all the clerks' 180,000 of pay and needs 0.34 x 180,000 = 61,200 > 57,000.
+    result = compare(data(min_savings=0.34, threshold_base="personnel"))
     assert result.threshold_base == "personnel"
-    assert result.option("Entry to BPO").moved_base == pytest.approx(personnel)
-    assert saved >= 0.48 * personnel
-    assert result.recommendation.option == "Entry to BPO"
+    plan = result.option("Entry to BPO")
+    assert plan.moved_base == pytest.approx(personnel)
+    assert saved >= 0.34 * personnel
+    rec = result.recommendation
+    assert (rec.option, rec.kind, rec.best) == ("Today", "move_fails", "Entry to BPO")
+    (failing,) = rec.failing_moves
+    assert (failing.work, failing.incremental_savings) == ("Entry", pytest.approx(57_000))
+    assert failing.incremental_required == pytest.approx(0.34 * 180_000)
+    assert reason(rec) == (
+        "Entry to BPO would save 15.7% (USD 110,000) by total cost, but not every move pays "
+        "its way: Entry → BPO saves USD 57,000 more than keeping it, needs 61,200: it does "
+        "not pay its way; so Today stays.")
 
 
 def test_recommendation_is_the_cheapest_that_clears_its_own_threshold(
@@ -252,10 +275,20 @@ def test_recommendation_is_the_cheapest_that_clears_its_own_threshold(
     result = compare(content)
     most = result.option("Most to KPO")
     # BPO 99,000 + KPO (200 | 400 | 200 h: 3,000 h x 80 + 3,000 = 243,000) + both teams
-    # wound down (24,000 + 60,000) = 426,000; it saves 274,000 against a 20% threshold of
-    # all 700,000 moved = 140,000: it clears too, and is cheaper, so it wins.
+    # wound down (24,000 + 60,000) = 426,000; it saves 274,000 against 20% of the cost
+    # it avoids, (180,000 - 24,000) + (520,000 - 60,000) = 616,000: it clears too.
     assert most.total_cost == pytest.approx(99_000 + 243_000 + 24_000 + 60_000)
-    assert most.moved_base is None  # everything moves: the whole baseline, as in v1
+    assert most.moved_base == pytest.approx(616_000)
+    # Its three moves, each on its own margin (the plan without it, minus the plan):
+    # Entry to the clerks: 180,000 + 99,000 - 99,000 ... = 483,000, +57,000 (needs 20% of
+    #   the clerks' 156,000 avoided); Analysis to the analysts (2 heads all year, 360,000;
+    #   KPO on Project only 51,000): 534,000, +108,000 (20% of 300,000); Project to the
+    #   analysts (2 released in m1, 2 hired for m4-6, released again: 220,000; KPO on
+    #   Analysis 195,000): 538,000, +112,000 (20% of 160,000).
+    assert [(m.work, m.incremental_savings, m.incremental_required) for m in most.moves] == [
+        ("Entry", pytest.approx(57_000), pytest.approx(31_200)),
+        ("Analysis", pytest.approx(108_000), pytest.approx(60_000)),
+        ("Project", pytest.approx(112_000), pytest.approx(32_000))]
     assert result.recommendation.option == "Most to KPO"
 
 

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import math
 
-from kpo_calc.scenario import InHouseOption, Issue, OutsourcedOption, Scenario
+from kpo_calc.scenario import (
+    AnyOption,
+    ContractorOption,
+    InHouseOption,
+    Issue,
+    OutsourcedOption,
+    Scenario,
+)
 
 
 def advise(s: Scenario) -> list[Issue]:
@@ -19,6 +26,8 @@ def advise(s: Scenario) -> list[Issue]:
 
 def _unused_fx(s: Scenario) -> list[Issue]:
     used = {o.currency for o in s.options}
+    used |= {c.currency for o in s.options for c in o.other_costs}
+    used |= {code for t in s.stress for code in t.fx}
     return [(("fx", code), f"no option is priced in {code}; remove the entry or set an "
              "option's currency") for code in s.fx if code not in used and code != s.currency]
 
@@ -49,11 +58,18 @@ def _unpriced_lead_time(s: Scenario) -> list[Issue]:
     from kpo_calc.engine.in_house import lead_time_cap, planned_headcount
     from kpo_calc.engine.values import POINT_VALUES as v
 
-    hpf = v(s.hours_per_fte_month)
     out: list[Issue] = []
     for i, o in enumerate(s.options):
+        if isinstance(o, ContractorOption) and o.lead_months > 0:
+            start = 1 + math.ceil(o.lead_months - 1e-9)
+            out.append((("options", i, "lead_months"),
+                        f"{o.name} can start only in month {start}: the demand before then "
+                        "goes unmet and costs nothing, which flatters it; set unmet_hour_cost "
+                        "to price an hour of demand served late"))
+            continue
         if not isinstance(o, InHouseOption):
             continue
+        hpf = v(o.hours_per_fte_month or s.hours_per_fte_month)
         # A team hires only for the work it may do (`serves`), as when it does all of it.
         mine = [w for w in s.work if o.serves is None or w.name in o.serves]
         if not mine:
@@ -78,7 +94,7 @@ def _unpriced_lead_time(s: Scenario) -> list[Issue]:
 IMPLAUSIBLE_RATIO = 10.0
 
 
-def loaded_hourly_cost(o: InHouseOption | OutsourcedOption, s: Scenario) -> float:
+def loaded_hourly_cost(o: AnyOption, s: Scenario) -> float:
     """The cost of one hour of delivered work, in the scenario currency.
 
     In-house: ``(annual_salary * (1 + benefits_rate) + overhead + training) / 12 /
@@ -89,9 +105,11 @@ def loaded_hourly_cost(o: InHouseOption | OutsourcedOption, s: Scenario) -> floa
     if isinstance(o, InHouseOption):
         yearly = (o.annual_salary * (1 + o.benefits_rate) + o.overhead_per_fte_year
                   + o.annual_training_per_fte)
-        return yearly / 12 / s.hours_per_fte_month * fx
-    rate = o.hourly_rate if o.hourly_rate is not None else (
-        (o.fte_monthly_rate or 0) / s.hours_per_fte_month)
+        return yearly / 12 / (o.hours_per_fte_month or s.hours_per_fte_month) * fx
+    hpf = s.hours_per_fte_month
+    if isinstance(o, ContractorOption):
+        hpf = o.hours_per_fte_month or hpf
+    rate = o.hourly_rate if o.hourly_rate is not None else (o.fte_monthly_rate or 0) / hpf
     return rate * fx / o.productivity
 
 
@@ -135,7 +153,7 @@ def _amount(value: float) -> str:
     return f"{value:,.2f}" if value >= 1 else f"{value:.2g}"
 
 
-def _cost_checks(o: InHouseOption | OutsourcedOption, s: Scenario,
+def _cost_checks(o: AnyOption, s: Scenario,
                  higher: bool) -> tuple[str, list[str]]:
     """The field to point at and the likely mistakes, for a cost too high or too low."""
     checks: list[str] = []

@@ -147,18 +147,23 @@ def _unknown_key(key: str, model: type[BaseModel] | None) -> str:
 
 
 def _belongs_to_sibling(key: str, model: type[BaseModel]) -> str:
-    from kpo_calc.scenario import InHouseOption, OneOffWork, OutsourcedOption, RecurringWork
+    from kpo_calc.scenario import (
+        ContractorOption,
+        InHouseOption,
+        OneOffWork,
+        OutsourcedOption,
+        RecurringWork,
+    )
 
-    siblings: dict[type[BaseModel], tuple[type[BaseModel], str]] = {
-        InHouseOption: (OutsourcedOption, "kpo and bpo options"),
-        OutsourcedOption: (InHouseOption, "in_house options"),
-        RecurringWork: (OneOffWork, "one_off work"),
-        OneOffWork: (RecurringWork, "recurring work"),
-    }
-    for cls, (other, label) in siblings.items():
-        if model is cls and key in other.model_fields:
-            return label
-    return ""
+    options: list[tuple[type[BaseModel], str]] = [
+        (InHouseOption, "in_house options"), (OutsourcedOption, "kpo and bpo options"),
+        (ContractorOption, "contractor options")]
+    siblings: dict[type[BaseModel], list[tuple[type[BaseModel], str]]] = {
+        cls: [o for o in options if o[0] is not cls] for cls, _ in options}
+    siblings[RecurringWork] = [(OneOffWork, "one_off work")]
+    siblings[OneOffWork] = [(RecurringWork, "recurring work")]
+    labels = [label for other, label in siblings.get(model, []) if key in other.model_fields]
+    return " or ".join(labels)
 
 
 def _field_hint(model: type[BaseModel] | None, key: str) -> str:

@@ -211,6 +211,66 @@ OptionScores = Annotated[Scores | None, Field(
     examples=[{"control": 3, "ip_security": 3, "quality": 4, "communication": 3}])]
 
 
+MAX_OTHER_COSTS = 50
+
+
+class OtherCost(_Model):
+    """A named cost the model has no field for (methodology 3, point 7).
+
+    Booked only while the option holds work in the alternative, from the first
+    to the last month of its demand: a regulator's approval for material
+    outsourcing, a data-transfer assessment, audit rights, handing work back.
+    """
+
+    name: Name = Field(description="What the cost is for.",
+                       examples=["Regulator's approval for material outsourcing"])
+    amount: Money = Field(description="The amount: once, a month or a year (see per), in "
+                          "currency.", examples=[31000])
+    per: Literal["once", "month", "year"] = Field(
+        description="once (booked in month, default the option's first month with work), "
+        "month or year (amount / 12 in each month with work, from from_month to to_month).",
+        examples=["once"])
+    month: Month | None = Field(
+        default=None, description="For per: once, the month it is booked; default the "
+        "option's first month with work in the alternative.", examples=[1])
+    from_month: Month = Field(
+        default=1, description="For month or year: first month it may be booked.",
+        examples=[1])
+    to_month: Month | None = Field(
+        default=None, description="For month or year: last month it may be booked; default "
+        "the horizon.", examples=[36])
+    currency: CurrencyCode | None = Field(
+        default=None, description="Currency of amount; default the scenario currency. Needs "
+        "an fx entry.", examples=["USD"])
+    escalation: Growth = Field(
+        default=0, description="Annual increase of the amount, stepping once a year.",
+        examples=[0.03])
+
+    @model_validator(mode="after")
+    def _months_fit_per(self) -> Self:
+        if self.per == "once" and ("from_month" in self.model_fields_set
+                                   or self.to_month is not None):
+            raise PydanticCustomError(
+                "other_cost_months", "from_month and to_month are for per: month or year; a "
+                "cost booked once takes month (default: the option's first month with work)")
+        if self.per != "once" and self.month is not None:
+            raise PydanticCustomError(
+                "other_cost_months", "month is for per: once; a cost per {per} takes "
+                "from_month and to_month", {"per": self.per})
+        return self
+
+
+OptionOtherCosts = Annotated[list[OtherCost], Field(
+    max_length=MAX_OTHER_COSTS,
+    description="Named costs the model has no field for, booked while the option holds work "
+    "in the alternative (lines other_one_time and other_recurring).",
+    examples=[[{"name": "Regulator's approval", "amount": 31000, "per": "once"}]])]
+OptionHoursPerFte = Annotated[Annotated[float, Field(ge=1, le=744)] | None, Field(
+    description="Productive hours of one full-time person a month for this option (shift "
+    "teams, part-time markets); default the scenario's hours_per_fte_month.",
+    examples=[160])]
+
+
 class RecurringWork(_Model):
     """Work that repeats every month: give hours_per_month or fte."""
 
@@ -270,7 +330,7 @@ class InHouseOption(_Model):
     """Hire and keep employees."""
 
     name: Name = Field(description="Unique name of the option.", examples=["In-house team"])
-    model: Literal["in_house"] = Field(description="in_house, kpo or bpo.",
+    model: Literal["in_house"] = Field(description="in_house, kpo, bpo or contractor.",
                                        examples=["in_house"])
     currency: CurrencyCode | None = Field(
         default=None, description="Currency of this option's pay amounts (salary, overhead, "
@@ -310,9 +370,16 @@ class InHouseOption(_Model):
     part_time_allowed: bool = Field(
         default=False, description="false: whole heads (headcount rounded up); true: "
         "fractional FTE.", examples=[False])
+    severance_min_tenure_months: Months = Field(
+        default=0, description="Months of service before a person let go is owed severance "
+        "(Malaysia's statutory termination benefits: 12; a probation period elsewhere). "
+        "Releases take the most recently hired first; existing staff always qualify.",
+        examples=[12])
+    hours_per_fte_month: OptionHoursPerFte = None
     serves: OptionServes = None
     risks: OptionRisks = []
     scores: OptionScores = None
+    other_costs: OptionOtherCosts = []
 
 
 class OutsourcedOption(_Model):
@@ -322,7 +389,8 @@ class OutsourcedOption(_Model):
         {"required": ["hourly_rate"]}, {"required": ["fte_monthly_rate"]}]})
 
     name: Name = Field(description="Unique name of the option.", examples=["KPO India"])
-    model: Literal["kpo", "bpo"] = Field(description="in_house, kpo or bpo.", examples=["kpo"])
+    model: Literal["kpo", "bpo"] = Field(description="in_house, kpo, bpo or contractor.",
+                                        examples=["kpo"])
     provider: Literal["third_party", "captive"] = Field(
         default="third_party", description="third_party or captive (the company's own "
         "subsidiary).", examples=["third_party"])
@@ -384,6 +452,7 @@ class OutsourcedOption(_Model):
     serves: OptionServes = None
     risks: OptionRisks = []
     scores: OptionScores = None
+    other_costs: OptionOtherCosts = []
 
     @field_validator("withholding_tax_rate")
     @classmethod
@@ -417,7 +486,69 @@ class OutsourcedOption(_Model):
         return "high" if self.model == "kpo" else "low"
 
 
-Option = Annotated[InHouseOption | OutsourcedOption, Field(discriminator="model")]
+class ContractorOption(_Model):
+    """Contract or fixed-term staff booked by the hour (an agency, freelancers), managed
+    in-house: no benefits, severance, taxes, selection or transition (methodology 3)."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": ["hourly_rate"]}, {"required": ["fte_monthly_rate"]}]})
+
+    name: Name = Field(description="Unique name of the option.",
+                       examples=["Contract actuaries"])
+    model: Literal["contractor"] = Field(description="in_house, kpo, bpo or contractor.",
+                                         examples=["contractor"])
+    currency: CurrencyCode | None = Field(
+        default=None, description="Currency of the rate and the onboarding cost; default the "
+        "scenario currency. Needs an fx entry.", examples=["MYR"])
+    hourly_rate: Rate | None = Field(
+        default=None, description="Price of one billed hour (give this or fte_monthly_rate).",
+        examples=[250])
+    fte_monthly_rate: PositiveMoney | None = Field(
+        default=None, description="Price of one full-time person a month, i.e. of "
+        "hours_per_fte_month hours (give this or hourly_rate).", examples=[40000])
+    rate_escalation: Growth = Field(
+        default=0, description="Annual rate increase, stepping once a year.", examples=[0.05])
+    productivity: Annotated[float, Field(ge=0.01, le=2)] = Field(
+        default=1, description="Output per billed hour relative to in-house staff.",
+        examples=[1])
+    rework_rate: Fraction = Field(
+        default=0, description="Extra hours billed for corrections, as a fraction.",
+        examples=[0.05])
+    onboarding_cost_per_person: Money = Field(
+        default=0, description="Cost of bringing one more contractor in (agency fee, "
+        "access, briefing), in currency.", examples=[5000])
+    lead_months: Months = Field(
+        default=0, description="Months to bring contractors in; work starts in month "
+        "1 + ceil(lead_months), the demand before it is unmet.", examples=[1])
+    notice_months: Annotated[int, Field(ge=0, le=60)] = Field(
+        default=0, description="Months of notice before billed hours can shrink.",
+        examples=[1])
+    hours_per_fte_month: OptionHoursPerFte = None
+    max_specialization: Specialization = Field(
+        default="high", description="Most specialised work these contractors can do.",
+        examples=["high"])
+    serves: OptionServes = None
+    risks: OptionRisks = []
+    scores: OptionScores = None
+    other_costs: OptionOtherCosts = []
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> Self:
+        if (self.hourly_rate is None) == (self.fte_monthly_rate is None):
+            raise PydanticCustomError(
+                "rate", "give exactly one of hourly_rate or fte_monthly_rate")
+        return self
+
+    @property
+    def serves_up_to(self) -> Specialization:
+        """The effective max_specialization."""
+        return self.max_specialization
+
+
+Option = Annotated[InHouseOption | OutsourcedOption | ContractorOption,
+                   Field(discriminator="model")]
+#: Any kind of option.
+AnyOption = InHouseOption | OutsourcedOption | ContractorOption
 
 
 #: A share of one work item given to one option in a plan.
@@ -500,8 +631,22 @@ class StressTest(_Model):
     name: Name = Field(description="Name of the test.", examples=["Downturn"])
     from_month: Month = Field(description="Month from which demand changes.", examples=[13])
     demand_change: Annotated[float, Field(ge=-1, le=4)] = Field(
-        description="Change in demand as a fraction (-0.4 = 40% less, 0.5 = 50% more).",
-        examples=[-0.4])
+        default=0, description="Change in demand as a fraction (-0.4 = 40% less, 0.5 = 50% "
+        "more).", examples=[-0.4])
+    work: Annotated[list[Name], Field(min_length=1, max_length=MAX_WORK)] | None = Field(
+        default=None, description="The work items whose demand changes; default all work.",
+        examples=[["Claims data entry"]])
+    fx: dict[CurrencyCode, Annotated[float, Field(ge=-0.9, le=4)]] = Field(
+        default={}, max_length=MAX_FX_ENTRIES,
+        description="Exchange-rate shocks from from_month: {USD: 0.15} multiplies the rate of "
+        "USD by 1.15 (the scenario currency loses 13% against it).", examples=[{"USD": 0.15}])
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> Self:
+        if self.demand_change == 0 and not any(self.fx.values()):
+            raise PydanticCustomError(
+                "stress", "give demand_change, fx or both: a stress test must change something")
+        return self
 
 
 class Gate(_Model):
@@ -537,12 +682,15 @@ class Decision(_Model):
         default="npv", description="npv, total or risk_adjusted_npv.", examples=["npv"])
     min_savings: Fraction = Field(
         default=0.10, description="An alternative must beat the baseline by this fraction of "
-        "the baseline's metric (OMB Circular A-76: 10%); a plan that moves part of the work "
-        "is judged on the part it moves.", examples=[0.10])
+        "the cost it avoids (OMB Circular A-76: 10%), and each work item it moves must clear "
+        "it on its own margin (methodology 3).", examples=[0.10])
+    min_savings_amount: Annotated[float, Field(ge=0, le=MAX_TOTAL)] = Field(
+        default=0, description="Materiality: an alternative must also save at least this "
+        "amount on the metric, in the scenario currency (methodology 3).", examples=[250000])
     threshold_base: Literal["cost", "personnel"] = Field(
-        default="cost", description="What min_savings is a fraction of: cost (the baseline's "
-        "metric of the moved work) or personnel (only its salaries and benefits, as OMB "
-        "A-76 does).", examples=["cost"])
+        default="cost", description="What min_savings is a fraction of: cost (the cost the "
+        "alternative avoids, measured like the savings) or personnel (only the salaries and "
+        "benefits it avoids, as OMB A-76 does).", examples=["cost"])
     weights: Weights | None = Field(
         default=None, description="Scorecard weights; every option then needs scores.",
         examples=[{"cost": 0.5, "control": 0.15, "ip_security": 0.15, "quality": 0.1,
@@ -706,10 +854,24 @@ def _currency_issues(s: "Scenario") -> list[Issue]:
     for i, option in enumerate(s.options):
         cur = option.currency
         if cur is not None and cur != s.currency and cur not in s.fx:
-            issues.append((("options", i, "currency"),
-                           f"no exchange rate for {cur}: add `fx: {{{cur}: <{s.currency} per "
-                           f"1 {cur}>}}` at the top level"))
+            issues.append((("options", i, "currency"), _no_rate(cur, s.currency)))
+        for j, cost in enumerate(option.other_costs):
+            cur = cost.currency
+            if cur is not None and cur != s.currency and cur not in s.fx:
+                issues.append((("options", i, "other_costs", j, "currency"),
+                               _no_rate(cur, s.currency)))
+    for i, t in enumerate(s.stress):
+        for cur in t.fx:
+            if cur == s.currency:
+                issues.append((("stress", i, "fx", cur), f"{cur} is the scenario currency: its "
+                               "rate is 1 by definition; shock the foreign currencies instead"))
+            elif cur not in s.fx:
+                issues.append((("stress", i, "fx", cur), _no_rate(cur, s.currency)))
     return issues
+
+
+def _no_rate(cur: str, base: str) -> str:
+    return f"no exchange rate for {cur}: add `fx: {{{cur}: <{base} per 1 {cur}>}}` at the top level"
 
 
 def _month_issues(s: "Scenario") -> list[Issue]:
@@ -738,6 +900,17 @@ def _month_issues(s: "Scenario") -> list[Issue]:
         if isinstance(o, OutsourcedOption) and o.transition and o.transition.months > h:
             issues.append((("options", i, "transition", "months"), f"{o.transition.months} "
                            f"months is longer than the horizon of {h} months"))
+        for j, cost in enumerate(o.other_costs):
+            at: tuple[str | int, ...] = ("options", i, "other_costs", j)
+            for key in ("month", "from_month", "to_month"):
+                value = getattr(cost, key)
+                if value is not None and value > h and ("from_month" in cost.model_fields_set
+                                                        or key != "from_month"):
+                    issues.append(((*at, key), f"month {value} is after the horizon of {h} "
+                                   "months"))
+            if cost.to_month is not None and cost.to_month < cost.from_month:
+                issues.append(((*at, "to_month"), f"to_month {cost.to_month} is before "
+                               f"from_month {cost.from_month}"))
     return issues
 
 
@@ -773,6 +946,10 @@ def _serves_issues(s: "Scenario") -> list[Issue]:
         for j, name in enumerate(o.serves or []):
             if name not in work:
                 issues.append((("options", i, "serves", j), unknown_work(name, work)))
+    for i, t in enumerate(s.stress):
+        for j, name in enumerate(t.work or []):
+            if name not in work:
+                issues.append((("stress", i, "work", j), unknown_work(name, work)))
     return issues
 
 
@@ -852,8 +1029,8 @@ def _coverage_issues(s: "Scenario") -> list[Issue]:
     return issues
 
 
-def _option_reach(option: "InHouseOption | OutsourcedOption") -> int:
-    if isinstance(option, OutsourcedOption):
+def _option_reach(option: AnyOption) -> int:
+    if isinstance(option, OutsourcedOption | ContractorOption):
         return SPECIALIZATION_RANK[option.serves_up_to]
     return SPECIALIZATION_RANK["high"]
 
@@ -941,14 +1118,13 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     return f"; did you mean {match[0]!r}?" if match else ""
 
 
-def option_specialization_gap(option: InHouseOption | OutsourcedOption,
-                              work: list[Any]) -> list[str]:
+def option_specialization_gap(option: AnyOption, work: list[Any]) -> list[str]:
     """Reasons why ``option`` cannot do some of ``work`` (empty when it can do all).
 
     Work above its max_specialization, then work outside its ``serves`` list.
     """
     reasons: list[str] = []
-    if isinstance(option, OutsourcedOption):
+    if isinstance(option, OutsourcedOption | ContractorOption):
         reach = SPECIALIZATION_RANK[option.serves_up_to]
         reasons += [f"{w.name!r} needs {w.specialization} specialization; {option.name} serves "
                     f"up to {option.serves_up_to}" for w in work

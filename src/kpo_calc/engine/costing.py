@@ -34,7 +34,10 @@ class Costing:
         return np.asarray(sum(self.lines.values()), dtype=np.float64)
 
 
-def stressed_demand(demand: Array, test: StressTest) -> Array:
-    """Demand multiplied by ``1 + demand_change`` from ``from_month`` on."""
-    factor = np.where(months(demand.shape[1]) >= test.from_month, 1 + test.demand_change, 1.0)
-    return demand * factor
+def stressed_demand(demand: Array, test: StressTest, affected: Array | None = None) -> Array:
+    """Demand with ``affected`` (default all of it) multiplied by ``1 + demand_change`` from
+    ``from_month`` on: a test naming some work items changes only their hours."""
+    change = np.where(months(demand.shape[1]) >= test.from_month, test.demand_change, 0.0)
+    if affected is None:
+        return np.asarray(demand * (1 + change))
+    return np.asarray(demand + affected * change)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
+from kpo_calc.engine.plans import same_shares
 from kpo_calc.engine.results import (
     GateResult,
+    HeldBack,
     OptionResult,
     Recommendation,
     Scorecard,
@@ -24,29 +27,43 @@ def savings(baseline_metric: float, option_metric: float) -> tuple[float, float]
     return amount, share
 
 
-def clears(option: OptionResult, baseline_metric: float, min_savings: float) -> bool:
-    """Does ``option`` beat the baseline by at least ``min_savings`` of its threshold base?
+def tolerance(baseline_metric: float) -> float:
+    """Float noise allowed at an exact threshold: relative to the baseline's metric."""
+    return 1e-9 * max(1.0, abs(baseline_metric))
 
-    The base is the baseline's metric, or ``option.moved_base`` when set (a plan
-    is judged on the work it moves, design section 7). Savings must also be
-    strictly positive: an equal cost is no reason to move the work. A relative
-    tolerance absorbs float noise at the exact threshold.
+
+def clears_test(saved: Any, required: Any, amount: Any, tol: float) -> Any:
+    """The one test of methodology 3, for floats or numpy arrays alike.
+
+    Savings must be strictly positive (an equal cost is no reason to move the
+    work), reach ``required`` (min_savings of the cost avoided) and reach
+    ``amount`` (min_savings_amount; 0 for a single move). ``compare`` and the
+    search of ``mix`` both call it, so they agree to the last bit.
     """
-    tolerance = 1e-9 * max(1.0, abs(baseline_metric))
-    return (option.savings_vs_baseline > tolerance
-            and option.savings_vs_baseline >= required_savings(option, baseline_metric,
-                                                                min_savings) - tolerance)
+    return (saved > tol) & (saved >= required - tol) & (saved >= amount - tol)
 
 
-def required_savings(option: OptionResult, baseline_metric: float, min_savings: float) -> float:
-    """The savings ``option`` must reach: ``min_savings`` of its threshold base."""
-    base = baseline_metric if option.moved_base is None else option.moved_base
-    return min_savings * base
+def required_of(option: OptionResult, baseline_metric: float, min_savings: float) -> float:
+    """The savings ``option`` must reach: its ``required_savings``, or for a result made
+    without one (a library caller's), ``min_savings`` of the whole baseline metric."""
+    if option.required_savings is not None:
+        return option.required_savings
+    return min_savings * baseline_metric
+
+
+def whole_clears(option: OptionResult, baseline_metric: float, min_savings: float,
+                 min_amount: float) -> bool:
+    """Does ``option`` clear as a whole (savings, threshold on the cost avoided,
+    materiality), leaving its moves aside?"""
+    return bool(clears_test(option.savings_vs_baseline,
+                            required_of(option, baseline_metric, min_savings), min_amount,
+                            tolerance(baseline_metric)))
 
 
 def recommend(options: Sequence[OptionResult], baseline: str, metric: str,
-              min_savings: float, currency: str) -> Recommendation:
-    """The cheapest feasible alternative that clears its own threshold; else the baseline.
+              min_savings: float, currency: str, min_amount: float = 0.0) -> Recommendation:
+    """The cheapest feasible alternative that clears (``OptionResult.clears``: as a whole
+    and move by move); else the baseline.
 
     Returns the verdict with its numbers; ``render.wording`` says it in words.
     """
@@ -54,31 +71,57 @@ def recommend(options: Sequence[OptionResult], baseline: str, metric: str,
     base_metric = base.metric(metric)
     alternatives = sorted((o for o in options if o.feasible and o.name != baseline),
                           key=lambda o: o.metric(metric))  # stable: file order breaks ties
-    best = alternatives[0] if alternatives else None
+    cheapest = alternatives[0] if alternatives else None
     stay = Recommendation(baseline, baseline, 0.0, 0.0, False, "no_alternative", metric,
-                          currency, min_savings)
-    if best is None:
+                          currency, min_savings, min_savings_amount=min_amount)
+    if cheapest is None:
         if not base.feasible:  # the scenario check forbids this; kept for library callers
             raise ValueError("no feasible option")
         return stay
-    if base.feasible:
-        best = next((o for o in alternatives if clears(o, base_metric, min_savings)), best)
+    def passes(o: OptionResult) -> bool:
+        # A result made without methodology 3's figures (a library caller's) is judged
+        # as a whole against the baseline.
+        if o.required_savings is None:
+            return whole_clears(o, base_metric, min_savings, min_amount)
+        return o.clears
+
+    pick = next((o for o in alternatives if passes(o)), None) if base.feasible else cheapest
+    best = pick or cheapest
+    before = alternatives[:alternatives.index(pick)] if pick is not None else alternatives
+    held_back = tuple(_held_back(o, pick) for o in before
+                      if o.moves and not all(m.clears for m in o.moves)
+                      and whole_clears(o, base_metric, min_savings, min_amount))
     compared = replace(stay, best=best.name, best_metric=best.metric(metric),
                        best_savings=best.savings_vs_baseline,
                        best_savings_pct=best.savings_pct,
                        shortfall=min_savings - best.savings_pct,
-                       required_savings=None if best.moved_base is None else
-                       required_savings(best, base_metric, min_savings),
-                       moved_base=best.moved_base)
-    if not base.feasible or clears(best, base_metric, min_savings):
-        return replace(compared, option=best.name, savings=best.savings_vs_baseline,
-                       savings_pct=best.savings_pct,
-                       clears_threshold=clears(best, base_metric, min_savings),
+                       required_savings=required_of(best, base_metric, min_savings),
+                       moved_base=best.moved_base, held_back=held_back)
+    if pick is not None:
+        return replace(compared, option=pick.name, savings=pick.savings_vs_baseline,
+                       savings_pct=pick.savings_pct, clears_threshold=passes(pick),
                        kind="clears" if base.feasible else "baseline_infeasible",
                        baseline_problem=None if base.feasible else base.infeasible_reasons[0])
-    if best.savings_vs_baseline <= 0:
+    tol = tolerance(base_metric)
+    saved = best.savings_vs_baseline
+    if saved <= tol:
         return replace(compared, kind="baseline_cheapest")
-    return replace(compared, kind="short_of_threshold")
+    if not clears_test(saved, required_of(best, base_metric, min_savings), 0.0, tol):
+        return replace(compared, kind="short_of_threshold")
+    if not clears_test(saved, 0.0, min_amount, tol):
+        return replace(compared, kind="short_of_amount")
+    return replace(compared, kind="move_fails",
+                   failing_moves=tuple(m for m in best.moves if not m.clears))
+
+
+def _held_back(option: OptionResult, pick: OptionResult | None) -> HeldBack:
+    failing = tuple(m for m in option.moves if not m.clears)
+    without = dict(option.assign)
+    if len(failing) == 1:
+        without[failing[0].work] = failing[0].from_
+    recommended = pick is not None and len(failing) == 1 and set(without) == set(pick.assign) \
+        and all(same_shares(without[w], pick.assign[w]) for w in without)
+    return HeldBack(option.name, option.savings_vs_baseline, failing, recommended)
 
 
 def scorecard(scenario: Scenario, options: Sequence[OptionResult],

@@ -1,17 +1,45 @@
-"""Evaluate a scenario: cost every option, then compare them and decide."""
+"""Evaluate a scenario: cost every option and plan, judge each against the baseline, decide.
+
+Methodology 3 (design section 11): an alternative's threshold base is the cost
+it avoids, and each work item it moves must pay its way on its own margin:
+the alternative without that move (``A−i``) is costed beside it, and so is
+the baseline with only that move (the standalone figures the moves table
+shows).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
-from kpo_calc.engine.decision import ExtraGates, gates, recommend, savings, scorecard
+from kpo_calc.engine.decision import (
+    ExtraGates,
+    clears_test,
+    gates,
+    recommend,
+    savings,
+    scorecard,
+    tolerance,
+    whole_clears,
+)
 from kpo_calc.engine.demand import total_demand
 from kpo_calc.engine.figures import scalar, summary
 from kpo_calc.engine.finance import breakeven_month, discount_factors
-from kpo_calc.engine.plans import cost_alternatives, moved_base, plan_scores, summarise_alternative
-from kpo_calc.engine.results import OptionResult, ScenarioResult
+from kpo_calc.engine.plans import (
+    Alternative,
+    AlternativeFigures,
+    Coster,
+    alternatives,
+    avoidable,
+    moved_items,
+    part_metrics,
+    plan_scores,
+    summarise_alternative,
+    with_item,
+)
+from kpo_calc.engine.results import Move, OptionResult, ScenarioResult
 from kpo_calc.engine.sanity import check_finite
-from kpo_calc.engine.values import POINT_VALUES, Values
+from kpo_calc.engine.values import POINT_VALUES, Array, Values
 from kpo_calc.scenario import Scenario
 
 __all__ = ["evaluate"]
@@ -27,26 +55,37 @@ def evaluate(scenario: Scenario, values: Values | None = None,
     demand = total_demand(scenario, v)
     factors = discount_factors(v(scenario.discount_rate), scenario.horizon_months)
     metric = scenario.decision.metric
+    coster = Coster(scenario, demand, v, factors)
     # Every option alone (costed on the whole demand), then every plan (design 7).
-    alternatives = cost_alternatives(scenario, demand, v, factors)
-    results = [summarise_alternative(f) for f in alternatives]
-    base_index = next(i for i, f in enumerate(alternatives)
+    figures = [coster.cost(alt) for alt in alternatives(scenario)]
+    results = [summarise_alternative(f) for f in figures]
+    base_index = next(i for i, f in enumerate(figures)
                       if f.alternative.name == scenario.baseline_name)
-    base_metric = results[base_index].metric(metric)
-    base_monthly = summary(alternatives[base_index].combined.monthly)
-    threshold_base = scenario.decision.threshold_base
+    judge = Judge(scenario, coster, figures[base_index], factors)
+    base_monthly = summary(figures[base_index].combined.monthly)
+    base_feasible = results[base_index].feasible
     compared: list[OptionResult] = []
-    for i, (result, f) in enumerate(zip(results, alternatives, strict=True)):
-        amount, share = savings(base_metric, result.metric(metric))
-        breakeven = None if i == base_index else breakeven_month(
-            base_monthly, summary(f.combined.monthly))
-        moved = None if i == base_index else moved_base(
-            alternatives[base_index], f.alternative.assign, scenario, metric, threshold_base,
-            factors, v)
-        compared.append(replace(result, savings_vs_baseline=amount, savings_pct=share,
-                                breakeven_month=breakeven, moved_base=moved))
+    for i, (result, f) in enumerate(zip(results, figures, strict=True)):
+        amount, share = savings(judge.base_metric, result.metric(metric))
+        if i == base_index:
+            compared.append(replace(result, savings_vs_baseline=amount, savings_pct=share))
+            continue
+        moved_base = judge.avoided(f)
+        judged = replace(result, savings_vs_baseline=amount, savings_pct=share,
+                         breakeven_month=breakeven_month(base_monthly,
+                                                         summary(f.combined.monthly)),
+                         moved_base=moved_base,
+                         required_savings=scenario.decision.min_savings * moved_base,
+                         moved=judge.moved(f))
+        if result.feasible and base_feasible and len(judged.moved) >= 2:
+            judged = replace(judged, moves=judge.moves(f, judged.moved))
+        compared.append(replace(judged, clears=whole_clears(
+            judged, judge.base_metric, scenario.decision.min_savings,
+            scenario.decision.min_savings_amount)
+            and all(m.clears for m in judged.moves)))
     recommendation = recommend(compared, scenario.baseline_name, metric,
-                               scenario.decision.min_savings, scenario.currency)
+                               scenario.decision.min_savings, scenario.currency,
+                               scenario.decision.min_savings_amount)
     return check_finite(ScenarioResult(  # a NaN here is a bug, not an input error
         name=scenario.name,
         description=scenario.description,
@@ -58,7 +97,70 @@ def evaluate(scenario: Scenario, values: Values | None = None,
         total_hours=scalar(demand.sum(axis=1)),
         options=tuple(compared),
         recommendation=recommendation,
-        scorecard=scorecard(scenario, compared, plan_scores(scenario, alternatives)),
+        scorecard=scorecard(scenario, compared, plan_scores(scenario, figures)),
         gates=gates(scenario, compared, recommendation, extra_gates),
-        threshold_base=threshold_base,
+        threshold_base=scenario.decision.threshold_base,
+        min_savings_amount=scenario.decision.min_savings_amount,
     ))
+
+
+class Judge:
+    """Methodology 3's measures of an alternative against the baseline."""
+
+    def __init__(self, scenario: Scenario, coster: Coster, base: AlternativeFigures,
+                 factors: Array) -> None:
+        self.scenario = scenario
+        self.coster = coster
+        self.base = base
+        self.factors = factors
+        self.work = [w.name for w in scenario.work]
+        self.metric = scenario.decision.metric
+        self.min_savings = scenario.decision.min_savings
+        self.base_metric = scalar(self.value(base))
+        self.base_parts = self.parts(base)
+
+    def value(self, f: AlternativeFigures) -> Array:
+        """The decision metric of an alternative, per trial."""
+        c = f.combined
+        if self.metric == "total":
+            return c.total_cost
+        return c.npv if self.metric == "npv" else c.risk_adjusted_npv
+
+    def parts(self, f: AlternativeFigures) -> list[Array]:
+        """``M_X(o)`` for every option (the threshold amount of its part)."""
+        return part_metrics(f, self.scenario.options, self.metric,
+                            self.scenario.decision.threshold_base, self.factors)
+
+    def avoided(self, f: AlternativeFigures) -> float:
+        """``moved_base``: the cost the alternative avoids (methodology 3, point 1)."""
+        return scalar(avoidable(self.parts(f), self.base_parts))
+
+    def moved(self, f: AlternativeFigures) -> tuple[str, ...]:
+        """The work items the alternative assigns differently from the baseline."""
+        return tuple(moved_items(f.alternative.assign, self.base.alternative.assign,
+                                 self.work))
+
+    def moves(self, f: AlternativeFigures, moved: Sequence[str]) -> tuple[Move, ...]:
+        """Each move of ``f`` judged on its own margin, and on its own against the baseline."""
+        base_assign = self.base.alternative.assign
+        assign = f.alternative.assign
+        value = scalar(self.value(f))
+        parts = self.parts(f)
+        tol = tolerance(self.base_metric)
+        out = []
+        for w in moved:
+            without = self.coster.cost(Alternative(f"{f.alternative.name} − {w}", "plan",
+                                                   with_item(assign, w, base_assign[w])))
+            alone = self.coster.cost(Alternative(f"{w} alone", "plan",
+                                                 with_item(base_assign, w, assign[w])))
+            inc = scalar(self.value(without)) - value
+            inc_required = self.min_savings * scalar(avoidable(parts, self.parts(without)))
+            own_parts = self.parts(alone)
+            out.append(Move(
+                work=w, from_=dict(base_assign[w]), to=dict(assign[w]),
+                incremental_savings=inc, incremental_required=inc_required,
+                standalone_savings=self.base_metric - scalar(self.value(alone)),
+                standalone_required=self.min_savings * scalar(avoidable(own_parts,
+                                                                       self.base_parts)),
+                clears=bool(clears_test(inc, inc_required, 0.0, tol))))
+        return tuple(out)

@@ -51,18 +51,21 @@ class OptionFigures:
 
 def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
                 work: Sequence[RecurringWork | OneOffWork] | None = None,
-                factors: Array | None = None) -> OptionFigures:
+                factors: Array | None = None, affected: Sequence[Array | None] | None = None,
+                with_stress: bool = True) -> OptionFigures:
     """Cost ``option`` on ``demand`` (``(trials, horizon)`` hours it is given).
 
     ``work`` is the work those hours come from (default: all the scenario's
     work), for the feasibility check; ``factors`` the discount factors, when
-    the caller already has them.
+    the caller already has them; ``affected`` the part of ``demand`` each
+    stress test changes (None: all of it); ``with_stress`` False leaves the
+    stress tests out.
     """
     if factors is None:
         factors = discount_factors(v(scenario.discount_rate), scenario.horizon_months)
     model = cost_model(option)
     costing = model.planned(option, scenario, demand, v)
-    lines = {name: costing.lines[name].sum(axis=1) for name in model.lines}
+    lines = {name: costing.lines[name].sum(axis=1) for name in costing.lines}
     monthly = costing.total
     one_time = np.asarray(sum((amount for name, amount in lines.items()
                                if name in ONE_TIME_LINES), start=np.zeros(v.trials)))
@@ -89,7 +92,8 @@ def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
         risk_adjusted_total=total + risk_cost,
         risk_adjusted_npv=present + npv(risk_monthly, factors),
         cost_per_hour=per_hour,
-        flexibility=flexibility(option, costing, scenario, demand, factors, v),
+        flexibility=flexibility(option, costing, scenario, demand, factors, v, affected,
+                                with_stress),
     )
 
 

@@ -6,6 +6,7 @@ the one step that reduces it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kpo_calc.engine.costing import Costing
@@ -39,26 +40,33 @@ class FlexibilityFigures:
 
 
 def flexibility(option: AnyOption, planned: Costing, scenario: Scenario, demand: Array,
-                factors: Array, v: Values) -> FlexibilityFigures:
+                factors: Array, v: Values, affected: Sequence[Array | None] | None = None,
+                with_stress: bool = True) -> FlexibilityFigures:
     """Lead and lag times, cost to shed one FTE, exit cost and every stress test.
 
-    ``demand`` is the option's own planned demand: the stress tests shock it.
+    ``demand`` is the option's own planned demand: the stress tests shock it
+    (``affected[i]``: the part of it that test ``i`` changes, None for all).
+    Without ``with_stress`` the tests are left out (``mix`` ranks plans on
+    their planned costs and stresses only its finalists).
     """
     model = cost_model(option)
     planned_total = planned.total.sum(axis=1)
+    tests = scenario.stress if with_stress else []
+    parts = affected if affected is not None else [None] * len(tests)
     return FlexibilityFigures(
         scale_up_lead_months=model.scale_up_lead_months(option, v)[:, 0],
         scale_down_lag_months=model.scale_down_lag_months(option, v)[:, 0],
         cost_to_shed_fte=model.cost_to_shed_fte(option, scenario, v)[:, 0],
         exit_cost=model.exit_cost(option, planned, scenario, v)[:, 0],
-        stress=tuple(_stress(option, scenario, demand, test, planned_total, factors, v)
-                     for test in scenario.stress),
+        stress=tuple(_stress(option, scenario, demand, test, planned_total, factors, v, part)
+                     for test, part in zip(tests, parts, strict=True)),
     )
 
 
 def _stress(option: AnyOption, scenario: Scenario, demand: Array, test: StressTest,
-            planned_total: Array, factors: Array, v: Values) -> StressFigures:
-    costing = cost_model(option).stressed(option, scenario, demand, test, v)
+            planned_total: Array, factors: Array, v: Values,
+            affected: Array | None) -> StressFigures:
+    costing = cost_model(option).stressed(option, scenario, demand, test, v, affected)
     # Unmet hours are priced by the model, in its unmet_work line.
     unmet_cost = costing.lines["unmet_work"]
     monthly = costing.total

@@ -6,12 +6,23 @@
 
 from __future__ import annotations
 
-from kpo_calc.engine.finance import escalation
+import numpy as np
+
+from kpo_calc.engine.finance import escalation, months
 from kpo_calc.engine.values import Array, Values
-from kpo_calc.scenario import Scenario
+from kpo_calc.scenario import Scenario, StressTest
 
 
-def fx_path(scenario: Scenario, currency: str | None, v: Values) -> Array:
-    """Scenario-currency units per unit of ``currency`` in each month, ``(trials, horizon)``."""
-    return v(scenario.fx_rate(currency)) * escalation(v(scenario.fx_drift(currency)),
+def fx_path(scenario: Scenario, currency: str | None, v: Values,
+            shock: StressTest | None = None) -> Array:
+    """Scenario-currency units per unit of ``currency`` in each month, ``(trials, horizon)``.
+
+    ``shock`` is a stress test whose ``fx`` multiplies the rate of a currency by
+    ``1 + change`` from its ``from_month`` (methodology 3, point 9).
+    """
+    path = v(scenario.fx_rate(currency)) * escalation(v(scenario.fx_drift(currency)),
                                                       scenario.horizon_months)
+    if shock is not None and currency is not None and (change := shock.fx.get(currency, 0.0)):
+        path = path * np.where(months(scenario.horizon_months) >= shock.from_month,
+                               1.0 + change, 1.0)
+    return path

@@ -8,12 +8,18 @@ from kpo_calc.engine.finance import escalation, months
 from kpo_calc.engine.fx import fx_path
 from kpo_calc.engine.lines import lines_of
 from kpo_calc.engine.values import Array, Values
-from kpo_calc.scenario import InHouseOption, Scenario
+from kpo_calc.scenario import InHouseOption, Scenario, StressTest
 
 #: Demand of 3.0000000001 FTE still needs 3 people, not 4 (float noise from growth).
 HEADCOUNT_TOLERANCE = 1e-9
 
 IN_HOUSE_LINES = lines_of("in_house")
+
+
+def hours_per_fte(option: InHouseOption, scenario: Scenario, v: Values) -> Array:
+    """The option's ``hours_per_fte_month``, or the scenario's (methodology 3, point 8)."""
+    return v(option.hours_per_fte_month if option.hours_per_fte_month is not None
+             else scenario.hours_per_fte_month)
 
 
 def planned_headcount(option: InHouseOption, demand: Array, hours_per_fte_month: Array) -> Array:
@@ -39,27 +45,72 @@ def lead_time_cap(option: InHouseOption, demand: Array, needed: Array,
     return hc, unmet
 
 
-def monthly_salary(option: InHouseOption, scenario: Scenario, v: Values) -> Array:
+def monthly_salary(option: InHouseOption, scenario: Scenario, v: Values,
+                   shock: StressTest | None = None) -> Array:
     """``s_m = annual_salary / 12 * esc(salary_growth, m) * fx_m`` in the scenario currency."""
-    fx = fx_path(scenario, option.currency, v)
+    fx = fx_path(scenario, option.currency, v, shock)
     return v(option.annual_salary) * fx / 12 * escalation(v(option.salary_growth),
                                                           scenario.horizon_months)
 
 
+def _previous(headcount: Array, existing: Array) -> Array:
+    """Headcount of the month before each month (``existing_fte`` before month 1)."""
+    return np.concatenate([np.broadcast_to(existing, (headcount.shape[0], 1)),
+                           headcount[:, :-1]], axis=1)
+
+
+def releases_owed_severance(headcount: Array, existing: Array,
+                            min_tenure: float) -> tuple[Array, Array]:
+    """Releases that are owed severance, by month; and the final team that would be.
+
+    Methodology 3, point 6: releases take the most recently hired first (last
+    in, first out); a person hired in month ``h`` and released in month ``m``
+    has tenure ``m − h`` and is owed severance when that is at least
+    ``min_tenure``. Existing staff always are (they were hired before month 1,
+    and today's staff are taken to have served the minimum). Attrition
+    replacements keep the tenure of the person they replace, so they change
+    no cohort. The final team is released in month ``horizon + 1``.
+    """
+    rows, horizon = headcount.shape
+    releases = np.maximum(_previous(headcount, existing) - headcount, 0.0)
+    if min_tenure <= 0:
+        return releases, headcount[:, -1:]
+    # cohort[:, h]: people hired in month h still employed (h = 0: today's staff)
+    cohort = np.zeros((rows, horizon + 1))
+    cohort[:, :1] = np.broadcast_to(existing, (rows, 1))
+    owed = np.zeros((rows, horizon))
+    previous = cohort[:, 0].copy()
+    for m in range(1, horizon + 1):
+        now = headcount[:, m - 1]
+        leaving = np.maximum(previous - now, 0.0)
+        if np.any(leaving > 0):
+            held = cohort[:, :m]
+            # people hired after each cohort: they leave first
+            newer = np.cumsum(held[:, ::-1], axis=1)[:, ::-1] - held
+            out = np.clip(leaving[:, None] - newer, 0.0, held)
+            tenure = m - np.arange(m)
+            eligible = (tenure >= min_tenure) | (np.arange(m) == 0)
+            owed[:, m - 1] = (out * eligible).sum(axis=1)
+            cohort[:, :m] = held - out
+        cohort[:, m] = np.maximum(now - previous, 0.0)
+        previous = now
+    tenure = horizon + 1 - np.arange(horizon + 1)
+    eligible = (tenure >= min_tenure) | (np.arange(horizon + 1) == 0)
+    return owed, (cohort * eligible).sum(axis=1, keepdims=True)
+
+
 def in_house_costs(option: InHouseOption, headcount: Array, scenario: Scenario,
-                   v: Values) -> dict[str, Array]:
+                   v: Values, shock: StressTest | None = None) -> dict[str, Array]:
     """Cost lines of employing ``headcount`` people in each month, each ``(trials, horizon)``."""
     h = scenario.horizon_months
-    fx = fx_path(scenario, option.currency, v)
+    fx = fx_path(scenario, option.currency, v, shock)
     growth = escalation(v(option.salary_growth), h)
-    salary = monthly_salary(option, scenario, v)
+    salary = monthly_salary(option, scenario, v, shock)
     benefits_rate = v(option.benefits_rate)
 
-    previous = np.concatenate(
-        [np.broadcast_to(v(option.existing_fte), (headcount.shape[0], 1)), headcount[:, :-1]],
-        axis=1)
-    hires = np.maximum(headcount - previous, 0.0)
-    releases = np.maximum(previous - headcount, 0.0)
+    existing = v(option.existing_fte)
+    hires = np.maximum(headcount - _previous(headcount, existing), 0.0)
+    owed, _ = releases_owed_severance(headcount, existing, option.severance_min_tenure_months)
     leavers = headcount * v(option.attrition_rate) / 12
     # The cost of bringing one person in: recruiting, onboarding, and half the
     # loaded pay of the ramp-up months (productivity rises linearly to full).
@@ -74,5 +125,5 @@ def in_house_costs(option: InHouseOption, headcount: Array, scenario: Scenario,
         "training": headcount * v(option.annual_training_per_fte) * fx / 12 * growth,
         "hiring": hires * per_hire,
         "attrition": leavers * per_hire,
-        "severance": releases * v(option.severance_months) * salary,
+        "severance": owed * v(option.severance_months) * salary,
     }

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 IN_HOUSE = frozenset({"in_house"})
 OUTSOURCED = frozenset({"kpo", "bpo"})
-EVERY_KIND = IN_HOUSE | OUTSOURCED
+CONTRACTOR = frozenset({"contractor"})
+EVERY_KIND = IN_HOUSE | OUTSOURCED | CONTRACTOR
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,8 @@ class Line:
     kinds: frozenset[str]
 
 
-#: In display and JSON order (design section 4, "Line names", and section 8: methodology 2).
+#: In display and JSON order (design section 4, "Line names"; section 8: methodology 2;
+#: section 11: methodology 3).
 LINES: tuple[Line, ...] = (
     Line("salaries", "Salaries", False, IN_HOUSE),
     Line("benefits", "Benefits", False, IN_HOUSE),
@@ -43,6 +45,11 @@ LINES: tuple[Line, ...] = (
     Line("vendor_selection", "Vendor selection", True, OUTSOURCED),
     Line("transition", "Transition", True, OUTSOURCED),
     Line("ramp_up", "Vendor ramp-up", True, OUTSOURCED),
+    # Methodology 3: contract staff booked by the hour, and named costs of any option.
+    Line("contractor_fees", "Contractor fees", False, CONTRACTOR),
+    Line("onboarding", "Contractor onboarding", True, CONTRACTOR),
+    Line("other_recurring", "Other recurring costs", False, EVERY_KIND),
+    Line("other_one_time", "Other one-time costs", True, EVERY_KIND),
     # Demand that cannot be served in time, priced at unmet_hour_cost (0 when unpriced).
     Line("unmet_work", "Unmet work", False, EVERY_KIND),
 )
@@ -55,3 +62,8 @@ LINE_LABELS: dict[str, str] = {line.name: line.label for line in LINES}
 def lines_of(model: str) -> tuple[str, ...]:
     """The names of the lines an option of kind ``model`` books, in table order."""
     return tuple(line.name for line in LINES if model in line.kinds)
+
+
+#: Lines booked only for an option that declares ``other_costs`` (so a file without them
+#: shows exactly the lines of methodology 2).
+OTHER_LINES: frozenset[str] = frozenset({"other_recurring", "other_one_time"})

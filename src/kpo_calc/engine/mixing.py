@@ -1,9 +1,13 @@
 """``mix``: the search's finalists costed as plans by ``evaluate``, and the verdict.
 
-The search (``engine.search``) scores every candidate; the few it keeps (the
-ranking's head and the cheapest) are then added to the scenario as plans and
-evaluated exactly as ``compare`` would, so every figure shown is compare's,
-and the verdict is ``decision.recommend`` over the baseline and them.
+The search (``engine.search``) scores every enumerated candidate; the few it
+keeps (the ranking's head and the cheapest) are then added to the scenario as
+plans and evaluated exactly as ``compare`` would, beside every option and
+declared plan of the file (methodology 3, point 4: ``mix`` searches what a user
+can write). Every figure shown is compare's, and the verdict is compare's
+recommendation over that union, so ``mix`` and ``compare`` cannot disagree on
+a declared plan. Where the search and compare differ on whether a plan clears
+(only by float noise at an exact threshold), compare's answer is taken.
 """
 
 from __future__ import annotations
@@ -12,10 +16,10 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kpo_calc.engine.decision import clears, recommend, required_savings
 from kpo_calc.engine.evaluate import evaluate
+from kpo_calc.engine.plans import same_shares
 from kpo_calc.engine.results import OptionResult, Recommendation
-from kpo_calc.engine.search import Candidate, search
+from kpo_calc.engine.search import Candidate, in_space, search
 from kpo_calc.scenario import Plan, Scenario
 
 #: Figures from the search and from ``evaluate`` may differ by float noise only.
@@ -60,9 +64,13 @@ class MixResult:
 
 
 def plan_name(rank: int, taken: set[str]) -> str:
-    """``Mix #rank``, made unique against the file's own option and plan names."""
+    """``Mix #rank``, made unique against the file's own names (compared as the loader
+    compares them: case and spacing ignored)."""
+    from kpo_calc.scenario import name_key
+
+    keys = {name_key(t) for t in taken}
     name = f"Mix #{rank}"
-    while name in taken:
+    while name_key(name) in keys:
         name += "'"
     return name
 
@@ -74,77 +82,68 @@ def as_plan(name: str, assign: Mapping[str, Mapping[str, float]]) -> Plan:
 
 
 def mix(scenario: Scenario, top: int = 5) -> MixResult:
-    """Search every plan ``scenario`` allows; the best, the cheapest and the top ``top``."""
+    """Search every plan ``scenario`` allows, and every declared alternative; the best,
+    the cheapest and the top ``top``."""
     started = time.perf_counter()
     found = search(scenario, max(top, 1))
-    taken = {o.name for o in scenario.options} | {p.name for p in scenario.plans}
-    finalists: list[tuple[str, Candidate, int]] = [
-        (plan_name(rank, taken), c, rank) for rank, c in enumerate(found.ranked, start=1)]
-    cheapest_name = None
-    if found.cheapest is not None:
-        same = next((n for n, c, _ in finalists if c.index == found.cheapest.index), None)
-        if same is None:
-            name = "Mix (cheapest)"
-            while name in taken:
-                name += "'"
-            finalists.append((name, found.cheapest, 0))
-            same = name
-        cheapest_name = same
+    declared = [(o.name, {w.name: {o.name: 1.0} for w in scenario.work})
+                for o in scenario.options] + [(p.name, p.shares()) for p in scenario.plans]
+    taken = {n for n, _ in declared}
+    pool = [*found.ranked, *([found.cheapest] if found.cheapest is not None else [])]
+    finalists: dict[str, Candidate] = {}  # a declared twin keeps the declared name
+    twins: dict[int, str] = {}
+    rank = 0
+    for c in pool:
+        if c.index in twins:
+            continue
+        twin = next((n for n, a in declared if same_assign(a, c.assign)), None)
+        if twin is None:
+            rank += 1
+            twin = plan_name(rank, taken | set(finalists))
+            finalists[twin] = c
+        twins[c.index] = twin
     quiet = scenario.decision.model_copy(update={"expect": None, "gates": []})
     extended = scenario.model_copy(update={
-        "plans": [*scenario.plans, *(as_plan(n, c.assign) for n, c, _ in finalists)],
+        "plans": [*scenario.plans, *(as_plan(n, c.assign) for n, c in finalists.items())],
         "decision": quiet})
     result = evaluate(extended)
     by_name = {o.name: o for o in result.options}
-    base = by_name[scenario.baseline_name]
     metric = scenario.decision.metric
-    base_metric = base.metric(metric)
-    declared = [o for o in result.options if o.name not in {n for n, _, _ in finalists}]
-    ranked: dict[str, RankedPlan] = {}
-    for name, candidate, rank in finalists:
-        costed = by_name[name]
-        if abs(costed.metric(metric) - candidate.metric) > AGREEMENT * max(
-                1.0, abs(candidate.metric)):  # the search and compare disagree: a bug
-            raise AssertionError(f"mix: {name} costs {candidate.metric!r} in the search and "
-                                 f"{costed.metric(metric)!r} in compare")
-        if candidate.clears != clears(costed, base_metric, scenario.decision.min_savings):
-            raise AssertionError(f"mix: the search and compare disagree on whether {name} "
-                                 "clears its threshold")
-        twin = next((o.name for o in declared if same_assign(o.assign, costed.assign)), None)
-        ranked[name] = RankedPlan(rank, costed, candidate.clears,
-                                  required_savings(costed, base_metric,
-                                                   scenario.decision.min_savings), twin)
-    heads = [ranked[n] for n, _, rank in finalists if rank > 0]
-    verdict = recommend([base, *(r.result for r in ranked.values())],
-                        scenario.baseline_name, metric, scenario.decision.min_savings,
-                        scenario.currency)
-    best = next((r for r in heads if r.clears), None)
-    if verdict.option != (scenario.baseline_name if best is None else best.result.name):
-        raise AssertionError("mix: the search and decision.recommend disagree on the verdict")
+    for c in pool:
+        costed = by_name[twins[c.index]]
+        if abs(costed.metric(metric) - c.metric) > AGREEMENT * max(1.0, abs(c.metric)):
+            raise AssertionError(f"mix: {costed.name} costs {c.metric!r} in the search and "
+                                 f"{costed.metric(metric)!r} in compare")  # a bug
+    base = by_name[scenario.baseline_name]
+    # The candidates: what the search kept, and every feasible declared alternative.
+    named = [n for n, _ in declared if by_name[n].feasible] + list(finalists)
+    ordered = sorted(dict.fromkeys([twins[c.index] for c in pool] + named),
+                     key=lambda n: (not by_name[n].clears, by_name[n].metric(metric)))
+    ranked = {n: RankedPlan(i, by_name[n], by_name[n].clears,
+                            by_name[n].required_savings or 0.0,
+                            None if n in finalists else n)
+              for i, n in enumerate(ordered, start=1)}
+    verdict = result.recommendation
+    best = ranked.get(verdict.option) if verdict.option != scenario.baseline_name else None
+    cheapest_name = min(ordered, key=lambda n: by_name[n].metric(metric)) if ordered else None
     cheapest = ranked[cheapest_name] if cheapest_name is not None else None
-    if cheapest is not None and best is not None and cheapest.result.name == best.result.name:
+    if cheapest is not None and (cheapest.result.name == verdict.option or
+                                 cheapest.result.name == scenario.baseline_name):
         cheapest = None
     options = [o for o in result.options if o.kind == "option" and o.feasible]
     single = min(options, key=lambda o: o.metric(metric)) if options else None
-    alternatives = {o.name: o.assign for o in declared}
+    extra = sum(1 for n, a in declared if by_name[n].feasible and not in_space(scenario, a))
     return MixResult(
         name=scenario.name, currency=scenario.currency, metric=metric,
         min_savings=scenario.decision.min_savings, baseline=base, best=best,
-        cheapest=cheapest, top=tuple(heads[:top]), best_single_option=single,
-        recommendation=verdict, candidates=found.candidates,
-        seconds=time.perf_counter() - started,
-        chosen_assign=best.result.assign if best is not None else base.assign,
-        alternatives=alternatives)
+        cheapest=cheapest, top=tuple(ranked[n] for n in ordered[:top]),
+        best_single_option=single, recommendation=verdict,
+        candidates=found.candidates + extra, seconds=time.perf_counter() - started,
+        chosen_assign=by_name[verdict.option].assign,
+        alternatives={n: by_name[n].assign for n, _ in declared})
 
 
 def same_assign(a: Mapping[str, Mapping[str, float]],
                 b: Mapping[str, Mapping[str, float]]) -> bool:
     """Do two assignments give every item the same shares (up to float noise)?"""
-    if set(a) != set(b):
-        return False
-    for w, to in a.items():
-        other = b[w]
-        for o in set(to) | set(other):
-            if abs(float(to.get(o, 0.0)) - float(other.get(o, 0.0))) > 1e-9:
-                return False
-    return True
+    return set(a) == set(b) and all(same_shares(to, b[w]) for w, to in a.items())

@@ -17,6 +17,10 @@ The shock rules (design section 4, flexibility): demand is multiplied by
   most what its plan could serve (in-house: planned headcount times
   hours_per_fte_month; outsourced: planned demand). The rest is unmet.
 
+Methodology 3 adds contract staff (``ContractorModel``), stress tests that hit
+some work items only (``affected``: the part of the option's demand the test
+changes) or an exchange rate (``shock``), and named other costs of any option.
+
 Methodology 2 (design section 8, point 1): in-house hires start only from
 month ``1 + ceil(time_to_hire_months)``, in the plan as in every stress test;
 the demand above the staff available before then is unmet. Every kind books
@@ -31,18 +35,29 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
+from kpo_calc.engine.contractor import (
+    contractor_billed,
+    contractor_costs,
+    contractor_hours_per_fte,
+    contractor_served,
+)
 from kpo_calc.engine.costing import Costing, stressed_demand
 from kpo_calc.engine.finance import months
 from kpo_calc.engine.in_house import (
+    hours_per_fte,
     in_house_costs,
     lead_time_cap,
     monthly_salary,
     planned_headcount,
+    releases_owed_severance,
 )
-from kpo_calc.engine.lines import lines_of
+from kpo_calc.engine.lines import OTHER_LINES, lines_of
+from kpo_calc.engine.other_costs import other_cost_lines
 from kpo_calc.engine.outsourced import billed_hours, hourly_rate, outsourced_costs
 from kpo_calc.engine.values import Array, Mask, Values
 from kpo_calc.scenario import (
+    AnyOption,
+    ContractorOption,
     InHouseOption,
     OutsourcedOption,
     Scenario,
@@ -50,8 +65,7 @@ from kpo_calc.scenario import (
     StressTest,
 )
 
-AnyOption = InHouseOption | OutsourcedOption
-OptionT = TypeVar("OptionT", InHouseOption, OutsourcedOption)
+OptionT = TypeVar("OptionT", InHouseOption, OutsourcedOption, ContractorOption)
 
 
 class CostModel(ABC, Generic[OptionT]):
@@ -65,6 +79,11 @@ class CostModel(ABC, Generic[OptionT]):
         self.model = model
         #: the cost lines this kind books, in the order of the line table
         self.lines = lines_of(model)
+        self._plain_lines = tuple(n for n in self.lines if n not in OTHER_LINES)
+
+    def lines_for(self, option: OptionT) -> tuple[str, ...]:
+        """The lines ``option`` books: its kind's, with other costs only when it has some."""
+        return self.lines if option.other_costs else self._plain_lines
 
     @abstractmethod
     def planned(self, option: OptionT, scenario: Scenario, demand: Array, v: Values) -> Costing:
@@ -72,8 +91,12 @@ class CostModel(ABC, Generic[OptionT]):
 
     @abstractmethod
     def stressed(self, option: OptionT, scenario: Scenario, planned: Array, test: StressTest,
-                 v: Values) -> Costing:
-        """Costs when ``test`` hits the planned demand without warning."""
+                 v: Values, affected: Array | None = None) -> Costing:
+        """Costs when ``test`` hits the planned demand without warning.
+
+        ``affected`` is the part of ``planned`` that the test changes (the work
+        items it names); None means all of it.
+        """
 
     @abstractmethod
     def scale_up_lead_months(self, option: OptionT, v: Values) -> Array:
@@ -95,11 +118,16 @@ class CostModel(ABC, Generic[OptionT]):
     def max_specialization(self, option: OptionT) -> Specialization:
         """The most specialised work this option can serve."""
 
-    def costing(self, lines: dict[str, Array], active: Mask, unmet: Array, activity: Array,
-                scenario: Scenario, v: Values) -> Costing:
-        """A ``Costing`` with the unmet hours priced, its lines in table order."""
+    def costing(self, option: OptionT, lines: dict[str, Array], demand: Array, active: Mask,
+                unmet: Array, activity: Array, scenario: Scenario, v: Values,
+                shock: StressTest | None = None) -> Costing:
+        """A ``Costing`` with the unmet hours priced and the other costs booked, in table
+        order. ``demand`` is the demand the option holds (other costs follow it)."""
         priced = {**lines, "unmet_work": unmet * v(scenario.unmet_hour_cost or 0.0)}
-        return Costing({name: priced[name] for name in self.lines}, active, unmet, activity)
+        if option.other_costs:
+            priced.update(other_cost_lines(option.other_costs, demand, scenario, v, shock))
+        return Costing({name: priced[name] for name in self.lines_for(option)}, active, unmet,
+                       activity)
 
     def provider(self, option: OptionT) -> str | None:
         """Who does the work (third_party or captive), where it applies."""
@@ -117,22 +145,29 @@ class CostModel(ABC, Generic[OptionT]):
         lead = np.ceil(self.scale_up_lead_months(option, v) - 1e-9)
         return np.asarray((m >= test.from_month) & (m < test.from_month + lead))
 
+    def notice(self, test: StressTest, notice_months: int, horizon: int) -> Mask:
+        """Months after a drop in which billed hours cannot shrink yet."""
+        if test.demand_change >= 0:
+            return np.zeros((1, horizon), dtype=bool)
+        m = months(horizon)
+        return np.asarray((m >= test.from_month) & (m < test.from_month + notice_months))[None]
+
 
 class InHouseModel(CostModel[InHouseOption]):
     """Employees: headcount follows demand, hiring and severance at each step."""
 
     def planned(self, option: InHouseOption, scenario: Scenario, demand: Array,
                 v: Values) -> Costing:
-        hpf = v(scenario.hours_per_fte_month)
+        hpf = hours_per_fte(option, scenario, v)
         hc, unmet = lead_time_cap(option, demand, planned_headcount(option, demand, hpf), hpf, v)
-        return self.costing(in_house_costs(option, hc, scenario, v), hc > 0, unmet, hc,
-                            scenario, v)
+        return self.costing(option, in_house_costs(option, hc, scenario, v), demand, hc > 0,
+                            unmet, hc, scenario, v)
 
     def stressed(self, option: InHouseOption, scenario: Scenario, planned: Array,
-                 test: StressTest, v: Values) -> Costing:
-        demand = stressed_demand(planned, test)
+                 test: StressTest, v: Values, affected: Array | None = None) -> Costing:
+        demand = stressed_demand(planned, test, affected)
         catching_up = self.catching_up(option, test, scenario.horizon_months, v)
-        hpf = v(scenario.hours_per_fte_month)
+        hpf = hours_per_fte(option, scenario, v)
         planned_hc, _ = lead_time_cap(option, planned, planned_headcount(option, planned, hpf),
                                       hpf, v)
         needed_hc = planned_headcount(option, demand, hpf)
@@ -140,8 +175,8 @@ class InHouseModel(CostModel[InHouseOption]):
         # Staff are released at once; new ones arrive only after the lead time.
         hc = np.where(catching_up, np.minimum(available, planned_hc), available)
         unmet = np.where(hc < needed_hc, np.maximum(demand - hc * hpf, 0.0), 0.0)
-        return self.costing(in_house_costs(option, hc, scenario, v), hc > 0, unmet, hc,
-                            scenario, v)
+        return self.costing(option, in_house_costs(option, hc, scenario, v, test), demand,
+                            hc > 0, unmet, hc, scenario, v, test)
 
     def scale_up_lead_months(self, option: InHouseOption, v: Values) -> Array:
         return v(option.time_to_hire_months) + v(option.ramp_up_months)
@@ -154,9 +189,12 @@ class InHouseModel(CostModel[InHouseOption]):
 
     def exit_cost(self, option: InHouseOption, planned: Costing, scenario: Scenario,
                   v: Values) -> Array:
-        # Reversing an in-house choice means letting the final team go.
+        # Reversing an in-house choice means letting the final team go: those owed
+        # severance by then (all of them without a minimum tenure).
         salary = monthly_salary(option, scenario, v)
-        return planned.activity[:, -1:] * v(option.severance_months) * salary[:, -1:]
+        _, final = releases_owed_severance(planned.activity, v(option.existing_fte),
+                                           option.severance_min_tenure_months)
+        return final * v(option.severance_months) * salary[:, -1:]
 
     def max_specialization(self, option: InHouseOption) -> Specialization:
         return "high"
@@ -168,24 +206,23 @@ class OutsourcedModel(CostModel[OutsourcedOption]):
     def planned(self, option: OutsourcedOption, scenario: Scenario, demand: Array,
                 v: Values) -> Costing:
         billed = billed_hours(option, demand, v)
-        return self.costing(outsourced_costs(option, billed, scenario, v), billed > 0,
-                            np.zeros_like(demand), billed, scenario, v)
+        return self.costing(option, outsourced_costs(option, billed, scenario, v), demand,
+                            billed > 0, np.zeros_like(demand), billed, scenario, v)
 
     def stressed(self, option: OutsourcedOption, scenario: Scenario, planned: Array,
-                 test: StressTest, v: Values) -> Costing:
-        demand = stressed_demand(planned, test)
+                 test: StressTest, v: Values, affected: Array | None = None) -> Costing:
+        demand = stressed_demand(planned, test, affected)
         catching_up = self.catching_up(option, test, scenario.horizon_months, v)
         served = np.where(catching_up, np.minimum(demand, planned), demand)
         unmet = demand - served
         billed = billed_hours(option, served, v)
-        if test.demand_change < 0:
-            # Notice period: capacity cannot shrink for notice_months months.
-            m = months(scenario.horizon_months)
-            notice = (m >= test.from_month) & (m < test.from_month + option.notice_months)
+        # Notice period: capacity cannot shrink for notice_months months.
+        notice = self.notice(test, option.notice_months, scenario.horizon_months)
+        if np.any(notice):
             billed = np.where(notice, np.maximum(billed, billed_hours(option, planned, v)),
                               billed)
-        return self.costing(outsourced_costs(option, billed, scenario, v), billed > 0, unmet,
-                            billed, scenario, v)
+        return self.costing(option, outsourced_costs(option, billed, scenario, v, test), demand,
+                            billed > 0, unmet, billed, scenario, v, test)
 
     def scale_up_lead_months(self, option: OutsourcedOption, v: Values) -> Array:
         return v(option.ramp_up_weeks) * 12 / 52
@@ -213,14 +250,64 @@ class OutsourcedModel(CostModel[OutsourcedOption]):
         return option.location
 
 
+class ContractorModel(CostModel[ContractorOption]):
+    """Contract staff by the hour: a lead time, a notice period, onboarding per person."""
+
+    def planned(self, option: ContractorOption, scenario: Scenario, demand: Array,
+                v: Values) -> Costing:
+        served, unmet = contractor_served(option, demand, v)
+        billed = contractor_billed(option, served, v)
+        return self.costing(option, contractor_costs(option, billed, scenario, v), demand,
+                            billed > 0, unmet, billed, scenario, v)
+
+    def stressed(self, option: ContractorOption, scenario: Scenario, planned: Array,
+                 test: StressTest, v: Values, affected: Array | None = None) -> Costing:
+        demand = stressed_demand(planned, test, affected)
+        catching_up = self.catching_up(option, test, scenario.horizon_months, v)
+        served, _ = contractor_served(option, np.where(catching_up,
+                                                       np.minimum(demand, planned), demand), v)
+        billed = contractor_billed(option, served, v)
+        notice = self.notice(test, option.notice_months, scenario.horizon_months)
+        if np.any(notice):
+            planned_billed = contractor_billed(option, contractor_served(option, planned, v)[0],
+                                               v)
+            billed = np.where(notice, np.maximum(billed, planned_billed), billed)
+        unmet = np.maximum(demand - served, 0.0)
+        return self.costing(option, contractor_costs(option, billed, scenario, v, test), demand,
+                            billed > 0, unmet, billed, scenario, v, test)
+
+    def scale_up_lead_months(self, option: ContractorOption, v: Values) -> Array:
+        return v(option.lead_months) * np.ones((v.trials, 1))
+
+    def scale_down_lag_months(self, option: ContractorOption, v: Values) -> Array:
+        return np.full((v.trials, 1), float(option.notice_months))
+
+    def cost_to_shed_fte(self, option: ContractorOption, scenario: Scenario,
+                         v: Values) -> Array:
+        rate = hourly_rate(option, scenario, v)
+        return (option.notice_months * contractor_hours_per_fte(option, scenario, v)
+                * rate[:, :1])
+
+    def exit_cost(self, option: ContractorOption, planned: Costing, scenario: Scenario,
+                  v: Values) -> Array:
+        return np.zeros((v.trials, 1))
+
+    def max_specialization(self, option: ContractorOption) -> Specialization:
+        return option.serves_up_to
+
+
 #: The cost model of each ``model`` value of the scenario format.
 MODELS: Mapping[str, CostModel[Any]] = {
     "in_house": InHouseModel("in_house"),
     "kpo": OutsourcedModel("kpo"),
     "bpo": OutsourcedModel("bpo"),
+    "contractor": ContractorModel("contractor"),
 }
 
 
 def cost_model(option: AnyOption) -> CostModel[Any]:
     """The cost model registered for ``option.model``."""
     return MODELS[option.model]
+
+
+__all__ = ["MODELS", "AnyOption", "CostModel", "cost_model"]

@@ -8,20 +8,26 @@ from kpo_calc.engine.finance import escalation
 from kpo_calc.engine.fx import fx_path
 from kpo_calc.engine.lines import lines_of
 from kpo_calc.engine.values import Array, Mask, Values
-from kpo_calc.scenario import OutsourcedOption, Scenario
+from kpo_calc.scenario import ContractorOption, OutsourcedOption, Scenario, StressTest
 
 #: The same lines for KPO and BPO: the line table gives both kinds these.
 OUTSOURCED_LINES = lines_of("kpo")
 
 
-def hourly_rate(option: OutsourcedOption, scenario: Scenario, v: Values) -> Array:
-    """``R_m = hourly_rate * fx_m * esc(rate_escalation, m)`` in the scenario currency."""
-    fx = fx_path(scenario, option.currency, v)
+def hourly_rate(option: OutsourcedOption | ContractorOption, scenario: Scenario, v: Values,
+                shock: StressTest | None = None) -> Array:
+    """``R_m = hourly_rate * fx_m * esc(rate_escalation, m)`` in the scenario currency.
+
+    ``fte_monthly_rate`` is per ``hours_per_fte_month`` hours: the option's own for
+    contract staff (methodology 3, point 8), else the scenario's.
+    """
+    fx = fx_path(scenario, option.currency, v, shock)
     if option.hourly_rate is not None:
         base = v(option.hourly_rate)
     else:
         assert option.fte_monthly_rate is not None  # the model guarantees one of the two
-        base = v(option.fte_monthly_rate) / v(scenario.hours_per_fte_month)
+        hpf = getattr(option, "hours_per_fte_month", None) or scenario.hours_per_fte_month
+        base = v(option.fte_monthly_rate) / v(hpf)
     return base * fx * escalation(v(option.rate_escalation), scenario.horizon_months)
 
 
@@ -49,9 +55,9 @@ def billed_hours(option: OutsourcedOption, demand: Array, v: Values) -> Array:
 
 
 def outsourced_costs(option: OutsourcedOption, billed: Array, scenario: Scenario,
-                     v: Values) -> dict[str, Array]:
+                     v: Values, shock: StressTest | None = None) -> dict[str, Array]:
     """Cost lines of buying ``billed`` hours in each month, each ``(trials, horizon)``."""
-    rate = hourly_rate(option, scenario, v)
+    rate = hourly_rate(option, scenario, v, shock)
     fees = billed * rate
     withholding = v(option.withholding_tax_rate)
     # Ramp-up: productivity rises linearly to full over ramp_up_weeks, so half

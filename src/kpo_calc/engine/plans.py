@@ -8,8 +8,8 @@ costs nothing, except an in-house option with ``existing_fte > 0``: today's
 staff take part in every alternative, and the ones it does not need are
 released with severance (costing it on zero demand does exactly that).
 
-The threshold of a partial move (``moved_base``) and a plan's scorecard
-scores are here too, so the rest of the engine stays as it was for options.
+The threshold base (the cost an alternative avoids, methodology 3) and a
+plan's scorecard scores are here too.
 """
 
 from __future__ import annotations
@@ -79,38 +79,74 @@ def option_shares(assign: Assign, option: str, work: Sequence[str]) -> tuple[flo
     return tuple(float(assign.get(w, {}).get(option, 0.0)) for w in work)
 
 
+class Coster:
+    """Costs alternatives, each option on a given vector of shares once (a cache).
+
+    ``compare`` costs every alternative, and methodology 3 costs more plans
+    beside them (each alternative without one of its moves, the baseline with
+    only one): the parts they share are costed once.
+    """
+
+    def __init__(self, scenario: Scenario, demand: Array, v: Values, factors: Array) -> None:
+        self.scenario = scenario
+        self.demand = demand
+        self.v = v
+        self.factors = factors
+        self.names = [w.name for w in scenario.work]
+        self.per_work = [work_hours(w, scenario, v) for w in scenario.work]
+        self._cache: dict[tuple[str, tuple[float, ...]], OptionFigures] = {}
+
+    def part(self, option: AnyOption, shares: tuple[float, ...]) -> OptionFigures:
+        """``option`` costed on ``D_o = Σ_w share_w · D_w``."""
+        key = (option.name, shares)
+        figures = self._cache.get(key)
+        if figures is None:
+            figures = cost_option(option, self.scenario, self.hours(shares), self.v,
+                                  work=[w for w, s in zip(self.scenario.work, shares,
+                                                          strict=True) if s > 0],
+                                  factors=self.factors, affected=self.affected(shares))
+            self._cache[key] = figures
+        return figures
+
+    def hours(self, shares: Sequence[float]) -> Array:
+        """The demand a vector of shares gives an option (exactly the total for all 1s)."""
+        if all(s == 1.0 for s in shares):
+            return self.demand
+        hours = np.zeros_like(self.demand)
+        for share, item in zip(shares, self.per_work, strict=True):
+            if share:
+                hours = hours + share * item
+        return hours
+
+    def affected(self, shares: Sequence[float]) -> list[Array | None]:
+        """Per stress test, the part of the option's demand it changes (None: all)."""
+        out: list[Array | None] = []
+        for test in self.scenario.stress:
+            if test.work is None or set(test.work) >= set(self.names):
+                out.append(None)
+                continue
+            hit = np.zeros_like(self.demand)
+            for name, share, item in zip(self.names, shares, self.per_work, strict=True):
+                if share and name in test.work:
+                    hit = hit + share * item
+            out.append(hit)
+        return out
+
+    def cost(self, alt: Alternative) -> AlternativeFigures:
+        """An alternative's parts (every option with work, and every team with staff)."""
+        parts = []
+        for option in self.scenario.options:
+            shares = option_shares(alt.assign, option.name, self.names)
+            if any(shares) or _has_staff(option):
+                parts.append(Part(option, self.part(option, shares)))
+        return combine(alt, tuple(parts), self.demand)
+
+
 def cost_alternatives(scenario: Scenario, demand: Array, v: Values,
                       factors: Array) -> list[AlternativeFigures]:
     """Cost every alternative; an option on the same hours is costed once and reused."""
-    names = [w.name for w in scenario.work]
-    per_work = [work_hours(w, scenario, v) for w in scenario.work]
-    cache: dict[tuple[str, tuple[float, ...]], OptionFigures] = {}
-
-    def part(option: AnyOption, shares: tuple[float, ...]) -> OptionFigures:
-        key = (option.name, shares)
-        figures = cache.get(key)
-        if figures is None:
-            if all(s == 1.0 for s in shares):
-                hours = demand  # all the work: exactly the scenario's total demand
-            else:
-                hours = np.zeros_like(demand)
-                for share, item in zip(shares, per_work, strict=True):
-                    if share:
-                        hours = hours + share * item
-            served = [w for w, s in zip(scenario.work, shares, strict=True) if s > 0]
-            figures = cost_option(option, scenario, hours, v, work=served, factors=factors)
-            cache[key] = figures
-        return figures
-
-    out = []
-    for alt in alternatives(scenario):
-        parts = []
-        for option in scenario.options:
-            shares = option_shares(alt.assign, option.name, names)
-            if any(shares) or _has_staff(option):
-                parts.append(Part(option, part(option, shares)))
-        out.append(combine(alt, tuple(parts), demand))
-    return out
+    coster = Coster(scenario, demand, v, factors)
+    return [coster.cost(alt) for alt in alternatives(scenario)]
 
 
 def _has_staff(option: AnyOption) -> bool:
@@ -235,42 +271,55 @@ def part_amount(figures: OptionFigures, metric: str, threshold_base: str,
     return figures.npv if metric == "npv" else figures.risk_adjusted_npv
 
 
-def moved_base(baseline: AlternativeFigures, alt: Assign, scenario: Scenario, metric: str,
-               threshold_base: str, factors: Array, v: Values) -> float | None:
-    """The baseline's metric (or personnel cost) of the work ``alt`` assigns differently.
+def part_metrics(f: AlternativeFigures, options: Sequence[AnyOption], metric: str,
+                 threshold_base: str, factors: Array) -> list[Array]:
+    """``M_X(o)`` for every option, in file order: its part's threshold amount, 0 without one."""
+    by_name = {p.option.name: p.figures for p in f.parts}
+    zero = np.zeros_like(f.combined.total_cost)
+    return [part_amount(by_name[o.name], metric, threshold_base, factors)
+            if o.name in by_name else zero for o in options]
 
-    Each baseline part's amount is shared over its work by hours; a part with no
-    work (today's staff released) is shared over all work by hours. Item ``w``
-    moves ``1 − Σ_o min(share_A, share_B)`` of its hours. None when everything
-    moves and the base is cost: the whole baseline metric, as in v1.
+
+def avoidable(alternative: Sequence[Array], baseline: Sequence[Array]) -> Array:
+    """``Σ_o max(0, M_B(o) − M_A(o))``: what ``B`` spends that ``A`` no longer spends.
+
+    Methodology 3, point 1: the threshold base, measured exactly like the
+    savings. Summed in file order from zero, the one order the search uses too.
     """
-    names = [w.name for w in scenario.work]
-    base_assign = baseline.alternative.assign
-    moved = [1.0 - sum(min(float(alt[w].get(o, 0.0)), float(s))
-                       for o, s in base_assign[w].items()) for w in names]
-    if threshold_base == "cost" and all(m >= 1.0 - 1e-12 for m in moved):
-        return None
-    item_hours = [work_hours(w, scenario, v).sum(axis=1) for w in scenario.work]
-    all_hours = _add(item_hours)
-    value = np.zeros(v.trials)
-    for p in baseline.parts:
-        amount = part_amount(p.figures, metric, threshold_base, factors)
-        shares = option_shares(base_assign, p.option.name, names)
-        part_hours = p.figures.hours
-        for w, share in enumerate(shares):
-            if not any(shares):  # no work: spread over all work by hours
-                portion = np.divide(item_hours[w], all_hours, out=np.zeros_like(all_hours),
-                                    where=all_hours != 0)
-            else:
-                portion = np.divide(share * item_hours[w], part_hours,
-                                    out=np.zeros_like(part_hours), where=part_hours != 0)
-            value = value + moved[w] * portion * amount
-    return scalar(value)
+    total = np.zeros_like(alternative[0])
+    for a, b in zip(alternative, baseline, strict=True):
+        total = total + np.maximum(b - a, 0.0)
+    return total
+
+
+def moved_items(assign: Assign, base: Assign, work: Sequence[str]) -> list[str]:
+    """The work items whose shares in ``assign`` differ from the baseline's."""
+    return [w for w in work if not same_shares(assign[w], base[w])]
+
+
+def same_shares(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
+    """Do two assignments of one item give every option the same share (up to noise)?"""
+    return all(abs(float(a.get(o, 0.0)) - float(b.get(o, 0.0))) <= 1e-9
+               for o in set(a) | set(b))
+
+
+def with_item(assign: Assign, work: str, to: Mapping[str, float]) -> dict[
+        str, Mapping[str, float]]:
+    """``assign`` with ``work`` given as ``to``."""
+    out = dict(assign)
+    out[work] = to
+    return out
+
+
+#: Scores a plan takes from its weakest working part (methodology 3, point 10): one
+#: offshore part exposes the data; the others are hour-weighted means.
+WEAKEST_LINK = frozenset({"control", "ip_security"})
 
 
 def plan_scores(scenario: Scenario, figures: Sequence[AlternativeFigures]) -> dict[
         str, dict[str, float]]:
-    """A plan's qualitative scores: the hour-weighted means of its working parts' scores."""
+    """A plan's qualitative scores from its parts that hold work: control and IP security
+    the minimum (the weakest link), quality and communication the hour-weighted mean."""
     out: dict[str, dict[str, float]] = {}
     for f in figures:
         if f.alternative.kind != "plan":
@@ -282,6 +331,8 @@ def plan_scores(scenario: Scenario, figures: Sequence[AlternativeFigures]) -> di
         for c in CRITERIA:
             given = [(getattr(o.scores, c, None) if o.scores else None, h) for o, h in working]
             if hours > 0 and all(s is not None for s, _ in given):
-                scores[c] = sum(float(s) * h for s, h in given if s is not None) / hours
+                values = [(float(s), h) for s, h in given if s is not None]
+                scores[c] = (min(s for s, _ in values) if c in WEAKEST_LINK
+                             else sum(s * h for s, h in values) / hours)
         out[f.alternative.name] = scores
     return out

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-#: The cost methodology the engine implements (design section 8): reported in the JSON.
-METHODOLOGY = 2
+#: The cost methodology the engine implements (design section 11): reported in the JSON.
+METHODOLOGY = 3
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,28 @@ class PartResult:
 
 
 @dataclass(frozen=True)
+class Move:
+    """One work item an alternative moves, judged on its own margin (methodology 3, 2).
+
+    ``incremental``: what the alternative saves by this move against the same
+    alternative with the item kept as in the baseline (``A−i``), and what it
+    must save (``min_savings`` of the cost the move avoids). ``standalone``:
+    the same for the baseline with only this move.
+    """
+
+    work: str
+    #: the baseline's assignment of the item, and the alternative's: {option: share}
+    from_: Mapping[str, float]
+    to: Mapping[str, float]
+    incremental_savings: float
+    incremental_required: float
+    standalone_savings: float
+    standalone_required: float
+    #: does the move clear on its incremental margin
+    clears: bool
+
+
+@dataclass(frozen=True)
 class OptionResult:
     """Everything computed for one alternative: an option doing all the work, or a plan."""
 
@@ -81,13 +103,33 @@ class OptionResult:
     by_option: Mapping[str, PartResult] = field(default_factory=dict)
     #: hours of planned demand not served
     unmet_hours: float = 0.0
-    #: what min_savings is a fraction of for this alternative: the baseline's metric (or
-    #: personnel cost) of the work it moves; None means the whole baseline metric
+    #: what min_savings is a fraction of for this alternative: the cost it avoids,
+    #: ``Σ_o max(0, M_B(o) − M_A(o))`` (methodology 3); None for the baseline itself
     moved_base: float | None = None
+    #: the savings it must reach: min_savings × moved_base (None for the baseline)
+    required_savings: float | None = None
+    #: the work items it assigns differently from the baseline
+    moved: tuple[str, ...] = ()
+    #: each move judged on its own margin, when it moves two or more items
+    moves: tuple[Move, ...] = ()
+    #: does it clear the whole test (savings, threshold, materiality) and every move
+    clears: bool = False
 
     def metric(self, name: str) -> float:
         """The value of a decision metric: ``npv``, ``total`` or ``risk_adjusted_npv``."""
         return self.total_cost if name == "total" else float(getattr(self, name))
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """An alternative cheaper than the recommendation that clears as a whole, held back by
+    moves that do not pay their way."""
+
+    name: str
+    savings: float
+    failing: tuple[Move, ...]
+    #: is the recommendation this alternative without its failing move
+    without_is_recommended: bool
 
 
 #: Why the recommendation is what it is; the render layer words each kind.
@@ -97,6 +139,8 @@ VerdictKind = Literal[
     "clears",               # the best alternative clears the threshold
     "baseline_cheapest",    # no alternative is cheaper than the baseline
     "short_of_threshold",   # the best alternative saves, but less than the threshold
+    "short_of_amount",      # it clears the threshold but saves less than min_savings_amount
+    "move_fails",           # it clears as a whole, but one of its moves does not pay its way
 ]
 
 
@@ -130,6 +174,13 @@ class Recommendation:
     #: threshold_base personnel); None otherwise
     required_savings: float | None = None
     moved_base: float | None = None
+    #: decision.min_savings_amount: the savings every alternative must also reach
+    min_savings_amount: float = 0.0
+    #: the moves of ``best`` that do not pay their way (kind move_fails)
+    failing_moves: tuple[Move, ...] = ()
+    #: alternatives cheaper than the recommendation that clear as a whole but are held
+    #: back by a move that does not pay its way, cheapest first
+    held_back: tuple[HeldBack, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,6 +245,8 @@ class ScenarioResult:
     methodology: int = METHODOLOGY
     #: cost or personnel: what min_savings is a fraction of
     threshold_base: str = "cost"
+    #: decision.min_savings_amount (materiality, in the scenario currency)
+    min_savings_amount: float = 0.0
 
     @property
     def gates_passed(self) -> bool:

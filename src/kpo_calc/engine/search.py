@@ -15,9 +15,16 @@ bounded whatever the number of candidates. Sums run in option order from the
 first part, as in ``plans.combine``, so a candidate's figure equals what
 ``compare`` gives for the same plan.
 
-The verdict uses compare's rule: the threshold of a partial move is
-``min_savings`` of the baseline's metric of the moved work (``moved_base``),
-linear in the items moved, so it is summed per item like the cost.
+The verdict uses compare's rule (methodology 3), with the same function
+(``decision.clears_test``) and the same order of sums: the threshold base is
+the cost the plan avoids, ``Σ_o max(0, M_B(o) − M_A(o))``, read from a second
+table per option (the part's threshold amount); and each moved item must pay
+its way: the plan without that move (``A−i``: the item as in the baseline)
+is read from the same tables, which therefore also hold every share vector
+that the baseline's choice of an item gives (a baseline's split item takes a
+slot of its own in the code). ``A−i`` is costed even when the ``mix``
+constraints would exclude it. Stress tests do not rank plans: the tables are
+costed without them, and ``mixing`` stresses the finalists only.
 """
 
 from __future__ import annotations
@@ -31,17 +38,18 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from kpo_calc.engine.decision import clears_test, tolerance
 from kpo_calc.engine.demand import total_demand, work_hours
 from kpo_calc.engine.figures import OptionFigures, cost_option
 from kpo_calc.engine.finance import discount_factors
 from kpo_calc.engine.lines import OUTSOURCED
 from kpo_calc.engine.models import AnyOption
 from kpo_calc.engine.plans import (
-    AlternativeFigures,
     Assign,
+    alternatives,
     cost_alternatives,
-    option_shares,
     part_amount,
+    part_metrics,
 )
 from kpo_calc.engine.values import POINT_VALUES, Array, Values
 from kpo_calc.scenario import (
@@ -64,6 +72,9 @@ MAX_VENDOR_SETS = 1_000
 CHUNK = 1 << 18
 #: Share vectors costed at a time (rows of one demand array).
 BLOCK = 2048
+#: Finalists kept beyond ``--top``: compare re-judges each, and a plan that sits
+#: exactly on a threshold may go either way by float noise.
+FINALIST_MARGIN = 3
 
 IntArray = NDArray[np.int64]
 #: One way to assign one work item: ((option index, share), ...).
@@ -101,6 +112,8 @@ class _Table:
     """One option's figures per share-vector code."""
 
     metric: Array
+    #: the part's threshold amount (its metric, or its personnel cost)
+    amount: Array
     hours: Array
     used: NDArray[np.bool_]
     #: code contribution of each choice of each item, per segment (filled later)
@@ -108,6 +121,14 @@ class _Table:
     bits: int = 0
     #: the fractional shares a split may give (their index is part of the code)
     levels: list[float] = field(default_factory=list)
+    #: the positions at which the baseline gives this option a fractional share, and
+    #: that share: the baseline's choice of such an item takes the code's second slot
+    base_fractions: list[tuple[int, float]] = field(default_factory=list)
+
+    @property
+    def split_slots(self) -> int:
+        """Values of the first slot: no split, or a (position, level) of a split."""
+        return 1 + len(self.positions) * len(self.levels)
 
 
 def choices(scenario: Scenario) -> tuple[list[list[Choice]], list[list[Choice]]]:
@@ -128,6 +149,14 @@ def choices(scenario: Scenario) -> tuple[list[list[Choice]], list[list[Choice]]]
         split.append([((i, s), (j, _partner(s, levels))) for n, i in enumerate(allowed)
                       for j in allowed[n + 1:] for s in levels])
     return whole, split
+
+
+def base_choices(scenario: Scenario) -> list[Choice]:
+    """The baseline's choice of each work item, as ``((option index, share), ...)``."""
+    index = {o.name: i for i, o in enumerate(scenario.options)}
+    base = next(a for a in alternatives(scenario) if a.name == scenario.baseline_name)
+    return [tuple(sorted((index[o], float(s)) for o, s in base.assign[w.name].items()))
+            for w in scenario.work]
 
 
 def split_levels(shares: Sequence[float]) -> list[float]:
@@ -176,6 +205,33 @@ def segments(scenario: Scenario, whole: list[list[Choice]],
     return [(seg, need) for seg, need in out if math.prod(len(c) for c in seg) > 0]
 
 
+def in_space(scenario: Scenario, assign: Assign) -> bool:
+    """Is ``assign`` one of the plans the search enumerates (the ``mix`` constraints hold)?"""
+    whole, split = choices(scenario)
+    index = {o.name: i for i, o in enumerate(scenario.options)}
+    picked = [tuple(sorted((index[o], float(s)) for o, s in assign[w.name].items()))
+              for w in scenario.work]
+    splits = 0
+    for w, choice in enumerate(picked):
+        if choice in split[w]:
+            splits += 1
+        elif choice not in whole[w]:
+            return False
+    if splits > 1:
+        return False
+    mix = scenario.mix or Mix()
+    vendors = {o for c in picked for o, _ in c if scenario.options[o].model in OUTSOURCED}
+    if mix.max_vendors is not None and len(vendors) > mix.max_vendors:
+        return False
+    if mix.max_share is not None:
+        hours = [float(work_hours(w, scenario, POINT_VALUES).sum()) for w in scenario.work]
+        limit = mix.max_share * sum(hours) * (1 + 1e-12)
+        for o in vendors:
+            if sum(h * dict(c).get(o, 0.0) for h, c in zip(hours, picked, strict=True)) > limit:
+                return False
+    return True
+
+
 def space_size(scenario: Scenario) -> int:
     """How many plans are enumerated (``max_share`` and, past MAX_VENDOR_SETS sets of
     vendors, ``max_vendors`` then filter them)."""
@@ -193,41 +249,47 @@ def search(scenario: Scenario, top: int = 5, v: Values = POINT_VALUES) -> Search
         raise SearchTooLarge(too_large(scenario, size, whole))
     demand = total_demand(scenario, v)
     factors = discount_factors(v(scenario.discount_rate), scenario.horizon_months)
-    metric = scenario.decision.metric
+    decision = scenario.decision
+    metric = decision.metric
     base = next(f for f in cost_alternatives(scenario, demand, v, factors)
                 if f.alternative.name == scenario.baseline_name)
     base_metric = float(_metric(base.combined, metric)[0])
-    per_item = _moved_amounts(scenario, base, factors, v)
-    tables = _tables(scenario, whole, split, demand, factors, v)
+    base_feasible = not base.combined.infeasible_reasons
+    base_parts = [float(x[0]) for x in part_metrics(base, scenario.options, metric,
+                                                     decision.threshold_base, factors)]
+    base_choice = base_choices(scenario)
+    tables = _tables(scenario, whole, split, base_choice, demand, factors, v)
     all_hours = float(demand.sum())
     mix = scenario.mix or Mix()
     outsourced = [i for i, o in enumerate(scenario.options) if o.model in OUTSOURCED]
-    base_assign = base.alternative.assign
-    names = [o.name for o in scenario.options]
+    n_options = len(scenario.options)
 
     best: list[tuple[Array, IntArray]] = []  # clearing
     rest: list[tuple[Array, IntArray]] = []  # not clearing
+    keep = top + 1 + FINALIST_MARGIN
     count = 0
     offset = 0
-    tol = 1e-9 * max(1.0, abs(base_metric))
+    tol = tolerance(base_metric)
     for seg, need in segs:
         seg_size = math.prod(len(c) for c in seg)
-        # Per item and choice: the code each option's table is read at, and the moved hours.
-        luts = [[np.array([_code(tables[o], w, c, o) for c in seg[w]], dtype=np.int64)
-                 for w in tables[o].positions] for o in range(len(names))]
-        moved = [np.array([_moved(scenario.work[w].name, c, base_assign, names)
-                           for c in seg[w]]) for w in range(len(seg))]
+        # Per item and choice: the code each option's table is read at, and whether the
+        # choice moves the item from the baseline; per item, the baseline's code.
+        luts = [{w: np.array([_code(tables[o], w, c, o) for c in seg[w]], dtype=np.int64)
+                 for w in tables[o].positions} for o in range(n_options)]
+        back = [{w: _base_code(tables[o], w, base_choice[w], o) for w in tables[o].positions}
+                for o in range(n_options)]
+        moves = [np.array([c != base_choice[w] for c in seg[w]]) for w in range(len(seg))]
         for lo in range(0, seg_size, CHUNK):
             idx = np.arange(lo, min(lo + CHUNK, seg_size), dtype=np.int64)
             digits = _digits(idx, [len(c) for c in seg])
-            total = np.zeros(len(idx))
             ok = np.ones(len(idx), dtype=bool)
             vendors = np.zeros(len(idx), dtype=np.int64)
+            codes: list[IntArray] = []
             for o, table in enumerate(tables):
                 code = np.zeros(len(idx), dtype=np.int64)
-                for lut, w in zip(luts[o], table.positions, strict=True):
+                for w, lut in luts[o].items():
                     code = code + lut[digits[w]]
-                total = total + table.metric[code]
+                codes.append(code)
                 if o in outsourced:
                     vendors = vendors + table.used[code]
                     if mix.max_share is not None:
@@ -236,38 +298,65 @@ def search(scenario: Scenario, top: int = 5, v: Values = POINT_VALUES) -> Search
                 ok &= vendors <= mix.max_vendors
             if need is not None:  # each plan once: in the part of exactly its vendors
                 ok &= vendors == need
-            moved_base = np.zeros(len(idx))
-            whole_moves = np.ones(len(idx), dtype=bool)
-            for w in range(len(seg)):
-                m = moved[w][digits[w]]
-                moved_base = moved_base + m * per_item[w]
-                whole_moves &= m >= 1.0 - 1e-12
-            if scenario.decision.threshold_base == "cost":
-                moved_base = np.where(whole_moves, base_metric, moved_base)
-            saving = base_metric - total
-            clears = (saving > tol) & (saving >= scenario.decision.min_savings * moved_base - tol)
+            values = [t.metric[c] for t, c in zip(tables, codes, strict=True)]
+            amounts = [t.amount[c] for t, c in zip(tables, codes, strict=True)]
+            total = _sum(values)
+            if base_feasible:
+                avoided = _sum([np.maximum(b - a, 0.0)
+                                for a, b in zip(amounts, base_parts, strict=True)])
+                clears = clears_test(base_metric - total, decision.min_savings * avoided,
+                                     decision.min_savings_amount, tol)
+                moved = [m[digits[w]] for w, m in enumerate(moves)]
+                several = _sum([m.astype(np.float64) for m in moved]) >= 2
+                for w in range(len(seg)):
+                    check = several & moved[w] & clears
+                    if not np.any(check):
+                        continue
+                    # A−w: each option the item touches read at the baseline's choice.
+                    without = list(values)
+                    without_amounts = list(amounts)
+                    for o in range(n_options):
+                        if w in luts[o]:
+                            code = codes[o] - luts[o][w][digits[w]] + back[o][w]
+                            without[o] = tables[o].metric[code]
+                            without_amounts[o] = tables[o].amount[code]
+                    inc = _sum(without) - total
+                    avoided_w = _sum([np.maximum(b - a, 0.0) for a, b in
+                                      zip(amounts, without_amounts, strict=True)])
+                    clears &= ~check | clears_test(inc, decision.min_savings * avoided_w,
+                                                   0.0, tol)
+            else:  # compare's rule: the cheapest feasible plan, no threshold
+                clears = np.ones(len(idx), dtype=bool)
             count += int(ok.sum())
-            for keep, bucket in ((ok & clears, best), (ok & ~clears, rest)):
-                picked = np.flatnonzero(keep)
-                if len(picked) > top + 1:
-                    # Every candidate up to the (top+1)-th value, ties included, so that
+            for pick, bucket in ((ok & clears, best), (ok & ~clears, rest)):
+                picked = np.flatnonzero(pick)
+                if len(picked) > keep:
+                    # Every candidate up to the keep-th value, ties included, so that
                     # _head breaks ties by index and the result never depends on chunking.
-                    kth = np.partition(total[picked], top)[top]
+                    kth = np.partition(total[picked], keep - 1)[keep - 1]
                     picked = picked[total[picked] <= kth]
                 bucket.append((total[picked], idx[picked] + offset))
-            best[:] = [_head(best, top + 1)]
-            rest[:] = [_head(rest, top + 1)]
+            best[:] = [_head(best, keep)]
+            rest[:] = [_head(rest, keep)]
         offset += seg_size
 
     def candidates(bucket: list[tuple[Array, IntArray]], clear: bool) -> list[Candidate]:
-        values, where = _head(bucket, top + 1)
+        values, where = _head(bucket, keep)
         return [Candidate(int(i), decode(scenario, segs, int(i)), float(x), clear)
                 for x, i in zip(values, where, strict=True)]
 
     good, bad = candidates(best, True), candidates(rest, False)
     both = sorted([*good[:1], *bad[:1]], key=lambda c: (c.metric, c.index))
-    return SearchResult(tuple([*good, *bad][:top]), both[0] if both else None, count,
+    return SearchResult(tuple([*good, *bad]), both[0] if both else None, count,
                         time.perf_counter() - started, base_metric)
+
+
+def _sum(arrays: Sequence[Array]) -> Array:
+    """The sum from zero in the given order (file order of options): compare's order."""
+    total = np.zeros_like(arrays[0])
+    for a in arrays:
+        total = total + a
+    return total
 
 
 def _head(bucket: list[tuple[Array, IntArray]], n: int) -> tuple[Array, IntArray]:
@@ -308,36 +397,6 @@ def _metric(f: OptionFigures, metric: str) -> Array:
     return f.npv if metric == "npv" else f.risk_adjusted_npv
 
 
-def _moved(work: str, choice: Choice, base_assign: Assign, names: list[str]) -> float:
-    """``1 − Σ_o min(share_A, share_B)``: the part of ``work`` a choice moves from the baseline."""
-    given = {names[o]: s for o, s in choice}
-    base = base_assign[work]
-    return 1.0 - sum(min(given.get(o, 0.0), float(s)) for o, s in base.items())
-
-
-def _moved_amounts(scenario: Scenario, base: AlternativeFigures, factors: Array,
-                   v: Values) -> list[float]:
-    """Per item: the baseline's amount that moving all of it moves (as ``plans.moved_base``)."""
-    names = [w.name for w in scenario.work]
-    threshold_base = scenario.decision.threshold_base
-    item_hours = [work_hours(w, scenario, v).sum(axis=1) for w in scenario.work]
-    all_hours = sum(item_hours[1:], start=item_hours[0])
-    out = np.zeros(len(names))
-    for p in base.parts:
-        amount = part_amount(p.figures, scenario.decision.metric, threshold_base, factors)
-        shares = option_shares(base.alternative.assign, p.option.name, names)
-        for w, share in enumerate(shares):
-            if not any(shares):
-                portion = np.divide(item_hours[w], all_hours, out=np.zeros_like(all_hours),
-                                    where=all_hours != 0)
-            else:
-                portion = np.divide(share * item_hours[w], p.figures.hours,
-                                    out=np.zeros_like(p.figures.hours),
-                                    where=p.figures.hours != 0)
-            out[w] += float((portion * amount)[0])
-    return [float(x) for x in out]
-
-
 def _code(table: _Table, w: int, choice: Choice, o: int) -> int:
     """Where item ``w``'s ``choice`` puts option ``o`` in its table's code."""
     share = dict(choice).get(o, 0.0)
@@ -349,56 +408,90 @@ def _code(table: _Table, w: int, choice: Choice, o: int) -> int:
     return (1 + p * len(table.levels) + table.levels.index(share)) << table.bits
 
 
+def _base_code(table: _Table, w: int, choice: Choice, o: int) -> int:
+    """Where the baseline's ``choice`` of item ``w`` puts option ``o``: a whole share as a
+    bit, a fractional one in the second slot."""
+    share = dict(choice).get(o, 0.0)
+    p = table.positions[w]
+    if share == 0.0:
+        return 0
+    if share == 1.0:
+        return 1 << p
+    q = next(i for i, (at, _) in enumerate(table.base_fractions) if at == p)
+    return ((1 + q) * table.split_slots) << table.bits
+
+
 def _tables(scenario: Scenario, whole: list[list[Choice]], split: list[list[Choice]],
-            demand: Array, factors: Array, v: Values) -> list[_Table]:
-    """Each option's metric, hours and use for every share vector a candidate can give it.
+            base_choice: list[Choice], demand: Array, factors: Array,
+            v: Values) -> list[_Table]:
+    """Each option's metric, threshold amount, hours and use for every share vector a
+    candidate, or a candidate with one item as in the baseline, can give it.
 
     Items whose share of the option never varies are fixed in every row; the
-    others take a bit each (share 0 or 1), and at most one a fractional level.
+    others take a bit each (share 0 or 1), at most one a fractional level of
+    ``mix.shares`` (first slot) and at most one the baseline's fractional share
+    (second slot). The code is ``bits + 2^a · (first + slots · second)``.
     """
     levels = split_levels((scenario.mix or Mix()).shares)
     per_work = [work_hours(w, scenario, v) for w in scenario.work]
-    tables: list[_Table] = []
-    plans: list[tuple[int, list[int], list[float]]] = []
+    plans: list[tuple[list[int], list[float], list[tuple[int, float]]]] = []
     costed = cells = 0
     for o in range(len(scenario.options)):
-        given = [sorted({dict(c).get(o, 0.0) for c in whole[w] + split[w]})
+        given = [sorted({dict(c).get(o, 0.0) for c in [*whole[w], *split[w], base_choice[w]]})
                  for w in range(len(scenario.work))]
         positions = [w for w, g in enumerate(given) if len(g) > 1]
         fixed = [g[0] if len(g) == 1 else 0.0 for g in given]
+        fractions = [(p, dict(base_choice[w]).get(o, 0.0)) for p, w in enumerate(positions)
+                     if 0 < dict(base_choice[w]).get(o, 0.0) < 1]
         a = len(positions)
-        rows = (1 << a) + sum(1 << max(a - 1, 0) for w in positions for s in given[w]
-                              if 0 < s < 1)
+        splits = sum(1 for w in positions for s in given[w] if 0 < s < 1)
+        rows = ((1 << a) + splits * (1 << max(a - 1, 0))) * (1 + len(fractions))
         costed += rows
-        cells += (1 + a * len(levels)) << a
+        cells += ((1 + a * len(levels)) << a) * (1 + len(fractions))
         if costed > MAX_COSTED or cells > MAX_CELLS:
             raise SearchTooLarge(too_large(scenario, space_size(scenario), whole, costed=True))
-        plans.append((a, positions, fixed))
+        plans.append((positions, fixed, fractions))
+    tables: list[_Table] = []
     for o, option in enumerate(scenario.options):
-        a, positions, fixed = plans[o]
-        size = (1 + a * len(levels)) << a
-        table = _Table(np.full(size, np.nan), np.zeros(size), np.zeros(size, dtype=bool),
-                       {w: p for p, w in enumerate(positions)}, a, levels)
+        positions, fixed, fractions = plans[o]
+        a = len(positions)
+        size = ((1 + a * len(levels)) << a) * (1 + len(fractions))
+        table = _Table(np.full(size, np.nan), np.full(size, np.nan), np.zeros(size),
+                       np.zeros(size, dtype=bool), {w: p for p, w in enumerate(positions)}, a,
+                       levels, fractions)
         staff = float(getattr(option, "existing_fte", 0.0)) > 0
         served = [w for w in scenario.work if not option_specialization_gap(option, [w])]
         every = np.arange(1 << a, dtype=np.int64)
         groups = [None, *[(p, li) for p, w in enumerate(positions) for li, s in enumerate(levels)
                           if any(dict(c).get(o, 0.0) == s for c in split[w])]]
-        for split_at in groups:
-            # Whole items: one bit each; a split item: its bit clear, its level in the code.
-            codes = every if split_at is None else every[(every >> split_at[0] & 1) == 0]
-            for lo in range(0, len(codes), BLOCK):
-                bits = codes[lo:lo + BLOCK]
-                block = np.tile(np.array(fixed), (len(bits), 1))
-                if a:
-                    block[:, positions] = (bits[:, None] >> np.arange(a) & 1).astype(float)
-                at = bits
+        for second in [None, *range(len(fractions))]:
+            for split_at in groups:
+                if second is not None and split_at is not None and \
+                        split_at[0] == fractions[second][0]:
+                    continue  # one item cannot hold both slots
+                # Whole items: one bit each; a fractional item: its bit clear, its level
+                # in the code.
+                codes = every
                 if split_at is not None:
-                    p, li = split_at
-                    block[:, positions[p]] = levels[li]
-                    at = bits | (1 + p * len(levels) + li) << a
-                _cost_block(table, option, scenario, block, at, per_work, staff, served, v,
-                            factors)
+                    codes = codes[(codes >> split_at[0] & 1) == 0]
+                if second is not None:
+                    codes = codes[(codes >> fractions[second][0] & 1) == 0]
+                for lo in range(0, len(codes), BLOCK):
+                    bits = codes[lo:lo + BLOCK]
+                    block = np.tile(np.array(fixed), (len(bits), 1))
+                    if a:
+                        block[:, positions] = (bits[:, None] >> np.arange(a) & 1).astype(float)
+                    slot = 0
+                    if split_at is not None:
+                        p, li = split_at
+                        block[:, positions[p]] = levels[li]
+                        slot = 1 + p * len(levels) + li
+                    if second is not None:
+                        p, share = fractions[second]
+                        block[:, positions[p]] = share
+                        slot += (1 + second) * table.split_slots
+                    _cost_block(table, option, scenario, block, bits | slot << a, per_work,
+                                staff, served, v, factors)
         tables.append(table)
     return tables
 
@@ -411,11 +504,16 @@ def _cost_block(table: _Table, option: AnyOption, scenario: Scenario, block: Arr
     for w, item in enumerate(per_work):
         if np.any(block[:, w]):  # the same additions, in the same order, as compare
             hours = hours + block[:, w:w + 1] * item
-    figures = cost_option(option, scenario, hours, v, work=served, factors=factors)
-    value = np.broadcast_to(_metric(figures, scenario.decision.metric), (len(block),))
+    figures = cost_option(option, scenario, hours, v, work=served, factors=factors,
+                          with_stress=False)
+    decision = scenario.decision
+    value = np.broadcast_to(_metric(figures, decision.metric), (len(block),))
+    amount = np.broadcast_to(part_amount(figures, decision.metric, decision.threshold_base,
+                                         factors), (len(block),))
     empty = ~block.any(axis=1)
     # An option with no work and no staff is no part of the plan: it costs nothing.
     table.metric[at] = np.where(empty & (not staff), 0.0, value)
+    table.amount[at] = np.where(empty & (not staff), 0.0, amount)
     table.hours[at] = hours.sum(axis=1)
     table.used[at] = ~empty
 

@@ -10,6 +10,7 @@ from kpo_calc.engine.mixing import MixResult, RankedPlan
 from kpo_calc.outcome import MixOutcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.json_format import SCHEMA_VERSION, cents, option_dict, recommendation_dict
+from kpo_calc.render.wording import shares_text
 from kpo_calc.textsafe import json_text
 
 
@@ -74,9 +75,3 @@ def assign_text(assign: Mapping[str, Mapping[str, float]]) -> str:
     """``item: option; item: option 50% + option 50%`` in file order."""
     return "; ".join(f"{work}: {shares_text(to)}" for work, to in assign.items())
 
-
-def shares_text(to: Mapping[str, float]) -> str:
-    """``option``, or ``option 50% + option 50%`` for a split."""
-    if len(to) == 1:
-        return next(iter(to))
-    return " + ".join(f"{o} {s * 100:g}%" for o, s in to.items())

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from kpo_calc.formatting import money, percent
 from kpo_calc.outcome import MixOutcome
 from kpo_calc.render import RenderOptions
-from kpo_calc.render.mix_json import assign_text, expect_message, shares_text
+from kpo_calc.render.mix_json import assign_text, expect_message
 from kpo_calc.render.mix_words import cheapest_note, clears_word, search_note, single_note
-from kpo_calc.render.wording import METRIC_LABELS, reason
+from kpo_calc.render.wording import METRIC_LABELS, reason, shares_text
 from kpo_calc.textsafe import md_code, md_text
 
 

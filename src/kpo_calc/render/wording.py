@@ -6,11 +6,13 @@ and numbers); this module is the one place that turns it into a sentence.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from kpo_calc.engine.decision import METRIC_LABELS
-from kpo_calc.engine.results import GateResult, Recommendation
+from kpo_calc.engine.results import GateResult, HeldBack, Move, Recommendation
 from kpo_calc.formatting import money, percent, threshold
 
-__all__ = ["METRIC_LABELS", "gate_message", "metric_label", "reason"]
+__all__ = ["METRIC_LABELS", "gate_message", "metric_label", "move_sentence", "reason"]
 
 
 def metric_label(metric: str) -> str:
@@ -33,16 +35,59 @@ def reason(rec: Recommendation) -> str:
     if rec.kind == "clears":
         return (f"{rec.best} costs {share} less than {rec.baseline} by {label} "
                 f"({saved} saved), clearing the {limit} minimum-savings threshold"
-                f"{_on_moved(rec)}.")
+                f"{_on_moved(rec)}{_material(rec)}.{_held_back(rec)}")
     if rec.kind == "baseline_cheapest":
         return (f"{rec.baseline} is the cheapest feasible option by {label}; the "
                 f"closest alternative, {rec.best}, costs {share} ({saved}) more.")
-    if rec.required_savings is not None:
-        return (f"{rec.best} would save only {share} ({saved}) by {label}, short of the "
-                f"{limit} minimum-savings threshold{_on_moved(rec)}, so {rec.baseline} stays.")
-    return (f"{rec.best} would save only {share} ({saved}) by {label}, "
-            f"{rec.shortfall * 100:.1f} points short of the {limit} minimum-savings threshold, "
-            f"so {rec.baseline} stays.")
+    if rec.kind == "short_of_amount":
+        return (f"{rec.best} would save {share} ({saved}) by {label}, clearing the {limit} "
+                f"threshold{_on_moved(rec)}, but less than the minimum saving of "
+                f"{money(rec.min_savings_amount, rec.currency)}, so {rec.baseline} stays.")
+    if rec.kind == "move_fails":
+        moves = "; ".join(move_sentence(m, rec.currency) for m in rec.failing_moves)
+        return (f"{rec.best} would save {share} ({saved}) by {label}, but not every move "
+                f"pays its way: {moves}; so {rec.baseline} stays.")
+    return (f"{rec.best} would save only {share} ({saved}) by {label}, short of the "
+            f"{limit} minimum-savings threshold{_on_moved(rec)}, so {rec.baseline} stays.")
+
+
+def shares_text(to: Mapping[str, float]) -> str:
+    """``option``, or ``option 50% + option 50%`` for a split: where one work item goes."""
+    if len(to) == 1:
+        return next(iter(to))
+    return " + ".join(f"{o} {share * 100:g}%" for o, share in to.items())
+
+
+def move_sentence(m: Move, currency: str) -> str:
+    """``Valuation → KPO Pune saves MYR 38,043 more than keeping it, needs 279,419: it does
+    not pay its way`` (or that it does)."""
+    head = f"{m.work} → {shares_text(m.to)}"
+    inc = m.incremental_savings
+    if inc <= 0:
+        return (f"{head} costs {money(-inc, currency)} more than keeping it: it does not pay "
+                "its way")
+    verdict = "it pays its way" if m.clears else "it does not pay its way"
+    return (f"{head} saves {money(inc, currency)} more than keeping it, needs "
+            f"{money(m.incremental_required)}: {verdict}")
+
+
+def _held_back(rec: Recommendation) -> str:
+    """The cheaper alternatives a failing move holds back, one sentence each."""
+    return "".join(_held_sentence(h, rec) for h in rec.held_back)
+
+
+def _held_sentence(h: HeldBack, rec: Recommendation) -> str:
+    moves = "; ".join(move_sentence(m, rec.currency) for m in h.failing)
+    tail = "; the plan without it is the recommendation" if h.without_is_recommended else ""
+    return (f" {h.name} would save more ({money(h.savings, rec.currency)}), but {moves}"
+            f"{tail}.")
+
+
+def _material(rec: Recommendation) -> str:
+    """`` and the minimum saving of X``, when decision.min_savings_amount is set."""
+    if rec.min_savings_amount <= 0:
+        return ""
+    return f" and the minimum saving of {money(rec.min_savings_amount, rec.currency)}"
 
 
 def gate_message(g: GateResult) -> str:
@@ -65,8 +110,8 @@ def gate_message(g: GateResult) -> str:
 
 
 def _on_moved(rec: Recommendation) -> str:
-    """`` on the work it moves (X of Y)``, when the threshold is not the whole baseline's."""
+    """`` on the cost it avoids (required: X, 10% of Y)``: the base of the threshold."""
     if rec.required_savings is None or rec.moved_base is None:
         return ""
-    return (f" on the work it moves (required: {money(rec.required_savings, rec.currency)}, "
+    return (f" on the cost it avoids (required: {money(rec.required_savings, rec.currency)}, "
             f"{threshold(rec.threshold)} of {money(rec.moved_base, rec.currency)})")

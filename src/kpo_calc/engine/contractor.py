@@ -1,0 +1,59 @@
+"""Contract staff booked by the hour (methodology 3, point 5).
+
+From month ``L = 1 + ceil(lead_months)``: billed hours
+``B_m = D_m / productivity · (1 + rework_rate)``, line ``contractor_fees =
+B_m · R_m`` (``R_m`` as a vendor's rate: ``hourly_rate · fx_m ·
+esc(rate_escalation, m)``); people ``p_m = ceil(B_m / hours_per_fte_month)``,
+line ``onboarding = max(0, p_m − p_{m−1}) · onboarding_cost_per_person · fx_m``.
+Before ``L`` the demand is unmet. No benefits, severance, taxes, selection or
+transition: the agency's margin is in the rate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kpo_calc.engine.finance import months
+from kpo_calc.engine.fx import fx_path
+from kpo_calc.engine.in_house import HEADCOUNT_TOLERANCE
+from kpo_calc.engine.outsourced import hourly_rate
+from kpo_calc.engine.values import Array, Values
+from kpo_calc.scenario import ContractorOption, Scenario, StressTest
+
+
+def contractor_hours_per_fte(option: ContractorOption, scenario: Scenario, v: Values) -> Array:
+    """The option's ``hours_per_fte_month``, or the scenario's."""
+    return v(option.hours_per_fte_month if option.hours_per_fte_month is not None
+             else scenario.hours_per_fte_month)
+
+
+def start_month(option: ContractorOption, v: Values) -> Array:
+    """``L = 1 + ceil(lead_months)``: the first month contractors can work."""
+    return 1 + np.ceil(v(option.lead_months) - HEADCOUNT_TOLERANCE)
+
+
+def contractor_served(option: ContractorOption, demand: Array, v: Values) -> tuple[Array, Array]:
+    """The hours served and the hours unmet: nothing before ``L``."""
+    early = months(demand.shape[1]) < start_month(option, v)
+    served = np.where(early, 0.0, demand)
+    return served, demand - served
+
+
+def contractor_billed(option: ContractorOption, served: Array, v: Values) -> Array:
+    """``B_m = D_m / productivity · (1 + rework_rate)`` for the hours served."""
+    return np.asarray(served / v(option.productivity) * (1 + v(option.rework_rate)))
+
+
+def contractor_costs(option: ContractorOption, billed: Array, scenario: Scenario, v: Values,
+                     shock: StressTest | None = None) -> dict[str, Array]:
+    """Lines ``contractor_fees`` and ``onboarding`` of buying ``billed`` hours a month."""
+    rate = hourly_rate(option, scenario, v, shock)
+    people = np.maximum(np.ceil(billed / contractor_hours_per_fte(option, scenario, v)
+                                - HEADCOUNT_TOLERANCE), 0.0)
+    before = np.concatenate([np.zeros((people.shape[0], 1)), people[:, :-1]], axis=1)
+    fx = fx_path(scenario, option.currency, v, shock)
+    return {
+        "contractor_fees": billed * rate,
+        "onboarding": np.maximum(people - before, 0.0) * v(option.onboarding_cost_per_person)
+        * fx,
+    }
