@@ -218,7 +218,8 @@ def test_moved_work_threshold_clears_where_the_whole_baseline_would_not(
         "Entry", pytest.approx(647_000 - PLAN), pytest.approx(0.2 * 156_000))
     assert (project.work, project.incremental_savings, project.incremental_required) == (
         "Project", pytest.approx(643_000 - PLAN), pytest.approx(0.2 * 80_000))
-    assert entry.clears and project.clears
+    assert entry.clears
+    assert project.clears
     # Alone against Today: Entry to BPO saves 700,000 - (99,000 + 24,000 + 520,000).
     assert entry.standalone_savings == pytest.approx(TODAY - 643_000)
     rec = result.recommendation

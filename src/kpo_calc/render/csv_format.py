@@ -3,9 +3,9 @@
 Columns: file, scenario, currency, option, model, feasible, recommended,
 section, item, measure, month, value, note. ``section`` is one of result,
 line, assign (item: the work, note: the option), part (item: the option),
-monthly, flexibility, stress, scorecard, recommendation, gate. ``model`` is ``plan`` for
-a plan. Figures are the JSON
-output's (same keys, same rounding), so both formats always agree.
+move (item: the work moved, note: where it goes; methodology 3), monthly,
+flexibility, stress, scorecard, recommendation, gate. ``model`` is ``plan`` for a plan.
+Figures are the JSON output's (same keys, same rounding), so both formats always agree.
 
 Text cells that a spreadsheet would run as a formula (starting with = + - @,
 a tab or a carriage return) get a leading apostrophe: a scenario or option
@@ -23,6 +23,7 @@ from typing import Any
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.json_format import scenario_dict
+from kpo_calc.render.wording import shares_text
 from kpo_calc.textsafe import no_commands, visible
 
 COLUMNS = ("file", "scenario", "currency", "option", "model", "feasible", "recommended",
@@ -30,7 +31,7 @@ COLUMNS = ("file", "scenario", "currency", "option", "model", "feasible", "recom
 RESULT_KEYS = ("one_time_cost", "recurring_cost", "total_cost", "npv", "risk_cost",
                "risk_adjusted_total", "risk_adjusted_npv", "cost_per_hour",
                "savings_vs_baseline", "savings_pct", "breakeven_month", "unmet_hours",
-               "moved_base")
+               "moved_base", "required_savings", "clears_threshold")
 FLEXIBILITY_KEYS = ("scale_up_lead_months", "scale_down_lag_months", "cost_to_shed_fte",
                     "exit_cost")
 STRESS_KEYS = ("total_cost", "npv", "delta_vs_base", "unmet_hours", "unmet_cost")
@@ -68,6 +69,13 @@ def rows(s: dict[str, Any]) -> Iterator[list[Any]]:
         for name, part in o["by_option"].items():
             for key in ("total_cost", "npv"):
                 yield row("part", key, part[key], item=name)
+        for move in o.get("moves", []):
+            for part in ("incremental", "standalone"):
+                for key in ("savings", "required"):
+                    yield row("move", f"{part}_{key}", move[part][key], item=move["work"],
+                              note=_shares(move["to"]))
+            yield row("move", "clears", move["clears"], item=move["work"],
+                      note=_shares(move["to"]))
         for month, amount in enumerate(o["monthly"], start=1):
             yield row("monthly", "cost", amount, month=month)
         flex = o["flexibility"]
@@ -102,6 +110,10 @@ def scorecard(s: dict[str, Any], row: Callable[..., list[Any]], option: str,
     if recommended:
         for criterion, weight in card["weights"].items():
             yield row("scorecard", "weight", weight, item=criterion)
+
+
+def _shares(to: dict[str, float]) -> str:
+    return shares_text(to)
 
 
 def cell(value: Any) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 from kpo_calc._version import __version__
 from kpo_calc.engine.results import (
     Flexibility,
+    Move,
     OptionResult,
     Recommendation,
     ScenarioResult,
@@ -67,6 +68,7 @@ def scenario_dict(file: str, r: ScenarioResult) -> dict[str, Any]:
         "gates": [{"name": g.name, "passed": g.passed, "message": gate_message(g)}
                   for g in r.gates],
         "threshold_base": r.threshold_base,
+        "min_savings_amount": cents(r.min_savings_amount),
     }
 
 
@@ -100,6 +102,23 @@ def option_dict(o: OptionResult) -> dict[str, Any]:
                              "total_cost": cents(part.total_cost), "npv": cents(part.npv)}
                       for name, part in o.by_option.items()},
         "moved_base": None if o.moved_base is None else cents(o.moved_base),
+        "required_savings": None if o.required_savings is None else cents(o.required_savings),
+        "clears_threshold": o.clears,
+        **({"moves": [move_dict(m) for m in o.moves]} if o.moves else {}),
+    }
+
+
+def move_dict(m: Move) -> dict[str, Any]:
+    """One move judged on its own margin (methodology 3, point 2)."""
+    return {
+        "work": m.work,
+        "from": dict(m.from_),
+        "to": dict(m.to),
+        "incremental": {"savings": cents(m.incremental_savings),
+                        "required": cents(m.incremental_required)},
+        "standalone": {"savings": cents(m.standalone_savings),
+                       "required": cents(m.standalone_required)},
+        "clears": m.clears,
     }
 
 

@@ -10,16 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from kpo_calc.engine.results import OptionResult, ScenarioResult
-from kpo_calc.formatting import money, number, percent
+from kpo_calc.formatting import money, number, percent, threshold
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.rows import (
     DASH,
+    MOVE_HEADS,
     Row,
     assign_rows,
     flexibility_rows,
     line_rows,
     marks,
+    move_rows,
+    moves_shown,
     part_rows,
     stress_cell,
 )
@@ -161,6 +164,13 @@ def _verdict(r: ScenarioResult) -> list[str]:
         lines.append("")
         lines += [f"- {'✅' if g.passed else '❌'} gate {g.name}: {esc(gate_message(g))}"
                   for g in r.gates]
+    for o in moves_shown(r):
+        lines += ["", f"Moves of {esc(o.name)} ({r.currency}; each must save "
+                      f"{threshold(r.min_savings)} of what it avoids):", "",
+                  "| " + " | ".join(MOVE_HEADS) + " |",
+                  "|" + "---|" * 2 + "--:|" * (len(MOVE_HEADS) - 3) + ":-:|"]
+        lines += ["| " + " | ".join([esc(c[0]), esc(c[1]), *c[2:]]) + " |"
+                  for c in move_rows(o)]
     return lines
 
 

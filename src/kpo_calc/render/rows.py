@@ -88,3 +88,31 @@ def marks(o: OptionResult, r: ScenarioResult) -> str:
                                      ("plan", o.kind == "plan"),
                                      ("not feasible", not o.feasible)) if holds]
     return f"({', '.join(held)})" if held else ""
+
+
+#: The columns of a moves table (methodology 3, point 2), for every format.
+MOVE_HEADS = ("Work", "From → to", "Saves on its margin", "Needs", "Saves alone", "Needs alone",
+              "Pays its way")
+
+
+def moves_shown(r: ScenarioResult) -> list[OptionResult]:
+    """The alternatives whose moves decide something: the recommendation (when it moves
+    two or more items) and every cheaper one a failing move holds back."""
+    names = [h.name for h in r.recommendation.held_back]
+    if r.recommendation.option != r.baseline:
+        names.insert(0, r.recommendation.option)
+    if r.recommendation.kind == "move_fails" and r.recommendation.best is not None:
+        names.append(r.recommendation.best)
+    shown = [r.option(n) for n in dict.fromkeys(names)]
+    return [o for o in shown if o.moves]
+
+
+def move_rows(o: OptionResult) -> list[list[str]]:
+    """One row a move: where it goes, what it saves on its own margin and alone, and
+    what each needs (plain text; callers escape)."""
+    from kpo_calc.render.wording import shares_text
+
+    return [[m.work, f"{shares_text(m.from_)} → {shares_text(m.to)}",
+             money(m.incremental_savings), money(m.incremental_required),
+             money(m.standalone_savings), money(m.standalone_required),
+             "yes" if m.clears else "no"] for m in o.moves]

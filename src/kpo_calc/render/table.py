@@ -15,17 +15,20 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 from kpo_calc.engine.results import OptionResult, ScenarioResult
-from kpo_calc.formatting import money, number, percent
+from kpo_calc.formatting import money, number, percent, threshold
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.layout import Column, Grid, fit, panel, text
 from kpo_calc.render.rows import (
     DASH,
+    MOVE_HEADS,
     assign_rows,
     flexibility_rows,
     has_plans,
     line_rows,
     marks,
+    move_rows,
+    moves_shown,
     part_rows,
     stress_cell,
 )
@@ -95,8 +98,22 @@ def scenario_blocks(file: str, r: ScenarioResult, console: Console) -> list[Rend
     ]
     if r.scorecard is not None:
         blocks += fit(scorecard_grid(r), width)
+    for o in moves_shown(r):
+        blocks += fit(moves_grid(o, r), width)
     blocks.append(verdict_panel(r, width, console))
     return blocks
+
+
+def moves_grid(o: OptionResult, r: ScenarioResult) -> Grid:
+    """Each move of ``o`` on its own margin and alone (methodology 3, point 2)."""
+    grid = Grid(f"Moves of {visible(o.name)} ({r.currency}; each must save "
+                f"{threshold(r.min_savings)} of what it avoids)",
+                [Column(MOVE_HEADS[0], "left"), Column(MOVE_HEADS[1], "left", ""),
+                 *(Column(h) for h in MOVE_HEADS[2:])])
+    for cells in move_rows(o):
+        grid.add(visible(cells[0]), visible(cells[1]), *cells[2:],
+                 style="" if cells[-1] == "yes" else "red")
+    return grid
 
 
 def _grid(title: str, r: ScenarioResult) -> Grid:
