@@ -538,3 +538,37 @@ def test_every_candidate_of_the_examples_costs_what_compare_says(path: Path,
         for i, c in enumerate(batch):
             assert round(compared.option(f"Z{start + i}").metric(compared.metric), 2) == round(
                 c.metric, 2)
+
+
+def test_an_infeasible_baseline_gets_compares_rule(write_scenario) -> None:
+    # Baseline BPO cannot do the high work: compare hands over to the cheapest feasible
+    # alternative whatever it saves (here its cheapest declared plan, Entry to BPO), and
+    # mix applies the same rule to the plans it searches (it used to crash): everything
+    # outsourced, 426,000 (test_cheapest_plan_...).
+    d = data(0.5)
+    d["decision"]["baseline"] = "BPO"
+    path = write_scenario(d)
+    compared = api.compare(path).recommendation
+    assert (compared.kind, compared.option) == ("baseline_infeasible", "Entry to BPO")
+    result = mix(api.load(path))
+    assert result.recommendation.kind == "baseline_infeasible"
+    assert result.best is not None
+    assert result.best.result.total_cost == pytest.approx(426_000)
+
+
+@pytest.mark.parametrize("nudge", [-2, -1, 0, 1, 2])
+def test_min_savings_exactly_on_a_boundary_never_crashes(nudge: int, write_scenario) -> None:
+    # Entry to BPO saves 110,000 of the 236,000 it avoids: min_savings at that ratio, and a
+    # few ulps either side. mix and compare agree on whether it clears, whatever the
+    # last bit (the search calls the same test, on sums in the same order).
+    import math
+
+    ratio = 110_000 / 236_000
+    for _ in range(abs(nudge)):
+        ratio = math.nextafter(ratio, math.inf if nudge > 0 else -math.inf)
+    d = data(ratio, shares=[0.5])
+    path = write_scenario(d)
+    compared = api.compare(path).option("Entry to BPO")
+    found = mix(api.load(path), top=40)
+    ranked = next(p for p in found.top if p.result.name == "Entry to BPO")
+    assert ranked.clears == compared.clears

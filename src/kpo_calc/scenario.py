@@ -624,6 +624,18 @@ class Mix(_Model):
         default=None, description="No outsourced option takes more than this share of all "
         "hours.", examples=[0.7])
 
+    @field_validator("shares")
+    @classmethod
+    def _distinct_from_whole(cls, shares: list[float]) -> list[float]:
+        # The search keeps shares to 12 decimals: one that rounds to 0 or 1 is no split.
+        for s in shares:
+            if not 0 < round(s, 12) < 1 or not 0 < round(1 - s, 12) < 1:
+                raise PydanticCustomError(
+                    "split_share", "a split share must be strictly between 0 and 1 at 12 "
+                    "decimals, got {s}; 0 and 1 are the whole choices mix already tries",
+                    {"s": repr(s)})
+        return shares
+
 
 class StressTest(_Model):
     """An unforeseen change in demand, to test each option's flexibility."""

@@ -25,8 +25,8 @@ from kpo_calc.engine.decision import (
 from kpo_calc.engine.demand import total_demand
 from kpo_calc.engine.figures import scalar, summary
 from kpo_calc.engine.finance import breakeven_month, discount_factors
+from kpo_calc.engine.models import AnyOption
 from kpo_calc.engine.plans import (
-    Alternative,
     AlternativeFigures,
     Coster,
     alternatives,
@@ -35,7 +35,6 @@ from kpo_calc.engine.plans import (
     part_metrics,
     plan_scores,
     summarise_alternative,
-    with_item,
 )
 from kpo_calc.engine.results import Move, OptionResult, ScenarioResult
 from kpo_calc.engine.sanity import check_finite
@@ -64,6 +63,8 @@ def evaluate(scenario: Scenario, values: Values | None = None,
     judge = Judge(scenario, coster, figures[base_index], factors)
     base_monthly = summary(figures[base_index].combined.monthly)
     base_feasible = results[base_index].feasible
+    judge.prefetch([f for i, (f, r) in enumerate(zip(figures, results, strict=True))
+                    if i != base_index and r.feasible and base_feasible])
     compared: list[OptionResult] = []
     for i, (result, f) in enumerate(zip(results, figures, strict=True)):
         amount, share = savings(judge.base_metric, result.metric(metric))
@@ -115,9 +116,11 @@ class Judge:
         self.factors = factors
         self.work = [w.name for w in scenario.work]
         self.metric = scenario.decision.metric
+        self.threshold_base = scenario.decision.threshold_base
         self.min_savings = scenario.decision.min_savings
         self.base_metric = scalar(self.value(base))
         self.base_parts = self.parts(base)
+        self.base_vectors = coster.vectors(base.alternative.assign)
 
     def value(self, f: AlternativeFigures) -> Array:
         """The decision metric of an alternative, per trial."""
@@ -140,27 +143,85 @@ class Judge:
         return tuple(moved_items(f.alternative.assign, self.base.alternative.assign,
                                  self.work))
 
+    def comparisons(self, f: AlternativeFigures) -> list[
+            tuple[str, list[tuple[float, ...] | None], list[tuple[float, ...] | None]]]:
+        """Per moved item ``i``: the option vectors of ``A−i`` and of ``B+i``.
+
+        Only the options the item touches differ from ``A``'s (or the baseline's)
+        vectors, so each comparison costs a few parts, not a whole alternative.
+        """
+        moved = self.moved(f)
+        if len(moved) < 2:
+            return []
+        mine = self.coster.vectors(f.alternative.assign)
+        theirs = self.base_vectors
+        index = {w: i for i, w in enumerate(self.work)}
+        base_assign = self.base.alternative.assign
+        assign = f.alternative.assign
+        out = []
+        for w in moved:
+            at = index[w]
+            without, alone = list(mine), list(theirs)
+            for o, option in enumerate(self.scenario.options):
+                name = option.name
+                if name not in assign[w] and name not in base_assign[w]:
+                    continue  # the item does not touch this option
+                without[o] = _replace(mine[o], at, float(base_assign[w].get(name, 0.0)),
+                                      option, len(self.work))
+                alone[o] = _replace(theirs[o], at, float(assign[w].get(name, 0.0)),
+                                    option, len(self.work))
+            out.append((w, without, alone))
+        return out
+
+    def prefetch(self, figures: Sequence[AlternativeFigures]) -> None:
+        """Cost every comparison plan's new parts in one vectorised pass per option."""
+        parts = [(o, v) for f in figures for _, without, alone in self.comparisons(f)
+                 for vectors in (without, alone) for o, v in enumerate(vectors)
+                 if v is not None]
+        self.coster.prefetch(parts, self.metric, self.threshold_base)
+
     def moves(self, f: AlternativeFigures, moved: Sequence[str]) -> tuple[Move, ...]:
-        """Each move of ``f`` judged on its own margin, and on its own against the baseline."""
+        """Each move of ``f`` judged on its own margin, and on its own against the baseline.
+
+        The comparison plans need only their metric and each part's threshold amount
+        (no stress tests, no flexibility): ``Coster.light``.
+        """
         base_assign = self.base.alternative.assign
         assign = f.alternative.assign
         value = scalar(self.value(f))
-        parts = self.parts(f)
+        parts = [scalar(p) for p in self.parts(f)]
+        base_parts = [scalar(p) for p in self.base_parts]
         tol = tolerance(self.base_metric)
         out = []
-        for w in moved:
-            without = self.coster.cost(Alternative(f"{f.alternative.name} − {w}", "plan",
-                                                   with_item(assign, w, base_assign[w])))
-            alone = self.coster.cost(Alternative(f"{w} alone", "plan",
-                                                 with_item(base_assign, w, assign[w])))
-            inc = scalar(self.value(without)) - value
-            inc_required = self.min_savings * scalar(avoidable(parts, self.parts(without)))
-            own_parts = self.parts(alone)
+        for w, without_vectors, alone_vectors in self.comparisons(f):
+            without, without_parts = self.coster.light(without_vectors, self.metric,
+                                                       self.threshold_base)
+            alone, alone_parts = self.coster.light(alone_vectors, self.metric,
+                                                   self.threshold_base)
+            inc = without - value
+            inc_required = self.min_savings * _avoidable(parts, without_parts)
             out.append(Move(
                 work=w, from_=dict(base_assign[w]), to=dict(assign[w]),
                 incremental_savings=inc, incremental_required=inc_required,
-                standalone_savings=self.base_metric - scalar(self.value(alone)),
-                standalone_required=self.min_savings * scalar(avoidable(own_parts,
-                                                                       self.base_parts)),
+                standalone_savings=self.base_metric - alone,
+                standalone_required=self.min_savings * _avoidable(alone_parts, base_parts),
                 clears=bool(clears_test(inc, inc_required, 0.0, tol))))
         return tuple(out)
+
+
+def _replace(vector: tuple[float, ...] | None, at: int, share: float, option: AnyOption,
+             items: int) -> tuple[float, ...] | None:
+    """``vector`` with item ``at`` given ``share``; None when the option then has no part."""
+    shares = list(vector) if vector is not None else [0.0] * items
+    shares[at] = share
+    if any(shares) or float(getattr(option, "existing_fte", 0.0)) > 0:
+        return tuple(shares)
+    return None
+
+
+def _avoidable(alternative: Sequence[float], baseline: Sequence[float]) -> float:
+    """``plans.avoidable`` on floats, in the same order: from zero, in file order."""
+    total = 0.0
+    for a, b in zip(alternative, baseline, strict=True):
+        total = total + max(b - a, 0.0)
+    return total

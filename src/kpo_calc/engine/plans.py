@@ -95,6 +95,8 @@ class Coster:
         self.names = [w.name for w in scenario.work]
         self.per_work = [work_hours(w, scenario, v) for w in scenario.work]
         self._cache: dict[tuple[str, tuple[float, ...]], OptionFigures] = {}
+        #: (metric, threshold amount) of parts costed without stress tests, many at a time
+        self._light: dict[tuple[str, tuple[float, ...]], tuple[float, float]] = {}
 
     def part(self, option: AnyOption, shares: tuple[float, ...]) -> OptionFigures:
         """``option`` costed on ``D_o = Σ_w share_w · D_w``."""
@@ -131,6 +133,74 @@ class Coster:
                     hit = hit + share * item
             out.append(hit)
         return out
+
+    def vectors(self, assign: Assign) -> list[tuple[float, ...] | None]:
+        """Each option's shares in ``assign`` (None for an option that has no part)."""
+        out: list[tuple[float, ...] | None] = []
+        for option in self.scenario.options:
+            shares = option_shares(assign, option.name, self.names)
+            out.append(shares if any(shares) or _has_staff(option) else None)
+        return out
+
+    def light(self, vectors: Sequence[tuple[float, ...] | None], metric: str,
+              threshold_base: str) -> tuple[float, list[float]]:
+        """An alternative's metric and each option's threshold amount (0 without a part),
+        from parts costed without stress tests: what the decision needs of the plans
+        it costs beside the alternatives (``A−i``, ``B+i``). Summed in file order, as
+        ``combine`` sums, so a figure equals the full costing's to the last bit."""
+        values: list[float] = []
+        amounts: list[float] = []
+        for option, shares in zip(self.scenario.options, vectors, strict=True):
+            if shares is None:
+                amounts.append(0.0)
+                continue
+            value, amount = self._light_part(option, shares, metric, threshold_base)
+            values.append(value)
+            amounts.append(amount)
+        total = values[0]
+        for x in values[1:]:
+            total = total + x
+        return total, amounts
+
+    def prefetch(self, parts: Sequence[tuple[int, tuple[float, ...]]], metric: str,
+                 threshold_base: str) -> None:
+        """Cost, in one vectorised pass per option, the parts ``(option index, shares)``
+        that ``light`` will need (the rows of one demand array, as ``mix`` costs)."""
+        if self.v.trials != 1:
+            return  # rows stand for trials only in a point run; light costs one by one
+        wanted: dict[int, dict[tuple[float, ...], None]] = {}
+        for o, shares in parts:
+            if (self.scenario.options[o].name, shares) not in self._light:
+                wanted.setdefault(o, {})[shares] = None
+        for o, unique in wanted.items():
+            option = self.scenario.options[o]
+            rows = list(unique)
+            for lo in range(0, len(rows), 512):
+                block = np.array(rows[lo:lo + 512])
+                hours = np.zeros((len(block), self.demand.shape[1]))
+                for w, item in enumerate(self.per_work):
+                    if np.any(block[:, w]):  # the additions of ``hours``, in its order
+                        hours = hours + block[:, w:w + 1] * item
+                figures = cost_option(option, self.scenario, hours, self.v,
+                                      factors=self.factors, with_stress=False)
+                values = _metric_of(figures, metric)
+                amounts = part_amount(figures, metric, threshold_base, self.factors)
+                for i, shares in enumerate(rows[lo:lo + 512]):
+                    self._light[(option.name, shares)] = (float(values[i]), float(amounts[i]))
+
+    def _light_part(self, option: AnyOption, shares: tuple[float, ...], metric: str,
+                    threshold_base: str) -> tuple[float, float]:
+        key = (option.name, shares)
+        found = self._light.get(key)
+        if found is None:
+            full = self._cache.get(key)
+            figures = full if full is not None else cost_option(
+                option, self.scenario, self.hours(shares), self.v, factors=self.factors,
+                with_stress=False)
+            found = (scalar(_metric_of(figures, metric)),
+                     scalar(part_amount(figures, metric, threshold_base, self.factors)))
+            self._light[key] = found
+        return found
 
     def cost(self, alt: Alternative) -> AlternativeFigures:
         """An alternative's parts (every option with work, and every team with staff)."""
@@ -266,6 +336,12 @@ def part_amount(figures: OptionFigures, metric: str, threshold_base: str,
             if name in lines:
                 pay = pay + lines[name]
         return pay.sum(axis=1) if metric == "total" else npv(pay, factors)
+    if metric == "total":
+        return figures.total_cost
+    return figures.npv if metric == "npv" else figures.risk_adjusted_npv
+
+
+def _metric_of(figures: OptionFigures, metric: str) -> Array:
     if metric == "total":
         return figures.total_cost
     return figures.npv if metric == "npv" else figures.risk_adjusted_npv
