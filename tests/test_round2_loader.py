@@ -39,7 +39,8 @@ def test_a_huge_integer_literal_is_refused_before_conversion(literal: str) -> No
     texts = diagnostics(with_rate(literal))
     assert len(texts) == 1, texts
     assert "digits, far beyond any amount a scenario holds" in texts[0]
-    assert literal not in texts[0] and len(texts[0]) < 300  # never the full number
+    assert literal not in texts[0]
+    assert len(texts[0]) < 300
 
 
 def test_an_integer_at_the_digit_limit_is_read_and_shown_short() -> None:
@@ -55,7 +56,8 @@ def test_leading_zeros_do_not_count_as_digits() -> None:
 
 def test_a_huge_float_literal_is_shown_clipped() -> None:
     texts = diagnostics(with_rate("9" * 5000 + ".5"))
-    assert len(texts) == 1 and "…(5,002 characters) is not a finite number" in texts[0]
+    assert len(texts) == 1
+    assert "…(5,002 characters) is not a finite number" in texts[0]
 
 
 @pytest.mark.parametrize("command", ["validate", "compare", "mix"])
@@ -66,7 +68,8 @@ def test_a_huge_literal_does_not_stop_a_batch(tmp_path: Path, command: str) -> N
     good.write_text(TINY)
     proc = run_cli(command, bad, good)
     assert proc.returncode == 2, proc.stderr
-    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "internal error" not in proc.stderr
     assert "has 5,000 digits" in proc.stderr
 
 
@@ -76,7 +79,8 @@ def test_diff_reports_a_huge_literal(tmp_path: Path) -> None:
     new = tmp_path / "new.yaml"
     new.write_text(with_rate("0o" + "7" * 5000))
     proc = run_cli("diff", old, new)
-    assert proc.returncode == 2 and "has 5,000 digits" in proc.stderr
+    assert proc.returncode == 2
+    assert "has 5,000 digits" in proc.stderr
 
 
 # --- item 13: `<<` as a value is text ------------------------------------------------------
@@ -110,7 +114,8 @@ def test_merged_values_are_counted_before_they_are_copied() -> None:
     # 15,000 keys would copy 60,000 values; they are refused before being copied.
     text = "".join(f"a{j}: &a{j} {_mapping(15_000)}\n" for j in range(4))
     texts = diagnostics(text + "<<: [*a0, *a1, *a2, *a3]\n")
-    assert len(texts) == 1 and "merge keys (<<) copy more than 50,000 values" in texts[0]
+    assert len(texts) == 1
+    assert "merge keys (<<) copy more than 50,000 values" in texts[0]
 
 
 def test_the_same_anchor_merged_twice_is_merged_once() -> None:
