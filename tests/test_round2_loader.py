@@ -121,3 +121,68 @@ def test_merged_values_are_counted_before_they_are_copied() -> None:
 def test_the_same_anchor_merged_twice_is_merged_once() -> None:
     doc = parse_document(b"a: &a {x: 1, y: 2}\nb: {<<: [*a, *a], y: 3}\n", "t.yaml")
     assert doc.data["b"] == {"y": 3, "x": 1}
+
+
+# --- item 12: --emit-plan quotes what the loader would not read as that text --------------
+
+#: Names that YAML 1.2 (kpo-calc's reading) takes for something else, that PyYAML's
+#: YAML 1.1 rules leave bare, that no_commands would rewrite, or that need escapes.
+HOSTILE_NAMES = [
+    "0o10", "5e6", "+.5", "1e3", "08", "-.5", "0x1F", "1_000", ".inf", "::Reports", "true",
+    "True", "yes", "~", "null", "", "<<", "- x", "a: b", "#x", "a #b", " lead", "trail ",
+    "Café", "x\u2028y", "\u202eevil", "a\nb", "tab\there", "x\\y", "'q'", '"q"', "%x", "@x",
+    "`x", "!x", "&x", "*x", "|", "> x", "?", "? x", "{a}", "[a]", ",x", "\U0001f600", "\x85",
+    "\ufeffx", "1.0", "0", "A" * 200, "Claims data entry", "Mix #1",
+]
+
+
+def test_plans_yaml_round_trips_every_hostile_name() -> None:
+    from kpo_calc.render.mix_plan import plans_yaml
+    from kpo_calc.textsafe import no_commands
+
+    assign: dict[str, object] = {name: name for name in HOSTILE_NAMES}
+    assign["split"] = {"0o10": 0.5, "::Reports": 0.5}
+    for plan_name in HOSTILE_NAMES:
+        text = no_commands(plans_yaml(plan_name, assign))
+        doc = parse_document(text.encode(), "plan.yaml")
+        assert doc.problems == ()
+        assert doc.data == {"plans": [{"name": plan_name, "assign": assign}]}, text
+
+
+def test_plain_names_stay_plain() -> None:
+    from kpo_calc.render.mix_plan import plans_yaml
+
+    text = plans_yaml("Claims to BPO", {"Claims data entry": "BPO Philippines (Manila)"})
+    assert text == ("plans:\n- name: Claims to BPO\n  assign:\n"
+                    "    Claims data entry: BPO Philippines (Manila)\n")
+
+
+def test_emitted_plan_with_hostile_names_pastes_back_exactly(tmp_path: Path) -> None:
+    import json
+
+    from kpo_calc import api
+    from test_mix import data
+
+    d = data(0.1)
+    options = {"Clerks": "0o10", "Analysts": "true", "BPO": "5e6", "KPO": "- x"}
+    work = {"Entry": "::Reports", "Analysis": "08", "Project": "<<"}
+    for o in d["options"]:
+        o["name"] = options[o["name"]]
+        if o.get("serves"):
+            o["serves"] = [work[w] for w in o["serves"]]
+    for w in d["work"]:
+        w["name"] = work[w["name"]]
+    d["plans"] = [{"name": "Today", "assign": {work[w]: options[to] for w, to in
+                                               d["plans"][0]["assign"].items()}}]
+    path = tmp_path / "hostile.yaml"
+    path.write_text(json.dumps(d))  # JSON is YAML with every name quoted
+    emitted = run_cli("mix", "--emit-plan", path)
+    assert emitted.returncode == 0, emitted.stderr
+    assert "\\x3a" not in emitted.stdout
+    entry = parse_document(emitted.stdout.encode(), "emitted.yaml").data["plans"][0]
+    assert set(entry["assign"]) == set(work.values())
+    assert set(entry["assign"].values()) <= set(options.values())
+    pasted = tmp_path / "pasted.yaml"
+    pasted.write_text(json.dumps({**d, "plans": [*d["plans"], entry]}))
+    result = api.compare(pasted)
+    assert result.option(entry["name"]).kind == "plan"
