@@ -186,3 +186,70 @@ def test_emitted_plan_with_hostile_names_pastes_back_exactly(tmp_path: Path) -> 
     pasted.write_text(json.dumps({**d, "plans": [*d["plans"], entry]}))
     result = api.compare(pasted)
     assert result.option(entry["name"]).kind == "plan"
+
+
+# --- item 8: the error path stays small ---------------------------------------------------
+
+def amplifier(plans: int = 1, entries: int = 200) -> str:
+    """50 options with near-identical 199-character names, and plans whose every entry
+    names an option that does not exist (the red team's 71 KB file, 36 CPU-s before)."""
+    options = ["O" * 190 + f"{i:09d}" for i in range(50)]
+    lines = ["version: 1", "name: amp", "currency: USD", "horizon_months: 12", "work:"]
+    lines += [f"  - {{name: w{i}, kind: recurring, hours_per_month: 10, specialization: low}}"
+              for i in range(200)]
+    lines += ["options:", *(f"  - {{name: {o}, model: bpo, hourly_rate: 5}}" for o in options)]
+    lines += ["plans:"]
+    for p in range(plans):
+        lines += [f"  - name: p{p}", "    assign:"]
+        lines += [f"      w{i}: {'O' * 190}X{i:08d}" for i in range(entries)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_file_of_bad_references_costs_little_and_says_little(tmp_path: Path) -> None:
+    path = tmp_path / "amp.yaml"
+    path.write_text(amplifier(plans=20))
+    assert path.stat().st_size < 1_000_000
+    start = time.perf_counter()
+    proc = run_cli("validate", path)
+    elapsed = time.perf_counter() - start
+    assert proc.returncode == 2
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 51
+    assert lines[-1] == (f"{path}: and 3,950 more errors (at most 50 are listed per file): "
+                         "fix those above, then run again")
+    assert max(map(len, lines)) < 1_000  # 10 names of at most 60 characters, not 50 of 199
+    assert "and 40 more" in lines[0]
+    assert "did you mean" not in proc.stderr  # skipped over names this long
+    assert elapsed < 5  # 44 s for one such plan before; about 0.3 s now
+
+
+def test_at_most_50_errors_are_listed_and_warnings_are_kept() -> None:
+    from kpo_calc.diagnostics import Diagnostic, capped
+
+    many = [Diagnostic("f", i, 1, f"e{i}") for i in range(1, 53)]
+    warning = Diagnostic("f", 9, 1, "w", severity="warning")
+    out = capped([*many, warning])
+    assert out[:50] == many[:50]
+    assert out[50] == warning
+    assert out[51].message.startswith("and 2 more errors (at most 50 are listed per file)")
+    assert capped(many[:50]) == many[:50]
+
+
+def test_did_you_mean_still_helps_with_short_names() -> None:
+    from kpo_calc.scenario import did_you_mean, listing
+
+    assert did_you_mean("KPO Pnue", ["KPO Pune", "BPO"]) == "; did you mean 'KPO Pune'?"
+    assert did_you_mean("X" * 61, ["X" * 61]) == ""
+    assert listing(["a", "b"]) == "a, b"
+    assert listing([f"n{i}" for i in range(12)]) == "n0, n1, n2, n3, n4, n5, n6, n7, n8, n9 " \
+                                                     "and 2 more"
+    assert listing(["L" * 70]) == "L" * 59 + "…"
+
+
+def test_a_plan_assigns_at_most_one_entry_per_allowed_work_item() -> None:
+    lines = amplifier(entries=0).splitlines()
+    text = "\n".join(lines) + "\n" + "".join(f"      w{i}: {'O' * 190}000000000\n"
+                                             for i in range(201))
+    texts = diagnostics(text)
+    assert len(texts) == 1
+    assert "plans[0].assign: has 201 entries; at most 200 are allowed (one per work item)" in texts[0]

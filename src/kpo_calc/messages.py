@@ -100,8 +100,13 @@ def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
         return f"needs at least {need} {what}, got {ctx.get('actual_length')}"
     if kind == "too_long":
         what = str(path[-1]) if path else "items"
-        what = _LISTS.get(what, what)
         got_count = ctx.get("actual_length")
+        if got_count is None and isinstance(value, dict | list):
+            got_count = len(value)  # pydantic gives no length for a mapping
+        if what == "assign":
+            return (f"has {got_count} entries; at most {ctx.get('max_length')} are allowed "
+                    "(one per work item)")
+        what = _LISTS.get(what, what)
         has = f"has {got_count} {what}; " if got_count is not None else ""
         return (f"{has}at most {ctx.get('max_length')} are allowed, which keeps every run "
                 "within seconds (see Limits and bounds in docs/methodology.md); split the "

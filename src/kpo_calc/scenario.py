@@ -436,6 +436,9 @@ def _check_assignment(value: Any) -> Any:
         got = "a list" if isinstance(value, list) else repr(value)
         raise PydanticCustomError("assignment", "must be an option's name or shares such as "
                                   "{KPO: 0.5, In-house: 0.5}, got " + got)
+    if len(value) > MAX_OPTIONS:
+        raise PydanticCustomError("assignment", f"has {len(value)} shares; at most {MAX_OPTIONS} "
+                                  "(one per option) are allowed")
     for option, share in value.items():
         if not isinstance(option, str) or not option:
             raise PydanticCustomError("assignment", "each share needs an option's name")
@@ -449,7 +452,8 @@ def _check_assignment(value: Any) -> Any:
 
 
 #: Where one work item goes in a plan: one option's name, or shares of several summing to 1.
-Assignment = Annotated[Name | dict[Name, Share], BeforeValidator(_check_assignment), Field(
+Assignment = Annotated[Name | Annotated[dict[Name, Share], Field(max_length=MAX_OPTIONS)],
+                       BeforeValidator(_check_assignment), Field(
     description="An option's name, or {option: share} with shares summing to 1.")]
 
 
@@ -461,6 +465,7 @@ class Plan(_Model):
     description: str | None = Field(default=None, description="Free text.",
                                     examples=["Routine claims to Manila, analysis kept"])
     assign: dict[Name, Assignment] = Field(
+        max_length=MAX_WORK,  # one entry per work item; bounds the checks and their messages
         description="Every work item, to an option or to shares summing to 1.",
         examples=[{"Claims data entry": "BPO Philippines",
                    "IFRS 17 migration": {"KPO Pune": 0.5, "In-house actuaries": 0.5}}])
@@ -761,9 +766,31 @@ def unknown_option(value: str, names: list[str], plans: list[str] | None = None)
     plans = plans or []
     hint = did_you_mean(value, [*names, *plans]).removeprefix("; ")
     what = "option or plan" if plans else "option"
-    listed = f"; the plans are: {', '.join(plans)}" if plans else ""
-    return (f"no {what} is named {value!r}{f' ({hint})' if hint else ''}; the options are: "
-            f"{', '.join(names)}{listed}")
+    listed = f"; the plans are: {listing(plans)}" if plans else ""
+    return (f"no {what} is named {_named(value)}{f' ({hint})' if hint else ''}; the options "
+            f"are: {listing(names)}{listed}")
+
+
+#: A message lists at most this many names, each cut to ``MAX_LISTED_CHARS``: a
+#: message per broken reference must stay short however many names the file has.
+MAX_LISTED = 10
+MAX_LISTED_CHARS = 60
+
+
+def listing(names: list[str], *, quoted: bool = False) -> str:
+    """``a, b, c`` for a few names; the first ``MAX_LISTED`` and "and N more" for many."""
+    shown = ", ".join(_named(n) if quoted else _clip(n) for n in names[:MAX_LISTED])
+    more = len(names) - MAX_LISTED
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def _clip(name: str) -> str:
+    return name if len(name) <= MAX_LISTED_CHARS else name[:MAX_LISTED_CHARS - 1] + "…"
+
+
+def _named(value: str) -> str:
+    """A name the message is about, quoted, cut when long (its line and column say where)."""
+    return repr(_clip(value))
 
 
 def _serves_issues(s: "Scenario") -> list[Issue]:
@@ -779,8 +806,8 @@ def _serves_issues(s: "Scenario") -> list[Issue]:
 def unknown_work(value: str, work: list[str]) -> str:
     """The message for a name that matches no work item."""
     hint = did_you_mean(value, work).removeprefix("; ")
-    return (f"no work item is named {value!r}{f' ({hint})' if hint else ''}; the work items "
-            f"are: {', '.join(work)}")
+    return (f"no work item is named {_named(value)}{f' ({hint})' if hint else ''}; the work "
+            f"items are: {listing(work)}")
 
 
 #: Shares of one work item may miss 1 by float noise (0.1 + 0.2 + 0.7), not by more.
@@ -806,14 +833,14 @@ def _plan_issues(s: "Scenario") -> list[Issue]:
             total = sum(to.values())
             if abs(total - 1) > SHARE_TOLERANCE:
                 # enough digits to show how far from 1 (1.0000001, not "1")
-                issues.append(((*at, name), f"the shares of {name!r} sum to {total:.12g}; they "
+                issues.append(((*at, name), f"the shares of {_named(name)} sum to {total:.12g}; they "
                                f"must sum to 1 within {SHARE_TOLERANCE:g} (0.5 and 0.5, or "
                                "0.3 and 0.7)"))
         missing = [w for w in work if w not in plan.assign]
         if missing:
-            listed = ", ".join(repr(w) for w in missing)
-            issues.append((at, f"plan {plan.name!r} does not assign {listed}; give every work "
-                           "item an option or shares"))
+            issues.append((at, f"plan {_named(plan.name)} does not assign "
+                           f"{listing(missing, quoted=True)}; give every work item an option "
+                           "or shares"))
     return issues
 
 
@@ -933,11 +960,19 @@ def _plain(value: float) -> str:
     return f"{value:g}" if abs(value) < 1e15 else str(value)
 
 
+#: Names longer than this get no "did you mean": comparing long, near-identical names
+#: is quadratic in their length, and a file of them made the error path cost minutes.
+MAX_SUGGEST_CHARS = 60
+
+
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """``"; did you mean 'x'?"`` for the closest choice, or an empty string."""
     import difflib  # only needed when something is wrong
 
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    if len(word) > MAX_SUGGEST_CHARS:
+        return ""
+    close = [c for c in choices if len(c) <= MAX_SUGGEST_CHARS]
+    match = difflib.get_close_matches(word, close, n=1, cutoff=0.6)
     return f"; did you mean {match[0]!r}?" if match else ""
 
 

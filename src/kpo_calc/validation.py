@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from kpo_calc.advice import advise
-from kpo_calc.diagnostics import Diagnostic, InputError, sort_diagnostics
+from kpo_calc.diagnostics import Diagnostic, InputError, capped, sort_diagnostics
 from kpo_calc.loader import Document, PathKey
 from kpo_calc.scenario import FORMAT_VERSION, Scenario, did_you_mean
 
@@ -52,12 +52,12 @@ def check_document(doc: Document) -> tuple[Scenario | None, list[Diagnostic]]:
         scenario = Scenario.model_validate(doc.data)
     except ValidationError as exc:
         problems += _diagnostics(doc, exc.errors(include_url=False))
-        return None, sort_diagnostics(dict.fromkeys(problems))
+        return None, capped(sort_diagnostics(dict.fromkeys(problems)))
     # Warnings on data the loader already misread (a duplicate key, 5,000,000 in
     # a flow mapping) would only mislead: they wait until the errors are fixed.
     warnings = [] if problems else [_warning(doc.diagnostic(path, message))
                                     for path, message in advise(scenario)]
-    return (None if problems else scenario), sort_diagnostics([*problems, *warnings])
+    return (None if problems else scenario), capped(sort_diagnostics([*problems, *warnings]))
 
 
 def _warning(d: Diagnostic) -> Diagnostic:
