@@ -252,4 +252,5 @@ def test_a_plan_assigns_at_most_one_entry_per_allowed_work_item() -> None:
                                              for i in range(201))
     texts = diagnostics(text)
     assert len(texts) == 1
-    assert "plans[0].assign: has 201 entries; at most 200 are allowed (one per work item)" in texts[0]
+    assert "plans[0].assign: has 201 entries; at most 200 are allowed (one per work item)" \
+        in texts[0]

@@ -833,9 +833,9 @@ def _plan_issues(s: "Scenario") -> list[Issue]:
             total = sum(to.values())
             if abs(total - 1) > SHARE_TOLERANCE:
                 # enough digits to show how far from 1 (1.0000001, not "1")
-                issues.append(((*at, name), f"the shares of {_named(name)} sum to {total:.12g}; they "
-                               f"must sum to 1 within {SHARE_TOLERANCE:g} (0.5 and 0.5, or "
-                               "0.3 and 0.7)"))
+                issues.append(((*at, name), f"the shares of {_named(name)} sum to "
+                               f"{total:.12g}; they must sum to 1 within "
+                               f"{SHARE_TOLERANCE:g} (0.5 and 0.5, or 0.3 and 0.7)"))
         missing = [w for w in work if w not in plan.assign]
         if missing:
             issues.append((at, f"plan {_named(plan.name)} does not assign "
