@@ -254,3 +254,32 @@ def test_a_plan_assigns_at_most_one_entry_per_allowed_work_item() -> None:
     assert len(texts) == 1
     assert "plans[0].assign: has 201 entries; at most 200 are allowed (one per work item)" \
         in texts[0]
+
+
+# --- item 13: threshold_base personnel over a baseline without staff -----------------------
+
+def _personnel(baseline: str, plans: str = "") -> str:
+    return (TINY.replace("name: Tiny", "name: Tiny\ndecision:\n  threshold_base: personnel\n"
+                         f"  baseline: {baseline}") + plans)
+
+
+def warnings_of(text: str) -> list[str]:
+    _, found = check_document(parse_document(text.encode(), "t.yaml"))
+    return [d.text() for d in found if d.severity == "warning"]
+
+
+def test_personnel_base_over_a_vendor_baseline_warns() -> None:
+    found = [w for w in warnings_of(_personnel("Vendor")) if "threshold_base" in w]
+    assert found == ["t.yaml:4:19: warning: decision.threshold_base: the baseline 'Vendor' has "
+                     "no in_house option, so it pays no salaries or benefits: its personnel "
+                     "cost is 0, the required saving is 0 and any saving clears; use "
+                     "threshold_base: cost, or a baseline that keeps staff in-house"]
+
+
+def test_personnel_base_over_a_plan_of_vendors_warns_and_with_staff_does_not() -> None:
+    vendors = "plans:\n  - {name: Out, assign: {Analysis: Vendor, Study: Vendor}}\n"
+    mixed = "plans:\n  - {name: Out, assign: {Analysis: Team, Study: Vendor}}\n"
+    assert any("baseline 'Out' has no in_house option" in w
+               for w in warnings_of(_personnel("Out", vendors)))
+    assert not any("threshold_base" in w for w in warnings_of(_personnel("Out", mixed)))
+    assert not any("threshold_base" in w for w in warnings_of(_personnel("Team")))

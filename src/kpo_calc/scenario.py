@@ -903,6 +903,26 @@ def _scorecard_issues(s: "Scenario") -> list[Issue]:
     return issues
 
 
+def personnel_base_issues(s: "Scenario") -> list[Issue]:
+    """Warnings: ``threshold_base: personnel`` over a baseline that pays no salaries.
+
+    Personnel cost is the baseline's salaries and benefits, which only in_house
+    options have; over a vendor (or a plan of vendors) it is 0, so the required
+    saving is 0 and any saving at all clears the threshold.
+    """
+    if s.decision.threshold_base != "personnel":
+        return []
+    name = s.baseline_name
+    plan = next((p for p in s.plans if p.name == name), None)
+    used = ({o for to in plan.shares().values() for o in to} if plan is not None else {name})
+    if any(isinstance(o, InHouseOption) for o in s.options if o.name in used):
+        return []
+    return [(("decision", "threshold_base"),
+             f"the baseline {_named(name)} has no in_house option, so it pays no salaries or "
+             "benefits: its personnel cost is 0, the required saving is 0 and any saving "
+             "clears; use threshold_base: cost, or a baseline that keeps staff in-house")]
+
+
 _PERCENT = re.compile(r"([-+]?(?:\d+\.?\d*|\.\d+))\s*%")
 _UNDERSCORES = re.compile(r"[-+]?\d+(?:_\d+)+(?:\.\d+)?")
 _SEXAGESIMAL = re.compile(r"\d+(?::[0-5]?\d)+(?:\.\d*)?")

@@ -18,7 +18,7 @@ from pydantic_core import ErrorDetails
 from kpo_calc.advice import advise
 from kpo_calc.diagnostics import Diagnostic, InputError, capped, sort_diagnostics
 from kpo_calc.loader import Document, PathKey
-from kpo_calc.scenario import FORMAT_VERSION, Scenario, did_you_mean
+from kpo_calc.scenario import FORMAT_VERSION, Scenario, did_you_mean, personnel_base_issues
 
 
 def load_scenario(doc: Document) -> Scenario:
@@ -55,8 +55,9 @@ def check_document(doc: Document) -> tuple[Scenario | None, list[Diagnostic]]:
         return None, capped(sort_diagnostics(dict.fromkeys(problems)))
     # Warnings on data the loader already misread (a duplicate key, 5,000,000 in
     # a flow mapping) would only mislead: they wait until the errors are fixed.
-    warnings = [] if problems else [_warning(doc.diagnostic(path, message))
-                                    for path, message in advise(scenario)]
+    warnings = [] if problems else [
+        _warning(doc.diagnostic(path, message))
+        for path, message in [*advise(scenario), *personnel_base_issues(scenario)]]
     return (None if problems else scenario), capped(sort_diagnostics([*problems, *warnings]))
 
 
