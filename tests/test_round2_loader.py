@@ -283,3 +283,81 @@ def test_personnel_base_over_a_plan_of_vendors_warns_and_with_staff_does_not() -
                for w in warnings_of(_personnel("Out", vendors)))
     assert not any("threshold_base" in w for w in warnings_of(_personnel("Out", mixed)))
     assert not any("threshold_base" in w for w in warnings_of(_personnel("Team")))
+
+
+# --- item 17: validation in stages ---------------------------------------------------------
+
+STAGES = """\
+version: 1
+name: Stages
+currency: USD
+horizon_months: 24
+discount_rate: 8%
+work:
+  - {name: Reports, kind: recurring, hours_per_month: 300, specialization: medium}
+  - {name: Study, kind: one_off, total_hours: 300, start_month: 2, duration_months: 3,
+     specialization: medium}
+options:
+  - {name: In-house, model: in_house, annual_salary: 90000, benefits_rate: 30%}
+  - {name: KPO, model: kpo, hourly_rate: 4%}
+plans:
+  - name: Half
+    assign:
+      Reports: KPO
+decision:
+  baseline: In-hose
+  min_savings: 10%
+"""
+
+
+def test_field_errors_and_checks_across_fields_are_reported_at_once() -> None:
+    assert diagnostics(STAGES) == [
+        "t.yaml:5:16: discount_rate: must be a number, got the text '8%'; did you mean 0.08? "
+        "(rates are fractions, without %)",
+        "t.yaml:11:76: options[0].benefits_rate: must be a number, got the text '30%'; did "
+        "you mean 0.3? (rates are fractions, without %)",
+        "t.yaml:12:42: options[1].hourly_rate: must be a number, got the text '4%'; did you "
+        "mean 0.04? (rates are fractions, without %)",
+        "t.yaml:16:7: plans[0].assign: plan 'Half' does not assign 'Study'; give every work "
+        "item an option or shares",
+        "t.yaml:18:13: decision.baseline: no option or plan is named 'In-hose' (did you mean "
+        "'In-house'?); the options are: In-house, KPO; the plans are: Half",
+        "t.yaml:19:16: decision.min_savings: must be a number, got the text '10%'; did you "
+        "mean 0.1? (rates are fractions, without %)",
+    ]
+
+
+def test_fixing_the_fields_reveals_nothing_new() -> None:
+    fixed = (STAGES.replace("8%", "0.08").replace("30%", "0.3").replace("4%", "40")
+             .replace("10%", "0.1"))
+    assert [t.split(": ", 2)[1] for t in diagnostics(fixed)] == ["plans[0].assign",
+                                                                  "decision.baseline"]
+
+
+@pytest.mark.parametrize(("change", "silent"), [
+    # a name that cannot be read: references to it are not judged
+    (("name: KPO,", "name: '',"), "no option or plan is named"),
+    # an exchange rate that cannot be read: options priced in it are not judged
+    (("currency: USD\n", "currency: USD\nfx: {INR: 0.012x}\n"), "no exchange rate"),
+    # a work item that cannot be read: plans that assign it are not judged
+    (("kind: one_off,", "kind: once,"), "does not assign"),
+    # the horizon cannot be read: months are not judged against it
+    (("horizon_months: 24", "horizon_months: two years"), "after the horizon"),
+])
+def test_checks_that_would_read_a_broken_part_wait(change: tuple[str, str], silent: str) -> None:
+    text = STAGES.replace("  baseline: In-hose\n", "  baseline: KPO\n").replace(*change)
+    text = text.replace("model: kpo,", "model: kpo, currency: INR,") if "fx" in change[1] else text
+    if "horizon" in change[0]:
+        text += "stress:\n  - {name: Late, from_month: 30, demand_change: 0.1}\n"
+    found = diagnostics(text)
+    assert found, text
+    assert not any(silent in t for t in found), found
+
+
+def test_every_cross_field_check_has_its_needs_declared() -> None:
+    from kpo_calc.scenario import CROSS_CHECKS, EXACT, NAMES, Scenario
+
+    for check, needs in CROSS_CHECKS:
+        assert needs, check
+        assert set(needs) <= set(Scenario.model_fields), check
+        assert set(needs.values()) <= {NAMES, EXACT}, check

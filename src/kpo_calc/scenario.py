@@ -12,6 +12,7 @@ validator and report each problem with the path of the field to fix.
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -651,17 +652,7 @@ class Scenario(_Model):
 
 def cross_field_issues(s: "Scenario") -> list[Issue]:
     """Every problem that involves more than one field, with the path to fix."""
-    issues: list[Issue] = []
-    issues += _unique_names(s)
-    issues += _currency_issues(s)
-    issues += _month_issues(s)
-    issues += _reference_issues(s)
-    issues += _serves_issues(s)
-    issues += _plan_issues(s)
-    issues += _mix_issues(s)
-    issues += _coverage_issues(s)
-    issues += _scorecard_issues(s)
-    return issues
+    return [issue for check, _ in CROSS_CHECKS for issue in check(s)]
 
 
 def name_key(name: str) -> str:
@@ -901,6 +892,25 @@ def _scorecard_issues(s: "Scenario") -> list[Issue]:
                            f"option {option.name!r} needs scores for {', '.join(missing)} "
                            "because decision.weights gives them weight"))
     return issues
+
+
+#: How much of each section a check needs when the file also has field errors
+#: (validation in stages: kpo_calc.crosscheck runs the checks on whatever parsed):
+#: NAMES when only the names of its items, and the keys it refers by, must be right;
+#: EXACT when it reads their values too. Every cross-field check is listed here.
+NAMES, EXACT = 1, 2
+CROSS_CHECKS: tuple[tuple[Callable[["Scenario"], list[Issue]], dict[str, int]], ...] = (
+    (_unique_names, {"options": NAMES, "work": NAMES, "stress": NAMES, "plans": NAMES}),
+    (_currency_issues, {"fx": EXACT, "currency": EXACT, "options": EXACT}),
+    (_month_issues, {"horizon_months": EXACT, "work": EXACT, "stress": EXACT,
+                     "options": EXACT}),
+    (_reference_issues, {"decision": NAMES, "options": NAMES, "plans": NAMES}),
+    (_serves_issues, {"options": NAMES, "work": NAMES}),
+    (_plan_issues, {"plans": EXACT, "work": NAMES, "options": NAMES}),
+    (_mix_issues, {"mix": EXACT, "work": EXACT, "options": EXACT}),
+    (_coverage_issues, {"work": EXACT, "options": EXACT}),
+    (_scorecard_issues, {"decision": EXACT, "options": EXACT}),
+)
 
 
 def personnel_base_issues(s: "Scenario") -> list[Issue]:
