@@ -361,3 +361,42 @@ def test_every_cross_field_check_has_its_needs_declared() -> None:
         assert needs, check
         assert set(needs) <= set(Scenario.model_fields), check
         assert set(needs.values()) <= {NAMES, EXACT}, check
+
+
+# --- item 17: --strict --------------------------------------------------------------------
+
+def _warned(tmp_path: Path) -> Path:
+    path = tmp_path / "warned.yaml"
+    path.write_text(TINY.replace("fx: {EUR: 1.5}", "fx: {EUR: 1.5, PHP: 0.018}"))
+    return path
+
+
+@pytest.mark.parametrize("command", ["validate", "compare", "mix"])
+def test_strict_makes_warnings_fail_the_run(tmp_path: Path, command: str) -> None:
+    path = _warned(tmp_path)
+    lenient = run_cli(command, path)
+    assert lenient.returncode == 0, lenient.stderr
+    assert "warning: fx.PHP: no option is priced in PHP" in lenient.stderr
+    strict = run_cli(command, "--strict", path)
+    assert strict.returncode == 1
+    assert "warning: fx.PHP: no option is priced in PHP" in strict.stderr
+    assert strict.stderr.endswith("kpo-calc: --strict: the run fails on 1 warning in 1 file\n")
+    assert strict.stdout == lenient.stdout  # the report is the same; only the exit code differs
+
+
+@pytest.mark.parametrize("command", ["validate", "compare", "mix"])
+def test_strict_passes_a_clean_file_and_errors_stay_exit_2(tmp_path: Path,
+                                                           command: str) -> None:
+    clean = tmp_path / "clean.yaml"
+    clean.write_text(TINY)
+    assert run_cli(command, "--strict", clean).returncode == 0
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(TINY.replace("hourly_rate: 20", "hourly_rate: 20%"))
+    proc = run_cli(command, "--strict", broken, _warned(tmp_path))
+    assert proc.returncode == 2
+    assert "--strict" not in proc.stderr
+
+
+def test_strict_is_documented_in_help() -> None:
+    for command in ("validate", "compare", "mix"):
+        assert "--strict" in run_cli(command, "--help").stdout
