@@ -26,7 +26,7 @@ from kpo_calc.textsafe import visible
 if TYPE_CHECKING:
     from kpo_calc.api import RunGates
     from kpo_calc.diagnostics import Diagnostic
-    from kpo_calc.outcome import FileOutcome
+    from kpo_calc.outcome import FileOutcome, MixOutcome
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
 
@@ -113,6 +113,9 @@ ColorOption = Annotated[Color, typer.Option(
 StepSummaryOption = Annotated[bool, typer.Option(
     "--step-summary", help="Also append the Markdown report to the file named by "
     "$GITHUB_STEP_SUMMARY (the GitHub Actions job summary).")]
+StrictOption = Annotated[bool, typer.Option(
+    "--strict", help="Warnings fail the run: exit 1 when a file has a warning (an implausible "
+    "cost, an exchange rate that looks inverted, an unused entry), for CI.")]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write the report to this file (atomically) instead of stdout.",
     dir_okay=False)]
@@ -146,13 +149,14 @@ def compare(
         "(default: only when there are at most 20 files; above that, the summary).",
         show_default=False)] = None,
     step_summary: StepSummaryOption = False,
+    strict: StrictOption = False,
     color: ColorOption = Color.auto,
 ) -> None:
     """Compare in-house, KPO and BPO options: cost, flexibility, risk and a recommendation.
 
     FILES may be files, folders and globs; several scenarios are summarised
     first. Exit 1 when a gate fails (decision.expect, decision.gates or the
-    gate options), 2 when a file is invalid.
+    gate options) or, with --strict, a file has a warning; 2 when a file is invalid.
     """
     from kpo_calc.api import compare_files, expand_paths
     from kpo_calc.render import RenderOptions, get_renderer
@@ -173,7 +177,7 @@ def compare(
         sys.stderr.write(f"kpo-calc: {len(outcomes)} scenario files: showing the summary only; "
                          "pass --details for every scenario's tables\n")
     text = get_renderer(output_format.value)(outcomes, options)
-    code = exit_code(outcomes)
+    code = _strictly(exit_code(outcomes), outcomes, strict)
     inputs: list[str | Path] = [*paths, *([fail_on_change] if fail_on_change else [])]
     if step_summary:  # a complete report, errors included: CI shows what went wrong
         _append_step_summary(text if output_format is CompareFormat.markdown else
@@ -202,12 +206,14 @@ def mix(
         "--emit-plan", help="Print the best plan as a YAML plans: entry to paste into the "
         "scenario, instead of the report.")] = False,
     step_summary: StepSummaryOption = False,
+    strict: StrictOption = False,
     color: ColorOption = Color.auto,
 ) -> None:
     """Find the best sourcing plan: every plan the options and mix: constraints allow.
 
     Exact: every candidate is costed with compare's engine (a space too large to
-    enumerate is refused, never guessed). Exit 1 when --expect fails, 2 on bad input.
+    enumerate is refused, never guessed). Exit 1 when --expect fails or, with --strict,
+    a file has a warning; 2 on bad input.
     """
     from kpo_calc.api import expand_paths, mix_files
     from kpo_calc.outcome import MixOutcome
@@ -225,8 +231,9 @@ def mix(
         if o.expect_passed is False:
             sys.stderr.write(visible(f"{o.file}: gate expect failed: the best plan does not "
                                      f"have the assignment of {expect}") + "\n")
-    code = (EXIT_INPUT if any(not o.ok for o in outcomes) else
-            EXIT_GATE if any(o.expect_passed is False for o in outcomes) else EXIT_OK)
+    code = _strictly(EXIT_INPUT if any(not o.ok for o in outcomes) else
+                     EXIT_GATE if any(o.expect_passed is False for o in outcomes) else EXIT_OK,
+                     outcomes, strict)
     if emit_plan:
         from kpo_calc.render.mix_plan import emit_plan as emit
 
@@ -289,11 +296,13 @@ def validate(
         "--format", "-f", help="text (problems on stderr, a summary on stdout), json, or "
         "github (workflow commands that annotate the pull request).",
         case_sensitive=False)] = CheckFormat.text,
+    strict: StrictOption = False,
     color: ColorOption = Color.auto,
 ) -> None:
     """Check scenario files without computing them: every problem with file:line:column.
 
-    Exit 0 when every file is valid (warnings allowed), 2 otherwise.
+    Exit 0 when every file is valid (warnings allowed, unless --strict: then 1), 2
+    otherwise.
     """
     from kpo_calc.api import expand_paths, validate_files
     from kpo_calc.render import checks
@@ -307,7 +316,8 @@ def validate(
         _emit(checks.as_json(outcomes), None)
     else:
         _emit(checks.as_github(outcomes), None)
-    raise typer.Exit(EXIT_INPUT if any(not o.ok for o in outcomes) else EXIT_OK)
+    raise typer.Exit(_strictly(EXIT_INPUT if any(not o.ok for o in outcomes) else EXIT_OK,
+                               outcomes, strict))
 
 
 @app.command()
@@ -442,6 +452,20 @@ def exit_code(outcomes: Sequence[FileOutcome]) -> int:
     if any(o.result is not None and not o.result.gates_passed for o in outcomes):
         return EXIT_GATE
     return EXIT_OK
+
+
+def _strictly(code: int, outcomes: Sequence[FileOutcome | MixOutcome], strict: bool) -> int:
+    """``code``, or 1 under ``--strict`` when a file has warnings and nothing worse
+    happened; says so on stderr."""
+    if not strict or code == EXIT_INPUT:
+        return code
+    warned = [o for o in outcomes if any(d.severity == "warning" for d in o.diagnostics)]
+    if not warned:
+        return code
+    count = sum(1 for o in warned for d in o.diagnostics if d.severity == "warning")
+    sys.stderr.write(f"kpo-calc: --strict: the run fails on {count} warning"
+                     f"{'s' * (count > 1)} in {len(warned)} file{'s' * (len(warned) > 1)}\n")
+    return EXIT_GATE
 
 
 def _report_problems(outcomes: Sequence[FileOutcome], color: Color) -> None:

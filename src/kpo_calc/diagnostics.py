@@ -73,3 +73,24 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Order by file, then position, so output is stable and reads top to bottom."""
     return sorted(diagnostics, key=lambda d: (d.file, d.line, d.column, d.message))
 
+
+
+#: The most errors reported for one file: past them a broken (or hostile) file would
+#: only make output, and people fix the first ones first anyway.
+MAX_ERRORS_PER_FILE = 50
+
+
+def capped(diagnostics: Sequence[Diagnostic],
+           limit: int = MAX_ERRORS_PER_FILE) -> list[Diagnostic]:
+    """The first ``limit`` errors (in order), every warning, and one line saying how many
+    errors were left out, at the file."""
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if len(errors) <= limit:
+        return list(diagnostics)
+    kept = set(map(id, errors[:limit]))
+    out = [d for d in diagnostics if d.severity != "error" or id(d) in kept]
+    more = len(errors) - limit
+    out.append(Diagnostic(errors[0].file, 0, 0, f"and {more:,} more error{'s' * (more > 1)} "
+                          f"(at most {limit} are listed per file): fix those above, then run "
+                          "again"))
+    return out

@@ -31,13 +31,17 @@ from kpo_calc.scenario import number_hint
 MAX_BYTES = 1_000_000
 MAX_NODES = 50_000
 MAX_DEPTH = 40
+#: The most digits an integer literal may have. The largest bound of the format is
+#: 1e15 (16 digits); past this the literal is refused before it is converted, as
+#: Python cannot print an int of thousands of digits (and need not parse one).
+MAX_DIGITS = 40
 
 PathKey = tuple[str | int, ...]
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
-_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP = (
-    _TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MERGE = (
+    _TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "merge"))
 
 
 class _SafeLoader(_BaseLoader):  # type: ignore[misc]
@@ -65,7 +69,7 @@ _CORE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", _INT),
         (r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?", _FLOAT),
         (r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)", _FLOAT),
-        (r"<<", _TAG + "merge"),
+        (r"<<", _MERGE),
     ))
 _RESOLVED: dict[str, str] = {}
 
@@ -83,6 +87,22 @@ def core_tag(text: str) -> str:
             _RESOLVED.clear()
         _RESOLVED[text] = tag
     return tag
+
+
+def _digit_count(text: str) -> int:
+    """Significant digits of an integer literal (sign, prefix and leading zeros left out):
+    ``0x00FF`` has 2. (A float of any length converts, to infinity at worst.)"""
+    body = text.lstrip("+-")
+    if body[:2] in ("0x", "0o"):
+        body = body[2:]
+    return len(body.lstrip("0"))
+
+
+def clipped(text: str, keep: int = 24) -> str:
+    """``text`` shortened for a message: ``12345678…(5,002 characters)`` when long."""
+    if len(text) <= keep + 8:
+        return text
+    return f"{text[:keep]}…({len(text):,} characters)"
 
 
 def _core_int(text: str) -> int:
@@ -264,6 +284,8 @@ class _Builder:
         self.problems: list[Diagnostic] = []
         self.bad_paths: set[PathKey] = set()
         self.nodes = 0
+        #: values copied by merge keys, bounded like ``nodes``
+        self.merged = 0
         #: ``entries`` of each mapping node seen, by node identity (the graph outlives this)
         self.resolved: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}
         #: paths of quoted scalars: only these are "a number in quotes"
@@ -329,7 +351,7 @@ class _Builder:
         for index, (key_node, value_node) in enumerate(node.value):
             if index in stray:
                 continue
-            if key_node.tag == _TAG + "merge":
+            if key_node.tag == _MERGE:
                 merged.append(value_node)
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
@@ -344,15 +366,35 @@ class _Builder:
                 continue
             first_seen[key] = _start(key_node)[0]
             out[key] = (key_node, value_node)
+        done: set[int] = set()
         for source in merged:
             for item in source.value if isinstance(source, yaml.SequenceNode) else [source]:
                 if not isinstance(item, yaml.MappingNode):
                     self.problem(item, "a merge key (<<) must point at a mapping", path)
                     continue
-                for key, entry in self.entries(item, path, depth + 1).items():
+                self.count_merged(source, 1)  # the alias itself, before anything is copied
+                if id(item) in done:  # the same anchor again adds nothing
+                    continue
+                done.add(id(item))
+                entries = self.entries(item, path, depth + 1)
+                self.count_merged(source, len(entries))
+                for key, entry in entries.items():
                     out.setdefault(key, entry)
         self.resolved[id(node)] = out
         return out
+
+    def count_merged(self, node: yaml.Node, values: int) -> None:
+        """Count merged values before copying them: copies, like built values, are bounded.
+
+        Each mapping is resolved once, but each merge copies its source's entries; many
+        distinct mappings merging one large anchor would copy it again and again.
+        """
+        self.merged += values
+        if self.merged > MAX_NODES:
+            raise InputError([Diagnostic(
+                self.name, *_start(node),
+                f"merge keys (<<) copy more than {MAX_NODES:,} values (large mappings merged "
+                "many times?); refused to bound memory and time")])
 
     def split_numbers(self, node: yaml.MappingNode, path: PathKey) -> set[int]:
         """Entries of a flow mapping that are the rest of a number with commas.
@@ -389,6 +431,14 @@ class _Builder:
             self.quoted.add(path)
         if tag in (_STR, _TIMESTAMP):  # no dates in the format: keep the text
             return str(node.value)
+        if tag == _MERGE:  # `<<` merges only as a key; as a value it is the text "<<"
+            return "<<"
+        if tag == _INT and _digit_count(str(node.value)) > MAX_DIGITS:
+            self.problem(node, f"{clipped(str(node.value))} has "
+                         f"{_digit_count(str(node.value)):,} digits, far beyond any amount a "
+                         f"scenario holds (the largest bound is 1e15); write the amount meant, "
+                         "or put text in quotes", path)
+            return None
         construct = _CONSTRUCT.get(tag)
         if construct is None:
             self.problem(node, f"the tag {tag!r} is not allowed in a scenario (only plain "
@@ -400,7 +450,8 @@ class _Builder:
             self.problem(node, f"cannot read this value: {exc}", path)
             return None
         if isinstance(value, float) and not math.isfinite(value):
-            self.problem(node, f"{node.value} is not a finite number; write a real amount", path)
+            self.problem(node, f"{clipped(str(node.value))} is not a finite number; write a "
+                         "real amount", path)
             return None
         return value
 

@@ -100,8 +100,13 @@ def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
         return f"needs at least {need} {what}, got {ctx.get('actual_length')}"
     if kind == "too_long":
         what = str(path[-1]) if path else "items"
-        what = _LISTS.get(what, what)
         got_count = ctx.get("actual_length")
+        if got_count is None and isinstance(value, dict | list):
+            got_count = len(value)  # pydantic gives no length for a mapping
+        if what == "assign":
+            return (f"has {got_count} entries; at most {ctx.get('max_length')} are allowed "
+                    "(one per work item)")
+        what = _LISTS.get(what, what)
         has = f"has {got_count} {what}; " if got_count is not None else ""
         return (f"{has}at most {ctx.get('max_length')} are allowed, which keeps every run "
                 "within seconds (see Limits and bounds in docs/methodology.md); split the "
@@ -198,6 +203,8 @@ def kind_of(value: Any) -> str:
 def _shown(value: Any) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**16:
+        return f"{float(value):.6g}"  # a 40-digit literal is not worth printing in full
     if isinstance(value, str):
         return repr(value)
     if value is None:

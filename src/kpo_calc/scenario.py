@@ -12,6 +12,7 @@ validator and report each problem with the path of the field to fix.
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -567,6 +568,9 @@ def _check_assignment(value: Any) -> Any:
         got = "a list" if isinstance(value, list) else repr(value)
         raise PydanticCustomError("assignment", "must be an option's name or shares such as "
                                   "{KPO: 0.5, In-house: 0.5}, got " + got)
+    if len(value) > MAX_OPTIONS:
+        raise PydanticCustomError("assignment", f"has {len(value)} shares; at most {MAX_OPTIONS} "
+                                  "(one per option) are allowed")
     for option, share in value.items():
         if not isinstance(option, str) or not option:
             raise PydanticCustomError("assignment", "each share needs an option's name")
@@ -580,7 +584,8 @@ def _check_assignment(value: Any) -> Any:
 
 
 #: Where one work item goes in a plan: one option's name, or shares of several summing to 1.
-Assignment = Annotated[Name | dict[Name, Share], BeforeValidator(_check_assignment), Field(
+Assignment = Annotated[Name | Annotated[dict[Name, Share], Field(max_length=MAX_OPTIONS)],
+                       BeforeValidator(_check_assignment), Field(
     description="An option's name, or {option: share} with shares summing to 1.")]
 
 
@@ -592,6 +597,7 @@ class Plan(_Model):
     description: str | None = Field(default=None, description="Free text.",
                                     examples=["Routine claims to Manila, analysis kept"])
     assign: dict[Name, Assignment] = Field(
+        max_length=MAX_WORK,  # one entry per work item; bounds the checks and their messages
         description="Every work item, to an option or to shares summing to 1.",
         examples=[{"Claims data entry": "BPO Philippines",
                    "IFRS 17 migration": {"KPO Pune": 0.5, "In-house actuaries": 0.5}}])
@@ -806,17 +812,7 @@ class Scenario(_Model):
 
 def cross_field_issues(s: "Scenario") -> list[Issue]:
     """Every problem that involves more than one field, with the path to fix."""
-    issues: list[Issue] = []
-    issues += _unique_names(s)
-    issues += _currency_issues(s)
-    issues += _month_issues(s)
-    issues += _reference_issues(s)
-    issues += _serves_issues(s)
-    issues += _plan_issues(s)
-    issues += _mix_issues(s)
-    issues += _coverage_issues(s)
-    issues += _scorecard_issues(s)
-    return issues
+    return [issue for check, _ in CROSS_CHECKS for issue in check(s)]
 
 
 def name_key(name: str) -> str:
@@ -946,9 +942,31 @@ def unknown_option(value: str, names: list[str], plans: list[str] | None = None)
     plans = plans or []
     hint = did_you_mean(value, [*names, *plans]).removeprefix("; ")
     what = "option or plan" if plans else "option"
-    listed = f"; the plans are: {', '.join(plans)}" if plans else ""
-    return (f"no {what} is named {value!r}{f' ({hint})' if hint else ''}; the options are: "
-            f"{', '.join(names)}{listed}")
+    listed = f"; the plans are: {listing(plans)}" if plans else ""
+    return (f"no {what} is named {_named(value)}{f' ({hint})' if hint else ''}; the options "
+            f"are: {listing(names)}{listed}")
+
+
+#: A message lists at most this many names, each cut to ``MAX_LISTED_CHARS``: a
+#: message per broken reference must stay short however many names the file has.
+MAX_LISTED = 10
+MAX_LISTED_CHARS = 60
+
+
+def listing(names: list[str], *, quoted: bool = False) -> str:
+    """``a, b, c`` for a few names; the first ``MAX_LISTED`` and "and N more" for many."""
+    shown = ", ".join(_named(n) if quoted else _clip(n) for n in names[:MAX_LISTED])
+    more = len(names) - MAX_LISTED
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def _clip(name: str) -> str:
+    return name if len(name) <= MAX_LISTED_CHARS else name[:MAX_LISTED_CHARS - 1] + "…"
+
+
+def _named(value: str) -> str:
+    """A name the message is about, quoted, cut when long (its line and column say where)."""
+    return repr(_clip(value))
 
 
 def _serves_issues(s: "Scenario") -> list[Issue]:
@@ -968,8 +986,8 @@ def _serves_issues(s: "Scenario") -> list[Issue]:
 def unknown_work(value: str, work: list[str]) -> str:
     """The message for a name that matches no work item."""
     hint = did_you_mean(value, work).removeprefix("; ")
-    return (f"no work item is named {value!r}{f' ({hint})' if hint else ''}; the work items "
-            f"are: {', '.join(work)}")
+    return (f"no work item is named {_named(value)}{f' ({hint})' if hint else ''}; the work "
+            f"items are: {listing(work)}")
 
 
 #: Shares of one work item may miss 1 by float noise (0.1 + 0.2 + 0.7), not by more.
@@ -995,14 +1013,14 @@ def _plan_issues(s: "Scenario") -> list[Issue]:
             total = sum(to.values())
             if abs(total - 1) > SHARE_TOLERANCE:
                 # enough digits to show how far from 1 (1.0000001, not "1")
-                issues.append(((*at, name), f"the shares of {name!r} sum to {total:.12g}; they "
-                               f"must sum to 1 within {SHARE_TOLERANCE:g} (0.5 and 0.5, or "
-                               "0.3 and 0.7)"))
+                issues.append(((*at, name), f"the shares of {_named(name)} sum to "
+                               f"{total:.12g}; they must sum to 1 within "
+                               f"{SHARE_TOLERANCE:g} (0.5 and 0.5, or 0.3 and 0.7)"))
         missing = [w for w in work if w not in plan.assign]
         if missing:
-            listed = ", ".join(repr(w) for w in missing)
-            issues.append((at, f"plan {plan.name!r} does not assign {listed}; give every work "
-                           "item an option or shares"))
+            issues.append((at, f"plan {_named(plan.name)} does not assign "
+                           f"{listing(missing, quoted=True)}; give every work item an option "
+                           "or shares"))
     return issues
 
 
@@ -1065,6 +1083,45 @@ def _scorecard_issues(s: "Scenario") -> list[Issue]:
     return issues
 
 
+#: How much of each section a check needs when the file also has field errors
+#: (validation in stages: kpo_calc.crosscheck runs the checks on whatever parsed):
+#: NAMES when only the names of its items, and the keys it refers by, must be right;
+#: EXACT when it reads their values too. Every cross-field check is listed here.
+NAMES, EXACT = 1, 2
+CROSS_CHECKS: tuple[tuple[Callable[["Scenario"], list[Issue]], dict[str, int]], ...] = (
+    (_unique_names, {"options": NAMES, "work": NAMES, "stress": NAMES, "plans": NAMES}),
+    (_currency_issues, {"fx": EXACT, "currency": EXACT, "options": EXACT, "stress": EXACT}),
+    (_month_issues, {"horizon_months": EXACT, "work": EXACT, "stress": EXACT,
+                     "options": EXACT}),
+    (_reference_issues, {"decision": NAMES, "options": NAMES, "plans": NAMES}),
+    (_serves_issues, {"options": NAMES, "work": NAMES, "stress": EXACT}),
+    (_plan_issues, {"plans": EXACT, "work": NAMES, "options": NAMES}),
+    (_mix_issues, {"mix": EXACT, "work": EXACT, "options": EXACT}),
+    (_coverage_issues, {"work": EXACT, "options": EXACT}),
+    (_scorecard_issues, {"decision": EXACT, "options": EXACT}),
+)
+
+
+def personnel_base_issues(s: "Scenario") -> list[Issue]:
+    """Warnings: ``threshold_base: personnel`` over a baseline that pays no salaries.
+
+    Personnel cost is the baseline's salaries and benefits, which only in_house
+    options have; over a vendor (or a plan of vendors) it is 0, so the required
+    saving is 0 and any saving at all clears the threshold.
+    """
+    if s.decision.threshold_base != "personnel":
+        return []
+    name = s.baseline_name
+    plan = next((p for p in s.plans if p.name == name), None)
+    used = ({o for to in plan.shares().values() for o in to} if plan is not None else {name})
+    if any(isinstance(o, InHouseOption) for o in s.options if o.name in used):
+        return []
+    return [(("decision", "threshold_base"),
+             f"the baseline {_named(name)} has no in_house option, so it pays no salaries or "
+             "benefits: its personnel cost is 0, the required saving is 0 and any saving "
+             "clears; use threshold_base: cost, or a baseline that keeps staff in-house")]
+
+
 _PERCENT = re.compile(r"([-+]?(?:\d+\.?\d*|\.\d+))\s*%")
 _UNDERSCORES = re.compile(r"[-+]?\d+(?:_\d+)+(?:\.\d+)?")
 _SEXAGESIMAL = re.compile(r"\d+(?::[0-5]?\d)+(?:\.\d*)?")
@@ -1122,11 +1179,19 @@ def _plain(value: float) -> str:
     return f"{value:g}" if abs(value) < 1e15 else str(value)
 
 
+#: Names longer than this get no "did you mean": comparing long, near-identical names
+#: is quadratic in their length, and a file of them made the error path cost minutes.
+MAX_SUGGEST_CHARS = 60
+
+
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """``"; did you mean 'x'?"`` for the closest choice, or an empty string."""
     import difflib  # only needed when something is wrong
 
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    if len(word) > MAX_SUGGEST_CHARS:
+        return ""
+    close = [c for c in choices if len(c) <= MAX_SUGGEST_CHARS]
+    match = difflib.get_close_matches(word, close, n=1, cutoff=0.6)
     return f"; did you mean {match[0]!r}?" if match else ""
 
 

@@ -16,9 +16,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from kpo_calc.advice import advise
-from kpo_calc.diagnostics import Diagnostic, InputError, sort_diagnostics
+from kpo_calc.diagnostics import Diagnostic, InputError, capped, sort_diagnostics
 from kpo_calc.loader import Document, PathKey
-from kpo_calc.scenario import FORMAT_VERSION, Scenario, did_you_mean
+from kpo_calc.scenario import FORMAT_VERSION, Scenario, did_you_mean, personnel_base_issues
 
 
 def load_scenario(doc: Document) -> Scenario:
@@ -32,8 +32,9 @@ def load_scenario(doc: Document) -> Scenario:
 def check_document(doc: Document) -> tuple[Scenario | None, list[Diagnostic]]:
     """Validate ``doc``: the scenario (None if there is any error) and every diagnostic.
 
-    Field problems are all reported at once; checks across fields run once the
-    fields are valid (like a compiler's later pass), then warnings.
+    Every problem is reported at once: field problems, and the checks across fields
+    on whatever parsed (a compiler's later pass, run on the valid parts); warnings
+    once there are no errors.
     """
     problems = list(doc.problems)
     if not isinstance(doc.data, dict):
@@ -51,13 +52,26 @@ def check_document(doc: Document) -> tuple[Scenario | None, list[Diagnostic]]:
     try:
         scenario = Scenario.model_validate(doc.data)
     except ValidationError as exc:
-        problems += _diagnostics(doc, exc.errors(include_url=False))
-        return None, sort_diagnostics(dict.fromkeys(problems))
+        errors = exc.errors(include_url=False)
+        problems += _diagnostics(doc, errors)
+        if not any(e["type"] == "scenario_checks" for e in errors):
+            problems += _later_stage(doc, errors)
+        return None, capped(sort_diagnostics(dict.fromkeys(problems)))
     # Warnings on data the loader already misread (a duplicate key, 5,000,000 in
     # a flow mapping) would only mislead: they wait until the errors are fixed.
-    warnings = [] if problems else [_warning(doc.diagnostic(path, message))
-                                    for path, message in advise(scenario)]
-    return (None if problems else scenario), sort_diagnostics([*problems, *warnings])
+    warnings = [] if problems else [
+        _warning(doc.diagnostic(path, message))
+        for path, message in [*advise(scenario), *personnel_base_issues(scenario)]]
+    return (None if problems else scenario), capped(sort_diagnostics([*problems, *warnings]))
+
+
+def _later_stage(doc: Document, errors: list[ErrorDetails]) -> list[Diagnostic]:
+    """The checks across fields, on the parts of ``doc`` that are valid (see crosscheck),
+    so that a file's problems are all reported in one run."""
+    from kpo_calc.crosscheck import staged_issues
+
+    bad = [*(_resolve(doc.data, tuple(e["loc"]))[0] for e in errors), *doc.bad_paths]
+    return [doc.diagnostic(path, message) for path, message in staged_issues(doc.data, bad)]
 
 
 def _warning(d: Diagnostic) -> Diagnostic:
