@@ -73,7 +73,8 @@ def test_schema_rejects_what_it_can_express_and_accepts_the_rest() -> None:
         "stress-after-horizon.yaml", "too-specialised.yaml", "plan-unknown-work.yaml",
         "plan-unknown-option.yaml", "plan-share-of-unknown-option.yaml",
         "plan-shares-not-one.yaml", "plan-missing-work.yaml", "plan-name-clash.yaml",
-        "serves-unknown-work.yaml", "mix-keep-unknown-option.yaml"}
+        "serves-unknown-work.yaml", "mix-keep-unknown-option.yaml",
+        "mix-share-rounds-to-zero.yaml"}
 
 
 def test_schema_accepts_every_example_and_starter(tmp_path: Path) -> None:

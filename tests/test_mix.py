@@ -81,8 +81,9 @@ def brute_force(d: dict[str, Any], write_scenario) -> list[tuple[dict[str, Any],
     """Each candidate costed by compare: (assignment, its metric, clears), by the rule of
     methodology 3 written out here: the plan saves more than 0, at least
     min_savings_amount, and at least min_savings of the cost it avoids,
-    Σ_o max(0, M_Today(o) - M_A(o)) over its parts, and when it moves two or more items, each moved item i saves, against the plan with i as today (A-i),
-    more than 0 and at least min_savings of Σ_o max(0, M_A-i(o) - M_A(o))."""
+    Σ_o max(0, M_Today(o) - M_A(o)) over its parts, and when it moves two or more items,
+    each moved item i saves, against the plan with i as today (A-i), more than 0 and at
+    least min_savings of Σ_o max(0, M_A-i(o) - M_A(o))."""
     plans = plans_by_hand(d)
     # The declared alternatives are candidates too (design 11.4): Today, the file's
     # plan, and every option that may do all the work alone (only KPO here).

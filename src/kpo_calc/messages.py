@@ -160,15 +160,21 @@ def _belongs_to_sibling(key: str, model: type[BaseModel]) -> str:
         RecurringWork,
     )
 
-    options: list[tuple[type[BaseModel], str]] = [
-        (InHouseOption, "in_house options"), (OutsourcedOption, "kpo and bpo options"),
-        (ContractorOption, "contractor options")]
-    siblings: dict[type[BaseModel], list[tuple[type[BaseModel], str]]] = {
-        cls: [o for o in options if o[0] is not cls] for cls, _ in options}
-    siblings[RecurringWork] = [(OneOffWork, "one_off work")]
-    siblings[OneOffWork] = [(RecurringWork, "recurring work")]
-    labels = [label for other, label in siblings.get(model, []) if key in other.model_fields]
-    return " or ".join(labels)
+    options: list[tuple[type[BaseModel], list[str]]] = [
+        (InHouseOption, ["in_house"]), (OutsourcedOption, ["kpo", "bpo"]),
+        (ContractorOption, ["contractor"])]
+    if model in (RecurringWork, OneOffWork):
+        other = OneOffWork if model is RecurringWork else RecurringWork
+        return ("one_off work" if other is OneOffWork else "recurring work") \
+            if key in other.model_fields else ""
+    kinds = [k for cls, names in options if cls is not model and key in cls.model_fields
+             for k in names]
+    if model not in (c for c, _ in options) or not kinds:
+        return ""
+    if kinds == ["kpo", "bpo"]:
+        return "kpo and bpo options"
+    return (", ".join(kinds[:-1]) + " or " + kinds[-1] if len(kinds) > 1 else kinds[0]) \
+        + " options"
 
 
 def _field_hint(model: type[BaseModel] | None, key: str) -> str:
