@@ -38,8 +38,12 @@ _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff"
 
 
 #: GitHub Actions runs a log line as a workflow command when, after leading
-#: blanks, it starts with ``::``.
-_COMMAND_START = re.compile(r"^([ \t]*)::", re.M)
+#: blanks, it starts with ``::``. The runner trims every Unicode white space
+#: (.NET's TrimStart: a no-break space or an ideographic space too), so any blank
+#: but the line break counts as leading.
+_COMMAND_START = re.compile(r"^([^\S\n]*)::", re.M)
+#: The runner's older syntax, ``##[command]data``, is found anywhere in a line.
+_OLD_COMMAND = "##["
 
 
 def visible(text: str) -> str:
@@ -55,8 +59,11 @@ def no_commands(text: str) -> str:
     """``text`` with no line that GitHub Actions would run as a workflow command.
 
     Meant for whole outputs too: a table cell that wraps can put user text at the
-    start of a line. The first colon of such a line is shown as ``\\x3a``.
+    start of a line. The first colon of such a line is shown as ``\\x3a``, and the
+    second ``#`` of ``##[`` (a command anywhere in a line) as ``\\x23``.
     """
+    if _OLD_COMMAND in text:
+        text = text.replace(_OLD_COMMAND, "#\\x23[")
     if "::" not in text:
         return text
     return _COMMAND_START.sub(r"\1\\x3a:", text)
@@ -70,13 +77,26 @@ def no_commands(text: str) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~$]|&(?=#?[0-9A-Za-z]+;))")
 
 
+#: A zero-width space, written as an entity: it breaks a pattern GitHub acts on
+#: without changing what the reader sees.
+BREAK = "&#8203;"
+#: What GitHub turns into a link even in plain text (its autolink extension):
+#: ``http://``, ``https://`` and ``ftp://`` URLs, and ``www.`` at the start of a word.
+#: (An e-mail address needs an ``@``, which the mention guard already breaks.)
+#: Broken wherever they occur: one break too many is invisible, one too few is a link.
+_AUTOLINK = re.compile(r"(?i)(?:https?|ftp)(?=:/)|www(?=\.)")
+
+
 def md_text(text: str) -> str:
     """Inline Markdown that shows ``text`` literally: no markup, link, HTML or mention.
 
     A mention (``@org/team``) would notify people: a zero-width space entity after
-    the ``@`` keeps it as text (the practice of Renovate and Dependabot).
+    the ``@`` keeps it as text (the practice of Renovate and Dependabot). The same
+    entity before the ``://`` of a URL and inside ``www.`` keeps GitHub from
+    making them links.
     """
-    return _MD_SPECIAL.sub(r"\\\1", visible(text)).replace("@", "@&#8203;")
+    escaped = _MD_SPECIAL.sub(r"\\\1", visible(text)).replace("@", "@" + BREAK)
+    return _AUTOLINK.sub(lambda m: m.group() + BREAK, escaped)
 
 
 def md_code(text: str, *, table: bool = False) -> str:
@@ -112,8 +132,10 @@ def json_text(doc: Any) -> str:
     """``doc`` as indented JSON with the exact data, safe to print and to encode as UTF-8.
 
     ``json.dumps`` escapes C0 controls; DEL, C1, bidi controls and lone surrogates
-    (a non-UTF-8 file name) are escaped here as ``\\uXXXX``, which parsers read back
-    to the same string. Everything else stays as written (no ``ensure_ascii``).
+    (a non-UTF-8 file name) are escaped here as ``\\uXXXX``, and so is the second
+    ``#`` of a GitHub ``##[`` command: parsers read them back to the same string. Everything else stays as written (no ``ensure_ascii``).
     """
     text = json.dumps(doc, indent=2, ensure_ascii=False)
+    # A JSON string never has ``#`` after a backslash, so this only changes data.
+    text = text.replace(_OLD_COMMAND, "#\\u0023[")
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
