@@ -157,6 +157,7 @@ def compare(
     from kpo_calc.api import compare_files, expand_paths
     from kpo_calc.render import RenderOptions, get_renderer
 
+    expect = None if expect is None else _name_arg(expect, "--expect")
     gates = _run_gates(expect, min_savings or [], budget or [], fail_on_change)
     paths, missing = expand_paths(files)
     outcomes = [*missing, *compare_files(paths, gates)]
@@ -213,6 +214,7 @@ def mix(
     from kpo_calc.outcome import MixOutcome
     from kpo_calc.render import RenderOptions, get_mix_renderer
 
+    expect = None if expect is None else _name_arg(expect, "--expect")
     paths, missing = expand_paths(files)
     found = mix_files(paths, top, expect)
     outcomes = [*(MixOutcome(m.file, None, m.diagnostics) for m in missing), *found]
@@ -372,7 +374,18 @@ def _pair(item: str, flag: str) -> tuple[str, str]:
     name, sep, value = item.rpartition("=")
     if not sep or not name.strip():
         _usage_error(f"{flag} takes OPTION=VALUE, got {item!r}")
-    return name.strip(), value.strip()
+    return _name_arg(name.strip(), flag), value.strip()
+
+
+def _name_arg(name: str, flag: str) -> str:
+    """An option or plan name from the command line, read as a scenario reads names."""
+    from kpo_calc.scenario import filler_problem, normal_name
+
+    name = normal_name(name)
+    problem = filler_problem(name)
+    if problem is not None:
+        _usage_error(f"{flag}: the name {name!r} {problem}")
+    return name
 
 
 def _fraction(text: str, flag: str) -> float:

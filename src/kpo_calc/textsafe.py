@@ -37,6 +37,11 @@ _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff"
                      + "".join(chr(c) for c in sorted(_INVISIBLE)) + "]")
 
 
+def shown_as_escape(char: str) -> bool:
+    """Whether :func:`visible` shows ``char`` as an escape rather than as itself."""
+    return _UNSAFE.fullmatch(char) is not None
+
+
 #: GitHub Actions runs a log line as a workflow command when, after leading
 #: blanks, it starts with ``::``. The runner trims every Unicode white space
 #: (.NET's TrimStart: a no-break space or an ideographic space too), so any blank

@@ -1,0 +1,98 @@
+"""Names that print alike: confusable skeletons (Unicode TR39) and invisible fillers.
+
+Two names of one namespace must be told apart by a reader, or ``--expect`` and a
+plan could name an option the reader did not mean. :func:`skeleton` maps a name
+to its TR39 skeleton (``KPO Indiа`` with a Cyrillic ``а`` and ``KPO India`` have
+the same one); :func:`fillers` finds the characters that print as nothing or as a
+blank without being a space (a Hangul filler, a combining grapheme joiner, a
+stray variation selector), which no name needs.
+
+The confusables table (``data/confusables.txt``, about 60 kB) is read only when a
+skeleton is first needed, so commands that read no scenario do not pay for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+
+from kpo_calc.textsafe import shown_as_escape
+
+#: Default_Ignorable_Code_Point (Unicode DerivedCoreProperties): shown as nothing.
+_IGNORABLE = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
+    (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+#: Blank-looking letters that are not ignorable, yet print as an empty cell.
+_BLANKS = frozenset({0x2800})
+_JOINERS = frozenset({0x200C, 0x200D})  # needed inside words of some scripts, and in emoji
+_EMOJI_STYLE = frozenset({0xFE0E, 0xFE0F})  # text or emoji style of the symbol before
+
+
+def ignorable(char: str) -> bool:
+    """Whether ``char`` is a default-ignorable code point (printed as nothing)."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in _IGNORABLE)
+
+
+def fillers(name: str) -> list[str]:
+    """The characters of ``name`` that print as nothing or as a blank, in order.
+
+    Exceptions that have a use: a joiner (ZWJ, ZWNJ) between two printed characters,
+    and a variation selector for text or emoji style right after a symbol. Characters
+    that every output shows as an escape (a bidi control: ``\\u202e``) are left out:
+    they are seen.
+    """
+    found: list[str] = []
+    for i, char in enumerate(name):
+        code = ord(char)
+        if shown_as_escape(char) or not (ignorable(char) or code in _BLANKS):
+            continue
+        before = name[i - 1] if i else " "
+        after = name[i + 1] if i + 1 < len(name) else " "
+        if code in _JOINERS and not (before.isspace() or after.isspace()):
+            continue
+        if code in _EMOJI_STYLE and unicodedata.category(before) == "So":
+            continue
+        found.append(char)
+    return found
+
+
+def describe(char: str) -> str:
+    """``U+3164 HANGUL FILLER``: a character named so that a reader can find it."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'an unnamed character')}"
+
+
+@functools.cache
+def _prototypes() -> dict[str, str]:
+    from importlib import resources  # only when a skeleton is needed
+
+    table: dict[str, str] = {}
+    text = resources.files("kpo_calc").joinpath("data/confusables.txt").read_text("utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        target, sources = line.split("\t")
+        prototype = "".join(chr(int(h, 16)) for h in target.split("+"))
+        for source in sources.split():
+            table[chr(int(source, 16))] = prototype
+    return table
+
+
+def skeleton(name: str) -> str:
+    """The TR39 skeleton of ``name``: NFD, ignorable code points removed, each character
+    replaced by its prototype, NFD again. Equal skeletons mean the names can be confused."""
+    table = _prototypes()
+    decomposed = unicodedata.normalize("NFD", name)
+    mapped = "".join(table.get(c, c) for c in decomposed if not ignorable(c))
+    return unicodedata.normalize("NFD", mapped)
+
+
+def differences(name: str, other: str) -> list[str]:
+    """The characters of ``name`` that ``other`` does not have, described: what tells two
+    lookalike names apart."""
+    theirs = set(other)
+    return [describe(c) for c in dict.fromkeys(name) if c not in theirs]
