@@ -138,7 +138,8 @@ def json_text(doc: Any) -> str:
 
     ``json.dumps`` escapes C0 controls; DEL, C1, bidi controls and lone surrogates
     (a non-UTF-8 file name) are escaped here as ``\\uXXXX``, and so is the second
-    ``#`` of a GitHub ``##[`` command: parsers read them back to the same string. Everything else stays as written (no ``ensure_ascii``).
+    ``#`` of a GitHub ``##[`` command: parsers read them back to the same string.
+    Everything else stays as written (no ``ensure_ascii``).
     """
     text = json.dumps(doc, indent=2, ensure_ascii=False)
     # A JSON string never has ``#`` after a backslash, so this only changes data.
