@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from kpo_calc._version import __version__
-from kpo_calc.textsafe import visible
+from kpo_calc.textsafe import guard, visible
 
 if TYPE_CHECKING:
     from kpo_calc.api import RunGates
@@ -429,7 +429,8 @@ _PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
 def _usage_error(message: str) -> NoReturn:
-    sys.stderr.write(f"kpo-calc: {visible(message)}\n")
+    # Messages quote names with repr or hold a diagnostic's text: shown already.
+    sys.stderr.write(f"kpo-calc: {guard(message)}\n")
     raise typer.Exit(EXIT_INPUT)
 
 

@@ -36,8 +36,8 @@ def _problem(name: StrPath, message: str) -> InputError:
 
 
 def _write_problem(name: StrPath, message: str) -> InputError:
-    # The name of an output file is printed by the CLI only: make it printable here.
-    return InputError([Diagnostic(shown(name), 0, 0, message)])
+    # As _problem: the diagnostic shows the name once (a second escape would double it).
+    return _problem(name, message)
 
 
 def _kind(mode: int) -> str:

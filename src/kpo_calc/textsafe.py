@@ -28,8 +28,9 @@ def _escape(char: str) -> str:
         return _SHORT[char]
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape): show the byte
         return f"\\x{code - 0xDC00:02x}"
-    if code <= 0xFF:
+    if code <= 0x7F:
         return f"\\x{code:02x}"
+    # C1 controls as \u0085, not \x85: \x80 to \xff are the bytes of a file name.
     return f"\\u{code:04x}"
 
 
@@ -51,12 +52,29 @@ _COMMAND_START = re.compile(r"^([^\S\n]*)::", re.M)
 _OLD_COMMAND = "##["
 
 
+#: A backslash the reader would take for the start of an escape: before a letter
+#: of an escape (``\\x1b``, ``\\u202e``, ``\\n``), another backslash, or a
+#: character that is about to be shown as an escape.
+_BACKSLASH = re.compile(r"\\(?=[\\xunrt]|" + _UNSAFE.pattern + ")")
+
+
 def visible(text: str) -> str:
     """``text`` with every control, bidi and lone-surrogate character shown as an escape.
 
-    Idempotent: the escapes are plain ASCII, so a second pass changes nothing. A
-    leading ``::`` (a GitHub workflow command) also gets its first colon escaped.
+    Unambiguous: a backslash that would read as the start of an escape is doubled, so
+    a name with the text ``\\x1b`` shows as ``\\\\x1b`` and one with ESC as ``\\x1b``
+    (one reading, as in Python). Hence apply it once, to the user's text; output that
+    was assembled from shown pieces takes :func:`guard`. A leading ``::`` and a
+    ``##[`` (GitHub workflow commands) are broken by an escape too.
     """
+    return guard(_BACKSLASH.sub(r"\\\\", text))
+
+
+def guard(text: str) -> str:
+    """The safety net for text assembled from pieces already shown through
+    :func:`visible` (or ``repr``): a raw control still becomes an escape and no line is
+    a workflow command, but backslashes are left alone, so a second pass changes
+    nothing (idempotent)."""
     return no_commands(_UNSAFE.sub(lambda m: _escape(m.group()), text))
 
 
@@ -92,24 +110,27 @@ BREAK = "&#8203;"
 _AUTOLINK = re.compile(r"(?i)(?:https?|ftp)(?=:/)|www(?=\.)")
 
 
-def md_text(text: str) -> str:
+def md_text(text: str, *, shown: bool = False) -> str:
     """Inline Markdown that shows ``text`` literally: no markup, link, HTML or mention.
 
     A mention (``@org/team``) would notify people: a zero-width space entity after
     the ``@`` keeps it as text (the practice of Renovate and Dependabot). The same
     entity before the ``://`` of a URL and inside ``www.`` keeps GitHub from
-    making them links.
+    making them links. ``shown``: the text was already shown through :func:`visible`
+    or ``repr`` (a diagnostic), so only :func:`guard` applies.
     """
-    escaped = _MD_SPECIAL.sub(r"\\\1", visible(text)).replace("@", "@" + BREAK)
+    body = guard(text) if shown else visible(text)
+    escaped = _MD_SPECIAL.sub(r"\\\1", body).replace("@", "@" + BREAK)
     return _AUTOLINK.sub(lambda m: m.group() + BREAK, escaped)
 
 
-def md_code(text: str, *, table: bool = False) -> str:
+def md_code(text: str, *, table: bool = False, shown: bool = False) -> str:
     """``text`` as a Markdown code span, fenced so that no backtick inside can close it.
 
     In a ``table`` cell a ``|`` must still be escaped (GitHub splits cells first).
+    ``shown`` as for :func:`md_text`.
     """
-    body = visible(text)
+    body = guard(text) if shown else visible(text)
     if table:
         body = body.replace("|", "\\|")
     longest = max((len(run) for run in re.findall("`+", body)), default=0)
@@ -120,13 +141,15 @@ def md_code(text: str, *, table: bool = False) -> str:
 
 def gh_data(text: str) -> str:
     """The message part of a GitHub workflow command (escaped as the runner unescapes):
-    a line break stays one (``%0A``), other controls are shown as escapes."""
-    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+    a line break stays one (``%0A``), other controls are shown as escapes. The message
+    is a diagnostic's, whose names are already quoted: only :func:`guard` applies."""
+    return guard(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def gh_property(text: str) -> str:
-    """A property value of a GitHub workflow command (``file=``, ``title=``)."""
-    return gh_data(text).replace(":", "%3A").replace(",", "%2C")
+    """A property value of a GitHub workflow command (``file=``, ``title=``): the
+    user's text, shown through :func:`visible`."""
+    return gh_data(visible(text)).replace(":", "%3A").replace(",", "%2C")
 
 
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff"

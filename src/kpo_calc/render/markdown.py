@@ -83,7 +83,7 @@ def _header(outcomes: Sequence[FileOutcome]) -> list[str]:
     lines = [f"## {status} kpo-calc: {', '.join(parts)}", ""]
     for o in outcomes:
         for d in o.errors:
-            lines.append(f"- ❌ {code(d.location())}: {esc(d.message)}")
+            lines.append(f"- ❌ {code(d.location())}: {md_text(d.message, shown=True)}")
         if o.result is not None:
             for g in o.result.gates:
                 if not g.passed:
