@@ -54,6 +54,12 @@ ATTACKS = {
     "backticks": "a`b``c",
     "nul-del-c1": "n\x00d\x7fc\x9b",
     "heading": "# Heading\r\n## two",
+    # Round 2: the runner's older command syntax anywhere in a line, a command after a
+    # Unicode blank, links GitHub makes by itself, and an escape typed as text.
+    "old-command": "##[add-mask]USD",
+    "blank-command": "\u00a0::error::x",
+    "autolink": "https://evil.example www.evil.example",
+    "literal-escape": "\\x1b[2J \\u202e",
 }
 
 #: Characters that no text output may contain raw (besides the line breaks it makes).
@@ -100,9 +106,11 @@ def invoke(*args: str | Path, width: int = 300) -> tuple[int, str, str]:
 
 
 def assert_safe_text(text: str) -> None:
-    """No raw control, bidi or surrogate character; no workflow command from user text."""
+    """No raw control, bidi or surrogate character; no workflow command from user text
+    (``::`` after any Unicode blank, as the runner trims them, or ``##[`` anywhere)."""
     assert not RAW_UNSAFE.search(text), repr(RAW_UNSAFE.search(text))
-    for line in text.splitlines():
+    assert "##[" not in text
+    for line in text.split("\n"):
         assert not line.lstrip().startswith("::"), line
 
 

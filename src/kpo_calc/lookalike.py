@@ -92,7 +92,11 @@ def skeleton(name: str) -> str:
 
 
 def differences(name: str, other: str) -> list[str]:
-    """The characters of ``name`` that ``other`` does not have, described: what tells two
-    lookalike names apart."""
-    theirs = set(other)
-    return [describe(c) for c in dict.fromkeys(name) if c not in theirs]
+    """The characters of ``name`` where it departs from ``other``, described: what tells
+    two lookalike names apart (by position when they are as long, else by presence)."""
+    if len(name) == len(other):
+        mine = [a for a, b in zip(name, other, strict=True) if a != b]
+    else:
+        theirs = set(other)
+        mine = [c for c in name if c not in theirs]
+    return [describe(c) for c in dict.fromkeys(mine)]

@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from kpo_calc.lookalike import describe, differences, fillers, skeleton
+from kpo_calc.textsafe import visible
 
 FORMAT_VERSION = 1
 
@@ -823,9 +824,14 @@ def unknown_option(value: str, names: list[str], plans: list[str] | None = None)
     plans = plans or []
     hint = did_you_mean(value, [*names, *plans]).removeprefix("; ")
     what = "option or plan" if plans else "option"
-    listed = f"; the plans are: {', '.join(plans)}" if plans else ""
+    listed = f"; the plans are: {_listed(plans)}" if plans else ""
     return (f"no {what} is named {value!r}{f' ({hint})' if hint else ''}; the options are: "
-            f"{', '.join(names)}{listed}")
+            f"{_listed(names)}{listed}")
+
+
+def _listed(names: list[str]) -> str:
+    # Unquoted, so shown here once (visible): the output only adds its safety net.
+    return ", ".join(map(visible, names))
 
 
 def _serves_issues(s: "Scenario") -> list[Issue]:
@@ -842,7 +848,7 @@ def unknown_work(value: str, work: list[str]) -> str:
     """The message for a name that matches no work item."""
     hint = did_you_mean(value, work).removeprefix("; ")
     return (f"no work item is named {value!r}{f' ({hint})' if hint else ''}; the work items "
-            f"are: {', '.join(work)}")
+            f"are: {_listed(work)}")
 
 
 #: Shares of one work item may miss 1 by float noise (0.1 + 0.2 + 0.7), not by more.
