@@ -150,3 +150,25 @@ def test_file_name_with_an_escape_typed_as_text(tmp_path: Path) -> None:
     proc = run_cli("validate", path)
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"{tmp_path}/a\\\\x1b.yaml:")
+
+
+def test_the_table_is_generated_from_unicode_data() -> None:
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("confusables_tool",
+                                                  ROOT / "tools" / "confusables.py")
+    assert spec is not None
+    assert spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    sample = ("# confusables.txt\n# Date: 2020-02-13, 01:38:49 GMT\n# Version: 13.0.0\n\n"
+              "0430 ;\t0061 ;\tMA\t# ( а → a ) CYRILLIC SMALL LETTER A\n"
+              "2163 ;\t006C 0056 ;\tMA\t# ( Ⅳ → lV ) ROMAN NUMERAL FOUR\n")
+    text = tool.module(sample)
+    assert "version 13.0.0 of 2020-02-13" in text
+    assert "Permission is hereby granted" in text  # Unicode's notice travels with the data
+    namespace: dict[str, Any] = {}
+    exec(text, namespace)
+    assert namespace["PROTOTYPES"] == {"\u0430": "a", "\u2163": "lV"}
