@@ -89,6 +89,7 @@ def test_fillers_are_refused_on_the_command_line_too(write_scenario, filler: str
     ("KP0", "KPO"),  # digit zero
     ("Plan l", "Plan 1"),
     ("Team\u2010A", "Team-A"),  # a hyphen that is not the ASCII one
+    ("Firrn", "Firm"),  # r and n look like m: lengths differ
 ])
 def test_lookalikes_have_one_skeleton(name: str, other: str) -> None:
     assert skeleton(name) == skeleton(other)
@@ -172,3 +173,16 @@ def test_the_table_is_generated_from_unicode_data() -> None:
     namespace: dict[str, Any] = {}
     exec(text, namespace)
     assert namespace["PROTOTYPES"] == {"\u0430": "a", "\u2163": "lV"}
+
+
+@pytest.mark.parametrize("command", ["compare", "mix"])
+def test_markdown_diagnostics_quote_names_once(write_scenario, command: str) -> None:
+    broken = write_scenario(named("Vendor \\x1b", "Other", baseline="Vendor \x1b"))
+    proc = run_cli(command, "--format", "markdown", broken, write_scenario(name="ok.yaml"))
+    assert proc.returncode == 2
+    # repr quoted the names (ESC as \x1b, the typed text as \\x1b), and no second
+    # escape doubles them: compare writes Markdown text (its backslashes escaped), mix a
+    # code span (as they are).
+    message = "no option is named 'Vendor \\x1b' (did you mean 'Vendor \\\\x1b'?)"
+    shown = md_text(message, shown=True) if command == "compare" else message
+    assert shown in proc.stdout
