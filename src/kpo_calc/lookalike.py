@@ -14,6 +14,8 @@ pay for it (about 2 ms from the bytecode cache).
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 
 from kpo_calc.textsafe import shown_as_escape
@@ -27,15 +29,24 @@ _IGNORABLE = (
     (0xE0000, 0xE0FFF),
 )
 #: Blank-looking letters that are not ignorable, yet print as an empty cell.
-_BLANKS = frozenset({0x2800})
+_BLANKS = ((0x2800, 0x2800),)
 _JOINERS = frozenset({0x200C, 0x200D})  # needed inside words of some scripts, and in emoji
 _EMOJI_STYLE = frozenset({0xFE0E, 0xFE0F})  # text or emoji style of the symbol before
 
 
+def _class(ranges: tuple[tuple[int, int], ...]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                                    for a, b in ranges) + "]")
+
+
+# Regular expressions: a name is checked in one scan (most have no such character).
+_IGNORABLE_RE = _class(_IGNORABLE)
+_FILLER_RE = _class(_IGNORABLE + _BLANKS)
+
+
 def ignorable(char: str) -> bool:
     """Whether ``char`` is a default-ignorable code point (printed as nothing)."""
-    code = ord(char)
-    return any(low <= code <= high for low, high in _IGNORABLE)
+    return _IGNORABLE_RE.fullmatch(char) is not None
 
 
 def fillers(name: str) -> list[str]:
@@ -47,9 +58,10 @@ def fillers(name: str) -> list[str]:
     they are seen.
     """
     found: list[str] = []
-    for i, char in enumerate(name):
+    for match in _FILLER_RE.finditer(name):
+        char, i = match.group(), match.start()
         code = ord(char)
-        if shown_as_escape(char) or not (ignorable(char) or code in _BLANKS):
+        if shown_as_escape(char):
             continue
         before = name[i - 1] if i else " "
         after = name[i + 1] if i + 1 < len(name) else " "
@@ -66,19 +78,18 @@ def describe(char: str) -> str:
     return f"U+{ord(char):04X} {unicodedata.name(char, 'an unnamed character')}"
 
 
-def _prototypes() -> dict[str, str]:
+@functools.cache
+def _prototypes() -> dict[int, str]:
     from kpo_calc._confusables import PROTOTYPES  # only when a skeleton is needed
 
-    return PROTOTYPES
+    return {ord(char): prototype for char, prototype in PROTOTYPES.items()}
 
 
 def skeleton(name: str) -> str:
     """The TR39 skeleton of ``name``: NFD, ignorable code points removed, each character
     replaced by its prototype, NFD again. Equal skeletons mean the names can be confused."""
-    table = _prototypes()
-    decomposed = unicodedata.normalize("NFD", name)
-    mapped = "".join(table.get(c, c) for c in decomposed if not ignorable(c))
-    return unicodedata.normalize("NFD", mapped)
+    decomposed = _IGNORABLE_RE.sub("", unicodedata.normalize("NFD", name))
+    return unicodedata.normalize("NFD", decomposed.translate(_prototypes()))
 
 
 def differences(name: str, other: str) -> list[str]:
