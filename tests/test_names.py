@@ -186,3 +186,11 @@ def test_markdown_diagnostics_quote_names_once(write_scenario, command: str) -> 
     message = "no option is named 'Vendor \\x1b' (did you mean 'Vendor \\\\x1b'?)"
     shown = md_text(message, shown=True) if command == "compare" else message
     assert shown in proc.stdout
+
+
+def test_a_reference_to_a_lookalike_says_what_differs(write_scenario) -> None:
+    path = write_scenario(named("KPO Indi\u0430", "Other", baseline="KPO India"))
+    _, diagnostics = api.check_file(path)
+    assert [d.message for d in diagnostics] == [
+        "no option is named 'KPO India' (did you mean 'KPO Indi\u0430', spelt with U+0430 "
+        "CYRILLIC SMALL LETTER A?); the options are: KPO Indi\u0430, Other"]

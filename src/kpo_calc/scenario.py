@@ -1006,7 +1006,12 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     import difflib  # only needed when something is wrong
 
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {match[0]!r}?" if match else ""
+    if not match:
+        return ""
+    # A lookalike prints like the word: say what tells them apart.
+    diff = differences(match[0], word) if skeleton(match[0]) == skeleton(word) else []
+    spelt = f", spelt with {', '.join(diff)}" if diff else ""
+    return f"; did you mean {match[0]!r}{spelt}?"
 
 
 def option_specialization_gap(option: InHouseOption | OutsourcedOption,
