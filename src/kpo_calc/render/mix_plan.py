@@ -23,6 +23,11 @@ def emit_plan(r: MixResult) -> str:
         w: (next(iter(to)) if len(to) == 1 else dict(to)) for w, to in p.assign.items()}}
     body = yaml.safe_dump({"plans": [entry]}, sort_keys=False, allow_unicode=False,
                           default_flow_style=False, width=1_000_000)
+    if no_commands(body) != body:
+        # The guard will escape a "##[" in a name as "#\x23[": only double quotes read
+        # that escape back as "#", so the names stay the same when pasted.
+        body = yaml.safe_dump({"plans": [entry]}, sort_keys=False, allow_unicode=False,
+                              default_flow_style=False, width=1_000_000, default_style='"')
     return no_commands(f"# best plan of kpo-calc mix for {_comment(r.name)}; add the entry "
                        "under plans:\n" + body)
 
