@@ -131,22 +131,17 @@ def test_output_into_a_dangling_link_names_the_link(write_scenario, tmp_path: Pa
 
 
 def test_an_emitted_plan_keeps_a_command_in_a_name_as_data() -> None:
+    from types import SimpleNamespace
+
     import yaml
 
     from kpo_calc.render.mix_plan import emit_plan
 
-    class Plan:  # the parts of a MixResult that emit_plan reads
-        name = "Mix ##[add-mask]1"
-        assign = {"##[warning]Work": {"KPO ##[x]": 1.0}, "Other": {"A": 0.5, "B": 0.5}}
-
-    class Best:
-        result = Plan
-
-    class Result:
-        best = Best
-        name = "S ##[group]"
-
-    text = emit_plan(Result)
+    # The parts of a MixResult that emit_plan reads.
+    plan = SimpleNamespace(name="Mix ##[add-mask]1", assign={
+        "##[warning]Work": {"KPO ##[x]": 1.0}, "Other": {"A": 0.5, "B": 0.5}})
+    result = SimpleNamespace(best=SimpleNamespace(result=plan), name="S ##[group]")
+    text = emit_plan(result)
     assert_no_command(text)
     entry = yaml.safe_load(text)["plans"][0]
     assert entry == {"name": "Mix ##[add-mask]1",
