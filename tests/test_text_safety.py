@@ -26,8 +26,10 @@ from typer.testing import CliRunner
 from conftest import tiny_data
 from kpo_calc.cli import app
 from kpo_calc.textsafe import (
+    BREAK,
     gh_data,
     gh_property,
+    guard,
     json_text,
     md_code,
     md_text,
@@ -52,6 +54,12 @@ ATTACKS = {
     "backticks": "a`b``c",
     "nul-del-c1": "n\x00d\x7fc\x9b",
     "heading": "# Heading\r\n## two",
+    # Round 2: the runner's older command syntax anywhere in a line, a command after a
+    # Unicode blank, links GitHub makes by itself, and an escape typed as text.
+    "old-command": "##[add-mask]USD",
+    "blank-command": "\u00a0::error::x",
+    "autolink": "https://evil.example www.evil.example",
+    "literal-escape": "\\x1b[2J \\u202e",
 }
 
 #: Characters that no text output may contain raw (besides the line breaks it makes).
@@ -98,9 +106,11 @@ def invoke(*args: str | Path, width: int = 300) -> tuple[int, str, str]:
 
 
 def assert_safe_text(text: str) -> None:
-    """No raw control, bidi or surrogate character; no workflow command from user text."""
+    """No raw control, bidi or surrogate character; no workflow command from user text
+    (``::`` after any Unicode blank, as the runner trims them, or ``##[`` anywhere)."""
     assert not RAW_UNSAFE.search(text), repr(RAW_UNSAFE.search(text))
-    for line in text.splitlines():
+    assert "##[" not in text
+    for line in text.split("\n"):
         assert not line.lstrip().startswith("::"), line
 
 
@@ -264,17 +274,26 @@ def test_non_utf8_file_name_shows_the_byte(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "expected"), [
     ("\x1b[2J", "\\x1b[2J"),
     ("a\rb\nc\td", "a\\rb\\nc\\td"),
-    ("\x00\x7f\x85\x9b", "\\x00\\x7f\\x85\\x9b"),
+    ("\x00\x7f\x85\x9b", "\\x00\\x7f\\u0085\\u009b"),
+    ("\x85\udc85", "\\u0085\\x85"),  # a C1 control, and the byte 0x85 of a file name
     ("\u202eabc\u2066\u200f\u061c", "\\u202eabc\\u2066\\u200f\\u061c"),
     ("bad\udcff", "bad\\xff"),
     ("\ud800", "\\ud800"),
     ("::add-mask::x", "\\x3a:add-mask::x"),
     ("  ::error::x", "  \\x3a:error::x"),
+    ("\u00a0::error::x", "\u00a0\\x3a:error::x"),  # any Unicode blank leads (.NET trims it)
+    ("\u3000\u2003::warning::x", "\u3000\u2003\\x3a:warning::x"),
+    ("KPO ##[add-mask]USD", "KPO #\\x23[add-mask]USD"),  # found anywhere in a line
+    ("###[warning]x", "##\\x23[warning]x"),
+    ("C:\\Users\\me", "C:\\Users\\me"),  # a backslash that starts no escape stays
+    ("\\x1b", "\\\\x1b"),  # the text \x1b: its backslash doubled, unlike ESC's escape
+    ("\\\x1b", "\\\\\\x1b"),  # a backslash before ESC
+    ("\\\\n", "\\\\\\\\n"),
     ("Zürich 東京 a::b", "Zürich 東京 a::b"),
 ])
 def test_visible(text: str, expected: str) -> None:
     assert visible(text) == expected
-    assert visible(expected) == expected  # idempotent: escapes are plain ASCII
+    assert guard(expected) == expected  # the safety net leaves shown text alone
 
 
 @pytest.mark.parametrize(("escape", "text", "expected"), [
@@ -302,14 +321,17 @@ def test_no_commands_guards_every_line() -> None:
     assert no_commands("ok\n   ::warning::x\n::y") == "ok\n   \\x3a:warning::x\n\\x3a:y"
 
 
-@given(st.text(st.characters(codec=None, exclude_categories=[])))
+@given(st.text(st.characters(codec=None, exclude_categories=[]))
+       | st.text("\\xu\x1b\x85\udc85:#[ \u00a0\nab"))
 def test_escapes_hold_for_any_text(text: str) -> None:
     shown = visible(text)
     assert not RAW_UNSAFE.search(shown)
     assert "\n" not in shown
-    assert not shown.lstrip().startswith("::")
-    assert visible(shown) == shown
-    markdown = md_text(text).replace("@&#8203;", "@")  # the mention guard is ours
+    assert not re.match(r"\s*::", shown)
+    assert "##[" not in shown
+    assert guard(shown) == shown
+    assert unescape(shown) == text  # one reading: the escapes can be undone
+    markdown = md_text(text).replace(BREAK, "")  # the mention and autolink breaks are ours
     # Every Markdown special character is escaped (an even run of backslashes before it).
     assert re.search(r"(?<!\\)(\\\\)*[`*_\[\]<>|#~$]", markdown) is None
     assert md_text(text).count("@") == md_text(text).count("@&#8203;")
@@ -320,4 +342,18 @@ def test_escapes_hold_for_any_text(text: str) -> None:
     assert "\n" not in gh_data(text) + gh_property(text)
     assert not re.search("[:,]", gh_property(text))
     assert json.loads(json_text(text)) == text
+    assert "##[" not in json_text(text)
     json_text(text).encode("utf-8")
+
+
+def unescape(shown: str) -> str:
+    """What :func:`visible` showed, read back (as a reader would, Python's way)."""
+    def one(m: re.Match[str]) -> str:
+        token = m.group()
+        if token == "\\\\":
+            return "\\"
+        if token[1] in "nrt":
+            return {"n": "\n", "r": "\r", "t": "\t"}[token[1]]
+        code = int(token[2:], 16)
+        return chr(code + 0xDC00 if token[1] == "x" and code >= 0x80 else code)
+    return re.sub(r"\\\\|\\[nrt]|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}", one, shown)

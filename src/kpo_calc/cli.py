@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from kpo_calc._version import __version__
-from kpo_calc.textsafe import visible
+from kpo_calc.textsafe import guard, visible
 
 if TYPE_CHECKING:
     from kpo_calc.api import RunGates
@@ -161,6 +161,7 @@ def compare(
     from kpo_calc.api import compare_files, expand_paths
     from kpo_calc.render import RenderOptions, get_renderer
 
+    expect = None if expect is None else _name_arg(expect, "--expect")
     gates = _run_gates(expect, min_savings or [], budget or [], fail_on_change)
     paths, missing = expand_paths(files)
     outcomes = [*missing, *compare_files(paths, gates)]
@@ -219,6 +220,7 @@ def mix(
     from kpo_calc.outcome import MixOutcome
     from kpo_calc.render import RenderOptions, get_mix_renderer
 
+    expect = None if expect is None else _name_arg(expect, "--expect")
     paths, missing = expand_paths(files)
     found = mix_files(paths, top, expect)
     outcomes = [*(MixOutcome(m.file, None, m.diagnostics) for m in missing), *found]
@@ -382,7 +384,18 @@ def _pair(item: str, flag: str) -> tuple[str, str]:
     name, sep, value = item.rpartition("=")
     if not sep or not name.strip():
         _usage_error(f"{flag} takes OPTION=VALUE, got {item!r}")
-    return name.strip(), value.strip()
+    return _name_arg(name.strip(), flag), value.strip()
+
+
+def _name_arg(name: str, flag: str) -> str:
+    """An option or plan name from the command line, read as a scenario reads names."""
+    from kpo_calc.scenario import filler_problem, normal_name
+
+    name = normal_name(name)
+    problem = filler_problem(name)
+    if problem is not None:
+        _usage_error(f"{flag}: the name {name!r} {problem}")
+    return name
 
 
 def _fraction(text: str, flag: str) -> float:
@@ -426,7 +439,8 @@ _PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
 def _usage_error(message: str) -> NoReturn:
-    sys.stderr.write(f"kpo-calc: {visible(message)}\n")
+    # Messages quote names with repr or hold a diagnostic's text: shown already.
+    sys.stderr.write(f"kpo-calc: {guard(message)}\n")
     raise typer.Exit(EXIT_INPUT)
 
 

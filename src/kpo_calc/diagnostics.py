@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from kpo_calc.textsafe import gh_data, gh_property, visible
+from kpo_calc.textsafe import gh_data, gh_property, guard, visible
 
 Severity = Literal["error", "warning"]
 
@@ -38,7 +38,9 @@ class Diagnostic:
         safely: controls as escapes, never a GitHub workflow command."""
         prefix = "" if self.severity == "error" else "warning: "
         where = f"{self.path}: " if self.path else ""
-        return visible(f"{self.location()}: {prefix}{where}{self.message}")
+        # The location is the user's file name, shown once; the message quotes names
+        # already (repr), so it only takes the safety net.
+        return visible(self.location()) + guard(f": {prefix}{where}{self.message}")
 
     def github(self) -> str:
         """A GitHub Actions workflow command that annotates the line in a pull request."""

@@ -36,8 +36,8 @@ def _problem(name: StrPath, message: str) -> InputError:
 
 
 def _write_problem(name: StrPath, message: str) -> InputError:
-    # The name of an output file is printed by the CLI only: make it printable here.
-    return InputError([Diagnostic(shown(name), 0, 0, message)])
+    # As _problem: the diagnostic shows the name once (a second escape would double it).
+    return _problem(name, message)
 
 
 def _kind(mode: int) -> str:
@@ -147,8 +147,7 @@ def write_safely(path: StrPath, data: str | bytes, *, inputs: Iterable[StrPath] 
         try:
             fd, temp = tempfile.mkstemp(prefix=".kpo-calc-", suffix=".tmp", dir=folder)
         except FileNotFoundError:
-            raise _write_problem(target, "cannot write: the folder does not exist; create it "
-                                 "first") from None
+            raise _write_problem(target, _missing_folder(folder)) from None
         except OSError as exc:
             raise _write_problem(target, f"cannot write: {_os_reason(exc)}") from None
         try:
@@ -172,6 +171,18 @@ def write_safely(path: StrPath, data: str | bytes, *, inputs: Iterable[StrPath] 
                 raise _write_problem(target, f"cannot write: {_os_reason(exc)}") from None
             raise
     _sync_folder(folder)
+
+
+def _missing_folder(folder: str) -> str:
+    """Why a new file could not be made in ``folder`` (the system said "no such file")."""
+    if os.path.isdir(folder):
+        # /proc, /sys and the like exist but make no ordinary files.
+        return (f"cannot write: the folder {shown(folder)} exists but does not take new files "
+                "(a system folder such as /proc or /sys); choose another folder")
+    if os.path.islink(folder):
+        return (f"cannot write: the folder {shown(folder)} is a symbolic link to nothing "
+                "(what it points to does not exist); create that, or choose another folder")
+    return "cannot write: the folder does not exist; create it first"
 
 
 def _link(temp: str, target: str) -> None:

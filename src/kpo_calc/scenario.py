@@ -26,6 +26,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from kpo_calc.lookalike import describe, differences, fillers, skeleton
+from kpo_calc.textsafe import visible
+
 FORMAT_VERSION = 1
 
 Specialization = Literal["low", "medium", "high"]
@@ -81,7 +84,33 @@ def _trimmed(name: str) -> str:
     return name
 
 
-Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_trimmed)]
+_FILLER = ("contains {chars}, which prints as nothing or as a blank, so the name would "
+           "look like another one; remove it")
+
+
+def filler_problem(name: str) -> str | None:
+    """Why ``name`` would print like another name (an invisible filler), or None."""
+    hidden = fillers(name)
+    if not hidden:
+        return None
+    return _FILLER.format(chars=" and ".join(dict.fromkeys(describe(c) for c in hidden)))
+
+
+def normal_name(name: str) -> str:
+    """A name as kpo-calc compares it: NFC. One name typed two ways (é as one character,
+    or as e and a combining accent) is one name, and a reference matches it."""
+    return unicodedata.normalize("NFC", name)
+
+
+def _name(name: str) -> str:
+    name = _trimmed(normal_name(name))
+    if filler_problem(name) is not None:
+        raise PydanticCustomError("name_filler", _FILLER, {"chars": " and ".join(
+            dict.fromkeys(describe(c) for c in fillers(name)))})
+    return name
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_name)]
 
 
 class _Model(BaseModel):
@@ -823,26 +852,60 @@ def name_key(name: str) -> str:
     return " ".join(folded.split()).casefold()
 
 
+def _look(name: str) -> str:
+    """What a reader may take a name for: its TR39 skeleton (``0`` and ``O``, Cyrillic
+    ``а`` and Latin ``a`` alike), spacing folded as in :func:`name_key`."""
+    return skeleton(" ".join(unicodedata.normalize("NFKC", name).split()))
+
+
+class _Namespace:
+    """Names seen so far in one namespace, by what a reader sees of them."""
+
+    def __init__(self, section: str) -> None:
+        self.section = section
+        self.by_key: dict[str, tuple[int, str]] = {}
+        self.by_look: dict[str, tuple[int, str]] = {}
+
+    def add(self, index: int, name: str) -> None:
+        self.by_key.setdefault(name_key(name), (index, name))
+        self.by_look.setdefault(_look(name), (index, name))
+
+    def clash(self, name: str) -> str | None:
+        """Why ``name`` cannot be told apart from a name already seen, or None."""
+        seen = self.by_key.get(name_key(name))
+        if seen is not None:
+            return _clash(name, self.section, *seen)
+        seen = self.by_look.get(_look(name))
+        if seen is not None:
+            index, other = seen
+            diff = differences(name, other) or differences(other, name)
+            return (f"the name {name!r} looks like {other!r} ({self.section}[{index}]): they "
+                    f"differ only in lookalike characters ({', '.join(diff)})")
+        return None
+
+
 def _unique_names(s: "Scenario") -> list[Issue]:
-    """Names must be told apart in every table: equal, or equal once case, spacing and
-    invisible characters are ignored, is a clash (options and plans share one namespace)."""
+    """Names must be told apart in every table: equal, equal once case, spacing and
+    invisible characters are ignored, or made of lookalike characters (Unicode TR39
+    confusables) is a clash (options and plans share one namespace)."""
     issues: list[Issue] = []
     sections: tuple[tuple[str, list[Any]], ...] = (
         ("options", s.options), ("work", s.work), ("stress", s.stress), ("plans", s.plans))
-    options = {name_key(o.name): (i, o.name) for i, o in enumerate(s.options)}
+    options = _Namespace("options")
+    for i, o in enumerate(s.options):
+        options.add(i, o.name)
     for section, items in sections:
-        seen: dict[str, tuple[int, str]] = {}
+        seen = _Namespace(section)
         for i, item in enumerate(items):
-            key = name_key(item.name)
-            if key in seen:
-                issues.append(((section, i, "name"), _clash(item.name, section, *seen[key])
-                               + "; names must be unique"))
+            clash = seen.clash(item.name)
+            if clash is not None:
+                issues.append(((section, i, "name"), clash + "; names must be unique"))
             else:
-                seen[key] = (i, item.name)
-            if section == "plans" and key in options:
-                issues.append(((section, i, "name"), _clash(item.name, "options",
-                                                            *options[key]) +
-                               "; options and plans share one namespace, so rename the plan"))
+                seen.add(i, item.name)
+            clash = options.clash(item.name) if section == "plans" else None
+            if clash is not None:
+                issues.append(((section, i, "name"), clash + "; options and plans share one "
+                               "namespace, so rename the plan"))
     return issues
 
 
@@ -955,7 +1018,8 @@ MAX_LISTED_CHARS = 60
 
 def listing(names: list[str], *, quoted: bool = False) -> str:
     """``a, b, c`` for a few names; the first ``MAX_LISTED`` and "and N more" for many."""
-    shown = ", ".join(_named(n) if quoted else _clip(n) for n in names[:MAX_LISTED])
+    # Unquoted names are shown here once (visible): the output only adds its safety net.
+    shown = ", ".join(_named(n) if quoted else visible(_clip(n)) for n in names[:MAX_LISTED])
     more = len(names) - MAX_LISTED
     return f"{shown} and {more} more" if more > 0 else shown
 
@@ -1192,7 +1256,12 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
         return ""
     close = [c for c in choices if len(c) <= MAX_SUGGEST_CHARS]
     match = difflib.get_close_matches(word, close, n=1, cutoff=0.6)
-    return f"; did you mean {match[0]!r}?" if match else ""
+    if not match:
+        return ""
+    # A lookalike prints like the word: say what tells them apart.
+    diff = differences(match[0], word) if skeleton(match[0]) == skeleton(word) else []
+    spelt = f", spelt with {', '.join(diff)}" if diff else ""
+    return f"; did you mean {match[0]!r}{spelt}?"
 
 
 def option_specialization_gap(option: AnyOption, work: list[Any]) -> list[str]:

@@ -28,8 +28,9 @@ def _escape(char: str) -> str:
         return _SHORT[char]
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape): show the byte
         return f"\\x{code - 0xDC00:02x}"
-    if code <= 0xFF:
+    if code <= 0x7F:
         return f"\\x{code:02x}"
+    # C1 controls as \u0085, not \x85: \x80 to \xff are the bytes of a file name.
     return f"\\u{code:04x}"
 
 
@@ -37,17 +38,43 @@ _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff"
                      + "".join(chr(c) for c in sorted(_INVISIBLE)) + "]")
 
 
+def shown_as_escape(char: str) -> bool:
+    """Whether :func:`visible` shows ``char`` as an escape rather than as itself."""
+    return _UNSAFE.fullmatch(char) is not None
+
+
 #: GitHub Actions runs a log line as a workflow command when, after leading
-#: blanks, it starts with ``::``.
-_COMMAND_START = re.compile(r"^([ \t]*)::", re.M)
+#: blanks, it starts with ``::``. The runner trims every Unicode white space
+#: (.NET's TrimStart: a no-break space or an ideographic space too), so any blank
+#: but the line break counts as leading.
+_COMMAND_START = re.compile(r"^([^\S\n]*)::", re.M)
+#: The runner's older syntax, ``##[command]data``, is found anywhere in a line.
+_OLD_COMMAND = "##["
+
+
+#: A backslash the reader would take for the start of an escape: before a letter
+#: of an escape (``\\x1b``, ``\\u202e``, ``\\n``), another backslash, or a
+#: character that is about to be shown as an escape.
+_BACKSLASH = re.compile(r"\\(?=[\\xunrt]|" + _UNSAFE.pattern + ")")
 
 
 def visible(text: str) -> str:
     """``text`` with every control, bidi and lone-surrogate character shown as an escape.
 
-    Idempotent: the escapes are plain ASCII, so a second pass changes nothing. A
-    leading ``::`` (a GitHub workflow command) also gets its first colon escaped.
+    Unambiguous: a backslash that would read as the start of an escape is doubled, so
+    a name with the text ``\\x1b`` shows as ``\\\\x1b`` and one with ESC as ``\\x1b``
+    (one reading, as in Python). Hence apply it once, to the user's text; output that
+    was assembled from shown pieces takes :func:`guard`. A leading ``::`` and a
+    ``##[`` (GitHub workflow commands) are broken by an escape too.
     """
+    return guard(_BACKSLASH.sub(r"\\\\", text))
+
+
+def guard(text: str) -> str:
+    """The safety net for text assembled from pieces already shown through
+    :func:`visible` (or ``repr``): a raw control still becomes an escape and no line is
+    a workflow command, but backslashes are left alone, so a second pass changes
+    nothing (idempotent)."""
     return no_commands(_UNSAFE.sub(lambda m: _escape(m.group()), text))
 
 
@@ -55,8 +82,11 @@ def no_commands(text: str) -> str:
     """``text`` with no line that GitHub Actions would run as a workflow command.
 
     Meant for whole outputs too: a table cell that wraps can put user text at the
-    start of a line. The first colon of such a line is shown as ``\\x3a``.
+    start of a line. The first colon of such a line is shown as ``\\x3a``, and the
+    second ``#`` of ``##[`` (a command anywhere in a line) as ``\\x23``.
     """
+    if _OLD_COMMAND in text:
+        text = text.replace(_OLD_COMMAND, "#\\x23[")
     if "::" not in text:
         return text
     return _COMMAND_START.sub(r"\1\\x3a:", text)
@@ -70,21 +100,37 @@ def no_commands(text: str) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~$]|&(?=#?[0-9A-Za-z]+;))")
 
 
-def md_text(text: str) -> str:
+#: A zero-width space, written as an entity: it breaks a pattern GitHub acts on
+#: without changing what the reader sees.
+BREAK = "&#8203;"
+#: What GitHub turns into a link even in plain text (its autolink extension):
+#: ``http://``, ``https://`` and ``ftp://`` URLs, and ``www.`` at the start of a word.
+#: (An e-mail address needs an ``@``, which the mention guard already breaks.)
+#: Broken wherever they occur: one break too many is invisible, one too few is a link.
+_AUTOLINK = re.compile(r"(?i)(?:https?|ftp)(?=:/)|www(?=\.)")
+
+
+def md_text(text: str, *, shown: bool = False) -> str:
     """Inline Markdown that shows ``text`` literally: no markup, link, HTML or mention.
 
     A mention (``@org/team``) would notify people: a zero-width space entity after
-    the ``@`` keeps it as text (the practice of Renovate and Dependabot).
+    the ``@`` keeps it as text (the practice of Renovate and Dependabot). The same
+    entity before the ``://`` of a URL and inside ``www.`` keeps GitHub from
+    making them links. ``shown``: the text was already shown through :func:`visible`
+    or ``repr`` (a diagnostic), so only :func:`guard` applies.
     """
-    return _MD_SPECIAL.sub(r"\\\1", visible(text)).replace("@", "@&#8203;")
+    body = guard(text) if shown else visible(text)
+    escaped = _MD_SPECIAL.sub(r"\\\1", body).replace("@", "@" + BREAK)
+    return _AUTOLINK.sub(lambda m: m.group() + BREAK, escaped)
 
 
-def md_code(text: str, *, table: bool = False) -> str:
+def md_code(text: str, *, table: bool = False, shown: bool = False) -> str:
     """``text`` as a Markdown code span, fenced so that no backtick inside can close it.
 
     In a ``table`` cell a ``|`` must still be escaped (GitHub splits cells first).
+    ``shown`` as for :func:`md_text`.
     """
-    body = visible(text)
+    body = guard(text) if shown else visible(text)
     if table:
         body = body.replace("|", "\\|")
     longest = max((len(run) for run in re.findall("`+", body)), default=0)
@@ -95,13 +141,15 @@ def md_code(text: str, *, table: bool = False) -> str:
 
 def gh_data(text: str) -> str:
     """The message part of a GitHub workflow command (escaped as the runner unescapes):
-    a line break stays one (``%0A``), other controls are shown as escapes."""
-    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+    a line break stays one (``%0A``), other controls are shown as escapes. The message
+    is a diagnostic's, whose names are already quoted: only :func:`guard` applies."""
+    return guard(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def gh_property(text: str) -> str:
-    """A property value of a GitHub workflow command (``file=``, ``title=``)."""
-    return gh_data(text).replace(":", "%3A").replace(",", "%2C")
+    """A property value of a GitHub workflow command (``file=``, ``title=``): the
+    user's text, shown through :func:`visible`."""
+    return gh_data(visible(text)).replace(":", "%3A").replace(",", "%2C")
 
 
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff"
@@ -112,8 +160,11 @@ def json_text(doc: Any) -> str:
     """``doc`` as indented JSON with the exact data, safe to print and to encode as UTF-8.
 
     ``json.dumps`` escapes C0 controls; DEL, C1, bidi controls and lone surrogates
-    (a non-UTF-8 file name) are escaped here as ``\\uXXXX``, which parsers read back
-    to the same string. Everything else stays as written (no ``ensure_ascii``).
+    (a non-UTF-8 file name) are escaped here as ``\\uXXXX``, and so is the second
+    ``#`` of a GitHub ``##[`` command: parsers read them back to the same string.
+    Everything else stays as written (no ``ensure_ascii``).
     """
     text = json.dumps(doc, indent=2, ensure_ascii=False)
+    # A JSON string never has ``#`` after a backslash, so this only changes data.
+    text = text.replace(_OLD_COMMAND, "#\\u0023[")
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"

@@ -20,12 +20,12 @@ def render(diff: ScenarioDiff, options: RenderOptions) -> str:
     buffer = io.StringIO()
     console = console_for(buffer, options)
     console.print(Text.assemble(text(diff.name, "bold"), "\n", text(
-        f"{visible(diff.old_file)} → {visible(diff.new_file)} ({diff.currency})", "dim")))
+        f"{diff.old_file} → {diff.new_file} ({diff.currency})", "dim")))
     console.print()
     style = "bold yellow" if diff.recommendation_changed else "bold green"
     console.print(panel("Decision", [text(headline(diff), style),
-                                     text(f"Before: {visible(reason(diff.old_verdict))}"),
-                                     text(f"After: {visible(reason(diff.new_verdict))}")],
+                                     text(f"Before: {reason(diff.old_verdict)}"),
+                                     text(f"After: {reason(diff.new_verdict)}")],
                         console.width, console))
     console.print()
     results = Grid("Results (before → after)", [

@@ -19,7 +19,7 @@ from rich.cells import cell_len
 from rich.console import Console, JustifyMethod, RenderableType
 from rich.text import Text
 
-from kpo_calc.textsafe import visible
+from kpo_calc.textsafe import guard, visible
 
 #: Below this many columns a wrapped text column is hard to read (records layout).
 COMFORT = 14
@@ -56,13 +56,14 @@ class Grid:
 
 
 def shown(value: str) -> str:
-    """``value`` with each of its lines passed through ``visible``.
+    """``value`` with each of its lines passed through ``guard``.
 
     A line break in a cell is the renderer's (a header over two lines): callers
     pass user text through ``visible`` before they join it with one, so that a
-    line break in a name shows as ``\\n``.
+    line break in a name shows as ``\\n``; here only the safety net applies (a
+    second ``visible`` would double the backslashes of its escapes).
     """
-    return "\n".join(visible(line) for line in value.split("\n"))
+    return "\n".join(guard(line) for line in value.split("\n"))
 
 
 def text(value: str, style: str = "") -> Text:

@@ -37,8 +37,12 @@ from kpo_calc.render.wording import METRIC_LABELS, gate_message, reason
 from kpo_calc.textsafe import md_code, md_text, no_commands
 
 LIMIT = 65_000
-FOLD_NOTE = ("_Detail was folded to keep this report under {limit:,} characters; run "
-             "`kpo-calc compare --format markdown` on the files for all of it._")
+# The note must not send the reader back to the command that folded: the table and
+# JSON formats never fold, and Markdown folds only past LIMIT (fewer files fit).
+FOLD_NOTE = ("_Detail was folded to keep this report under {limit:,} characters (GitHub's "
+             "limit for a comment); `kpo-calc compare --format table` or `--format json` on "
+             "the same files shows all of it, and so does this format on fewer files at a "
+             "time._")
 
 
 def render(outcomes: Sequence[FileOutcome], options: RenderOptions) -> str:
@@ -82,7 +86,7 @@ def _header(outcomes: Sequence[FileOutcome]) -> list[str]:
     lines = [f"## {status} kpo-calc: {', '.join(parts)}", ""]
     for o in outcomes:
         for d in o.errors:
-            lines.append(f"- ❌ {code(d.location())}: {esc(d.message)}")
+            lines.append(f"- ❌ {code(d.location())}: {md_text(d.message, shown=True)}")
         if o.result is not None:
             for g in o.result.gates:
                 if not g.passed:

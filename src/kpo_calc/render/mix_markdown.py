@@ -18,7 +18,7 @@ def render(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
     lines: list[str] = []
     for o in outcomes:
         for d in o.errors:
-            lines += [f"- :x: {md_code(d.text())}"]
+            lines += [f"- :x: {md_code(d.text(), shown=True)}"]
     for o in outcomes:
         r = o.result
         if r is None:
