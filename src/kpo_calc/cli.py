@@ -201,6 +201,9 @@ def mix(
     emit_plan: Annotated[bool, typer.Option(
         "--emit-plan", help="Print the best plan as a YAML plans: entry to paste into the "
         "scenario, instead of the report.")] = False,
+    timing: Annotated[bool, typer.Option(
+        "--timing", help="Also print how long each file's search took, on stderr (reports "
+        "carry no timing, so that a run's output is the same every time).")] = False,
     step_summary: StepSummaryOption = False,
     color: ColorOption = Color.auto,
 ) -> None:
@@ -222,6 +225,10 @@ def mix(
     paint = _use_color(color, stream=sys.stderr)
     for o in outcomes:
         _report_diagnostics(o.diagnostics, paint)
+        if timing and o.result is not None:
+            from kpo_calc.render.mix_words import timing_note
+
+            sys.stderr.write(visible(f"kpo-calc: {timing_note(o.file, o.result)}") + "\n")
         if o.expect_passed is False:
             sys.stderr.write(visible(f"{o.file}: gate expect failed: the best plan does not "
                                      f"have the assignment of {expect}") + "\n")
