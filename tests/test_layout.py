@@ -69,7 +69,7 @@ def assert_fits(out: str, width: int, doc: dict[str, Any]) -> None:
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_examples_fit_every_width(example: Path, width: int) -> None:
     doc = json.loads(run(width, "compare", "--format", "json", example))
-    assert_fits(run(width, "compare", example), width, doc)
+    assert_fits(run(width, "compare", "--all", example), width, doc)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

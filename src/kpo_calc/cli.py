@@ -113,6 +113,9 @@ ColorOption = Annotated[Color, typer.Option(
 StepSummaryOption = Annotated[bool, typer.Option(
     "--step-summary", help="Also append the Markdown report to the file named by "
     "$GITHUB_STEP_SUMMARY (the GitHub Actions job summary).")]
+AllOption = Annotated[bool, typer.Option(
+    "--all", help="Also show, in the tables, the alternatives that cannot do all the work "
+    "(by default one line names them with the reason; JSON and CSV always have them).")]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write the report to this file (atomically) instead of stdout.",
     dir_okay=False)]
@@ -145,6 +148,7 @@ def compare(
         "--details/--no-details", help="Print every scenario's tables in the table format "
         "(default: only when there are at most 20 files; above that, the summary).",
         show_default=False)] = None,
+    show_all: AllOption = False,
     step_summary: StepSummaryOption = False,
     color: ColorOption = Color.auto,
 ) -> None:
@@ -168,7 +172,7 @@ def compare(
                      "(given to --expect, --min-savings or --budget)")
     _report_problems(outcomes, color)
     options = RenderOptions(color=_use_color(color) and output is None, width=_width(),
-                            details=details)
+                            details=details, show_all=show_all)
     if output_format is CompareFormat.table and not options.show_details(len(outcomes)):
         sys.stderr.write(f"kpo-calc: {len(outcomes)} scenario files: showing the summary only; "
                          "pass --details for every scenario's tables\n")
@@ -177,7 +181,8 @@ def compare(
     inputs: list[str | Path] = [*paths, *([fail_on_change] if fail_on_change else [])]
     if step_summary:  # a complete report, errors included: CI shows what went wrong
         _append_step_summary(text if output_format is CompareFormat.markdown else
-                             get_renderer("markdown")(outcomes, RenderOptions()), inputs)
+                             get_renderer("markdown")(outcomes, RenderOptions(
+                                 show_all=show_all)), inputs)
     if code == EXIT_INPUT and output is not None:
         raise typer.Exit(code)  # nothing half-written
     _emit(text, output, inputs=inputs)
@@ -266,6 +271,7 @@ def diff(
     output: OutputOption = None,
     fail_on_change: Annotated[bool, typer.Option(
         "--fail-on-change", help="Exit 1 if the recommendation changed.")] = False,
+    show_all: AllOption = False,
     color: ColorOption = Color.auto,
 ) -> None:
     """Show what changed between two versions of a scenario: inputs, results, decision."""
@@ -279,7 +285,8 @@ def diff(
     except InputError as exc:
         _report_problems([FileOutcome(new, None, exc.diagnostics)], color)
         raise typer.Exit(EXIT_INPUT) from None
-    options = RenderOptions(color=_use_color(color) and output is None, width=_width())
+    options = RenderOptions(color=_use_color(color) and output is None, width=_width(),
+                            show_all=show_all)
     _emit(get_diff_renderer(output_format.value)(changes, options), output,
           inputs=[spec for spec in (old, new) if os.path.lexists(spec)])
     if fail_on_change and changes.recommendation_changed:
