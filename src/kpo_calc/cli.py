@@ -138,7 +138,8 @@ def compare(
         "(e.g. 'KPO India=0.15'); repeatable.")] = None,
     budget: Annotated[list[str] | None, typer.Option(
         "--budget", metavar="OPTION=AMOUNT",
-        help="Gate: exit 1 if OPTION's total cost exceeds AMOUNT (scenario currency); "
+        help="Gate: exit 1 if OPTION costs more than AMOUNT (scenario currency) in the "
+        "recommended alternative (its part there; for a plan, the plan's total); "
         "repeatable.")] = None,
     fail_on_change: Annotated[Path | None, typer.Option(
         "--fail-on-change", metavar="REPORT",
