@@ -83,6 +83,18 @@ class DomainName(StrEnum):
     rnd_patent_search = "rnd-patent-search"
     medical_coding = "medical-coding"
     financial_consulting = "financial-consulting"
+    insurance = "insurance"
+    finance_operations = "finance-operations"
+
+
+class StarterCurrency(StrEnum):
+    """Reporting currencies of ``init`` (those with a sourced exchange rate)."""
+
+    USD = "USD"
+    EUR = "EUR"
+    MYR = "MYR"
+    INR = "INR"
+    PHP = "PHP"
 
 
 def _version(value: bool) -> None:
@@ -344,6 +356,10 @@ def init(
     domain: Annotated[DomainName, typer.Option(
         "--domain", "-d", help="Which KPO domain's typical values to start from.",
         case_sensitive=False)] = DomainName.investment_research,
+    currency: Annotated[StarterCurrency, typer.Option(
+        "--currency", "-c", help="Reporting currency of the scenario: the typical values "
+        "(US figures) are converted at the 2024 average rate, and the file says so.",
+        case_sensitive=False)] = StarterCurrency.USD,
     force: Annotated[bool, typer.Option(
         "--force", help="Overwrite PATH if it exists.")] = False,
 ) -> None:
@@ -351,16 +367,17 @@ def init(
     from kpo_calc.starter import starter_scenario
 
     if path == "-":
-        _emit(starter_scenario(domain.value), None)
+        _emit(starter_scenario(domain.value, currency=currency.value), None)
         return
     from kpo_calc.files import shown
 
     target = Path(path)
     if target.is_dir():
         target = target / "scenario.yaml"
-    text = starter_scenario(domain.value, shown(target.name))
+    text = starter_scenario(domain.value, shown(target.name), currency.value)
     write_atomically(target, text, replace=force)  # without --force, an existing file stays
-    sys.stderr.write(f"wrote {shown(target)} ({domain.value}); next: kpo-calc compare "
+    sys.stderr.write(f"wrote {shown(target)} ({domain.value}, {currency.value}); next: "
+                     "kpo-calc compare "
                      f"{shown(target)}\n")
 
 
