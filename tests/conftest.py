@@ -19,6 +19,33 @@ from typing import Any
 import pytest
 import yaml
 
+# Subprocess coverage (pyproject: patch = ["subprocess"]) is measured in CI only, where
+# the coverage floor is enforced with it (.ci/run). On a developer's machine the children
+# (the smoke tests' interpreters, mypy, import-linter) run unmeasured: measuring them
+# adds about a tenth to the suite's time and changes the total by under 0.1 point.
+# pytest-cov has started coverage before this file is imported; the variable it set
+# is what starts coverage in a child.
+if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):
+    os.environ.pop("COVERAGE_PROCESS_CONFIG", None)
+
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """Run a test marked ``unmeasured`` with coverage paused (pytest-cov's own no_cover
+    marker fails under ``--no-cov``): its asserts still hold, it just adds no lines."""
+    import coverage
+
+    cov = coverage.Coverage.current() if item.get_closest_marker("unmeasured") else None
+    if cov is not None:
+        cov.stop()
+    try:
+        yield
+    finally:
+        if cov is not None:
+            cov.start()
+
+
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 

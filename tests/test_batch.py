@@ -158,17 +158,18 @@ def test_paths_are_expanded_sorted_and_deduplicated(tmp_path: Path) -> None:
 
 def test_gates_from_the_command_line(write_scenario) -> None:
     path = write_scenario()
-    # Vendor: 240,140 plus 60,000 wind-down of Team's existing staff = 300,140 in total.
+    # Vendor is recommended; a budget on it holds its part of that alternative: 240,140
+    # (222,140 of fees and 18,000 of ramp-up), not the 60,000 wind-down of Team's staff.
     share = (npv(TEAM_MONTHLY) - npv(VENDOR_ALT_MONTHLY)) / npv(TEAM_MONTHLY)
     assert round(share * 100, 1) == 55.9
     assert run_cli("compare", path, "--min-savings", "Vendor=0.55",
-                   "--budget", "Vendor=300140").returncode == 0
-    proc = run_cli("compare", path, "--min-savings", "Vendor=0.7", "--budget", "Vendor=300000")
+                   "--budget", "Vendor=240140").returncode == 0
+    proc = run_cli("compare", path, "--min-savings", "Vendor=0.7", "--budget", "Vendor=240000")
     assert proc.returncode == 1
     assert f"gate min_savings failed: Vendor saves {share * 100:.1f}% of the baseline's NPV, " \
         "less than the required 70%" in proc.stderr
-    assert "gate budget failed: Vendor costs USD 300,140 in total, over its budget of " \
-        "USD 300,000 by USD 140" in proc.stderr
+    assert "gate budget failed: Vendor costs USD 240,140 in the recommended alternative " \
+        "(Vendor), over its budget of USD 240,000 by USD 140" in proc.stderr
     assert run_cli("compare", path, "--expect", "Team").returncode == 1
     assert run_cli("compare", path, "--expect", "Vendor").returncode == 0
 
@@ -182,8 +183,9 @@ def test_gates_declared_in_the_scenario(write_scenario) -> None:
     gates = doc["scenarios"][0]["gates"]
     assert [(g["name"], g["passed"]) for g in gates] == [("min_savings", False),
                                                           ("budget", True)]
-    assert gates[1]["message"] == ("Team costs USD 688,735 in total, within its budget of "
-                                   "USD 800,000")
+    # Team's part of the recommended Vendor alternative: its staff's wind-down, 60,000.
+    assert gates[1]["message"] == ("Team costs USD 60,000 in the recommended alternative "
+                                   "(Vendor), within its budget of USD 800,000")
 
 
 def test_gate_usage_errors_exit_2(write_scenario) -> None:
@@ -294,12 +296,12 @@ def test_markdown_stays_under_githubs_comment_limit() -> None:
     assert "<details>" in full
     assert "folded" not in full
     many = outcomes * 60  # 360 scenario sections would be ~900,000 characters
-    for limit in (LIMIT, 20_000, 3_000):
-        text = fit(many, limit)
+    folded = {limit: fit(many, limit) for limit in (LIMIT, 20_000, 3_000)}
+    for limit, text in folded.items():
         assert len(text) <= limit
         assert "Detail was folded to keep this report under" in text
-    assert "more scenario files, left out to fit" in fit(many, 3_000)
-    assert "<details>" not in fit(many, LIMIT)
+    assert "more scenario files, left out to fit" in folded[3_000]
+    assert "<details>" not in folded[LIMIT]
 
 
 def test_step_summary_is_appended(write_scenario, tmp_path: Path) -> None:

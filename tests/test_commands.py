@@ -107,14 +107,14 @@ def test_init_writes_a_valid_commented_starter(tmp_path: Path, domain: str) -> N
     target = tmp_path / "s.yaml"
     proc = run_cli("init", target, "--domain", domain)
     assert proc.returncode == 0, proc.stderr
-    assert f"wrote {target} ({domain}); next: kpo-calc compare {target}" in proc.stderr
+    assert f"wrote {target} ({domain}, USD); next: kpo-calc compare {target}" in proc.stderr
     text = target.read_text()
     assert "# yaml-language-server: $schema=" in text
     assert text.count("#") > 40  # every field explained
     scenario, diagnostics = api.check_file(target)
     assert scenario is not None, [d.text() for d in diagnostics]
     assert run_cli("compare", target).returncode == 0
-    # Typical values are the ones quoted in shared/typical-values.md.
+    # Typical values are the ones quoted in docs/typical-values.md.
     data = yaml.safe_load(text)
     assert data["decision"]["min_savings"] == 0.10
     assert data["options"][0]["benefits_rate"] == 0.42

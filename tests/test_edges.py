@@ -70,10 +70,11 @@ def test_a_gate_without_a_condition_is_an_error(write_scenario) -> None:
 
 
 def test_a_gate_with_one_condition_is_enough(write_scenario) -> None:
-    # The vendor alternative costs 222,140 + its 18,000 ramp-up (0.5 x 3 months x 12,000
-    # fees of month 1) + Team's 60,000 wind-down = 300,140: a budget of exactly that passes.
+    # Vendor's part of the recommended vendor alternative costs 222,140 + its 18,000
+    # ramp-up (0.5 x 3 months x 12,000 fees of month 1) = 240,140 (Team's 60,000
+    # wind-down is Team's part): a budget of exactly that passes.
     path = write_scenario(TINY + "decision:\n  gates:\n    - option: Vendor\n"
-                          "      max_total_cost: 300140\n")
+                          "      max_total_cost: 240140\n")
     proc = run_cli("compare", "--format", "json", path)
     assert proc.returncode == 0, proc.stderr
     (gate,) = json.loads(proc.stdout)["scenarios"][0]["gates"]

@@ -241,7 +241,7 @@ def test_emitted_plan_pasted_under_plans_gives_the_same_figures(write_scenario) 
     emitted = run_cli("mix", "--emit-plan", path)
     report = run_cli("mix", "--format", "json", path)
     assert emitted.returncode == report.returncode == 0
-    best = json.loads(report.stdout)["mix"]["best"]
+    best = json.loads(report.stdout)["mixes"][0]["best"]
     pasted = {**d, "plans": [*d["plans"], *yaml.safe_load(emitted.stdout)["plans"]]}
     compared = json.loads(run_cli("compare", "--format", "json",
                                   write_scenario(pasted, "pasted.yaml")).stdout)
@@ -275,7 +275,7 @@ def test_json_has_the_shape_of_design_section_7(write_scenario) -> None:
     proc = run_cli("mix", "--format", "json", "--top", "3", write_scenario(data(0.5)))
     doc = json.loads(proc.stdout)
     assert doc["schema_version"] == 1
-    m = doc["mix"]
+    [m] = doc["mixes"]  # a list for one file too, as compare's "scenarios"
     assert {"scenario", "baseline", "best", "top", "best_single_option", "search"} <= set(m)
     assert m["search"]["exact"] is True
     # 12 enumerated plans and the declared 'Entry to BPO' (a split mix does not try here)
@@ -346,7 +346,7 @@ def test_batch_over_a_folder_and_a_broken_file(tmp_path: Path) -> None:
     assert run_cli("mix", "-o", out, folder).returncode == 2
     assert not out.exists()  # nothing half-written
     assert run_cli("mix", "-f", "json", "-o", out, folder / "a.yaml").returncode == 0
-    assert json.loads(out.read_text())["mix"]["best"]["name"] == "Mix #1"
+    assert json.loads(out.read_text())["mixes"][0]["best"]["name"] == "Mix #1"
 
 
 def test_too_large_a_space_is_refused_with_the_way_out(write_scenario) -> None:
@@ -424,7 +424,7 @@ def test_names_are_shown_never_run(fmt: str, write_scenario) -> None:
         assert "'=HYPERLINK" in out
         assert ",=HYPERLINK" not in out
     if fmt == "json":
-        best = json.loads(out)["mix"]["best"]
+        best = json.loads(out)["mixes"][0]["best"]
         assert set(best["assign"]["Entry"]) <= set(UNSAFE.values())
 
 
@@ -457,7 +457,7 @@ def test_json_of_one_broken_file(write_scenario) -> None:
     proc = run_cli("mix", "-f", "json", write_scenario(data(0.1, keep={"Entry": "Analysts"})))
     assert proc.returncode == 2
     doc = json.loads(proc.stdout)
-    assert doc["mix"] is None
+    assert doc["mixes"] == []
     assert doc["errors"][0]["path"] == "mix.keep.Entry"
 
 
@@ -573,3 +573,51 @@ def test_min_savings_exactly_on_a_boundary_never_crashes(nudge: int, write_scena
     found = mix(api.load(path), top=40)
     ranked = next(p for p in found.top if p.result.name == "Entry to BPO")
     assert ranked.clears == compared.clears
+
+
+def test_json_has_one_shape_for_any_number_of_files_and_no_timing(tmp_path: Path) -> None:
+    # Issue 13, item 18: "mixes" for one file as for several; no seconds, so two runs
+    # print the same bytes (the timing goes to stderr under --timing).
+    one = tmp_path / "one.yaml"
+    one.write_text(yaml.safe_dump(data(0.5)), encoding="utf-8")
+    first = run_cli("mix", "--format", "json", one)
+    doc = json.loads(first.stdout)
+    assert list(doc) == ["schema_version", "tool", "mixes", "errors"]
+    assert [m["file"] for m in doc["mixes"]] == [str(one)]
+    assert doc["mixes"][0]["search"] == {"candidates": 12, "exact": True}
+    assert "seconds" not in first.stdout
+    again = run_cli("mix", "--format", "json", "--timing", one)
+    assert again.stdout == first.stdout
+    assert first.stderr == ""
+    assert re.fullmatch(rf"kpo-calc: {re.escape(str(one))}: searched 12 candidate plans in "
+                        r"\d+\.\d{3} s\n", again.stderr)
+    for fmt in ("table", "markdown", "csv"):
+        assert " s (exact" not in run_cli("mix", "--format", fmt, one).stdout
+
+
+def test_top_plans_at_80_columns_are_a_matrix_of_plans_and_work_items(write_scenario) -> None:
+    # Issue 13, item 18: a column per work item, the option in each cell, so a plan
+    # takes a few lines at 80 columns instead of one line per word of its assignment.
+    proc = run_cli("mix", "--top", "5", write_scenario(data(0.5)), env={"COLUMNS": "80"})
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Top 5 plans"))
+    header = next(i for i in range(start, len(lines)) if lines[i].startswith("#"))
+    assert lines[header].split() == ["#", "Plan", "Entry", "Analysis", "Project", "total",
+                                     "cost", "Savings"]
+    end = next(i for i in range(header, len(lines)) if lines[i].startswith("clears:"))
+    rows = lines[header + 2:end]
+    assert max(len(line) for line in lines[start:end]) <= 80
+    # One line a plan here; each cell holds the option of its column (Mix #1: Entry to
+    # the BPO, Analysis to the analysts, Project to the KPO).
+    assert [row.split()[:6] for row in rows[:1]] == [["1", "Mix", "#1", "BPO", "Analysts",
+                                                      "KPO"]]
+    assert len(rows) == 5
+    assert rows[0].endswith("166,000 (23.7%) clears")
+    assert "Entry:" not in proc.stdout
+
+
+def test_markdown_top_plans_are_a_matrix_too(write_scenario) -> None:
+    proc = run_cli("mix", "--format", "markdown", write_scenario(data(0.5)))
+    head = next(line for line in proc.stdout.splitlines() if line.startswith("| # |"))
+    assert head.startswith("| # | Plan | Entry | Analysis | Project | ")

@@ -83,6 +83,18 @@ class DomainName(StrEnum):
     rnd_patent_search = "rnd-patent-search"
     medical_coding = "medical-coding"
     financial_consulting = "financial-consulting"
+    insurance = "insurance"
+    finance_operations = "finance-operations"
+
+
+class StarterCurrency(StrEnum):
+    """Reporting currencies of ``init`` (those with a sourced exchange rate)."""
+
+    USD = "USD"
+    EUR = "EUR"
+    MYR = "MYR"
+    INR = "INR"
+    PHP = "PHP"
 
 
 def _version(value: bool) -> None:
@@ -116,6 +128,9 @@ StepSummaryOption = Annotated[bool, typer.Option(
 StrictOption = Annotated[bool, typer.Option(
     "--strict", help="Warnings fail the run: exit 1 when a file has a warning (an implausible "
     "cost, an exchange rate that looks inverted, an unused entry), for CI.")]
+AllOption = Annotated[bool, typer.Option(
+    "--all", help="Also show, in the tables, the alternatives that cannot do all the work "
+    "(by default one line names them with the reason; JSON and CSV always have them).")]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write the report to this file (atomically) instead of stdout.",
     dir_okay=False)]
@@ -138,7 +153,8 @@ def compare(
         "(e.g. 'KPO India=0.15'); repeatable.")] = None,
     budget: Annotated[list[str] | None, typer.Option(
         "--budget", metavar="OPTION=AMOUNT",
-        help="Gate: exit 1 if OPTION's total cost exceeds AMOUNT (scenario currency); "
+        help="Gate: exit 1 if OPTION costs more than AMOUNT (scenario currency) in the "
+        "recommended alternative (its part there; for a plan, the plan's total); "
         "repeatable.")] = None,
     fail_on_change: Annotated[Path | None, typer.Option(
         "--fail-on-change", metavar="REPORT",
@@ -148,6 +164,7 @@ def compare(
         "--details/--no-details", help="Print every scenario's tables in the table format "
         "(default: only when there are at most 20 files; above that, the summary).",
         show_default=False)] = None,
+    show_all: AllOption = False,
     step_summary: StepSummaryOption = False,
     strict: StrictOption = False,
     color: ColorOption = Color.auto,
@@ -173,7 +190,7 @@ def compare(
                      "(given to --expect, --min-savings or --budget)")
     _report_problems(outcomes, color)
     options = RenderOptions(color=_use_color(color) and output is None, width=_width(),
-                            details=details)
+                            details=details, show_all=show_all)
     if output_format is CompareFormat.table and not options.show_details(len(outcomes)):
         sys.stderr.write(f"kpo-calc: {len(outcomes)} scenario files: showing the summary only; "
                          "pass --details for every scenario's tables\n")
@@ -182,7 +199,8 @@ def compare(
     inputs: list[str | Path] = [*paths, *([fail_on_change] if fail_on_change else [])]
     if step_summary:  # a complete report, errors included: CI shows what went wrong
         _append_step_summary(text if output_format is CompareFormat.markdown else
-                             get_renderer("markdown")(outcomes, RenderOptions()), inputs)
+                             get_renderer("markdown")(outcomes, RenderOptions(
+                                 show_all=show_all)), inputs)
     if code == EXIT_INPUT and output is not None:
         raise typer.Exit(code)  # nothing half-written
     _emit(text, output, inputs=inputs)
@@ -206,6 +224,9 @@ def mix(
     emit_plan: Annotated[bool, typer.Option(
         "--emit-plan", help="Print the best plan as a YAML plans: entry to paste into the "
         "scenario, instead of the report.")] = False,
+    timing: Annotated[bool, typer.Option(
+        "--timing", help="Also print how long each file's search took, on stderr (reports "
+        "carry no timing, so that a run's output is the same every time).")] = False,
     step_summary: StepSummaryOption = False,
     strict: StrictOption = False,
     color: ColorOption = Color.auto,
@@ -230,6 +251,10 @@ def mix(
     paint = _use_color(color, stream=sys.stderr)
     for o in outcomes:
         _report_diagnostics(o.diagnostics, paint)
+        if timing and o.result is not None:
+            from kpo_calc.render.mix_words import timing_note
+
+            sys.stderr.write(visible(f"kpo-calc: {timing_note(o.file, o.result)}") + "\n")
         if o.expect_passed is False:
             sys.stderr.write(visible(f"{o.file}: gate expect failed: the best plan does not "
                                      f"have the assignment of {expect}") + "\n")
@@ -268,6 +293,7 @@ def diff(
     output: OutputOption = None,
     fail_on_change: Annotated[bool, typer.Option(
         "--fail-on-change", help="Exit 1 if the recommendation changed.")] = False,
+    show_all: AllOption = False,
     color: ColorOption = Color.auto,
 ) -> None:
     """Show what changed between two versions of a scenario: inputs, results, decision."""
@@ -281,7 +307,8 @@ def diff(
     except InputError as exc:
         _report_problems([FileOutcome(new, None, exc.diagnostics)], color)
         raise typer.Exit(EXIT_INPUT) from None
-    options = RenderOptions(color=_use_color(color) and output is None, width=_width())
+    options = RenderOptions(color=_use_color(color) and output is None, width=_width(),
+                            show_all=show_all)
     _emit(get_diff_renderer(output_format.value)(changes, options), output,
           inputs=[spec for spec in (old, new) if os.path.lexists(spec)])
     if fail_on_change and changes.recommendation_changed:
@@ -341,6 +368,10 @@ def init(
     domain: Annotated[DomainName, typer.Option(
         "--domain", "-d", help="Which KPO domain's typical values to start from.",
         case_sensitive=False)] = DomainName.investment_research,
+    currency: Annotated[StarterCurrency, typer.Option(
+        "--currency", "-c", help="Reporting currency of the scenario: the typical values "
+        "(US figures) are converted at the 2024 average rate, and the file says so.",
+        case_sensitive=False)] = StarterCurrency.USD,
     force: Annotated[bool, typer.Option(
         "--force", help="Overwrite PATH if it exists.")] = False,
 ) -> None:
@@ -348,16 +379,17 @@ def init(
     from kpo_calc.starter import starter_scenario
 
     if path == "-":
-        _emit(starter_scenario(domain.value), None)
+        _emit(starter_scenario(domain.value, currency=currency.value), None)
         return
     from kpo_calc.files import shown
 
     target = Path(path)
     if target.is_dir():
         target = target / "scenario.yaml"
-    text = starter_scenario(domain.value, shown(target.name))
+    text = starter_scenario(domain.value, shown(target.name), currency.value)
     write_atomically(target, text, replace=force)  # without --force, an existing file stays
-    sys.stderr.write(f"wrote {shown(target)} ({domain.value}); next: kpo-calc compare "
+    sys.stderr.write(f"wrote {shown(target)} ({domain.value}, {currency.value}); next: "
+                     "kpo-calc compare "
                      f"{shown(target)}\n")
 
 

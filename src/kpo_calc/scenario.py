@@ -708,8 +708,9 @@ class Gate(_Model):
         default=None, description="Fail if the option saves less than this fraction of the "
         "baseline's metric (its savings_pct).", examples=[0.15])
     max_total_cost: Annotated[float, Field(ge=0, le=MAX_TOTAL)] | None = Field(
-        default=None, description="Fail if the option's total_cost is above this budget "
-        "(scenario currency).", examples=[1800000])
+        default=None, description="Fail if the option costs more than this budget (scenario "
+        "currency) in the recommended alternative (its part there), or, for a plan, in "
+        "total.", examples=[1800000])
 
     @model_validator(mode="after")
     def _says_something(self) -> Self:

@@ -198,11 +198,26 @@ def gates(scenario: Scenario, options: Sequence[OptionResult], recommendation: R
                 value=option.savings_pct, limit=gate.min_savings,
                 metric=scenario.decision.metric))
         if gate.max_total_cost is not None:
+            spent, within = budget_spend(option, by_name[chosen])
             results.append(GateResult(
-                "budget", option.total_cost <= gate.max_total_cost + 1e-6, option.name,
-                value=option.total_cost, limit=gate.max_total_cost,
-                currency=scenario.currency))
+                "budget", spent <= gate.max_total_cost + 1e-6, option.name,
+                value=spent, limit=gate.max_total_cost, currency=scenario.currency,
+                within=within))
     if extra.unchanged_from is not None:
         results.append(GateResult("unchanged", chosen == extra.unchanged_from, chosen,
                                   expected=extra.unchanged_from))
     return tuple(results)
+
+
+def budget_spend(subject: OptionResult, chosen: OptionResult) -> tuple[float, str | None]:
+    """What a budget on ``subject`` holds, and the alternative it is measured in.
+
+    A plan's budget holds the plan's total. An option's holds what it is paid in
+    the recommended alternative ``chosen``: its part's total there (nothing when it
+    has no part), not the all-work alternative, which may be one that cannot
+    even do the work.
+    """
+    if subject.kind == "plan":
+        return subject.total_cost, None
+    part = chosen.by_option.get(subject.name)
+    return (0.0 if part is None else part.total_cost), chosen.name

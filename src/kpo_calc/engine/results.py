@@ -208,7 +208,8 @@ class GateResult:
 
     ``name`` is the kind: ``expect`` and ``unchanged`` compare the recommendation
     (``actual``) with an option name (``expected``); ``min_savings`` compares an
-    option's savings share (``value``) with ``limit``; ``budget`` its total cost.
+    option's savings share (``value``) with ``limit``; ``budget`` a plan's total cost, or an
+    option's part of the recommended alternative (``within``).
     """
 
     name: str
@@ -223,6 +224,9 @@ class GateResult:
     #: the metric the savings are measured on, and the currency of a budget
     metric: str = ""
     currency: str = ""
+    #: budget on an option: the recommended alternative whose part ``value`` is (None for
+    #: a plan's budget, which holds the plan's own total)
+    within: str | None = None
 
 
 @dataclass(frozen=True)

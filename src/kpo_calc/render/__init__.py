@@ -23,12 +23,14 @@ DETAIL_LIMIT = 20
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """How to render: colour (ANSI codes), width (columns; None = 100), and whether the
-    table format shows every scenario's tables (None: only up to DETAIL_LIMIT files)."""
+    """How to render: colour (ANSI codes), width (columns; None = 100), whether the
+    table format shows every scenario's tables (None: only up to DETAIL_LIMIT files),
+    and whether tables show the alternatives that cannot do all the work (``--all``)."""
 
     color: bool = False
     width: int | None = None
     details: bool | None = None
+    show_all: bool = False
 
     def show_details(self, files: int) -> bool:
         """Whether to print each scenario's tables for a run over ``files`` files."""

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from kpo_calc.diffing import ScenarioDiff
 from kpo_calc.render import RenderOptions
-from kpo_calc.render.diff_text import DIFF_HEADERS, headline, input_cells, option_cells
+from kpo_calc.render.diff_text import (
+    DIFF_HEADERS,
+    headline,
+    hidden_note,
+    input_cells,
+    option_cells,
+    shown_options,
+)
 from kpo_calc.render.markdown import LIMIT, code, esc
 from kpo_calc.render.wording import reason
 from kpo_calc.textsafe import no_commands
@@ -18,10 +25,13 @@ def render(diff: ScenarioDiff, options: RenderOptions) -> str:
              f"- Before: {esc(reason(diff.old_verdict))}",
              f"- After: {esc(reason(diff.new_verdict))}", "",
              f"| {' | '.join(DIFF_HEADERS)} |", "|---|---|---:|---:|---:|---:|"]
-    for option in diff.options:
+    for option in shown_options(diff, options.show_all):
         cells = [esc(c) for c in option_cells(option, diff.baseline)]
         lines.append(f"| {' | '.join(cells)} |")
     lines.append("")
+    note = hidden_note(diff, options.show_all)
+    if note is not None:
+        lines += [f"_{esc(note)}_", ""]
     if diff.inputs:
         lines += [f"<details><summary>Inputs changed ({len(diff.inputs)})</summary>", "",
                   "| Input | Before | After |", "|---|---|---|"]

@@ -8,7 +8,14 @@ from rich.text import Text
 
 from kpo_calc.diffing import ScenarioDiff
 from kpo_calc.render import RenderOptions
-from kpo_calc.render.diff_text import DIFF_HEADERS, headline, input_cells, option_cells
+from kpo_calc.render.diff_text import (
+    DIFF_HEADERS,
+    headline,
+    hidden_note,
+    input_cells,
+    option_cells,
+    shown_options,
+)
 from kpo_calc.render.layout import Column, Grid, fit, panel, text
 from kpo_calc.render.table import console_for
 from kpo_calc.render.wording import reason
@@ -30,12 +37,15 @@ def render(diff: ScenarioDiff, options: RenderOptions) -> str:
     console.print()
     results = Grid("Results (before → after)", [
         Column(h, "left" if h in ("Option", "Status") else "right") for h in DIFF_HEADERS])
-    for option in diff.options:
+    for option in shown_options(diff, options.show_all):
         results.add(*map(visible, option_cells(option, diff.baseline)),
                     style="" if option.status == "unchanged" else "bold")
     for table in fit(results, console.width):
         console.print(table)
-        console.print()
+    note = hidden_note(diff, options.show_all)
+    if note is not None:
+        console.print(text(note, "yellow"))
+    console.print()
     inputs = Grid(f"Inputs changed ({len(diff.inputs)})",
                   [Column(h, "left") for h in ("Input", "Before", "After")], records=True)
     for change in diff.inputs:

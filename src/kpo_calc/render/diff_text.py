@@ -45,10 +45,43 @@ def month_change(months: tuple[int | None, int | None], baseline: bool) -> str:
     return new if old == new else f"{old} → {new}"
 
 
+def hidden_options(d: ScenarioDiff) -> list[OptionDiff]:
+    """The alternatives that cannot do all the work in either version (the baselines
+    apart): no choice before or after, so the tables leave them out unless ``--all``."""
+    return [o for o in d.options if True not in o.feasible
+            and o.name not in (d.baseline, d.old_baseline)]
+
+
+def shown_options(d: ScenarioDiff, show_all: bool) -> list[OptionDiff]:
+    """The rows of the results table."""
+    out = [] if show_all else [o.name for o in hidden_options(d)]
+    return [o for o in d.options if o.name not in out]
+
+
+def hidden_note(d: ScenarioDiff, show_all: bool) -> str | None:
+    """One line naming the alternatives :func:`hidden_options` leaves out (plain text)."""
+    if show_all or not hidden_options(d):
+        return None
+    return ("Not feasible in either version, so not shown (--all shows them): "
+            + "; ".join(o.name for o in hidden_options(d)) + ".")
+
+
+def feasibility_mark(o: OptionDiff) -> str:
+    """``not feasible``, ``no longer feasible``, ``feasible now`` or ''."""
+    old, new = o.feasible
+    if new is False:
+        return "no longer feasible" if old is True else "not feasible"
+    if new is None and old is False:
+        return "not feasible"
+    return "feasible now" if old is False and new is True else ""
+
+
 def option_cells(o: OptionDiff, baseline: str) -> tuple[str, ...]:
-    """One option's row, in DIFF_HEADERS order (savings are "—" for the baseline)."""
+    """One option's row, in DIFF_HEADERS order (savings are "—" for the baseline); the name
+    marked as a plan, and when it cannot do all the work."""
     base = o.name == baseline
-    name = o.name + (" (plan)" if o.kind == "plan" else "")
+    marks = [m for m in ("plan" if o.kind == "plan" else "", feasibility_mark(o)) if m]
+    name = o.name + (f" ({', '.join(marks)})" if marks else "")
     status = o.status + (", reassigned" if o.assign_changed else "")
     return (name, status, money_change(o.total_cost), money_change(o.npv),
             share_change(o.savings_pct, base), month_change(o.breakeven_month, base))

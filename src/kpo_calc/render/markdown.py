@@ -13,6 +13,7 @@ from kpo_calc.engine.results import OptionResult, ScenarioResult
 from kpo_calc.formatting import money, number, percent, threshold
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
+from kpo_calc.render.feasible import infeasible_note, shown
 from kpo_calc.render.rows import (
     DASH,
     MOVE_HEADS,
@@ -47,21 +48,25 @@ FOLD_NOTE = ("_Detail was folded to keep this report under {limit:,} characters 
 
 def render(outcomes: Sequence[FileOutcome], options: RenderOptions) -> str:
     """The whole run, folded as much as needed to stay under :data:`LIMIT` characters."""
-    return no_commands(fit(outcomes, LIMIT))
+    return no_commands(fit(outcomes, LIMIT, options.show_all))
 
 
-def fit(outcomes: Sequence[FileOutcome], limit: int) -> str:
-    """The most detailed report that fits in ``limit`` characters."""
-    levels: list[Callable[[ScenarioResult, str], list[str]]] = [_full, _brief, _verdict_only]
+Section = Callable[[ScenarioResult, str, bool], list[str]]
+
+
+def fit(outcomes: Sequence[FileOutcome], limit: int, show_all: bool = False) -> str:
+    """The most detailed report that fits in ``limit`` characters (the tables show the
+    infeasible alternatives only when ``show_all``)."""
+    levels: list[Section] = [_full, _brief, _verdict_only]
     for level, section in enumerate(levels):
-        text = _report(outcomes, section, folded=level > 0)
+        text = _report(outcomes, section, show_all, folded=level > 0)
         if len(text) <= limit:
             return text
     return _truncated_summary(outcomes, limit)
 
 
-def _report(outcomes: Sequence[FileOutcome], section: Callable[[ScenarioResult, str], list[str]],
-            *, folded: bool) -> str:
+def _report(outcomes: Sequence[FileOutcome], section: Section, show_all: bool, *,
+            folded: bool) -> str:
     lines = [*_header(outcomes)]
     if folded:
         lines += [FOLD_NOTE.format(limit=LIMIT), ""]
@@ -69,7 +74,7 @@ def _report(outcomes: Sequence[FileOutcome], section: Callable[[ScenarioResult, 
         lines += [*_summary_table(outcomes), ""]
     for o in outcomes:
         if o.result is not None:
-            lines += section(o.result, o.file)
+            lines += section(o.result, o.file, show_all)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -109,15 +114,18 @@ def _summary_table(outcomes: Sequence[FileOutcome], rows: int | None = None) -> 
     return table
 
 
-def _verdict_only(r: ScenarioResult, file: str) -> list[str]:
-    return [f"### {esc(r.name)}", code(file), "", *_verdict(r), ""]
+def _verdict_only(r: ScenarioResult, file: str, show_all: bool) -> list[str]:
+    return [f"### {esc(r.name)}", code(file), "", *_verdict(r, show_all), ""]
 
 
-def _brief(r: ScenarioResult, file: str) -> list[str]:
-    metric = METRIC_LABELS[r.metric]
-    lines = [f"### {esc(r.name)}",
-             f"{code(file)} · {r.currency} · {r.horizon_months} months · "
-             f"{number(r.total_hours, 0)} hours · decided on {metric}", "", *_verdict(r), ""]
+def _brief(whole: ScenarioResult, file: str, show_all: bool) -> list[str]:
+    # The verdict and its reason first, then the summary table, then (in _full) the details.
+    metric = METRIC_LABELS[whole.metric]
+    lines = [f"### {esc(whole.name)}",
+             f"{code(file)} · {whole.currency} · {whole.horizon_months} months · "
+             f"{number(whole.total_hours, 0)} hours · decided on {metric}", "",
+             *_verdict(whole, show_all), ""]
+    r = shown(whole, show_all)
     cells: list[tuple[str, Callable[[OptionResult], str]]] = [
         ("One-time cost", lambda o: money(o.one_time_cost)),
         ("Recurring cost", lambda o: money(o.recurring_cost)),
@@ -141,8 +149,9 @@ def _brief(r: ScenarioResult, file: str) -> list[str]:
     return [*lines, ""]
 
 
-def _full(r: ScenarioResult, file: str) -> list[str]:
-    lines = _brief(r, file)
+def _full(whole: ScenarioResult, file: str, show_all: bool) -> list[str]:
+    lines = _brief(whole, file, show_all)
+    r = shown(whole, show_all)
     lines += ["<details><summary>Cost by line, flexibility and stress tests</summary>", ""]
     lines += _options_table(r, [*line_rows(r), *((esc(label), cells)
                                                  for label, cells in part_rows(r))])
@@ -157,13 +166,12 @@ def _full(r: ScenarioResult, file: str) -> list[str]:
     return lines
 
 
-def _verdict(r: ScenarioResult) -> list[str]:
+def _verdict(r: ScenarioResult, show_all: bool) -> list[str]:
     rec = r.recommendation
     lines = [f"**Recommendation: {esc(rec.option)}.** {esc(reason(rec))}"]
-    for o in r.options:
-        if not o.feasible:
-            lines += ["", f"_{esc(o.name)} is not feasible: "
-                          f"{esc('; '.join(o.infeasible_reasons))}._"]
+    note = infeasible_note(r, show_all)
+    if note is not None:
+        lines += ["", f"_{esc(note)}_"]
     if r.gates:
         lines.append("")
         lines += [f"- {'✅' if g.passed else '❌'} gate {g.name}: {esc(gate_message(g))}"

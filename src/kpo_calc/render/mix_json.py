@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from kpo_calc._version import __version__
@@ -10,27 +10,21 @@ from kpo_calc.engine.mixing import MixResult, RankedPlan
 from kpo_calc.outcome import MixOutcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.json_format import SCHEMA_VERSION, cents, option_dict, recommendation_dict
-from kpo_calc.render.wording import shares_text
 from kpo_calc.textsafe import json_text
 
 
 def render(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
-    """One JSON document: one file gives ``{"mix": ...}`` (null when the file is broken),
-    several ``{"mixes": [...]}``."""
+    """One JSON document of one shape whatever the number of files: ``{"mixes": [...]}``,
+    one entry per computed file (as compare's ``scenarios``), broken files under ``errors``."""
     return json_text(document(outcomes))
 
 
 def document(outcomes: Sequence[MixOutcome]) -> dict[str, Any]:
     """The JSON document as Python data."""
-    mixes = [mix_dict(o.file, o.result, o) for o in outcomes if o.result is not None]
-    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION,
-                           "tool": {"name": "kpo-calc", "version": __version__}}
-    if len(outcomes) == 1:
-        doc["mix"] = mixes[0] if mixes else None
-    else:
-        doc["mixes"] = mixes
-    doc["errors"] = [d.as_dict() for o in outcomes for d in o.errors]
-    return doc
+    return {"schema_version": SCHEMA_VERSION,
+            "tool": {"name": "kpo-calc", "version": __version__},
+            "mixes": [mix_dict(o.file, o.result, o) for o in outcomes if o.result is not None],
+            "errors": [d.as_dict() for o in outcomes for d in o.errors]}
 
 
 def ranked_dict(p: RankedPlan) -> dict[str, Any]:
@@ -54,8 +48,9 @@ def mix_dict(file: str, r: MixResult, outcome: MixOutcome | None = None) -> dict
         "best_single_option": (None if r.best_single_option is None
                                else option_dict(r.best_single_option)),
         "recommendation": recommendation_dict(r.recommendation),
-        "search": {"candidates": r.candidates, "exact": r.exact,
-                   "seconds": round(r.seconds, 3)},
+        # No timing: the same input gives byte-identical output (``--timing`` prints it
+        # on stderr).
+        "search": {"candidates": r.candidates, "exact": r.exact},
     }
     if outcome is not None and outcome.expect is not None:
         doc["gates"] = [{"name": "expect", "passed": bool(outcome.expect_passed),
@@ -71,7 +66,7 @@ def expect_message(o: MixOutcome) -> str:
     return f"the best plan ({picked}) {verb} the assignment of {o.expect}"
 
 
-def assign_text(assign: Mapping[str, Mapping[str, float]]) -> str:
-    """``item: option; item: option 50% + option 50%`` in file order."""
-    return "; ".join(f"{work}: {shares_text(to)}" for work, to in assign.items())
+def work_items(r: MixResult) -> list[str]:
+    """The work items of the ranked plans, in file order: the columns of the matrix."""
+    return list(dict.fromkeys(w for p in r.top for w in p.result.assign))
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from kpo_calc.formatting import money, percent
 from kpo_calc.outcome import MixOutcome
 from kpo_calc.render import RenderOptions
-from kpo_calc.render.mix_json import assign_text, expect_message
+from kpo_calc.render.mix_json import expect_message, work_items
 from kpo_calc.render.mix_words import cheapest_note, clears_word, search_note, single_note
 from kpo_calc.render.wording import METRIC_LABELS, reason, shares_text
 from kpo_calc.textsafe import md_code, md_text
@@ -33,12 +33,16 @@ def render(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
             lines += [f"| {md_text(w)} | {md_text(shares_text(to))} |"
                       for w, to in r.best.result.assign.items()]
             lines.append("")
-        lines += [f"| # | Plan | Assignment | {METRIC_LABELS[r.metric]} | Savings | Clears |",
-                  "| ---: | --- | --- | ---: | ---: | --- |"]
+        # Plans × work items, as in the table format: one column per item.
+        work = work_items(r)
+        lines += [f"| # | Plan | {' | '.join(md_text(w) for w in work)} | "
+                  f"{METRIC_LABELS[r.metric]} | Savings | Clears |",
+                  "| ---: | --- |" + " --- |" * len(work) + " ---: | ---: | --- |"]
         lines += [f"| {p.rank} | {md_text(p.result.name)}"
                   f"{'' if p.same_as is None else ' (= ' + md_text(p.same_as) + ')'} | "
-                  f"{md_text(assign_text(p.result.assign))} | "
-                  f"{money(p.result.metric(r.metric))} | "
+                  + "".join(f"{md_text(shares_text(p.result.assign.get(w, {})))} | "
+                            for w in work)
+                  + f"{money(p.result.metric(r.metric))} | "
                   f"{money(p.result.savings_vs_baseline)} ({percent(p.result.savings_pct)}) | "
                   f"{clears_word(p)} |" for p in r.top]
         lines.append("")

@@ -13,8 +13,8 @@ from kpo_calc.formatting import money, percent
 from kpo_calc.outcome import MixOutcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.layout import Column, Grid, fit, text
-from kpo_calc.render.mix_json import expect_message
-from kpo_calc.render.mix_words import cheapest_note, clears_word, search_note, single_note
+from kpo_calc.render.mix_json import expect_message, work_items
+from kpo_calc.render.mix_words import cheapest_note, search_note, single_note
 from kpo_calc.render.table import console_for
 from kpo_calc.render.wording import METRIC_LABELS, reason, shares_text
 from kpo_calc.textsafe import no_commands, visible
@@ -58,19 +58,27 @@ def blocks(o: MixOutcome, r: MixResult, width: int) -> list[RenderableType]:
 
 
 def top_grid(r: MixResult) -> Grid:
-    """The ranking's head: assignment, metric, savings and whether each clears."""
+    """The ranking's head as a matrix: a row per plan, a column per work item (the option,
+    or the split, that does it), then the metric, and the savings with whether they clear
+    the plan's threshold (in the same cell: a column of its own would not fit 80 columns).
+
+    One column per work item keeps each plan on a line or two at 80 columns; when
+    the items do not fit side by side, the grid splits into parts that repeat the
+    rank and plan name.
+    """
     label = METRIC_LABELS[r.metric]
+    work = work_items(r)
     grid = Grid(f"Top {len(r.top)} plans (cheapest that clear first)", [
-        Column("#"), Column("Plan", "left"), Column("Assignment", "left", ""),
-        Column(label), Column("Savings"), Column("Clears")], keep=2)
+        Column("#"), Column("Plan", "left"), *(Column(visible(w), "left", "") for w in work),
+        Column(label), Column("Savings")], keep=2,
+        caption="clears: the savings clear the plan's minimum-savings threshold; "
+                "short: they do not.")
     for p in r.top:
-        # One line per work item; the line breaks are the renderer's (see layout.shown).
-        assignment = "\n".join(visible(f"{w}: {shares_text(to)}")
-                                for w, to in p.result.assign.items())
         name = visible(p.result.name) + ("" if p.same_as is None else
                                          "\n" + visible(f"(= {p.same_as})"))
-        grid.add(str(p.rank), name, assignment,
+        grid.add(str(p.rank), name,
+                 *(visible(shares_text(p.result.assign.get(w, {}))) for w in work),
                  money(p.result.metric(r.metric)),
-                 f"{money(p.result.savings_vs_baseline)} ({percent(p.result.savings_pct)})",
-                 clears_word(p))
+                 f"{money(p.result.savings_vs_baseline)} ({percent(p.result.savings_pct)}) "
+                 + ("clears" if p.clears else "short"))
     return grid

@@ -18,6 +18,7 @@ from kpo_calc.engine.results import OptionResult, ScenarioResult
 from kpo_calc.formatting import money, number, percent, threshold
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
+from kpo_calc.render.feasible import infeasible_note, shown
 from kpo_calc.render.layout import Column, Grid, fit, panel, text
 from kpo_calc.render.rows import (
     DASH,
@@ -68,7 +69,7 @@ def render(outcomes: Sequence[FileOutcome], options: RenderOptions) -> str:
     if options.show_details(len(outcomes)):
         for o in outcomes:
             if o.result is not None:
-                for block in scenario_blocks(o.file, o.result, console):
+                for block in scenario_blocks(o.file, o.result, console, options.show_all):
                     console.print(block)
                     console.print()
     return no_commands(buffer.getvalue())
@@ -84,23 +85,29 @@ def batch_tables(outcomes: Sequence[FileOutcome], width: int) -> list[Renderable
     return list(fit(grid, width))
 
 
-def scenario_blocks(file: str, r: ScenarioResult, console: Console) -> list[RenderableType]:
-    """The tables and verdict of one scenario, in reading order."""
+def scenario_blocks(file: str, r: ScenarioResult, console: Console,
+                    show_all: bool = False) -> list[RenderableType]:
+    """One scenario in reading order: the verdict and its reason, the summary, the details.
+
+    The tables show the feasible alternatives (every one with ``show_all``); the
+    verdict names the others in one line.
+    """
     width = console.width
+    view = shown(r, show_all)
     blocks: list[RenderableType] = [
         Text.assemble(text(r.name, "bold"), "\n", text(
             f"{file}: {r.currency}, {r.horizon_months} months, "
             f"{number(r.total_hours, 0)} hours of work", "dim")),
-        *fit(summary_grid(r), width),
-        *(fit(assign_grid(r), width) if has_plans(r) else []),
-        *fit(lines_grid(r), width),
-        *fit(flexibility_grid(r), width),
+        verdict_panel(r, width, console, show_all),
+        # The moves that decide the verdict, next to it (methodology 3, point 2).
+        *(block for o in moves_shown(r) for block in fit(moves_grid(o, r), width)),
+        *fit(summary_grid(view), width),
+        *(fit(assign_grid(view), width) if has_plans(view) else []),
+        *fit(lines_grid(view), width),
+        *fit(flexibility_grid(view), width),
     ]
     if r.scorecard is not None:
         blocks += fit(scorecard_grid(r), width)
-    for o in moves_shown(r):
-        blocks += fit(moves_grid(o, r), width)
-    blocks.append(verdict_panel(r, width, console))
     return blocks
 
 
@@ -206,8 +213,9 @@ def scorecard_grid(r: ScenarioResult) -> Grid:
     return grid
 
 
-def verdict_panel(r: ScenarioResult, width: int, console: Console) -> Text:
-    """What to do, why, and whether the declared gates hold."""
+def verdict_panel(r: ScenarioResult, width: int, console: Console,
+                  show_all: bool = False) -> Text:
+    """What to do, why, what cannot do all the work, and whether the declared gates hold."""
     rec = r.recommendation
     lines: list[Text] = [
         Text.assemble(("Recommendation: ", "bold"), text(rec.option, "bold green")),
@@ -217,10 +225,9 @@ def verdict_panel(r: ScenarioResult, width: int, console: Console) -> Text:
     if rec.option != r.baseline and chosen.breakeven_month is not None:
         lines.append(Text(f"Cumulative savings stay positive from month "
                           f"{chosen.breakeven_month}."))
-    for o in r.options:
-        if not o.feasible:
-            lines.append(text(f"{o.name} is not feasible: {'; '.join(o.infeasible_reasons)}.",
-                              "yellow"))
+    note = infeasible_note(r, show_all)
+    if note is not None:
+        lines.append(text(note, "yellow"))
     for gate in r.gates:
         mark, style = ("PASS", "green") if gate.passed else ("FAIL", "bold red")
         lines.append(Text.assemble(text(f"Gate {gate.name} {mark}: ", style),

@@ -104,7 +104,8 @@ def gate_message(g: GateResult) -> str:
                 f"{metric_label(g.metric)}" + (f" (at least {need} required)" if g.passed else
                                                f", less than the required {need}"))
     spent, limit = money(g.value, g.currency), money(g.limit, g.currency)
-    return f"{g.subject} costs {spent} in total, " + (
+    where = "in total" if g.within is None else f"in the recommended alternative ({g.within})"
+    return f"{g.subject} costs {spent} {where}, " + (
         f"within its budget of {limit}" if g.passed else
         f"over its budget of {limit} by {money(g.value - g.limit, g.currency)}")
 
