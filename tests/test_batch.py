@@ -236,10 +236,16 @@ def test_diff_on_a_real_change(write_scenario) -> None:
     halved = [(cost - fixed) / 2 + fixed for cost, fixed in zip(VENDOR_MONTHLY, one_time,
                                                                  strict=True)]
 
+    # The threshold is on the cost avoided: Team's NPV less its wind-down in the Vendor
+    # alternative (60,000 in month 1), the same in both versions.
+    avoided = npv(TEAM_MONTHLY) - npv([WIND_DOWN] + [0] * 13)
+
     def reason(vendor_monthly: list[float]) -> str:
         saved = npv(TEAM_MONTHLY) - npv(vendor_monthly)
         return (f"Vendor costs {saved / npv(TEAM_MONTHLY) * 100:.1f}% less than Team by NPV "
-                f"(USD {saved:,.0f} saved), clearing the 10% minimum-savings threshold.")
+                f"(USD {saved:,.0f} saved), clearing the 10% minimum-savings threshold on the "
+                f"cost it avoids (required: USD {0.1 * avoided:,.0f}, 10% of USD "
+                f"{avoided:,.0f}).")
 
     assert doc["recommendation"] == {
         "old": "Vendor", "new": "Vendor", "changed": False,

@@ -67,7 +67,7 @@ def test_json_is_deterministic_and_follows_the_contract(write_scenario) -> None:
     assert expected_keys <= set(team)
     # Amounts in cents (hand figures from test_engine_tiny): 688,735 for the team, and
     # 240,140 for the vendor plus 60,000 severance of Team's 2 existing staff (design 7).
-    assert scenario["methodology"] == 2
+    assert scenario["methodology"] == 3
     assert team["total_cost"] == 688735.0
     assert vendor["total_cost"] == 300140.0
     assert vendor["by_option"]["Vendor"]["total_cost"] == 240140.0

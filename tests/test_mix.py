@@ -584,12 +584,13 @@ def test_json_has_one_shape_for_any_number_of_files_and_no_timing(tmp_path: Path
     doc = json.loads(first.stdout)
     assert list(doc) == ["schema_version", "tool", "mixes", "errors"]
     assert [m["file"] for m in doc["mixes"]] == [str(one)]
-    assert doc["mixes"][0]["search"] == {"candidates": 12, "exact": True}
+    # 12 enumerated plans and the declared 'Entry to BPO' (design 11.4)
+    assert doc["mixes"][0]["search"] == {"candidates": 13, "exact": True}
     assert "seconds" not in first.stdout
     again = run_cli("mix", "--format", "json", "--timing", one)
     assert again.stdout == first.stdout
     assert first.stderr == ""
-    assert re.fullmatch(rf"kpo-calc: {re.escape(str(one))}: searched 12 candidate plans in "
+    assert re.fullmatch(rf"kpo-calc: {re.escape(str(one))}: searched 13 candidate plans in "
                         r"\d+\.\d{3} s\n", again.stderr)
     for fmt in ("table", "markdown", "csv"):
         assert " s (exact" not in run_cli("mix", "--format", fmt, one).stdout
@@ -608,12 +609,13 @@ def test_top_plans_at_80_columns_are_a_matrix_of_plans_and_work_items(write_scen
     end = next(i for i in range(header, len(lines)) if lines[i].startswith("clears:"))
     rows = lines[header + 2:end]
     assert max(len(line) for line in lines[start:end]) <= 80
-    # One line a plan here; each cell holds the option of its column (Mix #1: Entry to
-    # the BPO, Analysis to the analysts, Project to the KPO).
-    assert [row.split()[:6] for row in rows[:1]] == [["1", "Mix", "#1", "BPO", "Analysts",
+    # One line a plan here; each cell holds the option of its column (Mix #1: Entry kept
+    # by the clerks, Analysis by the analysts, Project to the KPO: 591,000, saving 109,000
+    # of 700,000; see test_cheapest_plan_fails_its_threshold_and_the_second_clears).
+    assert [row.split()[:6] for row in rows[:1]] == [["1", "Mix", "#1", "Clerks", "Analysts",
                                                       "KPO"]]
     assert len(rows) == 5
-    assert rows[0].endswith("166,000 (23.7%) clears")
+    assert rows[0].endswith("109,000 (15.6%) clears")
     assert "Entry:" not in proc.stdout
 
 
