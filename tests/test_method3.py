@@ -354,3 +354,23 @@ def test_bad_other_costs_are_errors(cost, message, write_scenario) -> None:
     _, diagnostics = api.check_file(write_scenario(d))
     assert any(message in x.text() for x in diagnostics if x.severity == "error"), [
         x.text() for x in diagnostics]
+
+
+def test_the_starters_commented_methodology_3_blocks_work_when_uncommented(tmp_path) -> None:
+    import re
+
+    from kpo_calc.starter import starter_scenario
+
+    text = starter_scenario("insurance")
+    text = re.sub(r"^  # (- name: Contract staff|  model: contractor|  hourly_rate|  lead_months|"
+                  r"  onboarding_cost|  notice_months: 1$|  scores)", r"  \1", text, flags=re.M)
+    text = re.sub(r"^    # other_costs:", "    other_costs:", text, flags=re.M)
+    text = re.sub(r"^    #   - ", "      - ", text, flags=re.M)
+    text = re.sub(r"^  # - \{name: Rupee", "  - {name: Rupee", text, flags=re.M)
+    path = tmp_path / "starter.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = api.compare(path)
+    staff = result.option("Contract staff")
+    assert staff.model == "contractor"
+    assert "Rupee strengthens" in [s.name for s in staff.flexibility.stress]
+    assert result.option("In-house").lines["other_one_time"] > 0
