@@ -340,8 +340,10 @@ def test_gates_are_data_and_worded_by_the_renderers(write_scenario) -> None:
     assert (expect.name, expect.passed, expect.subject, expect.expected) == (
         "expect", False, "Vendor", "Team")
     # The figures the engine measured travel with the gate, unworded.
-    assert (savings.subject, savings.value, savings.limit, savings.metric) == (
-        "Vendor", vendor.savings_pct, 0.7, "npv")
+    # The savings gate measures on the verdict's base: the cost the option avoids.
+    assert vendor.moved_base is not None
+    assert (savings.subject, savings.value, savings.limit, savings.metric, savings.base) == (
+        "Vendor", vendor.savings_vs_baseline / vendor.moved_base, 0.7, "npv", vendor.moved_base)
     # A budget on an option holds its part of the recommended alternative (Vendor).
     assert (budget.subject, budget.value, budget.limit, budget.currency, budget.within) == (
         "Team", vendor.by_option["Team"].total_cost, 800000, "USD", "Vendor")

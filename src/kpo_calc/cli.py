@@ -149,8 +149,8 @@ def compare(
         help="Gate: exit 1 unless every scenario recommends OPTION.")] = None,
     min_savings: Annotated[list[str] | None, typer.Option(
         "--min-savings", metavar="OPTION=FRACTION",
-        help="Gate: exit 1 if OPTION saves less than FRACTION of the baseline's metric "
-        "(e.g. 'KPO India=0.15'); repeatable.")] = None,
+        help="Gate: exit 1 if OPTION saves less than FRACTION of the cost it avoids (the "
+        "verdict's base, e.g. 'KPO India=0.15'); repeatable.")] = None,
     budget: Annotated[list[str] | None, typer.Option(
         "--budget", metavar="OPTION=AMOUNT",
         help="Gate: exit 1 if OPTION costs more than AMOUNT (scenario currency) in the "

@@ -706,7 +706,8 @@ class Gate(_Model):
                          examples=["KPO India"])
     min_savings: Fraction | None = Field(
         default=None, description="Fail if the option saves less than this fraction of the "
-        "baseline's metric (its savings_pct).", examples=[0.15])
+        "cost it avoids (its savings over its moved_base: the verdict's base).",
+        examples=[0.15])
     max_total_cost: Annotated[float, Field(ge=0, le=MAX_TOTAL)] | None = Field(
         default=None, description="Fail if the option costs more than this budget (scenario "
         "currency) in the recommended alternative (its part there), or, for a plan, in "

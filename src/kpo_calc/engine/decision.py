@@ -114,6 +114,14 @@ def recommend(options: Sequence[OptionResult], baseline: str, metric: str,
                    failing_moves=tuple(m for m in best.moves if not m.clears))
 
 
+def avoided_share(option: OptionResult) -> float:
+    """Savings as a share of the cost the option avoids (its ``moved_base``): the base the
+    verdict uses; of the whole baseline metric for a result without one."""
+    if option.moved_base is None:
+        return option.savings_pct
+    return option.savings_vs_baseline / option.moved_base if option.moved_base else 0.0
+
+
 def _held_back(option: OptionResult, pick: OptionResult | None) -> HeldBack:
     failing = tuple(m for m in option.moves if not m.clears)
     without = dict(option.assign)
@@ -193,10 +201,12 @@ def gates(scenario: Scenario, options: Sequence[OptionResult], recommendation: R
         if option is None:  # a command-line gate for an option this scenario does not have
             continue
         if gate.min_savings is not None:
+            # On the verdict's base (methodology 3): the cost the option avoids.
+            share = avoided_share(option)
             results.append(GateResult(
-                "min_savings", option.savings_pct >= gate.min_savings - 1e-12, option.name,
-                value=option.savings_pct, limit=gate.min_savings,
-                metric=scenario.decision.metric))
+                "min_savings", share >= gate.min_savings - 1e-12, option.name,
+                value=share, limit=gate.min_savings, metric=scenario.decision.metric,
+                base=option.moved_base, currency=scenario.currency))
         if gate.max_total_cost is not None:
             spent, within = budget_spend(option, by_name[chosen])
             results.append(GateResult(

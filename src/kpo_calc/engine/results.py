@@ -224,6 +224,8 @@ class GateResult:
     #: the metric the savings are measured on, and the currency of a budget
     metric: str = ""
     currency: str = ""
+    #: min_savings: the cost avoided that the share is of (None: the whole baseline metric)
+    base: float | None = None
     #: budget on an option: the recommended alternative whose part ``value`` is (None for
     #: a plan's budget, which holds the plan's own total)
     within: str | None = None

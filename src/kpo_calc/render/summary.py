@@ -72,5 +72,10 @@ def _shortfall(r: ScenarioResult) -> str:
     share = percent(abs(best.savings_pct))
     amount = money(abs(best.savings_vs_baseline), r.currency)
     if best.savings_vs_baseline > 0:
-        return f"{best.name} would save {share} ({amount}); {threshold(r.min_savings)} needed"
+        # Each percentage names its base: the baseline's metric, the cost avoided.
+        avoided = ("" if not best.moved_base else
+                   f" = {percent(best.savings_vs_baseline / best.moved_base)} of the "
+                   f"{money(best.moved_base, r.currency)} it avoids")
+        return (f"{best.name} would save {share} of {r.baseline} ({amount}){avoided}; "
+                f"{threshold(r.min_savings)} of that needed")
     return f"{best.name} would cost {share} ({amount}) more"

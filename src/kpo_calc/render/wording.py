@@ -100,9 +100,11 @@ def gate_message(g: GateResult) -> str:
                 f"the recommendation changed from {g.expected} to {g.subject}")
     if g.name == "min_savings":
         need = threshold(g.limit)
-        return (f"{g.subject} saves {percent(g.value)} of the baseline's "
-                f"{metric_label(g.metric)}" + (f" (at least {need} required)" if g.passed else
-                                               f", less than the required {need}"))
+        base = (f"the baseline's {metric_label(g.metric)}" if g.base is None else
+                f"the cost it avoids ({money(g.base, g.currency)} by {metric_label(g.metric)})")
+        return (f"{g.subject} saves {percent(g.value)} of {base}"
+                + (f" (at least {need} required)" if g.passed else
+                   f", less than the required {need}"))
     spent, limit = money(g.value, g.currency), money(g.limit, g.currency)
     where = "in total" if g.within is None else f"in the recommended alternative ({g.within})"
     return f"{g.subject} costs {spent} {where}, " + (
