@@ -623,3 +623,37 @@ def test_markdown_top_plans_are_a_matrix_too(write_scenario) -> None:
     proc = run_cli("mix", "--format", "markdown", write_scenario(data(0.5)))
     head = next(line for line in proc.stdout.splitlines() if line.startswith("| # |"))
     assert head.startswith("| # | Plan | Entry | Analysis | Project | ")
+
+
+def test_a_long_horizon_bounds_the_work_and_is_refused_at_once(write_scenario) -> None:
+    # Issue 13, item 10: the work of costing is share vectors x months. 17 items that the
+    # team or the KPO may each do give 2 x 2^17 = 262,144 share vectors; over 600
+    # months that is past the 60,000,000 vector-months mix costs in seconds, so it
+    # refuses at once, naming the horizon; over 36 months it is within bounds.
+    d = data(0.1)
+    d["options"] = [d["options"][1], d["options"][3]]  # Analysts and KPO
+    d["options"][0]["serves"] = None
+    del d["options"][0]["serves"]
+    d["work"] = [{"name": f"Item {i}", "kind": "recurring", "hours_per_month": 100 + i,
+                  "specialization": "high"} for i in range(17)]
+    d["plans"] = []
+    d["decision"]["baseline"] = "Analysts"
+    d["horizon_months"] = 600
+    started = time.perf_counter()
+    proc = run_cli("mix", write_scenario(d))
+    assert proc.returncode == 2
+    assert "share vectors costed over 600 months" in proc.stderr
+    assert "shorten horizon_months" in proc.stderr
+    assert time.perf_counter() - started < 30  # a refusal, not a search (about 1 s)
+
+
+def test_a_generated_plan_never_takes_a_declared_name(write_scenario) -> None:
+    # Issue 13, item 12: a declared plan called "mix #1" (any case or spacing) and the
+    # search's first plan: the generated name steps aside instead of colliding.
+    d = data(0.1)
+    d["plans"].append({"name": "mix  #1", "assign": {"Entry": "KPO", "Analysis": "KPO",
+                                                      "Project": "Analysts"}})
+    result = mix(api.load(write_scenario(d)), top=3)
+    names = [p.result.name for p in result.top]
+    assert "Mix #1" not in names
+    assert "Mix #1'" in names

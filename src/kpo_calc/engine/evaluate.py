@@ -55,8 +55,11 @@ def evaluate(scenario: Scenario, values: Values | None = None,
     factors = discount_factors(v(scenario.discount_rate), scenario.horizon_months)
     metric = scenario.decision.metric
     coster = Coster(scenario, demand, v, factors)
-    # Every option alone (costed on the whole demand), then every plan (design 7).
-    figures = [coster.cost(alt) for alt in alternatives(scenario)]
+    # Every option alone (costed on the whole demand), then every plan (design 7); the
+    # parts of one option are costed together, as the rows of one demand array.
+    alts = alternatives(scenario)
+    coster.prefetch_full(alts)
+    figures = [coster.cost(alt) for alt in alts]
     results = [summarise_alternative(f) for f in figures]
     base_index = next(i for i, f in enumerate(figures)
                       if f.alternative.name == scenario.baseline_name)
@@ -121,6 +124,12 @@ class Judge:
         self.base_metric = scalar(self.value(base))
         self.base_parts = self.parts(base)
         self.base_vectors = coster.vectors(base.alternative.assign)
+        self.index = {w: i for i, w in enumerate(self.work)}
+        self.options = {o.name: i for i, o in enumerate(scenario.options)}
+        self._variants: dict[tuple[int, int, int, float], tuple[float, ...] | None] = {}
+        self._lights: dict[tuple[int, int, int, float], tuple[float, float] | None] = {}
+        self._keep: list[object] = []
+        self.base_light = self._parts_of(self.base_vectors)
 
     def value(self, f: AlternativeFigures) -> Array:
         """The decision metric of an alternative, per trial."""
@@ -144,69 +153,126 @@ class Judge:
                                  self.work))
 
     def comparisons(self, f: AlternativeFigures) -> list[
-            tuple[str, list[tuple[float, ...] | None], list[tuple[float, ...] | None]]]:
-        """Per moved item ``i``: the option vectors of ``A−i`` and of ``B+i``.
+            tuple[str, list[int], list[Variant], list[Variant]]]:
+        """Per moved item ``i``: the options it touches, and their parts in ``A−i`` and in
+        ``B+i`` (as variants of ``A``'s and the baseline's parts).
 
         Only the options the item touches differ from ``A``'s (or the baseline's)
-        vectors, so each comparison costs a few parts, not a whole alternative.
+        parts, so each comparison costs a few parts, not a whole alternative.
         """
         moved = self.moved(f)
         if len(moved) < 2:
             return []
         mine = self.coster.vectors(f.alternative.assign)
-        theirs = self.base_vectors
-        index = {w: i for i, w in enumerate(self.work)}
         base_assign = self.base.alternative.assign
         assign = f.alternative.assign
         out = []
         for w in moved:
-            at = index[w]
-            without, alone = list(mine), list(theirs)
-            for o, option in enumerate(self.scenario.options):
-                name = option.name
-                if name not in assign[w] and name not in base_assign[w]:
-                    continue  # the item does not touch this option
-                without[o] = _replace(mine[o], at, float(base_assign[w].get(name, 0.0)),
-                                      option, len(self.work))
-                alone[o] = _replace(theirs[o], at, float(assign[w].get(name, 0.0)),
-                                    option, len(self.work))
-            out.append((w, without, alone))
+            at = self.index[w]
+            touched = sorted({self.options[n] for n in assign[w]}
+                             | {self.options[n] for n in base_assign[w]})
+            names = [self.scenario.options[o].name for o in touched]
+            without = [(o, mine[o], at, float(base_assign[w].get(n, 0.0)))
+                       for o, n in zip(touched, names, strict=True)]
+            alone = [(o, self.base_vectors[o], at, float(assign[w].get(n, 0.0)))
+                     for o, n in zip(touched, names, strict=True)]
+            out.append((w, touched, without, alone))
         return out
+
+    def _vector(self, variant: Variant) -> tuple[float, ...] | None:
+        """The shares of a variant (memoised on the identity of the part it varies)."""
+        o, vector, at, share = variant
+        key = (o, id(vector), at, share)
+        if key not in self._variants:
+            self._variants[key] = _replace(vector, at, share, self.scenario.options[o],
+                                           len(self.work))
+            self._keep.append(vector)  # keeps id() unique while the memo lives
+        return self._variants[key]
 
     def prefetch(self, figures: Sequence[AlternativeFigures]) -> None:
         """Cost every comparison plan's new parts in one vectorised pass per option."""
-        parts = [(o, v) for f in figures for _, without, alone in self.comparisons(f)
-                 for vectors in (without, alone) for o, v in enumerate(vectors)
-                 if v is not None]
-        self.coster.prefetch(parts, self.metric, self.threshold_base)
+        wanted: dict[int, dict[tuple[int, int, int, float], tuple[float, ...]]] = {}
+        for f in figures:
+            for _, _, without, alone in self.comparisons(f):
+                for variant in (*without, *alone):
+                    o, vector, at, share = variant
+                    key = (o, id(vector), at, share)
+                    if key in self._lights:
+                        continue
+                    shares = self._vector(variant)
+                    if shares is None:
+                        self._lights[key] = None
+                    else:
+                        wanted.setdefault(o, {})[key] = shares
+        for o, parts in wanted.items():
+            found = self.coster.light_rows(o, list(parts.values()), self.metric,
+                                           self.threshold_base)
+            self._lights.update(zip(parts, found, strict=True))
+
+    def _light(self, variant: Variant) -> tuple[float, float] | None:
+        o, vector, at, share = variant
+        key = (o, id(vector), at, share)
+        if key not in self._lights:
+            self._lights[key] = self.coster.light_part(o, self._vector(variant), self.metric,
+                                                       self.threshold_base)
+        return self._lights[key]
+
+    def _parts_of(self, vectors: Sequence[tuple[float, ...] | None]) -> list[
+            tuple[float, float] | None]:
+        return [self.coster.light_part(o, v, self.metric, self.threshold_base)
+                for o, v in enumerate(vectors)]
 
     def moves(self, f: AlternativeFigures, moved: Sequence[str]) -> tuple[Move, ...]:
         """Each move of ``f`` judged on its own margin, and on its own against the baseline.
 
         The comparison plans need only their metric and each part's threshold amount
-        (no stress tests, no flexibility): ``Coster.light``.
+        (no stress tests, no flexibility): ``Coster.light_part``; only the parts the
+        item touches change.
         """
         base_assign = self.base.alternative.assign
         assign = f.alternative.assign
         value = scalar(self.value(f))
-        parts = [scalar(p) for p in self.parts(f)]
-        base_parts = [scalar(p) for p in self.base_parts]
+        mine = self._parts_of(self.coster.vectors(assign))
+        theirs = self.base_light
+        mine_amounts, their_amounts = _amounts(mine), _amounts(theirs)
         tol = tolerance(self.base_metric)
         out = []
-        for w, without_vectors, alone_vectors in self.comparisons(f):
-            without, without_parts = self.coster.light(without_vectors, self.metric,
-                                                       self.threshold_base)
-            alone, alone_parts = self.coster.light(alone_vectors, self.metric,
-                                                   self.threshold_base)
-            inc = without - value
-            inc_required = self.min_savings * _avoidable(parts, without_parts)
+        for w, touched, without_variants, alone_variants in self.comparisons(f):
+            without, alone = list(mine), list(theirs)
+            without_amounts, alone_amounts = list(mine_amounts), list(their_amounts)
+            for o, a, b in zip(touched, without_variants, alone_variants, strict=True):
+                part, other = self._light(a), self._light(b)
+                without[o], alone[o] = part, other
+                without_amounts[o] = 0.0 if part is None else part[1]
+                alone_amounts[o] = 0.0 if other is None else other[1]
+            inc = _total(without) - value
+            inc_required = self.min_savings * _avoidable(mine_amounts, without_amounts)
             out.append(Move(
                 work=w, from_=dict(base_assign[w]), to=dict(assign[w]),
                 incremental_savings=inc, incremental_required=inc_required,
-                standalone_savings=self.base_metric - alone,
-                standalone_required=self.min_savings * _avoidable(alone_parts, base_parts),
+                standalone_savings=self.base_metric - _total(alone),
+                standalone_required=self.min_savings * _avoidable(alone_amounts,
+                                                                  their_amounts),
                 clears=bool(clears_test(inc, inc_required, 0.0, tol))))
         return tuple(out)
+
+
+#: A part of a comparison plan: (option index, the part it varies, item, new share).
+Variant = tuple[int, "tuple[float, ...] | None", int, float]
+
+
+def _total(parts: Sequence[tuple[float, float] | None]) -> float:
+    """The metric of an alternative: its parts' summed in file order from the first, as
+    ``plans.combine`` sums them."""
+    values = [p[0] for p in parts if p is not None]
+    total = values[0]
+    for x in values[1:]:
+        total = total + x
+    return total
+
+
+def _amounts(parts: Sequence[tuple[float, float] | None]) -> list[float]:
+    return [0.0 if p is None else p[1] for p in parts]
 
 
 def _replace(vector: tuple[float, ...] | None, at: int, share: float, option: AnyOption,

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
+from typing import TypeVar
 
 import numpy as np
 
@@ -28,11 +29,15 @@ from kpo_calc.engine.flexibility import FlexibilityFigures, StressFigures
 from kpo_calc.engine.lines import LINE_NAMES
 from kpo_calc.engine.models import AnyOption
 from kpo_calc.engine.results import OptionResult, PartResult
-from kpo_calc.engine.values import Array, Values
-from kpo_calc.scenario import CRITERIA, Scenario
+from kpo_calc.engine.values import Array, Mask, Values
+from kpo_calc.scenario import CRITERIA, Scenario, option_specialization_gap
 
 #: {work: {option: share}}
 Assign = Mapping[str, Mapping[str, float]]
+ArrayT = TypeVar("ArrayT", Array, Mask)
+#: Share vectors costed at a time without stress tests: small enough that a block of
+#: hours stays in the processor's cache while each work item is added to it.
+LIGHT_BLOCK = 64
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,8 @@ class Coster:
         self._cache: dict[tuple[str, tuple[float, ...]], OptionFigures] = {}
         #: (metric, threshold amount) of parts costed without stress tests, many at a time
         self._light: dict[tuple[str, tuple[float, ...]], tuple[float, float]] = {}
+        self._index = {o.name: i for i, o in enumerate(scenario.options)}
+        self._vectors: dict[int, tuple[Assign, list[tuple[float, ...] | None]]] = {}
 
     def part(self, option: AnyOption, shares: tuple[float, ...]) -> OptionFigures:
         """``option`` costed on ``D_o = Σ_w share_w · D_w``."""
@@ -136,57 +143,46 @@ class Coster:
 
     def vectors(self, assign: Assign) -> list[tuple[float, ...] | None]:
         """Each option's shares in ``assign`` (None for an option that has no part)."""
-        out: list[tuple[float, ...] | None] = []
-        for option in self.scenario.options:
-            shares = option_shares(assign, option.name, self.names)
-            out.append(shares if any(shares) or _has_staff(option) else None)
+        found = self._vectors.get(id(assign))
+        if found is not None and found[0] is assign:
+            return found[1]
+        rows = [[0.0] * len(self.names) for _ in self.scenario.options]
+        for w, name in enumerate(self.names):
+            for option, share in assign.get(name, {}).items():
+                rows[self._index[option]][w] = float(share)
+        out: list[tuple[float, ...] | None] = [
+            tuple(row) if any(row) or _has_staff(option) else None
+            for row, option in zip(rows, self.scenario.options, strict=True)]
+        self._vectors[id(assign)] = (assign, out)  # the assignment is kept: ids stay unique
         return out
 
-    def light(self, vectors: Sequence[tuple[float, ...] | None], metric: str,
-              threshold_base: str) -> tuple[float, list[float]]:
-        """An alternative's metric and each option's threshold amount (0 without a part),
-        from parts costed without stress tests: what the decision needs of the plans
-        it costs beside the alternatives (``A−i``, ``B+i``). Summed in file order, as
-        ``combine`` sums, so a figure equals the full costing's to the last bit."""
-        values: list[float] = []
-        amounts: list[float] = []
-        for option, shares in zip(self.scenario.options, vectors, strict=True):
-            if shares is None:
-                amounts.append(0.0)
-                continue
-            value, amount = self._light_part(option, shares, metric, threshold_base)
-            values.append(value)
-            amounts.append(amount)
-        total = values[0]
-        for x in values[1:]:
-            total = total + x
-        return total, amounts
+    def light_part(self, index: int, shares: tuple[float, ...] | None, metric: str,
+                   threshold_base: str) -> tuple[float, float] | None:
+        """Option ``index``'s metric and threshold amount on ``shares`` (None: no part),
+        costed without stress tests (or read from a full costing already made)."""
+        if shares is None:
+            return None
+        return self._light_part(self.scenario.options[index], shares, metric, threshold_base)
 
-    def prefetch(self, parts: Sequence[tuple[int, tuple[float, ...]]], metric: str,
-                 threshold_base: str) -> None:
-        """Cost, in one vectorised pass per option, the parts ``(option index, shares)``
-        that ``light`` will need (the rows of one demand array, as ``mix`` costs)."""
+    def light_rows(self, index: int, rows: Sequence[tuple[float, ...]], metric: str,
+                   threshold_base: str) -> list[tuple[float, float]]:
+        """``light_part`` for many share vectors of option ``index`` at once: the rows of
+        one demand array, as ``mix`` costs them (a point run only: rows stand for
+        trials; otherwise one at a time)."""
+        option = self.scenario.options[index]
         if self.v.trials != 1:
-            return  # rows stand for trials only in a point run; light costs one by one
-        wanted: dict[int, dict[tuple[float, ...], None]] = {}
-        for o, shares in parts:
-            if (self.scenario.options[o].name, shares) not in self._light:
-                wanted.setdefault(o, {})[shares] = None
-        for o, unique in wanted.items():
-            option = self.scenario.options[o]
-            rows = list(unique)
-            for lo in range(0, len(rows), 512):
-                block = np.array(rows[lo:lo + 512])
-                hours = np.zeros((len(block), self.demand.shape[1]))
-                for w, item in enumerate(self.per_work):
-                    if np.any(block[:, w]):  # the additions of ``hours``, in its order
-                        hours = hours + block[:, w:w + 1] * item
-                figures = cost_option(option, self.scenario, hours, self.v,
-                                      factors=self.factors, with_stress=False)
-                values = _metric_of(figures, metric)
-                amounts = part_amount(figures, metric, threshold_base, self.factors)
-                for i, shares in enumerate(rows[lo:lo + 512]):
-                    self._light[(option.name, shares)] = (float(values[i]), float(amounts[i]))
+            return [self._light_part(option, r, metric, threshold_base) for r in rows]
+        out: list[tuple[float, float]] = []
+        for lo in range(0, len(rows), LIGHT_BLOCK):
+            table = np.array(rows[lo:lo + LIGHT_BLOCK], dtype=np.float64)
+            figures = cost_option(option, self.scenario, self._rows(table), self.v,
+                                  factors=self.factors, with_stress=False)
+            values = _metric_of(figures, metric)
+            amounts = part_amount(figures, metric, threshold_base, self.factors)
+            out += [(float(x), float(y)) for x, y in zip(np.broadcast_to(values, len(table)),
+                                                         np.broadcast_to(amounts, len(table)),
+                                                         strict=True)]
+        return out
 
     def _light_part(self, option: AnyOption, shares: tuple[float, ...], metric: str,
                     threshold_base: str) -> tuple[float, float]:
@@ -202,21 +198,107 @@ class Coster:
             self._light[key] = found
         return found
 
+    def prefetch_full(self, alts: Sequence[Alternative], block: int = 256) -> None:
+        """Cost every part ``alts`` need, stress tests included, as the rows of one demand
+        array per option (a point run only: rows stand for trials), then keep each row as
+        that part's figures. Each part costs what ``part`` would make of it, row by row."""
+        if self.v.trials != 1:
+            return
+        wanted: dict[int, dict[tuple[float, ...], None]] = {}
+        for alt in alts:
+            for o, shares in enumerate(self.vectors(alt.assign)):
+                if shares is not None and (self.scenario.options[o].name, shares) not in \
+                        self._cache:
+                    wanted.setdefault(o, {})[shares] = None
+        for o, unique in wanted.items():
+            option = self.scenario.options[o]
+            rows = list(unique)
+            if len(rows) < 2:
+                continue  # one part: ``part`` costs it as it is
+            for lo in range(0, len(rows), block):
+                chunk = rows[lo:lo + block]
+                table = np.array(chunk, dtype=np.float64)
+                figures = cost_option(option, self.scenario, self._rows(table), self.v,
+                                      factors=self.factors,
+                                      affected=self._affected_rows(table))
+                for i, row in enumerate(chunk):
+                    served = [w for w, s in zip(self.scenario.work, row, strict=True) if s > 0]
+                    self._cache[(option.name, row)] = take_row(
+                        figures, i, tuple(option_specialization_gap(option, served)))
+
+    def _rows(self, shares: Array) -> Array:
+        """``hours`` for each row of ``shares``: the same additions in the same order."""
+        hours = np.zeros((len(shares), self.demand.shape[1]))
+        scaled = np.empty_like(hours)
+        for w, item in enumerate(self.per_work):
+            if np.any(shares[:, w]):
+                # In place, to spare an allocation a term; the same sums, bit for bit.
+                np.multiply(shares[:, w:w + 1], item, out=scaled)
+                hours += scaled
+        return hours
+
+    def _affected_rows(self, shares: Array) -> list[Array | None]:
+        """``affected`` for each row of ``shares``."""
+        out: list[Array | None] = []
+        for test in self.scenario.stress:
+            if test.work is None or set(test.work) >= set(self.names):
+                out.append(None)
+                continue
+            hit = np.zeros((len(shares), self.demand.shape[1]))
+            for w, (name, item) in enumerate(zip(self.names, self.per_work, strict=True)):
+                if name in test.work and np.any(shares[:, w]):
+                    hit = hit + shares[:, w:w + 1] * item
+            out.append(hit)
+        return out
+
     def cost(self, alt: Alternative) -> AlternativeFigures:
         """An alternative's parts (every option with work, and every team with staff)."""
-        parts = []
-        for option in self.scenario.options:
-            shares = option_shares(alt.assign, option.name, self.names)
-            if any(shares) or _has_staff(option):
-                parts.append(Part(option, self.part(option, shares)))
+        parts = [Part(option, self.part(option, shares))
+                 for option, shares in zip(self.scenario.options, self.vectors(alt.assign),
+                                           strict=True) if shares is not None]
         return combine(alt, tuple(parts), self.demand)
+
+
+def _row(x: ArrayT, i: int) -> ArrayT:
+    """Row ``i`` of a figure costed for many parts (a figure common to all stays)."""
+    return x if x.shape[0] == 1 else x[i:i + 1]
+
+
+def take_row(f: OptionFigures, i: int, reasons: tuple[str, ...]) -> OptionFigures:
+    """One part's figures out of figures costed for many (rows of the trials axis)."""
+    c = f.costing
+    flex = f.flexibility
+    return OptionFigures(
+        option=f.option,
+        costing=Costing({n: _row(a, i) for n, a in c.lines.items()}, _row(c.active, i),
+                        _row(c.unmet_hours, i), _row(c.activity, i)),
+        hours=_row(f.hours, i), unmet_hours=_row(f.unmet_hours, i),
+        infeasible_reasons=reasons,
+        lines={n: _row(a, i) for n, a in f.lines.items()},
+        monthly=_row(f.monthly, i), one_time_cost=_row(f.one_time_cost, i),
+        recurring_cost=_row(f.recurring_cost, i), total_cost=_row(f.total_cost, i),
+        npv=_row(f.npv, i), risk_cost=_row(f.risk_cost, i),
+        risk_adjusted_total=_row(f.risk_adjusted_total, i),
+        risk_adjusted_npv=_row(f.risk_adjusted_npv, i),
+        cost_per_hour=_row(f.cost_per_hour, i),
+        flexibility=FlexibilityFigures(
+            scale_up_lead_months=_row(flex.scale_up_lead_months, i),
+            scale_down_lag_months=_row(flex.scale_down_lag_months, i),
+            cost_to_shed_fte=_row(flex.cost_to_shed_fte, i),
+            exit_cost=_row(flex.exit_cost, i),
+            stress=tuple(StressFigures(
+                name=t.name, total_cost=_row(t.total_cost, i), npv=_row(t.npv, i),
+                delta_vs_base=_row(t.delta_vs_base, i), unmet_hours=_row(t.unmet_hours, i),
+                unmet_cost=_row(t.unmet_cost, i)) for t in flex.stress)))
 
 
 def cost_alternatives(scenario: Scenario, demand: Array, v: Values,
                       factors: Array) -> list[AlternativeFigures]:
     """Cost every alternative; an option on the same hours is costed once and reused."""
     coster = Coster(scenario, demand, v, factors)
-    return [coster.cost(alt) for alt in alternatives(scenario)]
+    alts = alternatives(scenario)
+    coster.prefetch_full(alts)
+    return [coster.cost(alt) for alt in alts]
 
 
 def _has_staff(option: AnyOption) -> bool:

@@ -66,6 +66,9 @@ MAX_CANDIDATES = 20_000_000
 MAX_COSTED = 1_000_000
 #: Above this many table cells (over all options) the search refuses: bounds memory.
 MAX_CELLS = 8_000_000
+#: Above this many share vectors times months costed the search refuses: the work of
+#: costing grows with the horizon too (a 600-month file costs 17 times a 36-month one).
+MAX_COSTED_MONTHS = 60_000_000
 #: Up to this many sets of vendors, ``max_vendors`` shrinks the space enumerated.
 MAX_VENDOR_SETS = 1_000
 #: Candidates scored at a time: bounds memory (about 100 bytes a candidate).
@@ -448,7 +451,8 @@ def _tables(scenario: Scenario, whole: list[list[Choice]], split: list[list[Choi
         rows = ((1 << a) + splits * (1 << max(a - 1, 0))) * (1 + len(fractions))
         costed += rows
         cells += ((1 + a * len(levels)) << a) * (1 + len(fractions))
-        if costed > MAX_COSTED or cells > MAX_CELLS:
+        if (costed > MAX_COSTED or cells > MAX_CELLS
+                or costed * scenario.horizon_months > MAX_COSTED_MONTHS):
             raise SearchTooLarge(too_large(scenario, space_size(scenario), whole, costed=True))
         plans.append((positions, fixed, fractions))
     tables: list[_Table] = []
@@ -522,12 +526,13 @@ def too_large(scenario: Scenario, size: int, whole: list[list[Choice]],
               costed: bool = False) -> str:
     """The refusal: how big the space is and which constraints would shrink it."""
     free = [w.name for w, c in zip(scenario.work, whole, strict=True) if len(c) > 1]
-    what = (f"the {size:,} candidate plans need more than {MAX_COSTED:,} share vectors "
-            "costed" if costed else
+    limit = min(MAX_COSTED, MAX_COSTED_MONTHS // scenario.horizon_months)
+    what = (f"the {size:,} candidate plans need more than {limit:,} share vectors costed "
+            f"over {scenario.horizon_months} months" if costed else
             f"{size:,} candidate plans exceed the {MAX_CANDIDATES:,} that mix enumerates "
             "exactly in seconds")
     hint = ("fix items with mix.keep (each kept item divides the space by its number of "
             "options), allow fewer vendors with mix.max_vendors, let fewer options serve each "
-            "item (serves, max_specialization), or drop mix.shares")
+            "item (serves, max_specialization), drop mix.shares, or shorten horizon_months")
     return f"{what} ({len(free)} items with a choice: {', '.join(free[:6])}" + (
         ", ..." if len(free) > 6 else "") + f"); {hint}. mix never falls back to a heuristic."
