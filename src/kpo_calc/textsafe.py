@@ -11,7 +11,6 @@ exact data through :func:`json_text`.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -164,7 +163,64 @@ def json_text(doc: Any) -> str:
     ``#`` of a GitHub ``##[`` command: parsers read them back to the same string.
     Everything else stays as written (no ``ensure_ascii``).
     """
-    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    text = indented_json(doc)
     # A JSON string never has ``#`` after a backslash, so this only changes data.
     text = text.replace(_OLD_COMMAND, "#\\u0023[")
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def indented_json(doc: Any) -> str:
+    """``json.dumps(doc, indent=2, ensure_ascii=False)``, byte for byte, faster.
+
+    The standard library writes indented JSON in pure Python, one generator per
+    container; this writes each container with one join, strings with the C
+    escaper. A batch report of 1,000 scenarios holds about two million values.
+    """
+    from json.encoder import encode_basestring
+
+    def scalar(value: Any) -> str | None:
+        if isinstance(value, str):
+            return str(encode_basestring(value))
+        if value is None:
+            return "null"
+        if value is True:
+            return "true"
+        if value is False:
+            return "false"
+        if isinstance(value, int):
+            return int.__repr__(value)
+        if isinstance(value, float):
+            if value != value:
+                return "NaN"
+            if value in (float("inf"), float("-inf")):
+                return "Infinity" if value > 0 else "-Infinity"
+            return float.__repr__(value)
+        return None
+
+    def write(value: Any, level: int) -> str:
+        text = scalar(value)
+        if text is not None:
+            return text
+        inner = "\n" + "  " * (level + 1)
+        if isinstance(value, dict):
+            if not value:
+                return "{}"
+            items = [f"{_key(k)}: {write(v, level + 1)}" for k, v in value.items()]
+            return "{" + inner + ("," + inner).join(items) + "\n" + "  " * level + "}"
+        if isinstance(value, list | tuple):
+            if not value:
+                return "[]"
+            items = [write(v, level + 1) for v in value]
+            return "[" + inner + ("," + inner).join(items) + "\n" + "  " * level + "]"
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+    def _key(key: Any) -> str:
+        if isinstance(key, str):
+            return str(encode_basestring(key))
+        text = scalar(key)
+        if text is None:
+            raise TypeError(f"keys must be str, int, float, bool or None, not "
+                            f"{type(key).__name__}")
+        return text if isinstance(key, str) else str(encode_basestring(text))
+
+    return write(doc, 0)
