@@ -356,6 +356,31 @@ class OneOffWork(_Model):
 Work = Annotated[RecurringWork | OneOffWork, Field(discriminator="kind")]
 
 
+# The fields that price hours, shared by vendors and contract staff.
+HourlyRate = Annotated[Rate | None, Field(
+    default=None, description="Price of one billed hour (give this or fte_monthly_rate).",
+    examples=[2400])]
+FteMonthlyRate = Annotated[PositiveMoney | None, Field(
+    default=None, description="Price of one full-time person a month, i.e. of "
+    "hours_per_fte_month hours (give this or hourly_rate).", examples=[336000])]
+RateEscalation = Annotated[Growth, Field(
+    default=0, description="Annual rate increase, stepping once a year.", examples=[0.05])]
+Productivity = Annotated[float, Field(
+    ge=0.01, le=2, default=1, description="Output per billed hour relative to in-house "
+    "staff (0.9 = 10% more hours needed).", examples=[0.9])]
+ReworkRate = Annotated[Fraction, Field(
+    default=0, description="Extra hours billed for corrections, as a fraction.",
+    examples=[0.05])]
+#: A model priced by the hour must say how: by the hour or per person a month.
+ONE_RATE = ConfigDict(json_schema_extra={"oneOf": [
+    {"required": ["hourly_rate"]}, {"required": ["fte_monthly_rate"]}]})
+
+
+def _one_rate(model: Any) -> None:
+    if (model.hourly_rate is None) == (model.fte_monthly_rate is None):
+        raise PydanticCustomError("rate", "give exactly one of hourly_rate or fte_monthly_rate")
+
+
 class InHouseOption(_Model):
     """Hire and keep employees."""
 
@@ -415,8 +440,7 @@ class InHouseOption(_Model):
 class OutsourcedOption(_Model):
     """Contract the work to a KPO or BPO provider (third party or captive)."""
 
-    model_config = ConfigDict(json_schema_extra={"oneOf": [
-        {"required": ["hourly_rate"]}, {"required": ["fte_monthly_rate"]}]})
+    model_config = ONE_RATE
 
     name: Name = Field(description="Unique name of the option.", examples=["KPO India"])
     model: Literal["kpo", "bpo"] = Field(description="in_house, kpo, bpo or contractor.",
@@ -430,20 +454,11 @@ class OutsourcedOption(_Model):
         default=None, description="Currency of hourly_rate / fte_monthly_rate; default the "
         "scenario currency. Needs an fx entry. One-time costs stay in the scenario currency.",
         examples=["INR"])
-    hourly_rate: Rate | None = Field(
-        default=None, description="Price of one billed hour (give this or fte_monthly_rate).",
-        examples=[2400])
-    fte_monthly_rate: PositiveMoney | None = Field(
-        default=None, description="Price of one full-time person a month, i.e. of "
-        "hours_per_fte_month hours (give this or hourly_rate).", examples=[336000])
-    rate_escalation: Growth = Field(
-        default=0, description="Annual rate increase, stepping once a year.", examples=[0.05])
-    productivity: Annotated[float, Field(ge=0.01, le=2)] = Field(
-        default=1, description="Output per billed hour relative to in-house (0.9 = 10% more "
-        "hours needed).", examples=[0.9])
-    rework_rate: Fraction = Field(
-        default=0, description="Extra hours billed for corrections, as a fraction.",
-        examples=[0.05])
+    hourly_rate: HourlyRate
+    fte_monthly_rate: FteMonthlyRate
+    rate_escalation: RateEscalation
+    productivity: Productivity
+    rework_rate: ReworkRate
     governance_rate: Fraction = Field(
         default=0, description="Vendor management and contract administration, as a fraction "
         "of fees (3-6% typical).", examples=[0.06])
@@ -503,9 +518,7 @@ class OutsourcedOption(_Model):
 
     @model_validator(mode="after")
     def _one_rate(self) -> Self:
-        if (self.hourly_rate is None) == (self.fte_monthly_rate is None):
-            raise PydanticCustomError(
-                "rate", "give exactly one of hourly_rate or fte_monthly_rate")
+        _one_rate(self)
         return self
 
     @property
@@ -520,8 +533,7 @@ class ContractorOption(_Model):
     """Contract or fixed-term staff booked by the hour (an agency, freelancers), managed
     in-house: no benefits, severance, taxes, selection or transition (methodology 3)."""
 
-    model_config = ConfigDict(json_schema_extra={"oneOf": [
-        {"required": ["hourly_rate"]}, {"required": ["fte_monthly_rate"]}]})
+    model_config = ONE_RATE
 
     name: Name = Field(description="Unique name of the option.",
                        examples=["Contract actuaries"])
@@ -530,20 +542,11 @@ class ContractorOption(_Model):
     currency: CurrencyCode | None = Field(
         default=None, description="Currency of the rate and the onboarding cost; default the "
         "scenario currency. Needs an fx entry.", examples=["MYR"])
-    hourly_rate: Rate | None = Field(
-        default=None, description="Price of one billed hour (give this or fte_monthly_rate).",
-        examples=[250])
-    fte_monthly_rate: PositiveMoney | None = Field(
-        default=None, description="Price of one full-time person a month, i.e. of "
-        "hours_per_fte_month hours (give this or hourly_rate).", examples=[40000])
-    rate_escalation: Growth = Field(
-        default=0, description="Annual rate increase, stepping once a year.", examples=[0.05])
-    productivity: Annotated[float, Field(ge=0.01, le=2)] = Field(
-        default=1, description="Output per billed hour relative to in-house staff.",
-        examples=[1])
-    rework_rate: Fraction = Field(
-        default=0, description="Extra hours billed for corrections, as a fraction.",
-        examples=[0.05])
+    hourly_rate: HourlyRate
+    fte_monthly_rate: FteMonthlyRate
+    rate_escalation: RateEscalation
+    productivity: Productivity
+    rework_rate: ReworkRate
     onboarding_cost_per_person: Money = Field(
         default=0, description="Cost of bringing one more contractor in (agency fee, "
         "access, briefing), in currency.", examples=[5000])
@@ -564,9 +567,7 @@ class ContractorOption(_Model):
 
     @model_validator(mode="after")
     def _one_rate(self) -> Self:
-        if (self.hourly_rate is None) == (self.fte_monthly_rate is None):
-            raise PydanticCustomError(
-                "rate", "give exactly one of hourly_rate or fte_monthly_rate")
+        _one_rate(self)
         return self
 
     @property

@@ -279,7 +279,7 @@ def search(scenario: Scenario, top: int = 5, v: Values = POINT_VALUES) -> Search
         # choice moves the item from the baseline; per item, the baseline's code.
         luts = [{w: np.array([_code(tables[o], w, c, o) for c in seg[w]], dtype=np.int64)
                  for w in tables[o].positions} for o in range(n_options)]
-        back = [{w: _base_code(tables[o], w, base_choice[w], o) for w in tables[o].positions}
+        back = [{w: _code(tables[o], w, base_choice[w], o, base=True) for w in tables[o].positions}
                 for o in range(n_options)]
         moves = [np.array([c != base_choice[w] for c in seg[w]]) for w in range(len(seg))]
         for lo in range(0, seg_size, CHUNK):
@@ -400,26 +400,16 @@ def _metric(f: OptionFigures, metric: str) -> Array:
     return f.npv if metric == "npv" else f.risk_adjusted_npv
 
 
-def _code(table: _Table, w: int, choice: Choice, o: int) -> int:
-    """Where item ``w``'s ``choice`` puts option ``o`` in its table's code."""
+def _code(table: _Table, w: int, choice: Choice, o: int, base: bool = False) -> int:
+    """Where item ``w``'s ``choice`` puts option ``o`` in its table's code: share 0 or 1
+    as a bit; a fractional share in the first slot, or with ``base`` (the baseline's
+    choice) in the second."""
     share = dict(choice).get(o, 0.0)
     p = table.positions[w]
-    if share == 0.0:
-        return 0
-    if share == 1.0:
-        return 1 << p
-    return (1 + p * len(table.levels) + table.levels.index(share)) << table.bits
-
-
-def _base_code(table: _Table, w: int, choice: Choice, o: int) -> int:
-    """Where the baseline's ``choice`` of item ``w`` puts option ``o``: a whole share as a
-    bit, a fractional one in the second slot."""
-    share = dict(choice).get(o, 0.0)
-    p = table.positions[w]
-    if share == 0.0:
-        return 0
-    if share == 1.0:
-        return 1 << p
+    if share in (0.0, 1.0):
+        return int(share) << p
+    if not base:
+        return (1 + p * len(table.levels) + table.levels.index(share)) << table.bits
     q = next(i for i, (at, _) in enumerate(table.base_fractions) if at == p)
     return ((1 + q) * table.split_slots) << table.bits
 
