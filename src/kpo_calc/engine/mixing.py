@@ -34,7 +34,8 @@ class RankedPlan:
     result: OptionResult
     clears: bool
     required_savings: float
-    #: the option or declared plan of the file with the same assignment, if any
+    #: the option or declared plan of the file it is (a plan the search finds that
+    #: equals one takes its name); None for a plan the search made
     same_as: str | None = None
 
 

@@ -39,7 +39,7 @@ def render(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
                   f"{METRIC_LABELS[r.metric]} | Savings | Clears |",
                   "| ---: | --- |" + " --- |" * len(work) + " ---: | ---: | --- |"]
         lines += [f"| {p.rank} | {md_text(p.result.name)}"
-                  f"{'' if p.same_as is None else ' (= ' + md_text(p.same_as) + ')'} | "
+                  " | "
                   + "".join(f"{md_text(shares_text(p.result.assign.get(w, {})))} | "
                             for w in work)
                   + f"{money(p.result.metric(r.metric))} | "

@@ -74,8 +74,7 @@ def top_grid(r: MixResult) -> Grid:
         caption="clears: the savings clear the plan's minimum-savings threshold; "
                 "short: they do not.")
     for p in r.top:
-        name = visible(p.result.name) + ("" if p.same_as is None else
-                                         "\n" + visible(f"(= {p.same_as})"))
+        name = visible(p.result.name)
         grid.add(str(p.rank), name,
                  *(visible(shares_text(p.result.assign.get(w, {}))) for w in work),
                  money(p.result.metric(r.metric)),

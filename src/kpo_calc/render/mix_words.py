@@ -21,8 +21,7 @@ def cheapest_note(r: MixResult) -> str | None:
         why = (f"it saves {money(saved, r.currency)} ({percent(c.result.savings_pct)}), short "
                f"of the {money(c.required_savings, r.currency)} its threshold asks on the "
                "work it moves")
-    twin = "" if c.same_as is None else f" (the assignment of {c.same_as})"
-    return (f"The cheapest plan overall, {c.result.name}{twin}, costs "
+    return (f"The cheapest plan overall, {c.result.name}, costs "
             f"{money(c.result.metric(r.metric), r.currency)} by {label} but does not clear: "
             f"{why}.")
 
