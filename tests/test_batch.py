@@ -247,8 +247,8 @@ def test_diff_on_a_real_change(write_scenario) -> None:
         saved = npv(TEAM_MONTHLY) - npv(vendor_monthly)
         return (f"Vendor costs {saved / npv(TEAM_MONTHLY) * 100:.1f}% less than Team by NPV "
                 f"(USD {saved:,.0f} saved), clearing the 10% minimum-savings threshold on the "
-                f"cost it avoids (required: USD {0.1 * avoided:,.0f}, 10% of USD "
-                f"{avoided:,.0f}).")
+                f"cost it avoids (it saves {saved / avoided * 100:.1f}% of USD {avoided:,.0f}; "
+                f"required: USD {0.1 * avoided:,.0f}).")
 
     assert doc["recommendation"] == {
         "old": "Vendor", "new": "Vendor", "changed": False,

@@ -42,8 +42,8 @@ def test_alternative_just_short_of_the_threshold_keeps_the_baseline() -> None:
     rec = recommend([option("Base", 1000), option("Alt", 901)], "Base", "npv", 0.10, "USD")
     assert (rec.option, rec.clears_threshold, rec.savings) == ("Base", False, 0.0)
     assert reason(rec) == ("Alt would save only 9.9% (USD 99) by NPV, short of the 10% "
-                           "minimum-savings threshold on the cost it avoids (required: USD 100, "
-                           "10% of USD 1,000), so Base stays.")
+                           "minimum-savings threshold on the cost it avoids (it saves 9.9% of USD "
+                           "1,000; required: USD 100), so Base stays.")
 
 
 def test_cheapest_feasible_alternative_wins_and_infeasible_never_does() -> None:

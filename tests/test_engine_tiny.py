@@ -307,8 +307,8 @@ def test_decision_threshold_on_both_sides(write_scenario) -> None:
     rec = api.compare(write_scenario(data)).recommendation
     assert (rec.option, rec.clears_threshold) == ("Team", False)
     assert rec.savings == 0
-    assert ("short of the 62% minimum-savings threshold on the cost it avoids (required: "
-            f"USD {0.62 * avoided:,.0f}, 62% of USD 628,735)") in reason(rec)
+    assert ("short of the 62% minimum-savings threshold on the cost it avoids (it saves "
+            f"61.8% of USD 628,735; required: USD {0.62 * avoided:,.0f})") in reason(rec)
     assert "would save only 56.4% (USD 388,595) by total cost" in reason(rec)
 
 

@@ -152,8 +152,8 @@ def test_a_binding_min_savings_amount(write_scenario) -> None:
     assert (rec.option, rec.kind, rec.best) == ("Today", "short_of_amount", "Entry to BPO")
     assert reason(rec) == (
         "Entry to BPO would save 15.7% (USD 110,000) by total cost, clearing the 10% "
-        "threshold on the cost it avoids (required: USD 23,600, 10% of USD 236,000), but "
-        "less than the minimum saving of USD 110,001, so Today stays.")
+        "threshold on the cost it avoids (it saves 46.6% of USD 236,000; required: USD "
+        "23,600), but less than the minimum saving of USD 110,001, so Today stays.")
     rec = api.compare(write_scenario(planned(min_savings=0.1, min_savings_amount=110_000),
                                      "exact.yaml")).recommendation
     assert rec.option == "Entry to BPO"
@@ -374,3 +374,17 @@ def test_the_starters_commented_methodology_3_blocks_work_when_uncommented(tmp_p
     assert staff.model == "contractor"
     assert "Rupee strengthens" in [s.name for s in staff.flexibility.stress]
     assert result.option("In-house").lines["other_one_time"] > 0
+
+
+def test_a_name_given_twice_in_other_costs_or_stress_work_is_an_error(write_scenario) -> None:
+    d = planned()
+    d["options"][2]["other_costs"] = [{"name": "Audit", "amount": 1, "per": "once"},
+                                      {"name": "audit", "amount": 2, "per": "once"}]
+    d["stress"] = [{"name": "S", "from_month": 2, "demand_change": 0.1,
+                    "work": ["Entry", "Entry"]}]
+    _, diagnostics = api.check_file(write_scenario(d))
+    texts = [x.text() for x in diagnostics if x.severity == "error"]
+    assert any("options[2].other_costs[1].name: 'audit' is already the name of "
+               "other_costs[0]" in t for t in texts), texts
+    assert any("stress[0].work[1]: 'Entry' is already listed (work[0])" in t
+               for t in texts), texts

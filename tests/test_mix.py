@@ -657,3 +657,47 @@ def test_a_generated_plan_never_takes_a_declared_name(write_scenario) -> None:
     names = [p.result.name for p in result.top]
     assert "Mix #1" not in names
     assert "Mix #1'" in names
+
+
+def test_mix_says_why_a_plan_does_not_clear(write_scenario) -> None:
+    # Review of methodology 3: the cheapest plan (everything outsourced, 426,000) fails
+    # at 36.6% because two moves do not pay their way, not because of its threshold
+    # (274,000 >= 0.366 x 616,000): the note and the table say so.
+    d = data(0.366)
+    result = mix(api.load(write_scenario(d)), top=5)
+    assert result.cheapest is not None
+    from kpo_calc.render.mix_words import cheapest_note, clears_word
+
+    note = cheapest_note(result)
+    assert note is not None
+    assert "Entry → BPO saves USD 57,000 more than keeping it, needs 57,096" in note
+    assert "short of" not in note
+    assert clears_word(result, result.cheapest) == "move"
+    # With a minimum saving of 300,000 the same plan is below it.
+    d = data(0.1)
+    d["decision"]["min_savings_amount"] = 300_000
+    result = mix(api.load(write_scenario(d, "amount.yaml")), top=5)
+    assert result.cheapest is not None
+    note = cheapest_note(result)
+    assert note is not None
+    assert "less than the minimum saving of USD 300,000" in note
+    assert clears_word(result, result.cheapest) == "amount"
+
+
+def test_emit_plan_of_a_declared_best_has_nothing_to_add(write_scenario) -> None:
+    # The best plan here is the file's own (test_mix_..._boundary: Project to KPO is
+    # declared): pasting it again would clash with the declared name.
+    d = data(0.5)
+    d["plans"].append({"name": "Project to KPO", "assign": {
+        "Entry": "Clerks", "Analysis": "Analysts", "Project": "KPO"}})
+    proc = run_cli("mix", "--emit-plan", write_scenario(d))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ("# the best plan is Project to KPO, a plan the file declares "
+                           "already: nothing to add\n")
+
+
+def test_infeasible_alternatives_never_clear(write_scenario) -> None:
+    doc = json.loads(run_cli("compare", "--format", "json", write_scenario(data(0.1))).stdout)
+    for o in doc["scenarios"][0]["options"]:
+        if not o["feasible"]:
+            assert o["clears_threshold"] is False, o["name"]

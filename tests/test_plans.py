@@ -227,16 +227,16 @@ def test_moved_work_threshold_clears_where_the_whole_baseline_would_not(
     assert rec.required_savings == pytest.approx(0.2 * MOVED)
     assert reason(rec) == (
         "Entry to BPO costs 15.7% less than Today by total cost (USD 110,000 saved), clearing "
-        "the 20% minimum-savings threshold on the cost it avoids (required: USD 47,200, 20% of "
-        "USD 236,000).")
+        "the 20% minimum-savings threshold on the cost it avoids (it saves 46.6% of USD "
+        "236,000; required: USD 47,200).")
 
 
 def test_moved_work_threshold_can_still_reject(compare) -> None:
     # 50% of 236,000 = 118,000 > 110,000 saved: Today stays, and KPO costs more than Today.
     rec = compare(data(min_savings=0.5)).recommendation
     assert (rec.option, rec.kind, rec.best) == ("Today", "short_of_threshold", "Entry to BPO")
-    assert "short of the 50% minimum-savings threshold on the cost it avoids (required: " \
-        "USD 118,000, 50% of USD 236,000), so Today stays." in reason(rec)
+    assert "short of the 50% minimum-savings threshold on the cost it avoids (it saves " \
+        "46.6% of USD 236,000; required: USD 118,000), so Today stays." in reason(rec)
 
 
 def test_threshold_base_personnel(compare) -> None:

@@ -140,7 +140,7 @@ def test_an_emitted_plan_keeps_a_command_in_a_name_as_data() -> None:
     # The parts of a MixResult that emit_plan reads.
     plan = SimpleNamespace(name="Mix ##[add-mask]1", assign={
         "##[warning]Work": {"KPO ##[x]": 1.0}, "Other": {"A": 0.5, "B": 0.5}})
-    result = SimpleNamespace(best=SimpleNamespace(result=plan), name="S ##[group]")
+    result = SimpleNamespace(best=SimpleNamespace(result=plan, same_as=None), name="S ##[group]")
     text = emit_plan(result)
     assert_no_command(text)
     entry = yaml.safe_load(text)["plans"][0]

@@ -1155,6 +1155,29 @@ def _scorecard_issues(s: "Scenario") -> list[Issue]:
 #: NAMES when only the names of its items, and the keys it refers by, must be right;
 #: EXACT when it reads their values too. Every cross-field check is listed here.
 NAMES, EXACT = 1, 2
+def _repeated_entries(s: "Scenario") -> list[Issue]:
+    """An option's other costs are shown by name, and a stress test's work items are a
+    set: a name given twice is a mistake (two costs shown alike, or a typo's twin)."""
+    issues: list[Issue] = []
+    for i, option in enumerate(s.options):
+        seen: dict[str, int] = {}
+        for j, cost in enumerate(option.other_costs):
+            key = name_key(cost.name)
+            if key in seen:
+                issues.append((("options", i, "other_costs", j, "name"),
+                               f"{cost.name!r} is already the name of other_costs[{seen[key]}]"
+                               " of this option; give each cost its own name, or add them up"))
+            seen.setdefault(key, j)
+    for i, test in enumerate(s.stress):
+        listed: dict[str, int] = {}
+        for j, name in enumerate(test.work or []):
+            if name in listed:
+                issues.append((("stress", i, "work", j), f"{name!r} is already listed "
+                               f"(work[{listed[name]}]); name each work item once"))
+            listed.setdefault(name, j)
+    return issues
+
+
 CROSS_CHECKS: tuple[tuple[Callable[["Scenario"], list[Issue]], dict[str, int]], ...] = (
     (_unique_names, {"options": NAMES, "work": NAMES, "stress": NAMES, "plans": NAMES}),
     (_currency_issues, {"fx": EXACT, "currency": EXACT, "options": EXACT, "stress": EXACT}),
@@ -1166,6 +1189,7 @@ CROSS_CHECKS: tuple[tuple[Callable[["Scenario"], list[Issue]], dict[str, int]], 
     (_mix_issues, {"mix": EXACT, "work": EXACT, "options": EXACT}),
     (_coverage_issues, {"work": EXACT, "options": EXACT}),
     (_scorecard_issues, {"decision": EXACT, "options": EXACT}),
+    (_repeated_entries, {"options": EXACT, "stress": EXACT}),
 )
 
 

@@ -83,7 +83,7 @@ def evaluate(scenario: Scenario, values: Values | None = None,
                          moved=judge.moved(f))
         if result.feasible and base_feasible and len(judged.moved) >= 2:
             judged = replace(judged, moves=judge.moves(f, judged.moved))
-        compared.append(replace(judged, clears=whole_clears(
+        compared.append(replace(judged, clears=result.feasible and whole_clears(
             judged, judge.base_metric, scenario.decision.min_savings,
             scenario.decision.min_savings_amount)
             and all(m.clears for m in judged.moves)))

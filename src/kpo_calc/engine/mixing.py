@@ -118,8 +118,12 @@ def mix(scenario: Scenario, top: int = 5) -> MixResult:
     base = by_name[scenario.baseline_name]
     # The candidates: what the search kept, and every feasible declared alternative.
     named = [n for n, _ in declared if by_name[n].feasible] + list(finalists)
+    # Clearing plans first (compare's rule), cheapest first; with a baseline that cannot
+    # do the work, compare takes the cheapest feasible plan: the ranking is by cost.
+    gate = by_name[scenario.baseline_name].feasible
     ordered = sorted(dict.fromkeys([twins[c.index] for c in pool] + named),
-                     key=lambda n: (not by_name[n].clears, by_name[n].metric(metric)))
+                     key=lambda n: (gate and not by_name[n].clears,
+                                    by_name[n].metric(metric)))
     ranked = {n: RankedPlan(i, by_name[n], by_name[n].clears,
                             by_name[n].required_savings or 0.0,
                             None if n in finalists else n)

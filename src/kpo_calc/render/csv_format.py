@@ -3,7 +3,7 @@
 Columns: file, scenario, currency, option, model, feasible, recommended,
 section, item, measure, month, value, note. ``section`` is one of result,
 line, assign (item: the work, note: the option), part (item: the option),
-move (item: the work moved, note: where it goes; methodology 3), monthly,
+move (item: the work moved, note: from → to; methodology 3), monthly,
 flexibility, stress, scorecard, recommendation, gate. ``model`` is ``plan`` for a plan.
 Figures are the JSON output's (same keys, same rounding), so both formats always agree.
 
@@ -73,9 +73,8 @@ def rows(s: dict[str, Any]) -> Iterator[list[Any]]:
             for part in ("incremental", "standalone"):
                 for key in ("savings", "required"):
                     yield row("move", f"{part}_{key}", move[part][key], item=move["work"],
-                              note=_shares(move["to"]))
-            yield row("move", "clears", move["clears"], item=move["work"],
-                      note=_shares(move["to"]))
+                              note=_move(move))
+            yield row("move", "clears", move["clears"], item=move["work"], note=_move(move))
         for month, amount in enumerate(o["monthly"], start=1):
             yield row("monthly", "cost", amount, month=month)
         flex = o["flexibility"]
@@ -112,8 +111,9 @@ def scorecard(s: dict[str, Any], row: Callable[..., list[Any]], option: str,
             yield row("scorecard", "weight", weight, item=criterion)
 
 
-def _shares(to: dict[str, float]) -> str:
-    return shares_text(to)
+def _move(move: dict[str, Any]) -> str:
+    """``from → to`` of a move (design 11.2: item, from → to)."""
+    return f"{shares_text(move['from'])} → {shares_text(move['to'])}"
 
 
 def cell(value: Any) -> Any:

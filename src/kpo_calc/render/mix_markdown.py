@@ -44,7 +44,7 @@ def render(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
                             for w in work)
                   + f"{money(p.result.metric(r.metric))} | "
                   f"{money(p.result.savings_vs_baseline)} ({percent(p.result.savings_pct)}) | "
-                  f"{clears_word(p)} |" for p in r.top]
+                  f"{clears_word(r, p)} |" for p in r.top]
         lines.append("")
         for note in (cheapest_note(r), single_note(r)):
             if note is not None:

@@ -44,6 +44,10 @@ def emit_plan(r: MixResult) -> str:
         return (f"# no plan clears its threshold against {_comment(r.baseline.name)}: "
                 "the baseline stays; nothing to add\n")
     p = r.best.result
+    if r.best.same_as is not None:
+        what = "an option" if p.kind == "option" else "a plan"
+        return (f"# the best plan is {_comment(p.name)}, {what} the file declares already: "
+                "nothing to add\n")
     assign = {w: (next(iter(to)) if len(to) == 1 else dict(to)) for w, to in p.assign.items()}
     return no_commands(f"# best plan of kpo-calc mix for {_comment(r.name)}; add the entry "
                        "under plans:\n" + plans_yaml(p.name, assign))

@@ -14,7 +14,13 @@ from kpo_calc.outcome import MixOutcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.layout import Column, Grid, fit, text
 from kpo_calc.render.mix_json import expect_message, work_items
-from kpo_calc.render.mix_words import cheapest_note, search_note, single_note
+from kpo_calc.render.mix_words import (
+    CLEARS_LEGEND,
+    cheapest_note,
+    clears_word,
+    search_note,
+    single_note,
+)
 from kpo_calc.render.table import console_for
 from kpo_calc.render.wording import METRIC_LABELS, reason, shares_text
 from kpo_calc.textsafe import no_commands, visible
@@ -68,16 +74,15 @@ def top_grid(r: MixResult) -> Grid:
     """
     label = METRIC_LABELS[r.metric]
     work = work_items(r)
-    grid = Grid(f"Top {len(r.top)} plans (cheapest that clear first)", [
+    order = ("cheapest first" if not r.baseline.feasible else "cheapest that clear first")
+    grid = Grid(f"Top {len(r.top)} plans ({order})", [
         Column("#"), Column("Plan", "left"), *(Column(visible(w), "left", "") for w in work),
-        Column(label), Column("Savings")], keep=2,
-        caption="clears: the savings clear the plan's minimum-savings threshold; "
-                "short: they do not.")
+        Column(label), Column("Savings")], keep=2, caption=CLEARS_LEGEND)
     for p in r.top:
         name = visible(p.result.name)
         grid.add(str(p.rank), name,
                  *(visible(shares_text(p.result.assign.get(w, {}))) for w in work),
                  money(p.result.metric(r.metric)),
                  f"{money(p.result.savings_vs_baseline)} ({percent(p.result.savings_pct)}) "
-                 + ("clears" if p.clears else "short"))
+                 + clears_word(r, p))
     return grid

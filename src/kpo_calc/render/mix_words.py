@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kpo_calc.engine.mixing import MixResult, RankedPlan
-from kpo_calc.formatting import money, percent
-from kpo_calc.render.wording import metric_label
+from kpo_calc.formatting import money
+from kpo_calc.render.wording import metric_label, status_word, why_not
 
 
 def cheapest_note(r: MixResult) -> str | None:
@@ -12,18 +12,11 @@ def cheapest_note(r: MixResult) -> str | None:
     c = r.cheapest
     if c is None:
         return None
-    saved = c.result.savings_vs_baseline
-    label = metric_label(r.metric)
-    if saved <= 0:
-        why = (f"it saves nothing against {r.baseline.name} "
-               f"({money(-saved, r.currency)} more)")
-    else:
-        why = (f"it saves {money(saved, r.currency)} ({percent(c.result.savings_pct)}), short "
-               f"of the {money(c.required_savings, r.currency)} its threshold asks on the "
-               "work it moves")
+    why = why_not(c.result, r.baseline.name, r.min_savings,
+                  r.recommendation.min_savings_amount, r.currency)
     return (f"The cheapest plan overall, {c.result.name}, costs "
-            f"{money(c.result.metric(r.metric), r.currency)} by {label} but does not clear: "
-            f"{why}.")
+            f"{money(c.result.metric(r.metric), r.currency)} by {metric_label(r.metric)} but "
+            f"does not clear: {why}.")
 
 
 def single_note(r: MixResult) -> str | None:
@@ -50,6 +43,15 @@ def timing_note(file: str, r: MixResult) -> str:
     return f"{file}: searched {r.candidates:,} candidate plans in {r.seconds:.3f} s"
 
 
-def clears_word(p: RankedPlan) -> str:
-    """``yes`` or ``no``: does the plan clear its threshold."""
-    return "yes" if p.clears else "no"
+def clears_word(r: MixResult, p: RankedPlan) -> str:
+    """``clears``, or why not (``short``, ``move fails``, ...); a dash when the baseline
+    cannot do the work (then the cheapest plan is the answer, without a threshold)."""
+    if not r.baseline.feasible:
+        return "—"
+    return status_word(p.result, r.recommendation.min_savings_amount)
+
+
+#: What the words of the clears column mean, for a table's caption.
+CLEARS_LEGEND = ("clears: saves enough; short: less than the threshold on the cost it "
+                 "avoids; amount: less than min_savings_amount; move: a moved item does not "
+                 "pay its way; none: no saving")

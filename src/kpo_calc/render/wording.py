@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kpo_calc.engine.decision import METRIC_LABELS
-from kpo_calc.engine.results import GateResult, HeldBack, Move, Recommendation
+from kpo_calc.engine.results import GateResult, HeldBack, Move, OptionResult, Recommendation
 from kpo_calc.formatting import money, percent, threshold
 
-__all__ = ["METRIC_LABELS", "gate_message", "metric_label", "move_sentence", "reason"]
+__all__ = ["METRIC_LABELS", "gate_message", "metric_label", "move_sentence", "reason",
+           "shares_text", "status_word", "why_not"]
 
 
 def metric_label(metric: str) -> str:
@@ -49,6 +50,42 @@ def reason(rec: Recommendation) -> str:
                 f"pays its way: {moves}; so {rec.baseline} stays.")
     return (f"{rec.best} would save only {share} ({saved}) by {label}, short of the "
             f"{limit} minimum-savings threshold{_on_moved(rec)}, so {rec.baseline} stays.")
+
+
+def status_word(o: OptionResult, min_amount: float) -> str:
+    """One short word for a table: ``clears``, or why not (``none``: no saving;
+    ``short``: below the threshold; ``amount``: below min_savings_amount; ``move``: a
+    move does not pay its way), by the checks of methodology 3 in order (short, so
+    that a plan keeps one line at 80 columns)."""
+    tol = 1e-9 * max(1.0, abs(o.moved_base or 0.0))
+    if o.clears:
+        return "clears"
+    if o.savings_vs_baseline <= tol:
+        return "none"
+    if o.required_savings is not None and o.savings_vs_baseline < o.required_savings - tol:
+        return "short"
+    if o.savings_vs_baseline < min_amount - tol:
+        return "amount"
+    return "move" if any(not m.clears for m in o.moves) else "short"
+
+
+def why_not(o: OptionResult, baseline: str, threshold_share: float, min_amount: float,
+            currency: str) -> str:
+    """Why an alternative does not clear, in the words of the verdict."""
+    word = status_word(o, min_amount)
+    saved = o.savings_vs_baseline
+    if word == "none":
+        return f"it saves nothing against {baseline} ({money(-saved, currency)} more)"
+    if word == "amount":
+        return (f"it saves {money(saved, currency)}, less than the minimum saving of "
+                f"{money(min_amount, currency)}")
+    if word == "move":
+        return "; ".join(move_sentence(m, currency) for m in o.moves if not m.clears)
+    base = o.moved_base or 0.0
+    share = f", {percent(saved / base)} of the {money(base, currency)} it avoids" if base else ""
+    return (f"it saves {money(saved, currency)}{share}, short of the "
+            f"{threshold(threshold_share)} threshold "
+            f"({money(o.required_savings or 0.0, currency)})")
 
 
 def shares_text(to: Mapping[str, float]) -> str:
@@ -116,5 +153,8 @@ def _on_moved(rec: Recommendation) -> str:
     """`` on the cost it avoids (required: X, 10% of Y)``: the base of the threshold."""
     if rec.required_savings is None or rec.moved_base is None:
         return ""
-    return (f" on the cost it avoids (required: {money(rec.required_savings, rec.currency)}, "
-            f"{threshold(rec.threshold)} of {money(rec.moved_base, rec.currency)})")
+    share = (f"it saves {percent(rec.best_savings / rec.moved_base)} of "
+             f"{money(rec.moved_base, rec.currency)}" if rec.moved_base else
+             f"it avoids {money(0.0, rec.currency)}")
+    return (f" on the cost it avoids ({share}; required: "
+            f"{money(rec.required_savings, rec.currency)})")
