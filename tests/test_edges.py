@@ -153,7 +153,7 @@ def test_an_infeasible_baseline_hands_over_to_a_feasible_option(write_scenario) 
     assert rec.savings == pytest.approx(saved)
     assert reason(rec) == (
         "The baseline Vendor cannot do all the work ('Analysis' needs medium specialization; "
-        f"Vendor serves up to low); Team is the cheapest feasible option by NPV "
+        f"Vendor serves up to low); Team is the cheapest feasible alternative by NPV "
         f"(USD {npv(TEAM_MONTHLY):,.0f}).")
 
 

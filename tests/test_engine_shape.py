@@ -313,7 +313,7 @@ def test_verdicts_carry_their_numbers() -> None:
     assert handed.baseline_problem == "needs high specialization"
     assert handed.best_metric == 950
     assert reason(handed) == ("The baseline Base cannot do all the work (needs high "
-                              "specialization); A is the cheapest feasible option by NPV "
+                              "specialization); A is the cheapest feasible alternative by NPV "
                               "(USD 950).")
 
 

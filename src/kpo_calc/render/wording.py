@@ -29,7 +29,7 @@ def reason(rec: Recommendation) -> str:
     share = percent(abs(rec.best_savings_pct))
     if rec.kind == "baseline_infeasible":
         return (f"The baseline {rec.baseline} cannot do all the work ({rec.baseline_problem}); "
-                f"{rec.best} is the cheapest feasible option by {label} "
+                f"{rec.best} is the cheapest feasible alternative by {label} "
                 f"({money(rec.best_metric, rec.currency)}).")
     if rec.kind == "no_alternative":
         return f"No alternative can do all the work, so {rec.baseline} stays."
@@ -38,7 +38,7 @@ def reason(rec: Recommendation) -> str:
                 f"({saved} saved), clearing the {limit} minimum-savings threshold"
                 f"{_on_moved(rec)}{_material(rec)}.{_held_back(rec)}")
     if rec.kind == "baseline_cheapest":
-        return (f"{rec.baseline} is the cheapest feasible option by {label}; the "
+        return (f"{rec.baseline} is the cheapest feasible alternative by {label}; the "
                 f"closest alternative, {rec.best}, costs {share} ({saved}) more.")
     if rec.kind == "short_of_amount":
         return (f"{rec.best} would save {share} ({saved}) by {label}, clearing the {limit} "
