@@ -701,3 +701,23 @@ def test_infeasible_alternatives_never_clear(write_scenario) -> None:
     for o in doc["scenarios"][0]["options"]:
         if not o["feasible"]:
             assert o["clears_threshold"] is False, o["name"]
+
+
+def test_an_astronomical_space_is_refused_with_its_order_of_magnitude() -> None:
+    # 4 options and 200 items a mix may give to any: 4^200, 121 digits; the refusal says
+    # "about 2.58e+120" rather than printing every digit (a float of it would overflow
+    # past 10^308, so the digits are used).
+    from kpo_calc.engine.search import too_large
+
+    d = data(0.1)
+    d["work"] = [{"name": f"W{i}", "kind": "recurring", "hours_per_month": 10,
+                  "specialization": "low"} for i in range(3)]
+    for o in d["options"]:
+        o.pop("serves", None)
+    d["plans"] = []
+    d["decision"]["baseline"] = "Clerks"
+    scenario = Scenario.model_validate(d)
+    whole = [[((0, 1.0),), ((1, 1.0),)]] * 3
+    message = too_large(scenario, 4 ** 200, whole)
+    assert message.startswith(f"about {str(4 ** 200)[0]}.{str(4 ** 200)[1:3]}e+120 candidate")
+    assert too_large(scenario, 50 ** 200, whole).startswith("about 6.22e+339 candidate")

@@ -517,9 +517,13 @@ def too_large(scenario: Scenario, size: int, whole: list[list[Choice]],
     """The refusal: how big the space is and which constraints would shrink it."""
     free = [w.name for w, c in zip(scenario.work, whole, strict=True) if len(c) > 1]
     limit = min(MAX_COSTED, MAX_COSTED_MONTHS // scenario.horizon_months)
-    what = (f"the {size:,} candidate plans need more than {limit:,} share vectors costed "
+    # 3^200 plans has 96 digits: past a trillion, the order of magnitude says it.
+    digits = str(size)  # exact, however large (50 options ^ 200 items has 340 digits)
+    count = (f"{size:,}" if size < 10 ** 12 else
+             f"about {digits[0]}.{digits[1:3]}e+{len(digits) - 1}")
+    what = (f"the {count} candidate plans need more than {limit:,} share vectors costed "
             f"over {scenario.horizon_months} months" if costed else
-            f"{size:,} candidate plans exceed the {MAX_CANDIDATES:,} that mix enumerates "
+            f"{count} candidate plans exceed the {MAX_CANDIDATES:,} that mix enumerates "
             "exactly in seconds")
     hint = ("fix items with mix.keep (each kept item divides the space by its number of "
             "options), allow fewer vendors with mix.max_vendors, let fewer options serve each "
