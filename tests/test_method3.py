@@ -388,3 +388,33 @@ def test_a_name_given_twice_in_other_costs_or_stress_work_is_an_error(write_scen
                "other_costs[0]" in t for t in texts), texts
     assert any("stress[0].work[1]: 'Entry' is already listed (work[0])" in t
                for t in texts), texts
+
+
+def test_a_comparison_plans_demand_is_summed_as_compare_sums_it() -> None:
+    # The parts of A−i and B+i are A's (or the baseline's) parts with one item changed;
+    # their demand is summed from a shared prefix, and must equal, bit for bit, the
+    # sum compare makes of the same shares (the non-zero terms in item order).
+    import numpy as np
+
+    from kpo_calc.engine.demand import total_demand
+    from kpo_calc.engine.finance import discount_factors
+    from kpo_calc.engine.plans import Coster
+    from kpo_calc.engine.values import POINT_VALUES as v
+    from kpo_calc.scenario import Scenario
+
+    d = base(horizon_months=30)
+    d["work"] = [{"name": f"W{i}", "kind": "recurring", "hours_per_month": 10 + 7.3 * i,
+                  "growth": 0.013 * (i % 5), "specialization": "low"} for i in range(12)]
+    scenario = Scenario.model_validate(d)
+    coster = Coster(scenario, total_demand(scenario, v), v, discount_factors(v(0.05), 30))
+    rng = np.random.default_rng(7)
+    for trial in range(60):
+        vector = None if trial % 11 == 0 else tuple(
+            float(x) for x in rng.choice([0.0, 1.0, 0.3, 0.7], size=12))
+        changes = [(int(rng.integers(12)), float(rng.choice([0.0, 1.0, 0.25])))
+                   for _ in range(4)]
+        rows = coster.variant_hours(vector, changes)
+        for (at, share), row in zip(changes, rows, strict=True):
+            shares = [0.0] * 12 if vector is None else list(vector)
+            shares[at] = share
+            assert np.array_equal(row, coster._rows(np.array([shares]))[0])

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+import numpy as np
+
 from kpo_calc.engine.decision import (
     ExtraGates,
     clears_test,
@@ -191,7 +193,7 @@ class Judge:
 
     def prefetch(self, figures: Sequence[AlternativeFigures]) -> None:
         """Cost every comparison plan's new parts in one vectorised pass per option."""
-        wanted: dict[int, dict[tuple[int, int, int, float], tuple[float, ...]]] = {}
+        wanted: dict[int, dict[tuple[int, int, int, float], Variant]] = {}
         for f in figures:
             for _, _, without, alone in self.comparisons(f):
                 for variant in (*without, *alone):
@@ -199,15 +201,23 @@ class Judge:
                     key = (o, id(vector), at, share)
                     if key in self._lights:
                         continue
-                    shares = self._vector(variant)
-                    if shares is None:
+                    if self._vector(variant) is None:
                         self._lights[key] = None
                     else:
-                        wanted.setdefault(o, {})[key] = shares
+                        wanted.setdefault(o, {})[key] = variant
         for o, parts in wanted.items():
-            found = self.coster.light_rows(o, list(parts.values()), self.metric,
-                                           self.threshold_base)
-            self._lights.update(zip(parts, found, strict=True))
+            # Variants of one part share the sums before their item: grouped by part.
+            groups: dict[int, list[tuple[int, int, int, float]]] = {}
+            for key, variant in parts.items():
+                groups.setdefault(id(variant[1]), []).append(key)
+            keys = [k for group in groups.values() for k in group]
+            hours = np.concatenate([self.coster.variant_hours(
+                parts[group[0]][1], [(parts[k][2], parts[k][3]) for k in group])
+                for group in groups.values()])
+            rows = [self._vector(parts[k]) for k in keys]
+            found = self.coster.light_rows(o, [r for r in rows if r is not None],
+                                           self.metric, self.threshold_base, hours=hours)
+            self._lights.update(zip(keys, found, strict=True))
 
     def _light(self, variant: Variant) -> tuple[float, float] | None:
         o, vector, at, share = variant

@@ -164,23 +164,48 @@ class Coster:
             return None
         return self._light_part(self.scenario.options[index], shares, metric, threshold_base)
 
+    def variant_hours(self, vector: Sequence[float] | None,
+                      changes: Sequence[tuple[int, float]]) -> Array:
+        """The demand of ``vector`` with item ``at`` given ``share``, for each change: one
+        row each, the same sums as ``_rows`` (the non-zero terms in item order), with the
+        terms before ``at`` added once for all the changes that share them."""
+        base = [0.0] * len(self.per_work) if vector is None else list(vector)
+        terms = [w for w, x in enumerate(base) if x]
+        rows = np.empty((len(changes), self.demand.shape[1]))
+        order = sorted(range(len(changes)), key=lambda i: changes[i][0])
+        prefix = np.zeros(self.demand.shape[1])
+        done = 0  # terms[:done] are in prefix
+        for i in order:
+            at, share = changes[i]
+            while done < len(terms) and terms[done] < at:
+                prefix = prefix + base[terms[done]] * self.per_work[terms[done]][0]
+                done += 1
+            hours = prefix + share * self.per_work[at][0] if share else prefix
+            for w in terms[done:]:
+                if w != at:
+                    hours = hours + base[w] * self.per_work[w][0]
+            rows[i] = hours
+        return rows
+
     def light_rows(self, index: int, rows: Sequence[tuple[float, ...]], metric: str,
-                   threshold_base: str) -> list[tuple[float, float]]:
+                   threshold_base: str, hours: Array | None = None) -> list[
+                       tuple[float, float]]:
         """``light_part`` for many share vectors of option ``index`` at once: the rows of
         one demand array, as ``mix`` costs them (a point run only: rows stand for
-        trials; otherwise one at a time)."""
+        trials; otherwise one at a time). ``hours``: their demand, when known."""
         option = self.scenario.options[index]
         if self.v.trials != 1:
             return [self._light_part(option, r, metric, threshold_base) for r in rows]
         out: list[tuple[float, float]] = []
         for lo in range(0, len(rows), LIGHT_BLOCK):
-            table = np.array(rows[lo:lo + LIGHT_BLOCK], dtype=np.float64)
-            figures = cost_option(option, self.scenario, self._rows(table), self.v,
+            block = (self._rows(np.array(rows[lo:lo + LIGHT_BLOCK], dtype=np.float64))
+                     if hours is None else hours[lo:lo + LIGHT_BLOCK])
+            figures = cost_option(option, self.scenario, block, self.v,
                                   factors=self.factors, with_stress=False)
             values = _metric_of(figures, metric)
             amounts = part_amount(figures, metric, threshold_base, self.factors)
-            out += [(float(x), float(y)) for x, y in zip(np.broadcast_to(values, len(table)),
-                                                         np.broadcast_to(amounts, len(table)),
+            out += [(float(x), float(y)) for x, y in zip(np.broadcast_to(values, len(block)),
+                                                         np.broadcast_to(amounts, len(block)),
                                                          strict=True)]
         return out
 
