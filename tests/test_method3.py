@@ -403,6 +403,7 @@ def test_a_comparison_plans_demand_is_summed_as_compare_sums_it() -> None:
     from kpo_calc.scenario import Scenario
 
     d = base(horizon_months=30)
+    d["options"].append(CONTRACTOR)
     d["work"] = [{"name": f"W{i}", "kind": "recurring", "hours_per_month": 10 + 7.3 * i,
                   "growth": 0.013 * (i % 5), "specialization": "low"} for i in range(12)]
     scenario = Scenario.model_validate(d)
