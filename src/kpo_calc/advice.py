@@ -54,7 +54,7 @@ def _unpriced_lead_time(s: Scenario) -> list[Issue]:
         return []
     import numpy as np  # only when there is a question
 
-    from kpo_calc.engine.demand import work_hours
+    from kpo_calc.engine.demand import hours_per_fte, work_hours
     from kpo_calc.engine.in_house import lead_time_cap, planned_headcount
     from kpo_calc.engine.values import POINT_VALUES as v
 
@@ -69,7 +69,7 @@ def _unpriced_lead_time(s: Scenario) -> list[Issue]:
             continue
         if not isinstance(o, InHouseOption):
             continue
-        hpf = v(o.hours_per_fte_month or s.hours_per_fte_month)
+        hpf = hours_per_fte(o, s, v)
         # A team hires only for the work it may do (`serves`), as when it does all of it.
         mine = [w for w in s.work if o.serves is None or w.name in o.serves]
         if not mine:

@@ -13,18 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from kpo_calc.engine.demand import hours_per_fte
 from kpo_calc.engine.finance import months
 from kpo_calc.engine.fx import fx_path
 from kpo_calc.engine.in_house import HEADCOUNT_TOLERANCE
 from kpo_calc.engine.outsourced import hourly_rate
 from kpo_calc.engine.values import Array, Values
 from kpo_calc.scenario import ContractorOption, Scenario, StressTest
-
-
-def contractor_hours_per_fte(option: ContractorOption, scenario: Scenario, v: Values) -> Array:
-    """The option's ``hours_per_fte_month``, or the scenario's."""
-    return v(option.hours_per_fte_month if option.hours_per_fte_month is not None
-             else scenario.hours_per_fte_month)
 
 
 def start_month(option: ContractorOption, v: Values) -> Array:
@@ -48,7 +43,7 @@ def contractor_costs(option: ContractorOption, billed: Array, scenario: Scenario
                      shock: StressTest | None = None) -> dict[str, Array]:
     """Lines ``contractor_fees`` and ``onboarding`` of buying ``billed`` hours a month."""
     rate = hourly_rate(option, scenario, v, shock)
-    people = np.maximum(np.ceil(billed / contractor_hours_per_fte(option, scenario, v)
+    people = np.maximum(np.ceil(billed / hours_per_fte(option, scenario, v)
                                 - HEADCOUNT_TOLERANCE), 0.0)
     before = np.concatenate([np.zeros((people.shape[0], 1)), people[:, :-1]], axis=1)
     fx = fx_path(scenario, option.currency, v, shock)

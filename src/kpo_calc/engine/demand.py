@@ -6,7 +6,14 @@ import numpy as np
 
 from kpo_calc.engine.finance import escalation, months
 from kpo_calc.engine.values import Array, Values
-from kpo_calc.scenario import OneOffWork, RecurringWork, Scenario
+from kpo_calc.scenario import (
+    ContractorOption,
+    InHouseOption,
+    OneOffWork,
+    OutsourcedOption,
+    RecurringWork,
+    Scenario,
+)
 
 
 def work_hours(work: RecurringWork | OneOffWork, scenario: Scenario, v: Values) -> Array:
@@ -37,3 +44,11 @@ def total_demand(scenario: Scenario, v: Values) -> Array:
     for work in scenario.work:
         total = total + work_hours(work, scenario, v)
     return total
+
+
+def hours_per_fte(option: InHouseOption | OutsourcedOption | ContractorOption,
+                  scenario: Scenario, v: Values) -> Array:
+    """The option's ``hours_per_fte_month`` (staff and contract staff may set their own:
+    methodology 3, point 8), or the scenario's (always, for a vendor's per-FTE price)."""
+    own = getattr(option, "hours_per_fte_month", None)
+    return v(own if own is not None else scenario.hours_per_fte_month)

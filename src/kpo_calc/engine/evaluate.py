@@ -25,7 +25,7 @@ from kpo_calc.engine.decision import (
     whole_clears,
 )
 from kpo_calc.engine.demand import total_demand
-from kpo_calc.engine.figures import scalar, summary
+from kpo_calc.engine.figures import metric_of, scalar, summary
 from kpo_calc.engine.finance import breakeven_month, discount_factors
 from kpo_calc.engine.models import AnyOption
 from kpo_calc.engine.plans import (
@@ -135,15 +135,12 @@ class Judge:
 
     def value(self, f: AlternativeFigures) -> Array:
         """The decision metric of an alternative, per trial."""
-        c = f.combined
-        if self.metric == "total":
-            return c.total_cost
-        return c.npv if self.metric == "npv" else c.risk_adjusted_npv
+        return metric_of(f.combined, self.metric)
 
     def parts(self, f: AlternativeFigures) -> list[Array]:
         """``M_X(o)`` for every option (the threshold amount of its part)."""
-        return part_metrics(f, self.scenario.options, self.metric,
-                            self.scenario.decision.threshold_base, self.factors)
+        return part_metrics(f, self.scenario.options, self.metric, self.threshold_base,
+                            self.factors)
 
     def avoided(self, f: AlternativeFigures) -> float:
         """``moved_base``: the cost the alternative avoids (methodology 3, point 1)."""

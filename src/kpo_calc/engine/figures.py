@@ -97,6 +97,14 @@ def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
     )
 
 
+def metric_of(f: OptionFigures, metric: str) -> Array:
+    """The decision metric of costed figures, per trial: ``npv``, ``total`` (the total
+    cost) or ``risk_adjusted_npv``."""
+    if metric == "total":
+        return f.total_cost
+    return f.npv if metric == "npv" else f.risk_adjusted_npv
+
+
 def expected_losses(option: AnyOption, demand: Array, v: Values) -> Array:
     """Each risk's expected loss by month, ``(trials, horizon)`` (methodology 2, point 7).
 

@@ -16,12 +16,6 @@ HEADCOUNT_TOLERANCE = 1e-9
 IN_HOUSE_LINES = lines_of("in_house")
 
 
-def hours_per_fte(option: InHouseOption, scenario: Scenario, v: Values) -> Array:
-    """The option's ``hours_per_fte_month``, or the scenario's (methodology 3, point 8)."""
-    return v(option.hours_per_fte_month if option.hours_per_fte_month is not None
-             else scenario.hours_per_fte_month)
-
-
 def planned_headcount(option: InHouseOption, demand: Array, hours_per_fte_month: Array) -> Array:
     """``hc_m = ceil(D_m / hours_per_fte_month)``, or the exact FTE when part time is allowed."""
     fte = demand / hours_per_fte_month

@@ -38,13 +38,12 @@ import numpy as np
 from kpo_calc.engine.contractor import (
     contractor_billed,
     contractor_costs,
-    contractor_hours_per_fte,
     contractor_served,
 )
 from kpo_calc.engine.costing import Costing, stressed_demand
+from kpo_calc.engine.demand import hours_per_fte
 from kpo_calc.engine.finance import months
 from kpo_calc.engine.in_house import (
-    hours_per_fte,
     in_house_costs,
     lead_time_cap,
     monthly_salary,
@@ -285,7 +284,7 @@ class ContractorModel(CostModel[ContractorOption]):
     def cost_to_shed_fte(self, option: ContractorOption, scenario: Scenario,
                          v: Values) -> Array:
         rate = hourly_rate(option, scenario, v)
-        return (option.notice_months * contractor_hours_per_fte(option, scenario, v)
+        return (option.notice_months * hours_per_fte(option, scenario, v)
                 * rate[:, :1])
 
     def exit_cost(self, option: ContractorOption, planned: Costing, scenario: Scenario,

@@ -13,17 +13,9 @@ import numpy as np
 
 from kpo_calc.engine.finance import escalation, months
 from kpo_calc.engine.fx import fx_path
-from kpo_calc.engine.values import Array, Mask, Values
+from kpo_calc.engine.outsourced import engaged_months, first_months
+from kpo_calc.engine.values import Array, Values
 from kpo_calc.scenario import OtherCost, Scenario, StressTest
-
-
-def holds_work(demand: Array) -> tuple[Mask, Array, Array]:
-    """Per trial: whether there is any demand, and its first and last month (1-based)."""
-    has = np.asarray(demand > 0)
-    horizon = demand.shape[1]
-    first = np.argmax(has, axis=1)[:, None] + 1.0
-    last = horizon - np.argmax(np.flip(has, axis=1), axis=1)[:, None] * 1.0
-    return np.any(has, axis=1, keepdims=True), first, last
 
 
 def other_cost_lines(costs: list[OtherCost], demand: Array, scenario: Scenario, v: Values,
@@ -31,18 +23,20 @@ def other_cost_lines(costs: list[OtherCost], demand: Array, scenario: Scenario, 
     """Lines ``other_one_time`` and ``other_recurring``, each ``(trials, horizon)``."""
     h = scenario.horizon_months
     m = months(h)
-    holds, first, last = holds_work(demand)
+    # The months first..last of the option's demand, as a vendor is engaged for them.
+    engaged = engaged_months(demand)
+    holds = np.any(demand > 0, axis=1, keepdims=True)
     once = np.zeros(demand.shape)
     recurring = np.zeros(demand.shape)
     for cost in costs:
         scale = (fx_path(scenario, cost.currency, v, shock)
                  * escalation(v(cost.escalation), h) * v(cost.amount))
         if cost.per == "once":
-            at = first if cost.month is None else float(cost.month)
-            once = once + np.where(holds & (m == at), scale, 0.0)
+            when = first_months(demand) if cost.month is None else holds & (m == cost.month)
+            once = once + np.where(when, scale, 0.0)
             continue
-        start = np.maximum(first, cost.from_month)
-        end = np.minimum(last, h if cost.to_month is None else cost.to_month)
+        end = h if cost.to_month is None else cost.to_month
         per_month = scale if cost.per == "month" else scale / 12
-        recurring = recurring + np.where(holds & (m >= start) & (m <= end), per_month, 0.0)
+        recurring = recurring + np.where(engaged & (m >= cost.from_month) & (m <= end),
+                                         per_month, 0.0)
     return {"other_one_time": once, "other_recurring": recurring}

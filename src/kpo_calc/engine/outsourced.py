@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from kpo_calc.engine.demand import hours_per_fte
 from kpo_calc.engine.finance import escalation
 from kpo_calc.engine.fx import fx_path
 from kpo_calc.engine.lines import lines_of
@@ -26,8 +27,7 @@ def hourly_rate(option: OutsourcedOption | ContractorOption, scenario: Scenario,
         base = v(option.hourly_rate)
     else:
         assert option.fte_monthly_rate is not None  # the model guarantees one of the two
-        hpf = getattr(option, "hours_per_fte_month", None) or scenario.hours_per_fte_month
-        base = v(option.fte_monthly_rate) / v(hpf)
+        base = v(option.fte_monthly_rate) / hours_per_fte(option, scenario, v)
     return base * fx * escalation(v(option.rate_escalation), scenario.horizon_months)
 
 

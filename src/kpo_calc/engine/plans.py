@@ -23,7 +23,7 @@ import numpy as np
 
 from kpo_calc.engine.costing import Costing
 from kpo_calc.engine.demand import work_hours
-from kpo_calc.engine.figures import OptionFigures, cost_option, scalar, summarise
+from kpo_calc.engine.figures import OptionFigures, cost_option, metric_of, scalar, summarise
 from kpo_calc.engine.finance import npv
 from kpo_calc.engine.flexibility import FlexibilityFigures, StressFigures
 from kpo_calc.engine.lines import LINE_NAMES
@@ -129,17 +129,7 @@ class Coster:
 
     def affected(self, shares: Sequence[float]) -> list[Array | None]:
         """Per stress test, the part of the option's demand it changes (None: all)."""
-        out: list[Array | None] = []
-        for test in self.scenario.stress:
-            if test.work is None or set(test.work) >= set(self.names):
-                out.append(None)
-                continue
-            hit = np.zeros_like(self.demand)
-            for name, share, item in zip(self.names, shares, self.per_work, strict=True):
-                if share and name in test.work:
-                    hit = hit + share * item
-            out.append(hit)
-        return out
+        return self._affected_rows(np.array([shares], dtype=np.float64))
 
     def vectors(self, assign: Assign) -> list[tuple[float, ...] | None]:
         """Each option's shares in ``assign`` (None for an option that has no part)."""
@@ -202,7 +192,7 @@ class Coster:
                      if hours is None else hours[lo:lo + LIGHT_BLOCK])
             figures = cost_option(option, self.scenario, block, self.v,
                                   factors=self.factors, with_stress=False)
-            values = _metric_of(figures, metric)
+            values = metric_of(figures, metric)
             amounts = part_amount(figures, metric, threshold_base, self.factors)
             out += [(float(x), float(y)) for x, y in zip(np.broadcast_to(values, len(block)),
                                                          np.broadcast_to(amounts, len(block)),
@@ -218,7 +208,7 @@ class Coster:
             figures = full if full is not None else cost_option(
                 option, self.scenario, self.hours(shares), self.v, factors=self.factors,
                 with_stress=False)
-            found = (scalar(_metric_of(figures, metric)),
+            found = (scalar(metric_of(figures, metric)),
                      scalar(part_amount(figures, metric, threshold_base, self.factors)))
             self._light[key] = found
         return found
@@ -263,7 +253,8 @@ class Coster:
         return hours
 
     def _affected_rows(self, shares: Array) -> list[Array | None]:
-        """``affected`` for each row of ``shares``."""
+        """``affected`` for each row of ``shares`` (of a point run; one row broadcasts
+        over trials)."""
         out: list[Array | None] = []
         for test in self.scenario.stress:
             if test.work is None or set(test.work) >= set(self.names):
@@ -443,15 +434,7 @@ def part_amount(figures: OptionFigures, metric: str, threshold_base: str,
             if name in lines:
                 pay = pay + lines[name]
         return pay.sum(axis=1) if metric == "total" else npv(pay, factors)
-    if metric == "total":
-        return figures.total_cost
-    return figures.npv if metric == "npv" else figures.risk_adjusted_npv
-
-
-def _metric_of(figures: OptionFigures, metric: str) -> Array:
-    if metric == "total":
-        return figures.total_cost
-    return figures.npv if metric == "npv" else figures.risk_adjusted_npv
+    return metric_of(figures, metric)
 
 
 def part_metrics(f: AlternativeFigures, options: Sequence[AnyOption], metric: str,

@@ -40,7 +40,7 @@ from numpy.typing import NDArray
 
 from kpo_calc.engine.decision import clears_test, tolerance
 from kpo_calc.engine.demand import total_demand, work_hours
-from kpo_calc.engine.figures import OptionFigures, cost_option
+from kpo_calc.engine.figures import cost_option, metric_of
 from kpo_calc.engine.finance import discount_factors
 from kpo_calc.engine.lines import OUTSOURCED
 from kpo_calc.engine.models import AnyOption
@@ -256,7 +256,7 @@ def search(scenario: Scenario, top: int = 5, v: Values = POINT_VALUES) -> Search
     metric = decision.metric
     base = next(f for f in cost_alternatives(scenario, demand, v, factors)
                 if f.alternative.name == scenario.baseline_name)
-    base_metric = float(_metric(base.combined, metric)[0])
+    base_metric = float(metric_of(base.combined, metric)[0])
     base_feasible = not base.combined.infeasible_reasons
     base_parts = [float(x[0]) for x in part_metrics(base, scenario.options, metric,
                                                      decision.threshold_base, factors)]
@@ -394,12 +394,6 @@ def decode(scenario: Scenario, segs: list[Segment], index: int) -> dict[
     raise IndexError("candidate index out of range")
 
 
-def _metric(f: OptionFigures, metric: str) -> Array:
-    if metric == "total":
-        return f.total_cost
-    return f.npv if metric == "npv" else f.risk_adjusted_npv
-
-
 def _code(table: _Table, w: int, choice: Choice, o: int, base: bool = False) -> int:
     """Where item ``w``'s ``choice`` puts option ``o`` in its table's code: share 0 or 1
     as a bit; a fractional share in the first slot, or with ``base`` (the baseline's
@@ -501,7 +495,7 @@ def _cost_block(table: _Table, option: AnyOption, scenario: Scenario, block: Arr
     figures = cost_option(option, scenario, hours, v, work=served, factors=factors,
                           with_stress=False)
     decision = scenario.decision
-    value = np.broadcast_to(_metric(figures, decision.metric), (len(block),))
+    value = np.broadcast_to(metric_of(figures, decision.metric), (len(block),))
     amount = np.broadcast_to(part_amount(figures, decision.metric, decision.threshold_base,
                                          factors), (len(block),))
     empty = ~block.any(axis=1)
