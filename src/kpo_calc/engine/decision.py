@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from kpo_calc.engine.plans import same_shares
 from kpo_calc.engine.results import (
@@ -14,6 +14,7 @@ from kpo_calc.engine.results import (
     Recommendation,
     Scorecard,
     ScoreRow,
+    VerdictKind,
 )
 from kpo_calc.scenario import CRITERIA, Gate, Scenario
 
@@ -60,6 +61,31 @@ def whole_clears(option: OptionResult, baseline_metric: float, min_savings: floa
                             tolerance(baseline_metric)))
 
 
+#: Why an alternative does not clear: the first of methodology 3's checks it fails.
+Shortfall = Literal["no_saving", "threshold", "amount", "move"]
+#: The verdict when the cheapest alternative fails that check and nothing else clears.
+SHORTFALL_KINDS: dict[Shortfall, VerdictKind] = {
+    "no_saving": "baseline_cheapest", "threshold": "short_of_threshold",
+    "amount": "short_of_amount", "move": "move_fails"}
+
+
+def shortfall(option: OptionResult, baseline_metric: float, min_savings: float,
+              min_amount: float) -> Shortfall | None:
+    """Why ``option`` does not clear, checked in order: a saving at all, the threshold on
+    the cost it avoids, the minimum amount, then each move; None when it clears."""
+    tol = tolerance(baseline_metric)
+    saved = option.savings_vs_baseline
+    if saved <= tol:
+        return "no_saving"
+    if not clears_test(saved, required_of(option, baseline_metric, min_savings), 0.0, tol):
+        return "threshold"
+    if not clears_test(saved, 0.0, min_amount, tol):
+        return "amount"
+    if any(not m.clears for m in option.moves):
+        return "move"
+    return None
+
+
 def recommend(options: Sequence[OptionResult], baseline: str, metric: str,
               min_savings: float, currency: str, min_amount: float = 0.0) -> Recommendation:
     """The cheapest feasible alternative that clears (``OptionResult.clears``: as a whole
@@ -89,8 +115,7 @@ def recommend(options: Sequence[OptionResult], baseline: str, metric: str,
     best = pick or cheapest
     before = alternatives[:alternatives.index(pick)] if pick is not None else alternatives
     held_back = tuple(_held_back(o, pick) for o in before
-                      if o.moves and not all(m.clears for m in o.moves)
-                      and whole_clears(o, base_metric, min_savings, min_amount))
+                      if shortfall(o, base_metric, min_savings, min_amount) == "move")
     compared = replace(stay, best=best.name, best_metric=best.metric(metric),
                        best_savings=best.savings_vs_baseline,
                        best_savings_pct=best.savings_pct,
@@ -102,16 +127,10 @@ def recommend(options: Sequence[OptionResult], baseline: str, metric: str,
                        savings_pct=pick.savings_pct, clears_threshold=passes(pick),
                        kind="clears" if base.feasible else "baseline_infeasible",
                        baseline_problem=None if base.feasible else base.infeasible_reasons[0])
-    tol = tolerance(base_metric)
-    saved = best.savings_vs_baseline
-    if saved <= tol:
-        return replace(compared, kind="baseline_cheapest")
-    if not clears_test(saved, required_of(best, base_metric, min_savings), 0.0, tol):
-        return replace(compared, kind="short_of_threshold")
-    if not clears_test(saved, 0.0, min_amount, tol):
-        return replace(compared, kind="short_of_amount")
-    return replace(compared, kind="move_fails",
-                   failing_moves=tuple(m for m in best.moves if not m.clears))
+    why = shortfall(best, base_metric, min_savings, min_amount) or "threshold"
+    return replace(compared, kind=SHORTFALL_KINDS[why],
+                   failing_moves=tuple(m for m in best.moves if not m.clears)
+                   if why == "move" else ())
 
 
 def avoided_share(option: OptionResult) -> float:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from kpo_calc.engine.decision import Shortfall, shortfall
 from kpo_calc.engine.mixing import MixResult, RankedPlan
 from kpo_calc.formatting import money
-from kpo_calc.render.wording import metric_label, status_word, why_not
+from kpo_calc.render.wording import SHORTFALL_WORDS, metric_label, why_not
 
 
 def cheapest_note(r: MixResult) -> str | None:
@@ -12,7 +13,7 @@ def cheapest_note(r: MixResult) -> str | None:
     c = r.cheapest
     if c is None:
         return None
-    why = why_not(c.result, r.baseline.name, r.min_savings,
+    why = why_not(c.result, _shortfall(r, c), r.baseline.name, r.min_savings,
                   r.recommendation.min_savings_amount, r.currency)
     return (f"The cheapest plan overall, {c.result.name}, costs "
             f"{money(c.result.metric(r.metric), r.currency)} by {metric_label(r.metric)} but "
@@ -48,7 +49,13 @@ def clears_word(r: MixResult, p: RankedPlan) -> str:
     cannot do the work (then the cheapest plan is the answer, without a threshold)."""
     if not r.baseline.feasible:
         return "—"
-    return status_word(p.result, r.recommendation.min_savings_amount)
+    return SHORTFALL_WORDS[_shortfall(r, p)]
+
+
+def _shortfall(r: MixResult, p: RankedPlan) -> Shortfall | None:
+    """``decision.shortfall`` of a ranked plan against the search's baseline."""
+    return shortfall(p.result, r.baseline.metric(r.metric), r.min_savings,
+                     r.recommendation.min_savings_amount)
 
 
 #: What the words of the clears column mean, for a table's caption.

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kpo_calc.engine.decision import METRIC_LABELS
+from kpo_calc.engine.decision import METRIC_LABELS, Shortfall
 from kpo_calc.engine.results import GateResult, HeldBack, Move, OptionResult, Recommendation
 from kpo_calc.formatting import money, percent, threshold
 
-__all__ = ["METRIC_LABELS", "gate_message", "metric_label", "move_sentence", "reason",
-           "shares_text", "status_word", "why_not"]
+__all__ = [
+    "METRIC_LABELS",
+    "SHORTFALL_WORDS",
+    "gate_message",
+    "metric_label",
+    "move_sentence",
+    "reason",
+    "shares_text",
+    "why_not",
+]
 
 
 def metric_label(metric: str) -> str:
@@ -52,34 +60,25 @@ def reason(rec: Recommendation) -> str:
             f"{limit} minimum-savings threshold{_on_moved(rec)}, so {rec.baseline} stays.")
 
 
-def status_word(o: OptionResult, min_amount: float) -> str:
-    """One short word for a table: ``clears``, or why not (``none``: no saving;
-    ``short``: below the threshold; ``amount``: below min_savings_amount; ``move``: a
-    move does not pay its way), by the checks of methodology 3 in order (short, so
-    that a plan keeps one line at 80 columns)."""
-    tol = 1e-9 * max(1.0, abs(o.moved_base or 0.0))
-    if o.clears:
-        return "clears"
-    if o.savings_vs_baseline <= tol:
-        return "none"
-    if o.required_savings is not None and o.savings_vs_baseline < o.required_savings - tol:
-        return "short"
-    if o.savings_vs_baseline < min_amount - tol:
-        return "amount"
-    return "move" if any(not m.clears for m in o.moves) else "short"
+#: One short word a table gives each shortfall (so that a plan keeps one line at 80
+#: columns): ``none`` no saving, ``short`` below the threshold, ``amount`` below
+#: min_savings_amount, ``move`` a move that does not pay its way.
+SHORTFALL_WORDS: dict[Shortfall | None, str] = {
+    None: "clears", "no_saving": "none", "threshold": "short", "amount": "amount",
+    "move": "move"}
 
 
-def why_not(o: OptionResult, baseline: str, threshold_share: float, min_amount: float,
-            currency: str) -> str:
-    """Why an alternative does not clear, in the words of the verdict."""
-    word = status_word(o, min_amount)
+def why_not(o: OptionResult, why: Shortfall | None, baseline: str, threshold_share: float,
+            min_amount: float, currency: str) -> str:
+    """Why an alternative does not clear (``why``: ``decision.shortfall``), in the words
+    of the verdict."""
     saved = o.savings_vs_baseline
-    if word == "none":
+    if why == "no_saving":
         return f"it saves nothing against {baseline} ({money(-saved, currency)} more)"
-    if word == "amount":
+    if why == "amount":
         return (f"it saves {money(saved, currency)}, less than the minimum saving of "
                 f"{money(min_amount, currency)}")
-    if word == "move":
+    if why == "move":
         return "; ".join(move_sentence(m, currency) for m in o.moves if not m.clears)
     base = o.moved_base or 0.0
     share = f", {percent(saved / base)} of the {money(base, currency)} it avoids" if base else ""
