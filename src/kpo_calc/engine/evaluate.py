@@ -84,7 +84,7 @@ def evaluate(scenario: Scenario, values: Values | None = None,
                          required_savings=scenario.decision.min_savings * moved_base,
                          moved=judge.moved(f))
         if result.feasible and base_feasible and len(judged.moved) >= 2:
-            judged = replace(judged, moves=judge.moves(f, judged.moved))
+            judged = replace(judged, moves=judge.moves(f))
         compared.append(replace(judged, clears=result.feasible and whole_clears(
             judged, judge.base_metric, scenario.decision.min_savings,
             scenario.decision.min_savings_amount)
@@ -128,9 +128,12 @@ class Judge:
         self.base_vectors = coster.vectors(base.alternative.assign)
         self.index = {w: i for i, w in enumerate(self.work)}
         self.options = {o.name: i for i, o in enumerate(scenario.options)}
+        # Keyed on the identity of the part a variant varies: those are the vectors of
+        # ``Coster.vectors``, which the coster keeps, so an id is never reused meanwhile.
         self._variants: dict[tuple[int, int, int, float], tuple[float, ...] | None] = {}
         self._lights: dict[tuple[int, int, int, float], tuple[float, float] | None] = {}
-        self._keep: list[object] = []
+        self._comparisons: dict[str, list[tuple[str, list[int], list[Variant],
+                                                list[Variant]]]] = {}
         self.base_light = self._parts_of(self.base_vectors)
 
     def value(self, f: AlternativeFigures) -> Array:
@@ -157,8 +160,16 @@ class Judge:
         ``B+i`` (as variants of ``A``'s and the baseline's parts).
 
         Only the options the item touches differ from ``A``'s (or the baseline's)
-        parts, so each comparison costs a few parts, not a whole alternative.
+        parts, so each comparison costs a few parts, not a whole alternative. Made
+        once per alternative (``prefetch`` and ``moves`` both read them).
         """
+        found = self._comparisons.get(f.alternative.name)
+        if found is None:
+            found = self._comparisons[f.alternative.name] = self._compare(f)
+        return found
+
+    def _compare(self, f: AlternativeFigures) -> list[
+            tuple[str, list[int], list[Variant], list[Variant]]]:
         moved = self.moved(f)
         if len(moved) < 2:
             return []
@@ -185,7 +196,6 @@ class Judge:
         if key not in self._variants:
             self._variants[key] = _replace(vector, at, share, self.scenario.options[o],
                                            len(self.work))
-            self._keep.append(vector)  # keeps id() unique while the memo lives
         return self._variants[key]
 
     def prefetch(self, figures: Sequence[AlternativeFigures]) -> None:
@@ -229,7 +239,7 @@ class Judge:
         return [self.coster.light_part(o, v, self.metric, self.threshold_base)
                 for o, v in enumerate(vectors)]
 
-    def moves(self, f: AlternativeFigures, moved: Sequence[str]) -> tuple[Move, ...]:
+    def moves(self, f: AlternativeFigures) -> tuple[Move, ...]:
         """Each move of ``f`` judged on its own margin, and on its own against the baseline.
 
         The comparison plans need only their metric and each part's threshold amount

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from kpo_calc.engine.lines import LINES
 from kpo_calc.engine.results import OptionResult, ScenarioResult, StressResult
 from kpo_calc.formatting import money, number, percent
+from kpo_calc.render.wording import shares_text
 
 DASH = "—"
 Row = tuple[str, list[str]]
@@ -110,8 +111,6 @@ def moves_shown(r: ScenarioResult) -> list[OptionResult]:
 def move_rows(o: OptionResult) -> list[list[str]]:
     """One row a move: where it goes, what it saves on its own margin and alone, and
     what each needs (plain text; callers escape)."""
-    from kpo_calc.render.wording import shares_text
-
     return [[m.work, f"{shares_text(m.from_)} → {shares_text(m.to)}",
              money(m.incremental_savings), money(m.incremental_required),
              money(m.standalone_savings), money(m.standalone_required),
