@@ -69,7 +69,7 @@ def test_contractors_are_not_vendors_for_mix_constraints(write_scenario) -> None
     d["options"].append(CONTRACTOR)
     scenario = api.load(write_scenario(d))
     # max_vendors 0 still allows the whole work to the agency: it is managed in-house.
-    assert in_space(scenario, {"Work": {"Agency": 1.0}})
+    assert in_space(scenario, [{"Work": {"Agency": 1.0}}]) == [True]
 
 
 def test_a_lifo_release_with_one_cohort_under_and_one_over_the_minimum_tenure(

@@ -120,7 +120,7 @@ def mix(scenario: Scenario, top: int = 5) -> MixResult:
     named = [n for n, _ in declared if by_name[n].feasible] + list(finalists)
     # Clearing plans first (compare's rule), cheapest first; with a baseline that cannot
     # do the work, compare takes the cheapest feasible plan: the ranking is by cost.
-    gate = by_name[scenario.baseline_name].feasible
+    gate = base.feasible
     ordered = sorted(dict.fromkeys([twins[c.index] for c in pool] + named),
                      key=lambda n: (gate and not by_name[n].clears,
                                     by_name[n].metric(metric)))
@@ -137,7 +137,8 @@ def mix(scenario: Scenario, top: int = 5) -> MixResult:
         cheapest = None
     options = [o for o in result.options if o.kind == "option" and o.feasible]
     single = min(options, key=lambda o: o.metric(metric)) if options else None
-    extra = sum(1 for n, a in declared if by_name[n].feasible and not in_space(scenario, a))
+    feasible = [a for n, a in declared if by_name[n].feasible]
+    extra = sum(not found for found in in_space(scenario, feasible))
     return MixResult(
         name=scenario.name, currency=scenario.currency, metric=metric,
         min_savings=scenario.decision.min_savings, baseline=base, best=best,

@@ -208,31 +208,31 @@ def segments(scenario: Scenario, whole: list[list[Choice]],
     return [(seg, need) for seg, need in out if math.prod(len(c) for c in seg) > 0]
 
 
-def in_space(scenario: Scenario, assign: Assign) -> bool:
-    """Is ``assign`` one of the plans the search enumerates (the ``mix`` constraints hold)?"""
+def in_space(scenario: Scenario, assigns: Sequence[Assign]) -> list[bool]:
+    """For each assignment: is it one of the plans the search enumerates (the ``mix``
+    constraints hold)? The choices and hours are read once for all of them."""
     whole, split = choices(scenario)
+    wholes, splits = [set(c) for c in whole], [set(c) for c in split]
     index = {o.name: i for i, o in enumerate(scenario.options)}
-    picked = [tuple(sorted((index[o], float(s)) for o, s in assign[w.name].items()))
-              for w in scenario.work]
-    splits = 0
-    for w, choice in enumerate(picked):
-        if choice in split[w]:
-            splits += 1
-        elif choice not in whole[w]:
-            return False
-    if splits > 1:
-        return False
     mix = scenario.mix or Mix()
-    vendors = {o for c in picked for o, _ in c if scenario.options[o].model in OUTSOURCED}
-    if mix.max_vendors is not None and len(vendors) > mix.max_vendors:
-        return False
-    if mix.max_share is not None:
-        hours = [float(work_hours(w, scenario, POINT_VALUES).sum()) for w in scenario.work]
-        limit = mix.max_share * sum(hours) * (1 + 1e-12)
-        for o in vendors:
-            if sum(h * dict(c).get(o, 0.0) for h, c in zip(hours, picked, strict=True)) > limit:
-                return False
-    return True
+    hours = [float(work_hours(w, scenario, POINT_VALUES).sum()) for w in scenario.work]
+    limit = (mix.max_share or 0.0) * sum(hours) * (1 + 1e-12)
+
+    def enumerated(assign: Assign) -> bool:
+        picked = [tuple(sorted((index[o], float(s)) for o, s in assign[w.name].items()))
+                  for w in scenario.work]
+        if any(c not in wholes[w] and c not in splits[w] for w, c in enumerate(picked)):
+            return False
+        if sum(c in splits[w] for w, c in enumerate(picked)) > 1:
+            return False
+        vendors = {o for c in picked for o, _ in c if scenario.options[o].model in OUTSOURCED}
+        if mix.max_vendors is not None and len(vendors) > mix.max_vendors:
+            return False
+        return mix.max_share is None or all(
+            sum(h * dict(c).get(o, 0.0) for h, c in zip(hours, picked, strict=True)) <= limit
+            for o in vendors)
+
+    return [enumerated(a) for a in assigns]
 
 
 def space_size(scenario: Scenario) -> int:
