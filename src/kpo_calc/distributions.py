@@ -1,0 +1,262 @@
+"""Uncertain inputs: the distributions a scenario number may be written as (design section 3).
+
+Any sampleable number may instead be a distribution:
+
+- ``80000 to 120000`` or ``{low: 80000, high: 120000}``: a 90% interval, as in
+  Guesstimate and Squiggle: lognormal when both ends are positive, else normal;
+- ``{triangular: [min, mode, max]}``, ``{pert: [min, mode, max]}`` (the beta-PERT
+  with shape 4), ``{uniform: [min, max]}``, ``{normal: [mean, sd]}``.
+
+This module reads those spellings and knows each distribution's mean, support
+and quantiles in closed form. It uses the standard library only (the scenario
+model imports it, and ``validate`` must not pay for numpy); the sampler
+(``engine.sampling``) draws from them with numpy.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Any, Literal
+
+#: z of the 95th percentile: a 90% interval is mean ± Z90 standard deviations.
+Z90 = NormalDist().inv_cdf(0.95)
+
+Kind = Literal["lognormal", "normal", "triangular", "pert", "uniform"]
+#: The keys of the mapping spellings, in the order the messages list them.
+FORMS = ("low/high", "triangular", "pert", "uniform", "normal")
+SPELLINGS = ("'a to b' or {low: a, high: b} (a 90% interval), {triangular: [min, mode, max]}, "
+             "{pert: [min, mode, max]}, {uniform: [min, max]} or {normal: [mean, sd]}")
+
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_INTERVAL = re.compile(rf"^\s*({_NUMBER})\s+to\s+({_NUMBER})\s*$")
+_MAX_TEXT = 100
+
+
+class DistributionError(ValueError):
+    """A distribution written wrongly: the message says what and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One uncertain input's distribution, with the spelling it was written in.
+
+    ``params``: lognormal ``(mu, sigma)`` of the log; normal ``(mean, sd)``;
+    triangular and pert ``(min, mode, max)``; uniform ``(min, max)``.
+    ``written``: the numbers as the file gave them (the ends of an interval).
+    """
+
+    kind: Kind
+    params: tuple[float, ...]
+    written: tuple[float, ...]
+    #: "interval" for the ``a to b`` / ``{low, high}`` spelling, else the kind
+    form: str
+
+    @property
+    def degenerate(self) -> bool:
+        """True when every draw is the same number (an interval or range of width 0)."""
+        w = self.written
+        if self.form == "normal":
+            return w[1] == 0
+        return min(w) == max(w)
+
+    @property
+    def mean(self) -> float:
+        """The mean in closed form (what ``compare`` evaluates the input at)."""
+        p = self.params
+        if self.degenerate:
+            return self.written[0]
+        if self.kind == "lognormal":
+            return math.exp(p[0] + p[1] ** 2 / 2)
+        if self.kind == "normal":
+            return p[0]
+        if self.kind == "triangular":
+            return (p[0] + p[1] + p[2]) / 3
+        if self.kind == "pert":
+            return (p[0] + 4 * p[1] + p[2]) / 6
+        return (p[0] + p[1]) / 2
+
+    @property
+    def support(self) -> tuple[float, float]:
+        """The smallest and largest value a draw can take (infinite for normal tails)."""
+        p = self.params
+        if self.degenerate:
+            return self.written[0], self.written[0]
+        if self.kind == "lognormal":
+            return 0.0, math.inf
+        if self.kind == "normal":
+            return -math.inf, math.inf
+        return p[0], p[-1]
+
+    def quantile(self, q: float) -> float:
+        """The ``q`` quantile (0 < q < 1) in closed form (pert by bisection of its cdf)."""
+        p = self.params
+        if self.degenerate:
+            return self.written[0]
+        if self.kind == "lognormal":
+            return math.exp(NormalDist(p[0], p[1]).inv_cdf(q))
+        if self.kind == "normal":
+            return NormalDist(p[0], p[1]).inv_cdf(q)
+        if self.kind == "uniform":
+            return p[0] + q * (p[1] - p[0])
+        if self.kind == "triangular":
+            a, m, b = p
+            cut = (m - a) / (b - a)
+            if q < cut:
+                return a + math.sqrt(q * (b - a) * (m - a))
+            return b - math.sqrt((1 - q) * (b - a) * (b - m))
+        return _pert_quantile(p, q)
+
+    def describe(self) -> str:
+        """The distribution as a reader would write it (for tables and messages)."""
+        w = ", ".join(_short(x) for x in self.written)
+        if self.form == "interval":
+            return f"{_short(self.written[0])} to {_short(self.written[1])}"
+        return f"{self.form}({w})"
+
+
+def is_distribution(data: Any) -> bool:
+    """Does ``data`` look like an attempt at a distribution (not a plain number)?"""
+    if isinstance(data, str):
+        return " to " in data or bool(_INTERVAL.match(data))
+    if isinstance(data, dict):
+        return any(k in data for k in ("low", "high", "triangular", "pert", "uniform",
+                                       "normal"))
+    return False
+
+
+def parse(data: Any) -> Distribution:
+    """Read one of the spellings; raise :class:`DistributionError` with how to fix it."""
+    if isinstance(data, str):
+        return _interval_text(data)
+    if not isinstance(data, dict):
+        raise DistributionError(f"must be a number or a distribution: {SPELLINGS}")
+    keys = set(data)
+    if keys & {"low", "high"}:
+        if keys != {"low", "high"}:
+            raise DistributionError(_keys_message(keys, "{low: a, high: b}"))
+        return interval(_number(data["low"], "low"), _number(data["high"], "high"))
+    if len(keys) != 1:
+        raise DistributionError(
+            f"give one distribution, not {len(keys)} keys ({', '.join(sorted(map(str, keys)))})"
+            f": {SPELLINGS}")
+    (form, args), = data.items()
+    if form not in ("triangular", "pert", "uniform", "normal"):
+        raise DistributionError(f"unknown distribution {str(form)[:_MAX_TEXT]!r}: {SPELLINGS}")
+    want = 3 if form in ("triangular", "pert") else 2
+    if not isinstance(args, list) or len(args) != want:
+        shape = {"triangular": "[min, mode, max]", "pert": "[min, mode, max]",
+                 "uniform": "[min, max]", "normal": "[mean, sd]"}[form]
+        raise DistributionError(f"{form} takes a list of {want} numbers, {shape}")
+    nums = tuple(_number(x, f"{form}[{i}]") for i, x in enumerate(args))
+    if form == "normal":
+        if nums[1] < 0:
+            raise DistributionError(
+                f"the standard deviation of a normal cannot be negative, got {_short(nums[1])}")
+        return Distribution("normal", nums, nums, "normal")
+    if list(nums) != sorted(nums):
+        order = "min ≤ mode ≤ max" if want == 3 else "min ≤ max"
+        raise DistributionError(
+            f"{form} needs {order}, got [{', '.join(_short(x) for x in nums)}]; "
+            "swap the numbers")
+    return Distribution(form, nums, nums, form)  # type: ignore[arg-type]
+
+
+def interval(low: float, high: float) -> Distribution:
+    """A 90% interval: lognormal when both ends are positive, else normal."""
+    if low > high:
+        raise DistributionError(
+            f"the low end {_short(low)} is above the high end {_short(high)}; swap them")
+    if low > 0:
+        mu = (math.log(low) + math.log(high)) / 2
+        sigma = (math.log(high) - math.log(low)) / (2 * Z90)
+        return Distribution("lognormal", (mu, sigma), (low, high), "interval")
+    return Distribution("normal", ((low + high) / 2, (high - low) / (2 * Z90)),
+                        (low, high), "interval")
+
+
+def _interval_text(text: str) -> Distribution:
+    found = _INTERVAL.match(text)
+    if found is None:
+        raise DistributionError(
+            f"{text[:_MAX_TEXT]!r} is not a number or a distribution; write a 90% interval "
+            f"as '80000 to 120000' (plain decimal numbers), or {SPELLINGS}")
+    return interval(float(found.group(1)), float(found.group(2)))
+
+
+def _number(x: Any, where: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        raise DistributionError(f"{where} must be a number, got {_shown(x)}")
+    value = float(x)
+    if not math.isfinite(value):
+        raise DistributionError(f"{where} must be a finite number, got {_shown(x)}")
+    return value
+
+
+def _keys_message(keys: set[Any], form: str) -> str:
+    extra = sorted(str(k)[:_MAX_TEXT] for k in keys - {"low", "high"})
+    missing = sorted({"low", "high"} - keys)
+    said = []
+    if missing:
+        said.append(f"missing {' and '.join(missing)}")
+    if extra:
+        said.append(f"unexpected {', '.join(extra)}")
+    return f"a 90% interval is {form}: {'; '.join(said)}"
+
+
+def _shown(x: Any) -> str:
+    text = repr(x)
+    return text if len(text) <= _MAX_TEXT else text[:_MAX_TEXT] + "…"
+
+
+def _short(x: float) -> str:
+    return f"{x:g}" if abs(x) < 1e6 or x != int(x) else f"{x:.0f}"
+
+
+def _beta_cdf(x: float, a: float, b: float) -> float:
+    """The regularised incomplete beta I_x(a, b) by its continued fraction (Numerical
+    Recipes, betacf): the stdlib has no beta distribution, and validation must not
+    import numpy or scipy."""
+    if x <= 0:
+        return 0.0
+    if x >= 1:
+        return 1.0
+    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+                     + a * math.log(x) + b * math.log1p(-x))
+    if x > (a + 1) / (a + b + 2):
+        return 1.0 - _beta_cdf(1 - x, b, a)
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1)
+    d = 1.0 / (d if abs(d) > 1e-300 else 1e-300)
+    h = d
+    for m in range(1, 300):
+        for numerator in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+                          -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+            d = 1.0 + numerator * d
+            d = 1.0 / (d if abs(d) > 1e-300 else 1e-300)
+            c = 1.0 + numerator / c
+            c = c if abs(c) > 1e-300 else 1e-300
+            h *= d * c
+        if abs(d * c - 1.0) < 1e-15:
+            break
+    return front * h / a
+
+
+def pert_shape(params: tuple[float, ...]) -> tuple[float, float]:
+    """The beta shapes of a PERT on [min, max] with the given mode (shape parameter 4)."""
+    a, m, b = params
+    return 1 + 4 * (m - a) / (b - a), 1 + 4 * (b - m) / (b - a)
+
+
+def _pert_quantile(params: tuple[float, ...], q: float) -> float:
+    alpha, beta = pert_shape(params)
+    lo, hi = 0.0, 1.0
+    for _ in range(100):  # bisection to double precision
+        mid = (lo + hi) / 2
+        if _beta_cdf(mid, alpha, beta) < q:
+            lo = mid
+        else:
+            hi = mid
+    a, _, b = params
+    return a + (lo + hi) / 2 * (b - a)
