@@ -161,7 +161,7 @@ def parse(data: Any) -> Distribution:
         raise DistributionError(
             f"{form} needs {order}, got [{', '.join(_short(x) for x in nums)}]; "
             "swap the numbers")
-    return Distribution(form, nums, nums, form)  # type: ignore[arg-type]
+    return Distribution(form, nums, nums, form)
 
 
 def interval(low: float, high: float) -> Distribution:
