@@ -15,6 +15,7 @@ from typing import get_args
 
 import numpy as np
 import pytest
+from pydantic import BaseModel
 
 from conftest import SCENARIOS, tiny_data
 from kpo_calc import api
@@ -24,7 +25,7 @@ from kpo_calc.engine.figures import OptionFigures, summarise
 from kpo_calc.engine.flexibility import StressFigures
 from kpo_calc.engine.lines import OTHER_LINES
 from kpo_calc.engine.results import Flexibility, OptionResult, ScenarioResult
-from kpo_calc.engine.values import POINT_VALUES, Array
+from kpo_calc.engine.values import POINT_VALUES, Array, PathValues, written
 from kpo_calc.render.json_format import scenario_dict
 from kpo_calc.render.rows import LINE_LABELS, line_rows
 from kpo_calc.render.wording import reason
@@ -47,8 +48,8 @@ class Repeated:
     def __init__(self, trials: int) -> None:
         self.trials = trials
 
-    def __call__(self, x: float) -> Array:
-        return np.full((self.trials, 1), float(x))
+    def __call__(self, owner: BaseModel, field: str, default: float = 0.0) -> Array:
+        return np.full((self.trials, 1), written(owner, field, default))
 
 
 def tiny() -> Scenario:
@@ -200,15 +201,10 @@ def test_summarising_is_the_mean_over_trials() -> None:
     # Two trials of the tiny scenario at different salaries: the summary is their mean.
     scenario = tiny()
 
-    class TwoSalaries:
-        trials = 2
-
-        def __call__(self, x: float) -> Array:
-            if x == 120000:  # the annual salary: 120,000 in one trial, 130,000 in the other
-                return np.array([[120000.0], [130000.0]])
-            return np.full((2, 1), float(x))
-
-    both = evaluate(scenario, TwoSalaries()).option("Team")
+    # The annual salary, by its path: 120,000 in one trial, 130,000 in the other.
+    two = PathValues(scenario, {"options[Team].annual_salary": np.array([120000.0, 130000.0])},
+                     trials=2)
+    both = evaluate(scenario, two).option("Team")
     low = evaluate(scenario).option("Team")
     data = tiny_data()
     data["options"][0]["annual_salary"] = 130000

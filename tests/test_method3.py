@@ -407,7 +407,8 @@ def test_a_comparison_plans_demand_is_summed_as_compare_sums_it() -> None:
     d["work"] = [{"name": f"W{i}", "kind": "recurring", "hours_per_month": 10 + 7.3 * i,
                   "growth": 0.013 * (i % 5), "specialization": "low"} for i in range(12)]
     scenario = Scenario.model_validate(d)
-    coster = Coster(scenario, total_demand(scenario, v), v, discount_factors(v(0.05), 30))
+    factors = discount_factors(np.full((1, 1), 0.05), 30)
+    coster = Coster(scenario, total_demand(scenario, v), v, factors)
     rng = np.random.default_rng(7)
     for trial in range(60):
         vector = None if trial % 11 == 0 else tuple(

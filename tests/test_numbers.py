@@ -217,11 +217,14 @@ def test_a_non_finite_result_is_a_bug_exit_3(monkeypatch: pytest.MonkeyPatch,
     import gc
     import sys
 
-    from kpo_calc import cli
-    from kpo_calc.scenario import Scenario
+    import numpy as np
 
-    # Inputs cannot make a NaN any more, so simulate an engine bug: a NaN exchange rate.
-    monkeypatch.setattr(Scenario, "fx_rate", lambda self, currency: math.nan)
+    from kpo_calc import cli
+    from kpo_calc.engine.values import PointValues
+
+    # Inputs cannot make a NaN any more, so simulate an engine bug: every number read as NaN.
+    monkeypatch.setattr(PointValues, "__call__",
+                        lambda self, owner, field, default=0.0: np.full((1, 1), math.nan))
     monkeypatch.setattr(sys, "argv", ["kpo-calc", "compare", "--format", "json",
                                       str(write_scenario())])
     thresholds = gc.get_threshold()

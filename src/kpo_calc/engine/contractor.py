@@ -24,7 +24,7 @@ from kpo_calc.scenario import ContractorOption, Scenario, StressTest
 
 def start_month(option: ContractorOption, v: Values) -> Array:
     """``L = 1 + ceil(lead_months)``: the first month contractors can work."""
-    return 1 + np.ceil(v(option.lead_months) - HEADCOUNT_TOLERANCE)
+    return 1 + np.ceil(v(option, "lead_months") - HEADCOUNT_TOLERANCE)
 
 
 def contractor_served(option: ContractorOption, demand: Array, v: Values) -> tuple[Array, Array]:
@@ -36,7 +36,7 @@ def contractor_served(option: ContractorOption, demand: Array, v: Values) -> tup
 
 def contractor_billed(option: ContractorOption, served: Array, v: Values) -> Array:
     """``B_m = D_m / productivity · (1 + rework_rate)`` for the hours served."""
-    return np.asarray(served / v(option.productivity) * (1 + v(option.rework_rate)))
+    return np.asarray(served / v(option, "productivity") * (1 + v(option, "rework_rate")))
 
 
 def contractor_costs(option: ContractorOption, billed: Array, scenario: Scenario, v: Values,
@@ -49,6 +49,6 @@ def contractor_costs(option: ContractorOption, billed: Array, scenario: Scenario
     fx = fx_path(scenario, option.currency, v, shock)
     return {
         "contractor_fees": billed * rate,
-        "onboarding": np.maximum(people - before, 0.0) * v(option.onboarding_cost_per_person)
+        "onboarding": np.maximum(people - before, 0.0) * v(option, "onboarding_cost_per_person")
         * fx,
     }

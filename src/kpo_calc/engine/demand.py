@@ -28,13 +28,13 @@ def work_hours(work: RecurringWork | OneOffWork, scenario: Scenario, v: Values) 
         end = work.end_month or h
         active = (m >= work.start_month) & (m <= end)
         if work.hours_per_month is not None:
-            base = v(work.hours_per_month)
+            base = v(work, "hours_per_month")
         else:
             assert work.fte is not None  # the model guarantees one of the two
-            base = v(work.fte) * v(scenario.hours_per_fte_month)
-        return np.where(active, base * escalation(v(work.growth), h), 0.0)
+            base = v(work, "fte") * v(scenario, "hours_per_fte_month")
+        return np.where(active, base * escalation(v(work, "growth"), h), 0.0)
     active = (m >= work.start_month) & (m <= work.end_month)
-    per_month = v(work.total_hours) / work.duration_months
+    per_month = v(work, "total_hours") / work.duration_months
     return np.where(active, per_month, 0.0) * np.ones((v.trials, 1))
 
 
@@ -50,5 +50,6 @@ def hours_per_fte(option: InHouseOption | OutsourcedOption | ContractorOption,
                   scenario: Scenario, v: Values) -> Array:
     """The option's ``hours_per_fte_month`` (staff and contract staff may set their own:
     methodology 3, point 8), or the scenario's (always, for a vendor's per-FTE price)."""
-    own = getattr(option, "hours_per_fte_month", None)
-    return v(own if own is not None else scenario.hours_per_fte_month)
+    if getattr(option, "hours_per_fte_month", None) is not None:
+        return v(option, "hours_per_fte_month")
+    return v(scenario, "hours_per_fte_month")

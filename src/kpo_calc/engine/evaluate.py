@@ -54,7 +54,7 @@ def evaluate(scenario: Scenario, values: Values | None = None,
     """
     v = values or POINT_VALUES
     demand = total_demand(scenario, v)
-    factors = discount_factors(v(scenario.discount_rate), scenario.horizon_months)
+    factors = discount_factors(v(scenario, "discount_rate"), scenario.horizon_months)
     metric = scenario.decision.metric
     coster = Coster(scenario, demand, v, factors)
     # Every option alone (costed on the whole demand), then every plan (design 7); the

@@ -62,7 +62,7 @@ def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
     stress tests out.
     """
     if factors is None:
-        factors = discount_factors(v(scenario.discount_rate), scenario.horizon_months)
+        factors = discount_factors(v(scenario, "discount_rate"), scenario.horizon_months)
     model = cost_model(option)
     costing = model.planned(option, scenario, demand, v)
     lines = {name: costing.lines[name].sum(axis=1) for name in costing.lines}
@@ -113,9 +113,9 @@ def expected_losses(option: AnyOption, demand: Array, v: Values) -> Array:
     (``probability``) is booked once, in its first month with demand.
     """
     zero = np.zeros((v.trials, 1))
-    annual = sum((v(r.annual_probability) * v(r.impact) for r in option.risks
+    annual = sum((v(r, "annual_probability") * v(r, "impact") for r in option.risks
                   if r.annual_probability is not None), start=zero)
-    once = sum((v(r.probability) * v(r.impact) for r in option.risks
+    once = sum((v(r, "probability") * v(r, "impact") for r in option.risks
                 if r.probability is not None), start=zero)
     return np.asarray(np.where(engaged_months(demand), annual / 12, 0.0)
                       + np.where(first_months(demand), once, 0.0))

@@ -20,8 +20,11 @@ def fx_path(scenario: Scenario, currency: str | None, v: Values,
     ``shock`` is a stress test whose ``fx`` multiplies the rate of a currency by
     ``1 + change`` from its ``from_month`` (methodology 3, point 9).
     """
-    path = v(scenario.fx_rate(currency)) * escalation(v(scenario.fx_drift(currency)),
-                                                      scenario.horizon_months)
+    if currency is None or currency == scenario.currency:
+        path: Array = np.ones((1, scenario.horizon_months))
+    else:
+        entry = scenario.fx[currency]  # its own path: fx.INR (the rate), fx.INR.drift
+        path = v(entry, "rate") * escalation(v(entry, "drift"), scenario.horizon_months)
     if shock is not None and currency is not None and (change := shock.fx.get(currency, 0.0)):
         path = path * np.where(months(scenario.horizon_months) >= shock.from_month,
                                1.0 + change, 1.0)

@@ -32,9 +32,9 @@ def lead_time_cap(option: InHouseOption, demand: Array, needed: Array,
     it the headcount is at most ``existing_fte`` (releases happen at once).
     ``needed`` is the headcount the demand calls for; returns ``(hc, unmet)``.
     """
-    lead = 1 + np.ceil(v(option.time_to_hire_months) - HEADCOUNT_TOLERANCE)
+    lead = 1 + np.ceil(v(option, "time_to_hire_months") - HEADCOUNT_TOLERANCE)
     early = months(demand.shape[1]) < lead
-    hc = np.where(early, np.minimum(needed, v(option.existing_fte)), needed)
+    hc = np.where(early, np.minimum(needed, v(option, "existing_fte")), needed)
     unmet = np.where(hc < needed, np.maximum(demand - hc * hours_per_fte_month, 0.0), 0.0)
     return hc, unmet
 
@@ -43,7 +43,7 @@ def monthly_salary(option: InHouseOption, scenario: Scenario, v: Values,
                    shock: StressTest | None = None) -> Array:
     """``s_m = annual_salary / 12 * esc(salary_growth, m) * fx_m`` in the scenario currency."""
     fx = fx_path(scenario, option.currency, v, shock)
-    return v(option.annual_salary) * fx / 12 * escalation(v(option.salary_growth),
+    return v(option, "annual_salary") * fx / 12 * escalation(v(option, "salary_growth"),
                                                           scenario.horizon_months)
 
 
@@ -98,26 +98,26 @@ def in_house_costs(option: InHouseOption, headcount: Array, scenario: Scenario,
     """Cost lines of employing ``headcount`` people in each month, each ``(trials, horizon)``."""
     h = scenario.horizon_months
     fx = fx_path(scenario, option.currency, v, shock)
-    growth = escalation(v(option.salary_growth), h)
+    growth = escalation(v(option, "salary_growth"), h)
     salary = monthly_salary(option, scenario, v, shock)
-    benefits_rate = v(option.benefits_rate)
+    benefits_rate = v(option, "benefits_rate")
 
-    existing = v(option.existing_fte)
+    existing = v(option, "existing_fte")
     hires = np.maximum(headcount - _previous(headcount, existing), 0.0)
     owed, _ = releases_owed_severance(headcount, existing, option.severance_min_tenure_months)
-    leavers = headcount * v(option.attrition_rate) / 12
+    leavers = headcount * v(option, "attrition_rate") / 12
     # The cost of bringing one person in: recruiting, onboarding, and half the
     # loaded pay of the ramp-up months (productivity rises linearly to full).
-    per_hire = ((v(option.recruiting_cost_per_hire) + v(option.training_cost_per_hire)) * fx
-                + 0.5 * v(option.ramp_up_months) * salary * (1 + benefits_rate))
+    per_hire = ((v(option, "recruiting_cost_per_hire") + v(option, "training_cost_per_hire")) * fx
+                + 0.5 * v(option, "ramp_up_months") * salary * (1 + benefits_rate))
 
     salaries = headcount * salary
     return {
         "salaries": salaries,
         "benefits": salaries * benefits_rate,
-        "overhead": headcount * v(option.overhead_per_fte_year) * fx / 12 * growth,
-        "training": headcount * v(option.annual_training_per_fte) * fx / 12 * growth,
+        "overhead": headcount * v(option, "overhead_per_fte_year") * fx / 12 * growth,
+        "training": headcount * v(option, "annual_training_per_fte") * fx / 12 * growth,
         "hiring": hires * per_hire,
         "attrition": leavers * per_hire,
-        "severance": owed * v(option.severance_months) * salary,
+        "severance": owed * v(option, "severance_months") * salary,
     }

@@ -122,7 +122,7 @@ class CostModel(ABC, Generic[OptionT]):
                 shock: StressTest | None = None) -> Costing:
         """A ``Costing`` with the unmet hours priced and the other costs booked, in table
         order. ``demand`` is the demand the option holds (other costs follow it)."""
-        priced = {**lines, "unmet_work": unmet * v(scenario.unmet_hour_cost or 0.0)}
+        priced = {**lines, "unmet_work": unmet * v(scenario, "unmet_hour_cost")}
         if option.other_costs:
             priced.update(other_cost_lines(option.other_costs, demand, scenario, v, shock))
         return Costing({name: priced[name] for name in self.lines_for(option)}, active, unmet,
@@ -178,22 +178,22 @@ class InHouseModel(CostModel[InHouseOption]):
                             hc > 0, unmet, hc, scenario, v, test)
 
     def scale_up_lead_months(self, option: InHouseOption, v: Values) -> Array:
-        return v(option.time_to_hire_months) + v(option.ramp_up_months)
+        return v(option, "time_to_hire_months") + v(option, "ramp_up_months")
 
     def scale_down_lag_months(self, option: InHouseOption, v: Values) -> Array:
         return np.zeros((v.trials, 1))
 
     def cost_to_shed_fte(self, option: InHouseOption, scenario: Scenario, v: Values) -> Array:
-        return v(option.severance_months) * monthly_salary(option, scenario, v)[:, :1]
+        return v(option, "severance_months") * monthly_salary(option, scenario, v)[:, :1]
 
     def exit_cost(self, option: InHouseOption, planned: Costing, scenario: Scenario,
                   v: Values) -> Array:
         # Reversing an in-house choice means letting the final team go: those owed
         # severance by then (all of them without a minimum tenure).
         salary = monthly_salary(option, scenario, v)
-        _, final = releases_owed_severance(planned.activity, v(option.existing_fte),
+        _, final = releases_owed_severance(planned.activity, v(option, "existing_fte"),
                                            option.severance_min_tenure_months)
-        return final * v(option.severance_months) * salary[:, -1:]
+        return final * v(option, "severance_months") * salary[:, -1:]
 
     def max_specialization(self, option: InHouseOption) -> Specialization:
         return "high"
@@ -224,7 +224,7 @@ class OutsourcedModel(CostModel[OutsourcedOption]):
                             billed > 0, unmet, billed, scenario, v, test)
 
     def scale_up_lead_months(self, option: OutsourcedOption, v: Values) -> Array:
-        return v(option.ramp_up_weeks) * 12 / 52
+        return v(option, "ramp_up_weeks") * 12 / 52
 
     def scale_down_lag_months(self, option: OutsourcedOption, v: Values) -> Array:
         return np.full((v.trials, 1), float(option.notice_months))
@@ -232,12 +232,12 @@ class OutsourcedModel(CostModel[OutsourcedOption]):
     def cost_to_shed_fte(self, option: OutsourcedOption, scenario: Scenario,
                          v: Values) -> Array:
         rate = hourly_rate(option, scenario, v)
-        return (option.notice_months * v(scenario.hours_per_fte_month) * rate[:, :1]
-                / v(option.productivity))
+        return (option.notice_months * v(scenario, "hours_per_fte_month") * rate[:, :1]
+                / v(option, "productivity"))
 
     def exit_cost(self, option: OutsourcedOption, planned: Costing, scenario: Scenario,
                   v: Values) -> Array:
-        return v(option.exit_cost) * np.ones((v.trials, 1))
+        return v(option, "exit_cost") * np.ones((v.trials, 1))
 
     def max_specialization(self, option: OutsourcedOption) -> Specialization:
         return option.serves_up_to
@@ -276,7 +276,7 @@ class ContractorModel(CostModel[ContractorOption]):
                             billed > 0, unmet, billed, scenario, v, test)
 
     def scale_up_lead_months(self, option: ContractorOption, v: Values) -> Array:
-        return v(option.lead_months) * np.ones((v.trials, 1))
+        return v(option, "lead_months") * np.ones((v.trials, 1))
 
     def scale_down_lag_months(self, option: ContractorOption, v: Values) -> Array:
         return np.full((v.trials, 1), float(option.notice_months))

@@ -30,7 +30,7 @@ def other_cost_lines(costs: list[OtherCost], demand: Array, scenario: Scenario, 
     recurring = np.zeros(demand.shape)
     for cost in costs:
         scale = (fx_path(scenario, cost.currency, v, shock)
-                 * escalation(v(cost.escalation), h) * v(cost.amount))
+                 * escalation(v(cost, "escalation"), h) * v(cost, "amount"))
         if cost.per == "once":
             when = first_months(demand) if cost.month is None else holds & (m == cost.month)
             once = once + np.where(when, scale, 0.0)

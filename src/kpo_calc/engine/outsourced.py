@@ -24,11 +24,11 @@ def hourly_rate(option: OutsourcedOption | ContractorOption, scenario: Scenario,
     """
     fx = fx_path(scenario, option.currency, v, shock)
     if option.hourly_rate is not None:
-        base = v(option.hourly_rate)
+        base = v(option, "hourly_rate")
     else:
         assert option.fte_monthly_rate is not None  # the model guarantees one of the two
-        base = v(option.fte_monthly_rate) / hours_per_fte(option, scenario, v)
-    return base * fx * escalation(v(option.rate_escalation), scenario.horizon_months)
+        base = v(option, "fte_monthly_rate") / hours_per_fte(option, scenario, v)
+    return base * fx * escalation(v(option, "rate_escalation"), scenario.horizon_months)
 
 
 def engaged_months(demand: Array) -> Mask:
@@ -50,8 +50,8 @@ def first_months(amounts: Array) -> Mask:
 
 def billed_hours(option: OutsourcedOption, demand: Array, v: Values) -> Array:
     """``B_m = max(D_m / productivity * (1 + rework_rate), min_monthly_hours)`` while engaged."""
-    needed = demand / v(option.productivity) * (1 + v(option.rework_rate))
-    return np.where(engaged_months(demand), np.maximum(needed, v(option.min_monthly_hours)), 0.0)
+    needed = demand / v(option, "productivity") * (1 + v(option, "rework_rate"))
+    return np.where(engaged_months(demand), np.maximum(needed, v(option, "min_monthly_hours")), 0.0)
 
 
 def outsourced_costs(option: OutsourcedOption, billed: Array, scenario: Scenario,
@@ -59,24 +59,24 @@ def outsourced_costs(option: OutsourcedOption, billed: Array, scenario: Scenario
     """Cost lines of buying ``billed`` hours in each month, each ``(trials, horizon)``."""
     rate = hourly_rate(option, scenario, v, shock)
     fees = billed * rate
-    withholding = v(option.withholding_tax_rate)
+    withholding = v(option, "withholding_tax_rate")
     # Ramp-up: productivity rises linearly to full over ramp_up_weeks, so half
     # of that time's fees buy nothing; booked in the first month billed.
-    ramp_months = v(option.ramp_up_weeks) * 12 / 52
+    ramp_months = v(option, "ramp_up_weeks") * 12 / 52
     selection = np.zeros_like(fees)
-    selection[:, 0] = v(option.vendor_selection_cost)[:, 0]
+    selection[:, 0] = v(option, "vendor_selection_cost")[:, 0]
     transition = np.zeros_like(fees)
     if option.transition is not None:
         spread = option.transition.months
-        transition[:, :spread] = v(option.transition.cost) / spread
+        transition[:, :spread] = v(option.transition, "cost") / spread
     return {
         "vendor_fees": fees,
-        "governance": fees * v(option.governance_rate),
-        "communication": fees * v(option.communication_overhead),
-        "indirect_tax": fees * v(option.indirect_tax_rate),
+        "governance": fees * v(option, "governance_rate"),
+        "communication": fees * v(option, "communication_overhead"),
+        "indirect_tax": fees * v(option, "indirect_tax_rate"),
         # The price is net of withholding tax and the buyer grosses it up.
         "withholding_tax": fees * withholding / (1 - withholding),
-        "retained": np.where(engaged_months(billed), v(option.retained_cost_per_year) / 12,
+        "retained": np.where(engaged_months(billed), v(option, "retained_cost_per_year") / 12,
                              0.0),
         "vendor_selection": selection,
         "transition": transition,

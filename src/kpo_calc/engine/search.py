@@ -251,7 +251,7 @@ def search(scenario: Scenario, top: int = 5, v: Values = POINT_VALUES) -> Search
     if size > MAX_CANDIDATES:
         raise SearchTooLarge(too_large(scenario, size, whole))
     demand = total_demand(scenario, v)
-    factors = discount_factors(v(scenario.discount_rate), scenario.horizon_months)
+    factors = discount_factors(v(scenario, "discount_rate"), scenario.horizon_months)
     decision = scenario.decision
     metric = decision.metric
     base = next(f for f in cost_alternatives(scenario, demand, v, factors)

@@ -1,31 +1,60 @@
-"""How the engine reads numbers from a scenario.
+"""How the engine reads numbers from a scenario: by field path, per trial.
 
-Every computation works on arrays shaped ``(trials, months)``. A number from
-the scenario becomes a column ``(trials, 1)`` that broadcasts over months. A
-deterministic run (``compare``) is one trial holding each number's value; a
-Monte Carlo run would hold one sampled value per trial, so both share one
-code path.
+Every computation works on arrays shaped ``(trials, months)``. The engine
+asks ``v(owner, field)`` for a number: the model that holds it and the
+field's name, which together are the input's path (design section 9,
+``options[KPO India].hourly_rate``). A number becomes a column ``(trials, 1)``
+that broadcasts over months, or ``(1, 1)`` when it is the same in every trial,
+which broadcasts over trials too: a part that no uncertain input touches is
+costed once, not once per trial.
+
+A deterministic run (``compare``) reads each number as written; a sampled run
+(``simulate``) reads the draws of the paths it samples and the written value
+of every other path. Sampling is per path, never per value: two fields that
+hold the same number are two inputs.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import BaseModel
+
+from kpo_calc.paths import field_path, owner_paths
 
 Array = NDArray[np.float64]
 Mask = NDArray[np.bool_]
 
 
 class Values(Protocol):
-    """Turns a scenario number into a ``(trials, 1)`` column."""
+    """Turns a scenario number, named by its owner and field, into a column."""
 
+    #: how many trials the run has (arrays are ``(trials, …)`` or broadcast from 1)
     trials: int
 
-    def __call__(self, x: float) -> Array:
-        """The column of values of ``x``, one per trial."""
+    def __call__(self, owner: BaseModel, field: str, default: float = 0.0) -> Array:
+        """The column of values of ``owner.field`` (``default`` when it is unset)."""
         ...
+
+
+def _column(value: float, cache: dict[float, Array]) -> Array:
+    array = cache.get(value)
+    if array is None:
+        if len(cache) > 10_000:
+            cache.clear()
+        array = np.full((1, 1), value)
+        array.flags.writeable = False
+        cache[value] = array
+    return array
+
+
+def written(owner: BaseModel, field: str, default: float = 0.0) -> float:
+    """The number as the file gives it (an uncertain input's mean), or ``default``."""
+    value: Any = getattr(owner, field)
+    return default if value is None else float(value)
 
 
 class PointValues:
@@ -41,17 +70,41 @@ class PointValues:
     def __init__(self) -> None:
         self._arrays: dict[float, Array] = {}
 
-    def __call__(self, x: float) -> Array:
-        """``x`` as a read-only 1×1 array."""
-        value = float(x)
-        array = self._arrays.get(value)
-        if array is None:
-            if len(self._arrays) > 10_000:
-                self._arrays.clear()
-            array = np.full((1, 1), value)
-            array.flags.writeable = False
-            self._arrays[value] = array
-        return array
+    def __call__(self, owner: BaseModel, field: str, default: float = 0.0) -> Array:
+        """``owner.field`` as a read-only 1×1 array."""
+        return _column(written(owner, field, default), self._arrays)
+
+
+class PathValues:
+    """A sampled (or designed) reading: the given paths take one value per trial.
+
+    ``draws`` maps a field path to its ``(trials,)`` values; every other path
+    reads its written value, as a 1×1 array that broadcasts. ``root`` is the
+    scenario the paths are taken in: its models are frozen, so each owner's
+    identity names one path for as long as the scenario lives.
+    """
+
+    def __init__(self, root: BaseModel, draws: Mapping[str, Array], trials: int) -> None:
+        self.trials = trials
+        self._root = root  # kept alive: the identities below stay unique
+        self._owners = owner_paths(root)
+        self._draws = {path: np.ascontiguousarray(values, dtype=np.float64).reshape(-1, 1)
+                       for path, values in draws.items()}
+        for path, column in self._draws.items():
+            if column.shape[0] != trials:
+                raise ValueError(f"{path}: {column.shape[0]} values for {trials} trials")
+        self._arrays: dict[float, Array] = {}
+
+    def path(self, owner: BaseModel, field: str) -> str:
+        """The field path of ``owner.field``."""
+        return field_path(self._owners[id(owner)], field)
+
+    def __call__(self, owner: BaseModel, field: str, default: float = 0.0) -> Array:
+        """The draws of ``owner.field`` when it is sampled, else its written value."""
+        found = self._draws.get(self.path(owner, field)) if self._draws else None
+        if found is not None:
+            return found
+        return _column(written(owner, field, default), self._arrays)
 
 
 #: Shared by every deterministic evaluation in a process.
