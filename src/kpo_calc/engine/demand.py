@@ -35,12 +35,12 @@ def work_hours(work: RecurringWork | OneOffWork, scenario: Scenario, v: Values) 
         return np.where(active, base * escalation(v(work, "growth"), h), 0.0)
     active = (m >= work.start_month) & (m <= work.end_month)
     per_month = v(work, "total_hours") / work.duration_months
-    return np.where(active, per_month, 0.0) * np.ones((v.trials, 1))
+    return np.where(active, per_month, 0.0)
 
 
 def total_demand(scenario: Scenario, v: Values) -> Array:
     """``D_m``: the sum of all work items, ``(trials, horizon)``."""
-    total = np.zeros((v.trials, scenario.horizon_months))
+    total = np.zeros((1, scenario.horizon_months))
     for work in scenario.work:
         total = total + work_hours(work, scenario, v)
     return total

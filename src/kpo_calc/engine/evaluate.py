@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +32,7 @@ from kpo_calc.engine.models import AnyOption
 from kpo_calc.engine.plans import (
     AlternativeFigures,
     Coster,
+    Light,
     alternatives,
     avoidable,
     moved_items,
@@ -131,7 +133,7 @@ class Judge:
         # Keyed on the identity of the part a variant varies: those are the vectors of
         # ``Coster.vectors``, which the coster keeps, so an id is never reused meanwhile.
         self._variants: dict[tuple[int, int, int, float], tuple[float, ...] | None] = {}
-        self._lights: dict[tuple[int, int, int, float], tuple[float, float] | None] = {}
+        self._lights: dict[tuple[int, int, int, float], Light | None] = {}
         self._comparisons: dict[str, list[tuple[str, list[int], list[Variant],
                                                 list[Variant]]]] = {}
         self.base_light = self._parts_of(self.base_vectors)
@@ -226,7 +228,7 @@ class Judge:
                                            self.metric, self.threshold_base, hours=hours)
             self._lights.update(zip(keys, found, strict=True))
 
-    def _light(self, variant: Variant) -> tuple[float, float] | None:
+    def _light(self, variant: Variant) -> Light | None:
         o, vector, at, share = variant
         key = (o, id(vector), at, share)
         if key not in self._lights:
@@ -234,25 +236,42 @@ class Judge:
                                                        self.threshold_base)
         return self._lights[key]
 
-    def _parts_of(self, vectors: Sequence[tuple[float, ...] | None]) -> list[
-            tuple[float, float] | None]:
+    def _parts_of(self, vectors: Sequence[tuple[float, ...] | None]) -> list[Light | None]:
         return [self.coster.light_part(o, v, self.metric, self.threshold_base)
                 for o, v in enumerate(vectors)]
 
     def moves(self, f: AlternativeFigures) -> tuple[Move, ...]:
-        """Each move of ``f`` judged on its own margin, and on its own against the baseline.
+        """Each move of ``f`` judged on its own margin, and on its own against the baseline
+        (a point run: the figures are floats)."""
+        base_assign = self.base.alternative.assign
+        assign = f.alternative.assign
+        tol = tolerance(self.base_metric)
+        out = []
+        for w, *figures in self.move_figures(f):
+            # Over trials, the result reports each figure's mean (as every other figure).
+            inc, inc_required, alone, alone_required = (
+                x if isinstance(x, float) else scalar(np.atleast_1d(x)) for x in figures)
+            out.append(Move(work=w, from_=dict(base_assign[w]), to=dict(assign[w]),
+                            incremental_savings=inc, incremental_required=inc_required,
+                            standalone_savings=alone, standalone_required=alone_required,
+                            clears=bool(clears_test(inc, inc_required, 0.0, tol))))
+        return tuple(out)
+
+    def move_figures(self, f: AlternativeFigures) -> list[MoveFigures]:
+        """Per move of ``f``: its incremental savings and required savings (``A−i``
+        against ``A``), and its standalone ones (``B+i`` against the baseline).
 
         The comparison plans need only their metric and each part's threshold amount
         (no stress tests, no flexibility): ``Coster.light_part``; only the parts the
-        item touches change.
+        item touches change. Floats in a point run, ``(trials,)`` arrays in a run over
+        trials: one code path for ``compare`` and the per-trial decision.
         """
-        base_assign = self.base.alternative.assign
-        assign = f.alternative.assign
-        value = scalar(self.value(f))
-        mine = self._parts_of(self.coster.vectors(assign))
+        point = self.coster.v.trials == 1
+        value: Any = scalar(self.value(f)) if point else self.value(f)
+        base_value: Any = self.base_metric if point else self.value(self.base)
+        mine = self._parts_of(self.coster.vectors(f.alternative.assign))
         theirs = self.base_light
         mine_amounts, their_amounts = _amounts(mine), _amounts(theirs)
-        tol = tolerance(self.base_metric)
         out = []
         for w, touched, without_variants, alone_variants in self.comparisons(f):
             without, alone = list(mine), list(theirs)
@@ -262,23 +281,23 @@ class Judge:
                 without[o], alone[o] = part, other
                 without_amounts[o] = 0.0 if part is None else part[1]
                 alone_amounts[o] = 0.0 if other is None else other[1]
-            inc = _total(without) - value
-            inc_required = self.min_savings * _avoidable(mine_amounts, without_amounts)
-            out.append(Move(
-                work=w, from_=dict(base_assign[w]), to=dict(assign[w]),
-                incremental_savings=inc, incremental_required=inc_required,
-                standalone_savings=self.base_metric - _total(alone),
-                standalone_required=self.min_savings * _avoidable(alone_amounts,
-                                                                  their_amounts),
-                clears=bool(clears_test(inc, inc_required, 0.0, tol))))
-        return tuple(out)
+            out.append((w, _total(without) - value,
+                        self.min_savings * _avoidable(mine_amounts, without_amounts),
+                        base_value - _total(alone),
+                        self.min_savings * _avoidable(alone_amounts, their_amounts)))
+        return out
+
+
+#: A move's figures: (work item, incremental savings, incremental required, standalone
+#: savings, standalone required); floats in a point run, ``(trials,)`` arrays otherwise.
+MoveFigures = tuple[str, Any, Any, Any, Any]
 
 
 #: A part of a comparison plan: (option index, the part it varies, item, new share).
 Variant = tuple[int, "tuple[float, ...] | None", int, float]
 
 
-def _total(parts: Sequence[tuple[float, float] | None]) -> float:
+def _total(parts: Sequence[Light | None]) -> Any:
     """The metric of an alternative: its parts' summed in file order from the first, as
     ``plans.combine`` sums them."""
     values = [p[0] for p in parts if p is not None]
@@ -288,7 +307,7 @@ def _total(parts: Sequence[tuple[float, float] | None]) -> float:
     return total
 
 
-def _amounts(parts: Sequence[tuple[float, float] | None]) -> list[float]:
+def _amounts(parts: Sequence[Light | None]) -> list[Any]:
     return [0.0 if p is None else p[1] for p in parts]
 
 
@@ -302,9 +321,11 @@ def _replace(vector: tuple[float, ...] | None, at: int, share: float, option: An
     return None
 
 
-def _avoidable(alternative: Sequence[float], baseline: Sequence[float]) -> float:
-    """``plans.avoidable`` on floats, in the same order: from zero, in file order."""
-    total = 0.0
+def _avoidable(alternative: Sequence[Any], baseline: Sequence[Any]) -> Any:
+    """``plans.avoidable`` on floats (or per-trial arrays), in the same order: from zero,
+    in file order."""
+    total: Any = 0.0
     for a, b in zip(alternative, baseline, strict=True):
-        total = total + max(b - a, 0.0)
+        gap = b - a
+        total = total + (max(gap, 0.0) if isinstance(gap, float) else np.maximum(gap, 0.0))
     return total

@@ -68,7 +68,7 @@ def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
     lines = {name: costing.lines[name].sum(axis=1) for name in costing.lines}
     monthly = costing.total
     one_time = np.asarray(sum((amount for name, amount in lines.items()
-                               if name in ONE_TIME_LINES), start=np.zeros(v.trials)))
+                               if name in ONE_TIME_LINES), start=np.zeros(1)))
     total = monthly.sum(axis=1)
     risk_monthly = expected_losses(option, demand, v)
     risk_cost = risk_monthly.sum(axis=1)
@@ -112,7 +112,7 @@ def expected_losses(option: AnyOption, demand: Array, v: Values) -> Array:
     to the last month the option has demand; a one-off exposure
     (``probability``) is booked once, in its first month with demand.
     """
-    zero = np.zeros((v.trials, 1))
+    zero = np.zeros((1, 1))
     annual = sum((v(r, "annual_probability") * v(r, "impact") for r in option.risks
                   if r.annual_probability is not None), start=zero)
     once = sum((v(r, "probability") * v(r, "impact") for r in option.risks

@@ -139,7 +139,7 @@ class CostModel(ABC, Generic[OptionT]):
     def catching_up(self, option: OptionT, test: StressTest, horizon: int, v: Values) -> Mask:
         """Months after a rise in which only the planned capacity is available."""
         if test.demand_change <= 0:
-            return np.zeros((v.trials, horizon), dtype=bool)
+            return np.zeros((1, horizon), dtype=bool)
         m = months(horizon)
         lead = np.ceil(self.scale_up_lead_months(option, v) - 1e-9)
         return np.asarray((m >= test.from_month) & (m < test.from_month + lead))
@@ -181,7 +181,7 @@ class InHouseModel(CostModel[InHouseOption]):
         return v(option, "time_to_hire_months") + v(option, "ramp_up_months")
 
     def scale_down_lag_months(self, option: InHouseOption, v: Values) -> Array:
-        return np.zeros((v.trials, 1))
+        return np.zeros((1, 1))
 
     def cost_to_shed_fte(self, option: InHouseOption, scenario: Scenario, v: Values) -> Array:
         return v(option, "severance_months") * monthly_salary(option, scenario, v)[:, :1]
@@ -227,7 +227,7 @@ class OutsourcedModel(CostModel[OutsourcedOption]):
         return v(option, "ramp_up_weeks") * 12 / 52
 
     def scale_down_lag_months(self, option: OutsourcedOption, v: Values) -> Array:
-        return np.full((v.trials, 1), float(option.notice_months))
+        return np.full((1, 1), float(option.notice_months))
 
     def cost_to_shed_fte(self, option: OutsourcedOption, scenario: Scenario,
                          v: Values) -> Array:
@@ -237,7 +237,7 @@ class OutsourcedModel(CostModel[OutsourcedOption]):
 
     def exit_cost(self, option: OutsourcedOption, planned: Costing, scenario: Scenario,
                   v: Values) -> Array:
-        return v(option, "exit_cost") * np.ones((v.trials, 1))
+        return v(option, "exit_cost")
 
     def max_specialization(self, option: OutsourcedOption) -> Specialization:
         return option.serves_up_to
@@ -276,10 +276,10 @@ class ContractorModel(CostModel[ContractorOption]):
                             billed > 0, unmet, billed, scenario, v, test)
 
     def scale_up_lead_months(self, option: ContractorOption, v: Values) -> Array:
-        return v(option, "lead_months") * np.ones((v.trials, 1))
+        return v(option, "lead_months")
 
     def scale_down_lag_months(self, option: ContractorOption, v: Values) -> Array:
-        return np.full((v.trials, 1), float(option.notice_months))
+        return np.full((1, 1), float(option.notice_months))
 
     def cost_to_shed_fte(self, option: ContractorOption, scenario: Scenario,
                          v: Values) -> Array:
@@ -289,7 +289,7 @@ class ContractorModel(CostModel[ContractorOption]):
 
     def exit_cost(self, option: ContractorOption, planned: Costing, scenario: Scenario,
                   v: Values) -> Array:
-        return np.zeros((v.trials, 1))
+        return np.zeros((1, 1))
 
     def max_specialization(self, option: ContractorOption) -> Specialization:
         return option.serves_up_to

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -38,6 +38,9 @@ ArrayT = TypeVar("ArrayT", Array, Mask)
 #: Share vectors costed at a time without stress tests: small enough that a block of
 #: hours stays in the processor's cache while each work item is added to it.
 LIGHT_BLOCK = 64
+#: A part costed without stress tests: (metric, threshold amount), as floats in a point run
+#: and as ``(trials,)`` arrays in a run over trials (the per-trial decision reads those).
+Light = tuple[Any, Any]
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ class Coster:
         self.per_work = [work_hours(w, scenario, v) for w in scenario.work]
         self._cache: dict[tuple[str, tuple[float, ...]], OptionFigures] = {}
         #: (metric, threshold amount) of parts costed without stress tests, many at a time
-        self._light: dict[tuple[str, tuple[float, ...]], tuple[float, float]] = {}
+        self._light: dict[tuple[str, tuple[float, ...]], Light] = {}
         self._index = {o.name: i for i, o in enumerate(scenario.options)}
         self._vectors: dict[int, tuple[Assign, list[tuple[float, ...] | None]]] = {}
 
@@ -147,7 +150,7 @@ class Coster:
         return out
 
     def light_part(self, index: int, shares: tuple[float, ...] | None, metric: str,
-                   threshold_base: str) -> tuple[float, float] | None:
+                   threshold_base: str) -> Light | None:
         """Option ``index``'s metric and threshold amount on ``shares`` (None: no part),
         costed without stress tests (or read from a full costing already made)."""
         if shares is None:
@@ -178,15 +181,14 @@ class Coster:
         return rows
 
     def light_rows(self, index: int, rows: Sequence[tuple[float, ...]], metric: str,
-                   threshold_base: str, hours: Array | None = None) -> list[
-                       tuple[float, float]]:
+                   threshold_base: str, hours: Array | None = None) -> list[Light]:
         """``light_part`` for many share vectors of option ``index`` at once: the rows of
         one demand array, as ``mix`` costs them (a point run only: rows stand for
         trials; otherwise one at a time). ``hours``: their demand, when known."""
         option = self.scenario.options[index]
         if self.v.trials != 1:
             return [self._light_part(option, r, metric, threshold_base) for r in rows]
-        out: list[tuple[float, float]] = []
+        out: list[Light] = []
         for lo in range(0, len(rows), LIGHT_BLOCK):
             block = (self._rows(np.array(rows[lo:lo + LIGHT_BLOCK], dtype=np.float64))
                      if hours is None else hours[lo:lo + LIGHT_BLOCK])
@@ -200,7 +202,7 @@ class Coster:
         return out
 
     def _light_part(self, option: AnyOption, shares: tuple[float, ...], metric: str,
-                    threshold_base: str) -> tuple[float, float]:
+                    threshold_base: str) -> Light:
         key = (option.name, shares)
         found = self._light.get(key)
         if found is None:
@@ -208,8 +210,12 @@ class Coster:
             figures = full if full is not None else cost_option(
                 option, self.scenario, self.hours(shares), self.v, factors=self.factors,
                 with_stress=False)
-            found = (scalar(metric_of(figures, metric)),
-                     scalar(part_amount(figures, metric, threshold_base, self.factors)))
+            value = metric_of(figures, metric)
+            amount = part_amount(figures, metric, threshold_base, self.factors)
+            # A point run keeps floats (the search and compare's moves add many of them);
+            # a run over trials keeps each trial's figure, for the per-trial decision.
+            found = ((scalar(value), scalar(amount)) if self.v.trials == 1
+                     else (value, amount))
             self._light[key] = found
         return found
 
