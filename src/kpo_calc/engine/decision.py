@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+import numpy as np
+
 from kpo_calc.engine.plans import same_shares
 from kpo_calc.engine.results import (
     GateResult,
@@ -33,7 +35,7 @@ def tolerance(baseline_metric: float) -> float:
     return 1e-9 * max(1.0, abs(baseline_metric))
 
 
-def clears_test(saved: Any, required: Any, amount: Any, tol: float) -> Any:
+def clears_test(saved: Any, required: Any, amount: Any, tol: Any) -> Any:
     """The one test of methodology 3, for floats or numpy arrays alike.
 
     Savings must be strictly positive (an equal cost is no reason to move the
@@ -86,6 +88,27 @@ def shortfall(option: OptionResult, baseline_metric: float, min_savings: float,
     return None
 
 
+def pick_trials(metrics: Any, clears: Any, feasible: Sequence[bool], base: int) -> Any:
+    """Methodology 3's pick in each trial: the cheapest feasible alternative that clears
+    (file order breaks a tie), else the baseline; when the baseline cannot do the work,
+    the cheapest feasible alternative.
+
+    ``metrics`` and ``clears`` are ``(alternatives, trials)``; returns ``(trials,)``
+    indices. ``recommend`` makes its pick with it (one trial), so ``compare`` and the
+    per-trial decision of ``simulate`` are one rule.
+    """
+    metrics = np.asarray(metrics, dtype=np.float64)
+    able = np.array(feasible, dtype=bool)[:, None]
+    others = able & (np.arange(len(feasible)) != base)[:, None]
+    if not feasible[base]:
+        chosen = np.where(others, metrics, np.inf)
+        return np.argmin(chosen, axis=0)
+    passing = others & np.asarray(clears, dtype=bool)
+    chosen = np.where(passing, metrics, np.inf)
+    best = np.argmin(chosen, axis=0)
+    return np.where(passing.any(axis=0), best, base)
+
+
 def recommend(options: Sequence[OptionResult], baseline: str, metric: str,
               min_savings: float, currency: str, min_amount: float = 0.0) -> Recommendation:
     """The cheapest feasible alternative that clears (``OptionResult.clears``: as a whole
@@ -111,7 +134,10 @@ def recommend(options: Sequence[OptionResult], baseline: str, metric: str,
             return whole_clears(o, base_metric, min_savings, min_amount)
         return o.clears
 
-    pick = next((o for o in alternatives if passes(o)), None) if base.feasible else cheapest
+    index = int(pick_trials([[o.metric(metric)] for o in options],
+                            [[o.name != baseline and passes(o)] for o in options],
+                            [o.feasible for o in options], options.index(base))[0])
+    pick = options[index] if options[index] is not base else None
     best = pick or cheapest
     before = alternatives[:alternatives.index(pick)] if pick is not None else alternatives
     held_back = tuple(_held_back(o, pick) for o in before

@@ -10,15 +10,17 @@ shows).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from kpo_calc.engine.decision import (
     ExtraGates,
     clears_test,
     gates,
+    pick_trials,
     recommend,
     savings,
     scorecard,
@@ -42,10 +44,11 @@ from kpo_calc.engine.plans import (
 )
 from kpo_calc.engine.results import Move, OptionResult, ScenarioResult
 from kpo_calc.engine.sanity import check_finite
-from kpo_calc.engine.values import POINT_VALUES, Array, Values
+from kpo_calc.engine.values import POINT_VALUES, Array, Mask, Values
 from kpo_calc.scenario import Scenario
 
-__all__ = ["evaluate"]
+__all__ = ["CostedScenario", "TrialDecisions", "cost_scenario", "decide", "decide_trials",
+           "evaluate"]
 
 
 def evaluate(scenario: Scenario, values: Values | None = None,
@@ -54,20 +57,47 @@ def evaluate(scenario: Scenario, values: Values | None = None,
 
     ``extra_gates`` adds expectations from outside the file (the command line).
     """
+    return decide(cost_scenario(scenario, values), extra_gates)
+
+
+@dataclass(frozen=True)
+class CostedScenario:
+    """Every alternative costed, per trial, with what judging them needs (before deciding)."""
+
+    scenario: Scenario
+    values: Values
+    demand: Array
+    coster: Coster
+    figures: tuple[AlternativeFigures, ...]
+    base_index: int
+    judge: Judge
+
+
+def cost_scenario(scenario: Scenario, values: Values | None = None,
+                  stress: bool = True) -> CostedScenario:
+    """Cost every option alone (on the whole demand), then every plan (design 7), keeping
+    the trials and the monthly lines. ``stress`` False leaves the stress tests out (a
+    simulation does not report them)."""
     v = values or POINT_VALUES
     demand = total_demand(scenario, v)
     factors = discount_factors(v(scenario, "discount_rate"), scenario.horizon_months)
-    metric = scenario.decision.metric
-    coster = Coster(scenario, demand, v, factors)
-    # Every option alone (costed on the whole demand), then every plan (design 7); the
-    # parts of one option are costed together, as the rows of one demand array.
+    coster = Coster(scenario, demand, v, factors, stress=stress)
+    # The parts of one option are costed together, as the rows of one demand array.
     alts = alternatives(scenario)
     coster.prefetch_full(alts)
-    figures = [coster.cost(alt) for alt in alts]
-    results = [summarise_alternative(f) for f in figures]
+    figures = tuple(coster.cost(alt) for alt in alts)
     base_index = next(i for i, f in enumerate(figures)
                       if f.alternative.name == scenario.baseline_name)
     judge = Judge(scenario, coster, figures[base_index], factors)
+    return CostedScenario(scenario, v, demand, coster, figures, base_index, judge)
+
+
+def decide(costed: CostedScenario, extra_gates: ExtraGates | None = None) -> ScenarioResult:
+    """The comparison at the trials' means: savings, the threshold, each move, the verdict."""
+    scenario, figures, judge = costed.scenario, costed.figures, costed.judge
+    base_index = costed.base_index
+    metric = scenario.decision.metric
+    results = [summarise_alternative(f) for f in figures]
     base_monthly = summary(figures[base_index].combined.monthly)
     base_feasible = results[base_index].feasible
     judge.prefetch([f for i, (f, r) in enumerate(zip(figures, results, strict=True))
@@ -102,14 +132,84 @@ def evaluate(scenario: Scenario, values: Values | None = None,
         baseline=scenario.baseline_name,
         metric=metric,
         min_savings=scenario.decision.min_savings,
-        total_hours=scalar(demand.sum(axis=1)),
+        total_hours=scalar(costed.demand.sum(axis=1)),
         options=tuple(compared),
         recommendation=recommendation,
-        scorecard=scorecard(scenario, compared, plan_scores(scenario, figures)),
+        scorecard=scorecard(scenario, compared, plan_scores(scenario, list(figures))),
         gates=gates(scenario, compared, recommendation, extra_gates),
         threshold_base=scenario.decision.threshold_base,
         min_savings_amount=scenario.decision.min_savings_amount,
     ))
+
+
+@dataclass(frozen=True)
+class TrialDecisions:
+    """Methodology 3's decision in each trial: ``(alternatives, trials)`` arrays, in the
+    order of ``plans.alternatives`` (every option, then every plan)."""
+
+    names: tuple[str, ...]
+    feasible: tuple[bool, ...]
+    base_index: int
+    #: the decision metric
+    metric: Array
+    #: baseline's metric − the alternative's (0 for the baseline)
+    savings: Array
+    #: min_savings × the cost the alternative avoids (0 for the baseline)
+    required: Array
+    #: clears as a whole and move by move (False for the baseline and infeasible ones)
+    clears: Mask
+    #: per alternative, each move's (work item, clears per trial)
+    moves: tuple[tuple[tuple[str, Mask], ...], ...]
+    #: the index of the recommended alternative in each trial
+    recommended: NDArray[np.intp]
+
+    @property
+    def trials(self) -> int:
+        """How many trials the decisions cover."""
+        return int(self.metric.shape[1])
+
+
+def decide_trials(costed: CostedScenario) -> TrialDecisions:
+    """The decision of ``decide``, made in every trial (design 9: one implementation of
+    sections 7 and 11, vectorised over trials): savings, the threshold on the cost
+    avoided, the materiality amount, each move's incremental test, the pick."""
+    scenario, judge, figures = costed.scenario, costed.judge, costed.figures
+    trials = costed.values.trials
+    b = costed.base_index
+    decision = scenario.decision
+
+    def per_trial(x: Array) -> Array:
+        return np.broadcast_to(np.asarray(x, dtype=np.float64), (trials,))
+
+    base_value = per_trial(judge.value(figures[b]))
+    tol = 1e-9 * np.maximum(1.0, np.abs(base_value))  # decision.tolerance, per trial
+    feasible = tuple(not f.combined.infeasible_reasons for f in figures)
+    metric = np.empty((len(figures), trials))
+    required = np.zeros((len(figures), trials))
+    clears = np.zeros((len(figures), trials), dtype=bool)
+    moves: list[tuple[tuple[str, Mask], ...]] = []
+    for i, f in enumerate(figures):
+        metric[i] = per_trial(judge.value(f))
+        if i == b:
+            moves.append(())
+            continue
+        required[i] = decision.min_savings * per_trial(avoidable(judge.parts(f),
+                                                                 judge.base_parts))
+        ok = clears_test(base_value - metric[i], required[i], decision.min_savings_amount,
+                         tol) & feasible[i] & feasible[b]
+        judged: list[tuple[str, Mask]] = []
+        if feasible[i] and feasible[b] and len(judge.moved(f)) >= 2:
+            for w, inc, inc_required, _, _ in judge.move_figures(f):
+                passed = per_trial(clears_test(per_trial(inc), per_trial(inc_required),
+                                               0.0, tol).astype(np.float64)) > 0
+                judged.append((w, passed))
+                ok = ok & passed
+        clears[i] = ok
+        moves.append(tuple(judged))
+    return TrialDecisions(
+        names=tuple(f.alternative.name for f in figures), feasible=feasible, base_index=b,
+        metric=metric, savings=base_value - metric, required=required, clears=clears,
+        moves=tuple(moves), recommended=pick_trials(metric, clears, feasible, b))
 
 
 class Judge:

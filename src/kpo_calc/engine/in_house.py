@@ -65,7 +65,8 @@ def releases_owed_severance(headcount: Array, existing: Array,
     replacements keep the tenure of the person they replace, so they change
     no cohort. The final team is released in month ``horizon + 1``.
     """
-    rows, horizon = headcount.shape
+    rows, horizon = max(headcount.shape[0], existing.shape[0]), headcount.shape[1]
+    headcount = np.broadcast_to(headcount, (rows, horizon))
     releases = np.maximum(_previous(headcount, existing) - headcount, 0.0)
     if min_tenure <= 0:
         return releases, headcount[:, -1:]

@@ -63,12 +63,17 @@ def outsourced_costs(option: OutsourcedOption, billed: Array, scenario: Scenario
     # Ramp-up: productivity rises linearly to full over ramp_up_weeks, so half
     # of that time's fees buy nothing; booked in the first month billed.
     ramp_months = v(option, "ramp_up_weeks") * 12 / 52
-    selection = np.zeros_like(fees)
-    selection[:, 0] = v(option, "vendor_selection_cost")[:, 0]
-    transition = np.zeros_like(fees)
+    selection_cost = v(option, "vendor_selection_cost")
+    # As many rows as the trials any of these inputs varies in (1 when none does).
+    rows = max(fees.shape[0], selection_cost.shape[0])
+    selection = np.zeros((rows, fees.shape[1]))
+    selection[:, 0] = selection_cost[:, 0]
+    transition = np.zeros((1, fees.shape[1]))
     if option.transition is not None:
         spread = option.transition.months
-        transition[:, :spread] = v(option.transition, "cost") / spread
+        cost = v(option.transition, "cost")
+        transition = np.zeros((max(fees.shape[0], cost.shape[0]), fees.shape[1]))
+        transition[:, :spread] = cost / spread
     return {
         "vendor_fees": fees,
         "governance": fees * v(option, "governance_rate"),

@@ -95,8 +95,11 @@ class Coster:
     only one): the parts they share are costed once.
     """
 
-    def __init__(self, scenario: Scenario, demand: Array, v: Values, factors: Array) -> None:
+    def __init__(self, scenario: Scenario, demand: Array, v: Values, factors: Array,
+                 stress: bool = True) -> None:
         self.scenario = scenario
+        #: False: parts are costed without the stress tests (a simulation does not need them)
+        self.stress = stress
         self.demand = demand
         self.v = v
         self.factors = factors
@@ -116,7 +119,8 @@ class Coster:
             figures = cost_option(option, self.scenario, self.hours(shares), self.v,
                                   work=[w for w, s in zip(self.scenario.work, shares,
                                                           strict=True) if s > 0],
-                                  factors=self.factors, affected=self.affected(shares))
+                                  factors=self.factors, affected=self.affected(shares),
+                                  with_stress=self.stress)
             self._cache[key] = figures
         return figures
 
@@ -241,7 +245,8 @@ class Coster:
                 table = np.array(chunk, dtype=np.float64)
                 figures = cost_option(option, self.scenario, self._rows(table), self.v,
                                       factors=self.factors,
-                                      affected=self._affected_rows(table))
+                                      affected=self._affected_rows(table),
+                                      with_stress=self.stress)
                 for i, row in enumerate(chunk):
                     served = [w for w, s in zip(self.scenario.work, row, strict=True) if s > 0]
                     self._cache[(option.name, row)] = take_row(
