@@ -75,7 +75,7 @@ def test_a_path_changes_only_the_alternatives_that_hold_its_option() -> None:
     base = cost_scenario(scenario)
     parts = [{p.option.name for p in f.parts} for f in base.figures]
     changed_any = 0
-    for path, owner, field, value in numbers(scenario):
+    for path, _, _, value in numbers(scenario):
         if not path.startswith("options[") or isinstance(value, int):
             continue
         option = path[len("options["):path.index("]")]
