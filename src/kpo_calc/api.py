@@ -17,7 +17,7 @@ import json
 import os
 import re
 import subprocess
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,13 @@ from kpo_calc.engine import ExtraGates, evaluate
 from kpo_calc.engine.results import ScenarioResult
 from kpo_calc.files import read_regular, too_large
 from kpo_calc.loader import MAX_BYTES, Document, parse_document, read_document
-from kpo_calc.outcome import FileOutcome, MixOutcome
+from kpo_calc.outcome import (
+    BreakevenOutcome,
+    FileOutcome,
+    MixOutcome,
+    SensitivityOutcome,
+    SimulationOutcome,
+)
 from kpo_calc.scenario import Gate, Scenario
 from kpo_calc.validation import check_document, load_scenario
 
@@ -148,6 +154,85 @@ def mix_files(paths: Iterable[StrPath], top: int = 5,
               expect: str | None = None) -> list[MixOutcome]:
     """``mix_file`` over several files; a broken one does not stop the others."""
     return [mix_file(p, top, expect) for p in paths]
+
+
+def simulate_file(path: StrPath, trials: int, seed: int, latin_hypercube: bool = False,
+                  min_agreement: float | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> SimulationOutcome:
+    """Monte Carlo over one file's uncertain inputs (``kpo-calc simulate``); errors are data.
+
+    A file without an uncertain input is an input error: there is nothing to sample.
+    """
+    from kpo_calc.engine.simulation import simulate, uncertain_inputs
+
+    name, scenario, diagnostics = _scenario_of(path)
+    if scenario is None:
+        return SimulationOutcome(name, None, diagnostics)
+    if not uncertain_inputs(scenario):
+        return SimulationOutcome(name, None, (*diagnostics, Diagnostic(
+            name, 0, 0, "no input is uncertain, so there is nothing to simulate: write a "
+            "number as a distribution, e.g. hourly_rate: 20 to 30 (a 90% interval), "
+            "{triangular: [18, 22, 30]} or {normal: [22, 2]}")))
+    result = simulate(scenario, trials, seed, latin_hypercube, progress=progress)
+    return SimulationOutcome(name, result, tuple(diagnostics), min_agreement)
+
+
+def _scenario_of(path: StrPath) -> tuple[str, Scenario | None, tuple[Diagnostic, ...]]:
+    """Read and validate one file: its name, the scenario (None on errors), diagnostics."""
+    name = os.fspath(path)
+    try:
+        doc = read_document(path)
+    except InputError as exc:
+        return name, None, exc.diagnostics
+    scenario, diagnostics = check_document(doc)
+    return name, scenario, tuple(diagnostics)
+
+
+def sensitivity_file(path: StrPath, swing: float = 0.2) -> SensitivityOutcome:
+    """The tornado of one file (``kpo-calc sensitivity``); errors are data."""
+    from kpo_calc.engine.sensitivity import sensitivity
+
+    name, scenario, diagnostics = _scenario_of(path)
+    if scenario is None:
+        return SensitivityOutcome(name, None, diagnostics)
+    return SensitivityOutcome(name, sensitivity(scenario, swing), diagnostics)
+
+
+def breakeven_file(path: StrPath, input_path: str, option: str | None = None,
+                   against: str | None = None) -> BreakevenOutcome:
+    """Switching values of one input in one file (``kpo-calc breakeven``); errors are data:
+    an unknown path or alternative is named with the closest one that exists."""
+    from kpo_calc.engine.sensitivity import breakeven, paths_of, structural_at
+
+    name, scenario, diagnostics = _scenario_of(path)
+    if scenario is None:
+        return BreakevenOutcome(name, None, diagnostics)
+    problems: list[str] = []
+    known = paths_of(scenario)
+    if input_path not in known:
+        why = structural_at(scenario, input_path)
+        if why is not None:
+            problems.append(f"--input {input_path!r} sets the structure of the plan ({why}), "
+                            "so it has no switching value; choose a cost input")
+        else:
+            hint = closest(input_path, known)
+            problems.append(f"--input {input_path!r} is not a number of this scenario"
+                            + (f"; did you mean {hint!r}?" if hint else
+                               "; paths look like options[NAME].hourly_rate, "
+                               "work[NAME].hours_per_month, fx.INR or discount_rate"))
+    alternatives = [o.name for o in scenario.options] + [p.name for p in scenario.plans]
+    for flag, wanted in (("--option", option), ("--against", against)):
+        if wanted is not None and wanted not in alternatives:
+            hint = closest(wanted, alternatives)
+            problems.append(f"{flag} {wanted!r} is not an option or plan of this scenario"
+                            + (f"; did you mean {hint!r}?" if hint else ""))
+    if option is not None and option == against:
+        problems.append(f"--option and --against are both {option!r}; name two alternatives")
+    if problems:
+        return BreakevenOutcome(name, None, (*diagnostics, *(
+            Diagnostic(name, 0, 0, p) for p in problems)))
+    return BreakevenOutcome(name, breakeven(scenario, input_path, option, against),
+                            diagnostics)
 
 
 def previous_recommendations(path: StrPath) -> dict[str, str]:

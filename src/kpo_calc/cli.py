@@ -26,7 +26,7 @@ from kpo_calc.textsafe import guard, visible
 if TYPE_CHECKING:
     from kpo_calc.api import RunGates
     from kpo_calc.diagnostics import Diagnostic
-    from kpo_calc.outcome import FileOutcome, MixOutcome
+    from kpo_calc.outcome import FileOutcome, MixOutcome, Outcome, SimulationOutcome
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
 
@@ -281,6 +281,206 @@ def mix(
 
 
 @app.command()
+def simulate(
+    files: FilesArgument,
+    trials: Annotated[int, typer.Option(
+        "--trials", "-n", min=100, max=10_000_000,
+        help="How many trials to draw (at least 100; the JSON, percentiles and value of "
+        "information settle by 10,000).")] = 10_000,
+    seed: Annotated[int, typer.Option(
+        "--seed", min=0, max=2**63 - 1,
+        help="Seed of the draws: the same seed, trials and file give byte-identical "
+        "output (the default is fixed, and printed with the result).")] = 20261129,
+    latin_hypercube: Annotated[bool, typer.Option(
+        "--latin-hypercube", help="Stratify each input's draws (one per equal-probability "
+        "stratum within each chunk of trials): steadier percentiles for the same trials.")
+    ] = False,
+    output_format: Annotated[CompareFormat, typer.Option(
+        "--format", "-f", help="table (for people), json (for scripts), csv (tidy long form) "
+        "or markdown (for a pull-request comment).",
+        case_sensitive=False)] = CompareFormat.table,
+    output: OutputOption = None,
+    min_agreement: Annotated[float | None, typer.Option(
+        "--min-agreement", min=0.0, max=1.0, metavar="SHARE",
+        help="Gate: exit 1 unless at least SHARE of the trials (e.g. 0.8) pick the "
+        "recommendation made at the inputs' means.")] = None,
+    step_summary: StepSummaryOption = False,
+    strict: StrictOption = False,
+    color: ColorOption = Color.auto,
+) -> None:
+    """How sure is the answer? Monte Carlo over the inputs written as distributions.
+
+    Per alternative: the spread of its metric and savings, how often it is cheapest,
+    clears the threshold (move by move) and is recommended; the share of trials that
+    agree with the recommendation at the means; and what learning each input before
+    deciding is worth (the value of information). Exit 1 when --min-agreement fails,
+    2 on bad input (or a file with no uncertain input).
+    """
+    from kpo_calc.api import expand_paths, simulate_file
+    from kpo_calc.outcome import SimulationOutcome
+    from kpo_calc.render import RenderOptions, get_simulate_renderer
+
+    paths, missing = expand_paths(files)
+    paint = _use_color(color, stream=sys.stderr)
+    outcomes = [SimulationOutcome(m.file, None, m.diagnostics) for m in missing]
+    for path in paths:
+        with _Progress(path) as progress:
+            outcomes.append(simulate_file(path, trials, seed, latin_hypercube, min_agreement,
+                                          progress=progress))
+    for o in outcomes:
+        _report_diagnostics(o.diagnostics, paint)
+        if o.gate_passed is False and o.result is not None:
+            sys.stderr.write(visible(f"{o.file}: gate min_agreement failed: "
+                                     f"{o.result.agreement:.1%} of the trials agree, "
+                                     f"{min_agreement:.1%} required") + "\n")
+    code = _strictly(EXIT_INPUT if any(not o.ok for o in outcomes) else
+                     EXIT_GATE if any(o.gate_passed is False for o in outcomes) else EXIT_OK,
+                     outcomes, strict)
+    text = get_simulate_renderer(output_format.value)(
+        outcomes, RenderOptions(color=_use_color(color) and output is None, width=_width()))
+    if step_summary:
+        _append_step_summary(text if output_format is CompareFormat.markdown else
+                             get_simulate_renderer("markdown")(outcomes, RenderOptions()),
+                             paths)
+    if code == EXIT_INPUT and output is not None:
+        raise typer.Exit(code)  # nothing half-written
+    _emit(text, output, inputs=paths)
+    raise typer.Exit(code)
+
+
+@app.command()
+def sensitivity(
+    files: FilesArgument,
+    swing: Annotated[float, typer.Option(
+        "--swing", min=0.0, max=1.0, min_open=True, metavar="FRACTION",
+        help="How far each point input moves either way (0.2: ±20%); an uncertain input "
+        "moves from its P10 to its P90.")] = 0.2,
+    output_format: Annotated[CompareFormat, typer.Option(
+        "--format", "-f", help="table (for people), json (for scripts), csv (tidy long form) "
+        "or markdown (for a pull-request comment).",
+        case_sensitive=False)] = CompareFormat.table,
+    output: OutputOption = None,
+    step_summary: StepSummaryOption = False,
+    strict: StrictOption = False,
+    color: ColorOption = Color.auto,
+) -> None:
+    """Which inputs drive the decision: a tornado of the savings.
+
+    The savings of the recommended alternative (or the best one, when the baseline
+    stays) against the baseline, as each input moves while the others stay at their
+    means; the top ten, with the value at which the recommendation switches when it
+    lies inside the range. Exit 2 on bad input.
+    """
+    from kpo_calc.api import expand_paths, sensitivity_file
+    from kpo_calc.outcome import SensitivityOutcome
+    from kpo_calc.render.tornado import SENSITIVITY
+
+    paths, missing = expand_paths(files)
+    outcomes = [SensitivityOutcome(m.file, None, m.diagnostics) for m in missing]
+    outcomes += [sensitivity_file(p, swing) for p in paths]
+    _finish(outcomes, SENSITIVITY, output_format, output, paths, step_summary, strict, color)
+
+
+@app.command()
+def breakeven(
+    files: FilesArgument,
+    input_path: Annotated[str, typer.Option(
+        "--input", metavar="PATH", help="The input to vary, by its field path: "
+        "options[NAME].hourly_rate, work[NAME].hours_per_month, fx.INR, discount_rate.")],
+    option: Annotated[str | None, typer.Option(
+        "--option", metavar="NAME", help="The alternative to test (default: the "
+        "recommendation, or the best alternative when the baseline stays).")] = None,
+    against: Annotated[str | None, typer.Option(
+        "--against", metavar="NAME", help="What it is compared with on the metric "
+        "(default: the baseline). Clearing is always against the baseline.")] = None,
+    output_format: Annotated[CompareFormat, typer.Option(
+        "--format", "-f", help="table (for people), json (for scripts), csv (tidy long form) "
+        "or markdown (for a pull-request comment).",
+        case_sensitive=False)] = CompareFormat.table,
+    output: OutputOption = None,
+    step_summary: StepSummaryOption = False,
+    strict: StrictOption = False,
+    color: ColorOption = Color.auto,
+) -> None:
+    """Switching values: the value of one input at which two alternatives cost the same,
+    and at which the alternative just clears the threshold.
+
+    Searched over the field's allowed range, up to ten times the current value's size,
+    by bracketing and bisection to 1e-6 of the range. Exit 2 on bad input (an unknown
+    path or alternative is named with the closest one).
+    """
+    from kpo_calc.api import breakeven_file, expand_paths
+    from kpo_calc.outcome import BreakevenOutcome
+    from kpo_calc.render.tornado import BREAKEVEN
+
+    option = None if option is None else _name_arg(option, "--option")
+    against = None if against is None else _name_arg(against, "--against")
+    paths, missing = expand_paths(files)
+    outcomes = [BreakevenOutcome(m.file, None, m.diagnostics) for m in missing]
+    outcomes += [breakeven_file(p, input_path, option, against) for p in paths]
+    _finish(outcomes, BREAKEVEN, output_format, output, paths, step_summary, strict, color)
+
+
+def _finish(outcomes: Sequence[Outcome[Any]], formats: dict[str, Any],
+            output_format: CompareFormat, output: Path | None, paths: Sequence[str],
+            step_summary: bool, strict: bool, color: Color) -> NoReturn:
+    """Report diagnostics, render, write, and exit with the run's code (2 on any error)."""
+    from kpo_calc.render import RenderOptions
+
+    paint = _use_color(color, stream=sys.stderr)
+    for o in outcomes:
+        _report_diagnostics(o.diagnostics, paint)
+    code = _strictly(EXIT_INPUT if any(not o.ok for o in outcomes) else EXIT_OK, outcomes,
+                     strict)
+    text = formats[output_format.value](
+        outcomes, RenderOptions(color=_use_color(color) and output is None, width=_width()))
+    if step_summary:
+        _append_step_summary(text if output_format is CompareFormat.markdown else
+                             formats["markdown"](outcomes, RenderOptions()), paths)
+    if code == EXIT_INPUT and output is not None:
+        raise typer.Exit(code)  # nothing half-written
+    _emit(text, output, inputs=paths)
+    raise typer.Exit(code)
+
+
+class _Progress:
+    """A progress bar on stderr for a run that takes over half a second, on a terminal only
+    (a log or a pipe gets nothing: the result is the same without it)."""
+
+    DELAY = 0.5
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+        self.task: Any = None
+        self.started = 0.0
+
+    def __enter__(self) -> _Progress:
+        import time
+
+        self.started = time.monotonic()
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        if self.bar is None:
+            if not sys.stderr.isatty() or time.monotonic() - self.started < self.DELAY:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(visible(self.label), total=total)
+        self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@app.command()
 def diff(
     old: Annotated[str, typer.Argument(
         help="The old version: a file, or REVISION:PATH read from git "
@@ -500,7 +700,8 @@ def exit_code(outcomes: Sequence[FileOutcome]) -> int:
     return EXIT_OK
 
 
-def _strictly(code: int, outcomes: Sequence[FileOutcome | MixOutcome], strict: bool) -> int:
+def _strictly(code: int, outcomes: Sequence[FileOutcome | MixOutcome | Outcome[Any]],
+              strict: bool) -> int:
     """``code``, or 1 under ``--strict`` when a file has warnings and nothing worse
     happened; says so on stderr."""
     if not strict or code == EXIT_INPUT:

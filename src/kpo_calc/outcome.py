@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from kpo_calc.diagnostics import Diagnostic
 from kpo_calc.engine.results import ScenarioResult
 
 if TYPE_CHECKING:
     from kpo_calc.engine.mixing import MixResult
+    from kpo_calc.engine.sensitivity import BreakevenResult, SensitivityResult
+    from kpo_calc.engine.simulation import SimulationResult
 
 
 @dataclass(frozen=True)
@@ -58,3 +60,46 @@ class MixOutcome:
     def ok(self) -> bool:
         """True when the file has no errors."""
         return not self.errors
+
+
+ResultT = TypeVar("ResultT")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[ResultT]):
+    """One input file of a command: its result (None on errors) and its diagnostics."""
+
+    file: str
+    result: ResultT | None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        """The problems that stop the file from being computed."""
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def ok(self) -> bool:
+        """True when the file has no errors."""
+        return not self.errors
+
+
+#: ``sensitivity``: one file's tornado.
+SensitivityOutcome = Outcome["SensitivityResult"]
+#: ``breakeven``: one file's switching values.
+BreakevenOutcome = Outcome["BreakevenResult"]
+
+
+@dataclass(frozen=True)
+class SimulationOutcome(Outcome["SimulationResult"]):
+    """One input file of ``simulate``, with its ``--min-agreement`` gate."""
+
+    #: ``--min-agreement``: the share of trials that must agree (None: no gate)
+    min_agreement: float | None = None
+
+    @property
+    def gate_passed(self) -> bool | None:
+        """Whether enough trials agree with the recommendation (None without the gate)."""
+        if self.min_agreement is None or self.result is None:
+            return None
+        return self.result.agreement >= self.min_agreement - 1e-12

@@ -66,6 +66,15 @@ MIX_FORMATS: dict[str, str] = {
 }
 
 
+#: ``simulate --format`` choice -> module in this package whose ``render`` prints it.
+SIMULATE_FORMATS: dict[str, str] = {
+    "table": "sim_table",
+    "json": "sim_json",
+    "csv": "sim_csv",
+    "markdown": "sim_markdown",
+}
+
+
 def get_renderer(name: str) -> Renderer:
     """The ``render`` function of the format called ``name``."""
     module = importlib.import_module(f"kpo_calc.render.{FORMATS[name]}")
@@ -83,5 +92,12 @@ def get_diff_renderer(name: str) -> DiffRenderer:
 def get_mix_renderer(name: str) -> Callable[..., str]:
     """The ``render`` function of the ``mix`` format called ``name``."""
     module = importlib.import_module(f"kpo_calc.render.{MIX_FORMATS[name]}")
+    renderer: Callable[..., str] = module.render
+    return renderer
+
+
+def get_simulate_renderer(name: str) -> Callable[..., str]:
+    """The ``render`` function of the ``simulate`` format called ``name``."""
+    module = importlib.import_module(f"kpo_calc.render.{SIMULATE_FORMATS[name]}")
     renderer: Callable[..., str] = module.render
     return renderer

@@ -1,0 +1,293 @@
+"""Monte Carlo over the uncertain inputs (design section 9): ``simulate``.
+
+Each chunk of trials is drawn (a stream per field path), costed by the same
+engine as ``compare`` (``cost_scenario``, stress tests left out) and decided by
+the same rule in every trial (``decide_trials``). The chunks' metrics are kept
+(one float per alternative and trial, for exact percentiles); the value of
+information is accumulated as the chunks pass, so a million trials stay small.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, get_args
+
+import annotated_types
+import numpy as np
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from kpo_calc.distributions import Distribution
+from kpo_calc.engine.evaluate import cost_scenario, decide_trials, evaluate
+from kpo_calc.engine.results import Recommendation, ScenarioResult
+from kpo_calc.engine.sampling import Sampler
+from kpo_calc.engine.values import Array, PathValues
+from kpo_calc.engine.voi import EvppiAccumulator, evpi
+from kpo_calc.paths import numbers
+from kpo_calc.scenario import Scenario
+
+#: The percentiles reported, as in the design's JSON.
+PERCENTILES = (5, 10, 50, 90, 95)
+DEFAULT_TRIALS = 10_000
+DEFAULT_SEED = 20261129
+HISTOGRAM_BINS = 20
+
+
+@dataclass(frozen=True)
+class Stats:
+    """A figure's distribution over the trials."""
+
+    mean: float
+    p5: float
+    p10: float
+    p50: float
+    p90: float
+    p95: float
+    #: expected shortfall: the mean of the worst 5% (the dearest for a metric, the
+    #: smallest savings for savings)
+    es95: float
+
+
+@dataclass(frozen=True)
+class MoveOdds:
+    """How often one move of an alternative pays its way (methodology 3, point 2)."""
+
+    work: str
+    p_clears: float
+
+
+@dataclass(frozen=True)
+class SimulatedAlternative:
+    """One alternative (option or plan) over the trials."""
+
+    name: str
+    kind: str
+    feasible: bool
+    metric: Stats
+    savings: Stats
+    p_cheapest: float
+    p_clears: float
+    p_recommended: float
+    moves: tuple[MoveOdds, ...]
+
+
+@dataclass(frozen=True)
+class InputValue:
+    """What learning one uncertain input before deciding is worth (EVPPI)."""
+
+    input: str
+    distribution: str
+    mean: float
+    evppi: float
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """Savings of one alternative, binned: ``counts[i]`` trials in ``[edges[i], edges[i+1])``."""
+
+    alternative: str
+    edges: tuple[float, ...]
+    counts: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """``simulate`` for one scenario."""
+
+    name: str
+    currency: str
+    metric: str
+    baseline: str
+    trials: int
+    seed: int
+    latin_hypercube: bool
+    inputs: tuple[tuple[str, str], ...]
+    alternatives: tuple[SimulatedAlternative, ...]
+    #: the recommendation of ``compare``, at the inputs' means
+    recommendation: Recommendation
+    #: share of trials whose pick is that recommendation
+    agreement: float
+    evpi: float
+    threshold_premium: float
+    value_of_information: tuple[InputValue, ...]
+    histogram: Histogram | None
+    #: per input, the share of draws clipped to the field's allowed range
+    clipped: tuple[tuple[str, float], ...]
+    point: ScenarioResult
+
+
+Progress = Callable[[int, int], None]
+
+
+def uncertain_inputs(scenario: Scenario) -> dict[str, tuple[Distribution, BaseModel, str]]:
+    """Every input written as a distribution: path -> (distribution, owner, field)."""
+    out: dict[str, tuple[Distribution, BaseModel, str]] = {}
+    for path, owner, field, value in numbers(scenario):
+        distribution = getattr(value, "distribution", None)
+        if isinstance(distribution, Distribution):
+            out[path] = (distribution, owner, field)
+    return out
+
+
+def field_bounds(owner: BaseModel, field: str) -> tuple[float, float, bool, bool]:
+    """``(low, high, low open, high open)``: the range the scenario model allows a field."""
+    info = type(owner).model_fields[field]
+    low, high, low_open, high_open = -math.inf, math.inf, False, False
+    for item in _constraints(info):
+        if isinstance(item, annotated_types.Ge) and float(item.ge) >= low:  # type: ignore[arg-type]
+            low, low_open = float(item.ge), False  # type: ignore[arg-type]
+        elif isinstance(item, annotated_types.Gt) and float(item.gt) >= low:  # type: ignore[arg-type]
+            low, low_open = float(item.gt), True  # type: ignore[arg-type]
+        elif isinstance(item, annotated_types.Le) and float(item.le) <= high:  # type: ignore[arg-type]
+            high, high_open = float(item.le), False  # type: ignore[arg-type]
+        elif isinstance(item, annotated_types.Lt) and float(item.lt) <= high:  # type: ignore[arg-type]
+            high, high_open = float(item.lt), True  # type: ignore[arg-type]
+    return low, high, low_open, high_open
+
+
+def _constraints(node: Any) -> list[Any]:
+    """Every annotated-types constraint in a field's metadata and annotation, nested."""
+    found: list[Any] = []
+    if isinstance(node, FieldInfo):
+        for item in node.metadata:
+            found += _constraints(item)
+        if node.annotation is not None:
+            found += _constraints(node.annotation)
+    elif isinstance(node, annotated_types.BaseMetadata):
+        found.append(node)
+    else:
+        for arg in get_args(node):
+            found += _constraints(arg)
+        for item in getattr(node, "__metadata__", ()):
+            found += _constraints(item)
+    return found
+
+
+def clip(values: Array, bounds: tuple[float, float, bool, bool]) -> tuple[Array, int]:
+    """Draws held within the field's range (an open end: the nearest number inside);
+    returns them and how many were moved."""
+    low, high, low_open, high_open = bounds
+    lo = math.nextafter(low, math.inf) if low_open else low
+    hi = math.nextafter(high, -math.inf) if high_open else high
+    outside = int(np.count_nonzero((values < lo) | (values > hi)))
+    if not outside:
+        return values, 0
+    return np.clip(values, lo, hi), outside
+
+
+def stats(x: Array, worst: str = "high") -> Stats:
+    """Mean, percentiles (linear interpolation, numpy's default) and the mean of the
+    worst 5% (``high``: the largest values are the worst, as for a cost)."""
+    p5, p10, p50, p90, p95 = (float(v) for v in np.percentile(x, PERCENTILES))
+    tail = max(1, int(math.ceil(0.05 * len(x))))
+    ordered = np.partition(x, len(x) - tail if worst == "high" else tail - 1)
+    es = ordered[len(x) - tail:] if worst == "high" else ordered[:tail]
+    return Stats(float(np.mean(x)), p5, p10, p50, p90, p95, float(np.mean(es)))
+
+
+def simulate(scenario: Scenario, trials: int = DEFAULT_TRIALS, seed: int = DEFAULT_SEED,
+             latin_hypercube: bool = False, chunk: int = 4096,
+             progress: Progress | None = None) -> SimulationResult:
+    """Sample every uncertain input ``trials`` times and decide in each trial."""
+    point = evaluate(scenario)
+    inputs = uncertain_inputs(scenario)
+    distributions = {p: d for p, (d, _, _) in inputs.items()}
+    bounds = {p: field_bounds(owner, field) for p, (_, owner, field) in inputs.items()}
+    correlations = [(c.between[0], c.between[1], float(c.rho))
+                    for c in getattr(scenario, "correlations", None) or ()]
+    sampler = Sampler(distributions, trials=trials, seed=seed, correlations=correlations,
+                      latin_hypercube=latin_hypercube, chunk=chunk)
+    names: tuple[str, ...] = ()
+    feasible: tuple[bool, ...] = ()
+    kinds: tuple[str, ...] = ()
+    metric = np.empty((0, trials))
+    clears = recommended_count = cheapest_count = np.empty(0)
+    move_counts: list[list[tuple[str, int]]] = []
+    picks: Array = np.empty(0)
+    voi: EvppiAccumulator | None = None
+    clipped = dict.fromkeys(inputs, 0)
+    done = 0
+    for start, draws in sampler.chunks():
+        n = len(next(iter(draws.values()))) if draws else min(chunk, trials - start)
+        held: dict[str, Array] = {}
+        for path, values in draws.items():
+            held[path], moved = clip(np.asarray(values, dtype=np.float64), bounds[path])
+            clipped[path] += moved
+        decided = decide_trials(cost_scenario(scenario, PathValues(scenario, held, n),
+                                              stress=False))
+        if not names:
+            names, feasible = decided.names, decided.feasible
+            kinds = tuple("plan" if i >= len(scenario.options) else "option"
+                          for i in range(len(names)))
+            metric = np.empty((len(names), trials))
+            clears = np.zeros(len(names))
+            recommended_count = np.zeros(len(names))
+            cheapest_count = np.zeros(len(names))
+            move_counts = [[(w, 0) for w, _ in m] for m in decided.moves]
+            picks = np.empty(trials, dtype=np.intp)
+            voi = EvppiAccumulator(distributions, alternatives=sum(feasible))
+        metric[:, start:start + n] = decided.metric
+        clears += decided.clears.sum(axis=1)
+        recommended_count += np.bincount(decided.recommended, minlength=len(names))
+        able = np.array(feasible)
+        cheapest = np.argmin(np.where(able[:, None], decided.metric, np.inf), axis=0)
+        cheapest_count += np.bincount(cheapest, minlength=len(names))
+        for i, moves in enumerate(decided.moves):
+            move_counts[i] = [(w, c + int(np.count_nonzero(ok)))
+                              for (w, c), (_, ok) in zip(move_counts[i], moves, strict=True)]
+        picks[start:start + n] = decided.recommended
+        assert voi is not None
+        voi.add({p: held[p] for p in held}, decided.metric[able])
+        done += n
+        if progress is not None:
+            progress(done, trials)
+    return _result(scenario, point, trials, seed, latin_hypercube, inputs, names, kinds,
+                   feasible, metric, clears, recommended_count, cheapest_count, move_counts,
+                   picks, voi, clipped)
+
+
+def _result(scenario: Scenario, point: ScenarioResult, trials: int, seed: int, lhs: bool,
+            inputs: Mapping[str, tuple[Distribution, BaseModel, str]], names: tuple[str, ...],
+            kinds: tuple[str, ...], feasible: tuple[bool, ...], metric: Array, clears: Array,
+            recommended: Array, cheapest: Array, move_counts: list[list[tuple[str, int]]],
+            picks: Array, voi: EvppiAccumulator | None,
+            clipped: Mapping[str, int]) -> SimulationResult:
+    base = names.index(point.baseline)
+    chosen = point.recommendation.option
+    able = [i for i, ok in enumerate(feasible) if ok]
+    means = metric.mean(axis=1)
+    alternatives = []
+    for i, name in enumerate(names):
+        saved = metric[base] - metric[i]
+        alternatives.append(SimulatedAlternative(
+            name=name, kind=kinds[i], feasible=feasible[i], metric=stats(metric[i]),
+            savings=stats(saved, worst="low"), p_cheapest=float(cheapest[i]) / trials,
+            p_clears=float(clears[i]) / trials, p_recommended=float(recommended[i]) / trials,
+            moves=tuple(MoveOdds(w, c / trials) for w, c in move_counts[i])))
+    best_mean = float(min(means[i] for i in able))
+    values = voi.result() if voi is not None else {}
+    ranked = sorted(((p, values.get(p, 0.0)) for p in inputs), key=lambda pv: -pv[1])
+    show = chosen if chosen != point.baseline else min(
+        (n for i, n in enumerate(names) if feasible[i] and i != base),
+        key=lambda n: means[names.index(n)], default=None)
+    histogram = None
+    if show is not None:
+        saved = metric[base] - metric[names.index(show)]
+        counts, edges = np.histogram(saved, bins=HISTOGRAM_BINS)
+        histogram = Histogram(show, tuple(float(e) for e in edges),
+                              tuple(int(c) for c in counts))
+    return SimulationResult(
+        name=scenario.name, currency=scenario.currency, metric=point.metric,
+        baseline=point.baseline, trials=trials, seed=seed, latin_hypercube=lhs,
+        inputs=tuple((p, d.describe()) for p, (d, _, _) in inputs.items()),
+        alternatives=tuple(alternatives), recommendation=point.recommendation,
+        agreement=float(np.count_nonzero(picks == names.index(chosen))) / trials,
+        evpi=evpi(metric[able]),
+        threshold_premium=max(0.0, float(means[names.index(chosen)]) - best_mean),
+        value_of_information=tuple(InputValue(p, inputs[p][0].describe(), inputs[p][0].mean,
+                                              v) for p, v in ranked),
+        histogram=histogram,
+        clipped=tuple((p, c / trials) for p, c in clipped.items() if c),
+        point=point)

@@ -1,0 +1,63 @@
+"""``simulate --format markdown``: the verdict, the spread and the value of information, for
+a pull-request comment or a job summary."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kpo_calc.formatting import money
+from kpo_calc.outcome import SimulationOutcome
+from kpo_calc.render import RenderOptions
+from kpo_calc.render.sim_words import (
+    ALTERNATIVE_HEADS,
+    alternative_row,
+    clipped_note,
+    evpi_line,
+    gate_line,
+    heading,
+    histogram_bars,
+    move_notes,
+    verdict,
+    worth_sentence,
+)
+from kpo_calc.textsafe import md_code, md_text
+
+
+def render(outcomes: Sequence[SimulationOutcome], options: RenderOptions) -> str:
+    """Every simulated scenario as a Markdown section; broken files listed first."""
+    lines: list[str] = []
+    for o in outcomes:
+        for d in o.errors:
+            lines += [f"- :x: {md_code(d.text(), shown=True)}"]
+    for o in outcomes:
+        r = o.result
+        if r is None:
+            continue
+        lines += ["", f"## {md_text(r.name)}", "", md_text(heading(r, o.file)), "",
+                  f"**{md_text(verdict(r))}**", "",
+                  "| " + " | ".join(ALTERNATIVE_HEADS) + " |",
+                  "| --- |" + " ---: |" * (len(ALTERNATIVE_HEADS) - 1)]
+        lines += ["| " + " | ".join(md_text(c) for c in alternative_row(a)) + " |"
+                  for a in r.alternatives]
+        lines.append("")
+        lines += [f"- {md_text(n)}" for n in move_notes(r)]
+        if r.histogram is not None:
+            lines += ["", f"Savings of {md_text(r.histogram.alternative)} against "
+                      f"{md_text(r.baseline)} ({md_text(r.currency)}):", "",
+                      "| Savings | | Trials |", "| --- | --- | ---: |"]
+            lines += [f"| {span} | {bar} | {count} |" for span, bar, count in histogram_bars(r)]
+        lines += ["", md_text(evpi_line(r)), ""]
+        if r.value_of_information:
+            lines += [f"| Input | Distribution | EVPPI ({md_text(r.currency)}) | Advice |",
+                      "| --- | --- | ---: | --- |"]
+            lines += [f"| {md_code(v.input, table=True)} | {md_text(v.distribution)} | "
+                      f"{money(v.evppi)} | {md_text(worth_sentence(r, v.input, v.evppi))} |"
+                      for v in r.value_of_information[:10]]
+            lines.append("")
+        note = clipped_note(r)
+        if note is not None:
+            lines += [f"_{md_text(note)}_", ""]
+        gate = gate_line(o)
+        if gate is not None:
+            lines += [(":x: " if not o.gate_passed else "") + md_text(gate), ""]
+    return "\n".join(lines).strip("\n") + "\n"

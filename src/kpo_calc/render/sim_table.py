@@ -1,0 +1,84 @@
+"""``simulate`` as tables for people: the verdict and its agreement, the alternatives'
+spread, the savings histogram, the value of information."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from rich.console import RenderableType
+from rich.text import Text
+
+from kpo_calc.engine.simulation import SimulationResult
+from kpo_calc.formatting import money
+from kpo_calc.outcome import SimulationOutcome
+from kpo_calc.render import RenderOptions
+from kpo_calc.render.layout import Column, Grid, fit, text
+from kpo_calc.render.sim_words import (
+    ALTERNATIVE_HEADS,
+    alternative_row,
+    clipped_note,
+    evpi_line,
+    gate_line,
+    heading,
+    histogram_bars,
+    move_notes,
+    verdict,
+    worth_sentence,
+)
+from kpo_calc.render.table import console_for
+from kpo_calc.render.wording import METRIC_LABELS
+from kpo_calc.textsafe import no_commands, visible
+
+
+def render(outcomes: Sequence[SimulationOutcome], options: RenderOptions) -> str:
+    """Every simulated scenario, one after another."""
+    buffer = io.StringIO()
+    console = console_for(buffer, options)
+    for o in outcomes:
+        if o.result is not None:
+            for block in blocks(o, o.result, console.width):
+                console.print(block)
+            console.print()
+    return no_commands(buffer.getvalue())
+
+
+def blocks(o: SimulationOutcome, r: SimulationResult, width: int) -> list[RenderableType]:
+    """One scenario: heading, verdict, alternatives, histogram, value of information."""
+    out: list[RenderableType] = [
+        Text.assemble(text(r.name, "bold"), "\n", text(heading(r, o.file), "dim")),
+        text(verdict(r), "bold"),
+    ]
+    label = METRIC_LABELS[r.metric]
+    grid = Grid(f"Alternatives over {r.trials:,} trials ({label}; savings against "
+                f"{visible(r.baseline)})",
+                [Column(ALTERNATIVE_HEADS[0], "left"),
+                 *(Column(h) for h in ALTERNATIVE_HEADS[1:])], records=True)
+    for a in r.alternatives:
+        grid.add(*(visible(c) for c in alternative_row(a)))
+    out += fit(grid, width)
+    for note in move_notes(r):
+        out.append(text(note))
+    if r.histogram is not None:
+        bars = Grid(f"Savings of {visible(r.histogram.alternative)} against "
+                    f"{visible(r.baseline)} ({r.currency})",
+                    [Column("Savings", "left", ""), Column("", "left", ""), Column("Trials")])
+        for span, bar, count in histogram_bars(r):
+            bars.add(span, bar, count)
+        out += fit(bars, width)
+    out.append(text(evpi_line(r)))
+    if r.value_of_information:
+        voi = Grid("Value of information: what learning each input before deciding is worth",
+                   [Column("Input", "left"), Column("Distribution", "left", ""),
+                    Column(f"EVPPI ({r.currency})"), Column("Advice", "left", "")])
+        for v in r.value_of_information[:10]:
+            voi.add(visible(v.input), visible(v.distribution), money(v.evppi),
+                    visible(worth_sentence(r, v.input, v.evppi)))
+        out += fit(voi, width)
+    note = clipped_note(r)
+    if note is not None:
+        out.append(text(note, "dim"))
+    gate = gate_line(o)
+    if gate is not None:
+        out.append(text(gate, "" if o.gate_passed else "bold red"))
+    return out

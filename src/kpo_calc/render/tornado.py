@@ -1,0 +1,251 @@
+"""``sensitivity`` and ``breakeven`` in every format (table, json, csv, markdown).
+
+The sentences and the row cells are built once (``tornado_cells``, ``*_sentence``);
+each format only lays them out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rich.text import Text
+
+from kpo_calc._version import __version__
+from kpo_calc.engine.sensitivity import TOP, BreakevenResult, SensitivityResult, TornadoRow
+from kpo_calc.formatting import money, number, percent
+from kpo_calc.outcome import BreakevenOutcome, SensitivityOutcome
+from kpo_calc.render import RenderOptions
+from kpo_calc.render.csv_format import cell, safe
+from kpo_calc.render.json_format import SCHEMA_VERSION, cents
+from kpo_calc.render.layout import Column, Grid, fit, text
+from kpo_calc.render.table import console_for
+from kpo_calc.render.wording import METRIC_LABELS
+from kpo_calc.textsafe import json_text, md_code, md_text, no_commands, visible
+
+BAR = 24
+TORNADO_HEADS = ("Input", "Low", "High", "Savings at low", "Savings at high", "", "Switches at")
+
+
+def value_text(x: float) -> str:
+    """An input's value: money-sized numbers with separators, small ones with 6 digits."""
+    return money(x) if abs(x) >= 1000 else f"{x:.6g}"
+
+
+def tornado_cells(r: SensitivityResult, row: TornadoRow, widest: float) -> list[str]:
+    """One tornado row: the range, the savings at each end, a bar, the switching value."""
+    size = round(BAR * row.swing / widest) if widest > 0 else 0
+    switch = ("" if row.switching_value is None else
+              f"{value_text(row.switching_value)} → {row.switches_to}")
+    name = row.input + ("" if row.uncertain else " (±)")
+    return [name, value_text(row.low), value_text(row.high), money(row.savings_low),
+            money(row.savings_high), "█" * max(size, 1 if row.swing > 0 else 0), switch]
+
+
+def sensitivity_heading(r: SensitivityResult, file: str) -> str:
+    """What the tornado shows."""
+    return (f"{file}: savings of {r.alternative} against {r.against} "
+            f"({METRIC_LABELS[r.metric]}, {r.currency}) at the means: {money(r.savings)}; "
+            f"uncertain inputs from P10 to P90, the others (±) by ±{percent(r.swing, 0)}")
+
+
+def switch_sentence(r: SensitivityResult) -> str:
+    """The inputs whose range flips the recommendation, or that none does."""
+    flips = [row for row in r.rows if row.switching_value is not None]
+    if not flips:
+        return f"No input flips the recommendation ({r.recommendation}) within its range."
+    parts = [f"{row.input} at {value_text(row.switching_value or 0.0)} "
+             f"(then {row.switches_to})" for row in flips[:5]]
+    more = f" and {len(flips) - 5} more" if len(flips) > 5 else ""
+    return (f"The recommendation ({r.recommendation}) changes if "
+            + "; ".join(parts) + more + ".")
+
+
+def breakeven_sentences(r: BreakevenResult) -> list[str]:
+    """The two switching values in words."""
+    searched = f"between {value_text(r.low)} and {value_text(r.high)}"
+    now = f"{r.input} is {value_text(r.current)} now"
+    out = []
+    if r.equal_at is None:
+        out.append(f"{r.option} and {r.against} never cost the same {searched} ({now}).")
+    else:
+        out.append(f"{r.option} and {r.against} cost the same ({METRIC_LABELS[r.metric]}) "
+                   f"when {r.input} is {value_text(r.equal_at)} ({now}).")
+    state = "clears" if r.clears_now else "does not clear"
+    if r.clears_at is None:
+        out.append(f"{r.option} {state} the threshold everywhere {searched}.")
+    else:
+        change = "stops clearing" if r.clears_now else "starts to clear"
+        out.append(f"{r.option} {state} the threshold now and {change} when {r.input} is "
+                   f"{value_text(r.clears_at)}.")
+    return out
+
+
+# --- sensitivity ---------------------------------------------------------------------------
+
+def sensitivity_dict(file: str, r: SensitivityResult) -> dict[str, Any]:
+    """Design 9's JSON entry for one scenario (every row, not only the top ten)."""
+    return {"file": file, "scenario": r.name, "currency": r.currency, "metric": r.metric,
+            "alternative": r.alternative, "against": r.against, "savings": cents(r.savings),
+            "swing": r.swing, "recommendation": r.recommendation,
+            "rows": [{"input": row.input, "uncertain": row.uncertain, "low": row.low,
+                      "high": row.high, "savings_low": cents(row.savings_low),
+                      "savings_high": cents(row.savings_high),
+                      "switching_value": row.switching_value,
+                      "switches_to": row.switches_to} for row in r.rows]}
+
+
+def _sensitivity_table(outcomes: Sequence[SensitivityOutcome], options: RenderOptions) -> str:
+    buffer = io.StringIO()
+    console = console_for(buffer, options)
+    for o in outcomes:
+        r = o.result
+        if r is None:
+            continue
+        console.print(Text.assemble(text(r.name, "bold"), "\n",
+                                    text(sensitivity_heading(r, o.file), "dim")))
+        console.print(text(switch_sentence(r), "bold"))
+        widest = max((row.swing for row in r.rows), default=0.0)
+        grid = Grid(f"Top {min(TOP, len(r.rows))} of {len(r.rows)} inputs by their effect on "
+                    "the savings", [Column(TORNADO_HEADS[0], "left"),
+                                    *(Column(h) for h in TORNADO_HEADS[1:5]),
+                                    Column("", "left", "cyan"), Column("Switches at", "left")],
+                    records=True)
+        for row in r.rows[:TOP]:
+            grid.add(*(visible(c) for c in tornado_cells(r, row, widest)))
+        for block in fit(grid, console.width):
+            console.print(block)
+        console.print()
+    return no_commands(buffer.getvalue())
+
+
+def _sensitivity_markdown(outcomes: Sequence[SensitivityOutcome],
+                          options: RenderOptions) -> str:
+    lines: list[str] = _md_errors(outcomes)
+    for o in outcomes:
+        r = o.result
+        if r is None:
+            continue
+        widest = max((row.swing for row in r.rows), default=0.0)
+        lines += ["", f"## {md_text(r.name)}", "", md_text(sensitivity_heading(r, o.file)), "",
+                  f"**{md_text(switch_sentence(r))}**", "",
+                  "| " + " | ".join(h or "Effect" for h in TORNADO_HEADS) + " |",
+                  "| --- | ---: | ---: | ---: | ---: | --- | --- |"]
+        for row in r.rows[:TOP]:
+            cells = tornado_cells(r, row, widest)
+            lines.append("| " + md_code(cells[0], table=True) + " | "
+                         + " | ".join(md_text(c) for c in cells[1:]) + " |")
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def _sensitivity_json(outcomes: Sequence[SensitivityOutcome], options: RenderOptions) -> str:
+    return json_text({"schema_version": SCHEMA_VERSION,
+                      "tool": {"name": "kpo-calc", "version": __version__},
+                      "sensitivities": [sensitivity_dict(o.file, o.result) for o in outcomes
+                                        if o.result is not None],
+                      "errors": [d.as_dict() for o in outcomes for d in o.errors]})
+
+
+def _sensitivity_csv(outcomes: Sequence[SensitivityOutcome], options: RenderOptions) -> str:
+    keys = ("low", "high", "savings_low", "savings_high", "switching_value")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(("file", "scenario", "currency", "alternative", "against", "input",
+                     "uncertain", "measure", "value"))
+    for o in outcomes:
+        if o.result is None:
+            continue
+        s = sensitivity_dict(o.file, o.result)
+        for row in s["rows"]:
+            for key in keys:
+                writer.writerow((safe(s["file"]), safe(s["scenario"]), s["currency"],
+                                 safe(s["alternative"]), safe(s["against"]),
+                                 safe(row["input"]), cell(row["uncertain"]), key,
+                                 cell(row[key])))
+    return no_commands(buffer.getvalue())
+
+
+# --- breakeven -----------------------------------------------------------------------------
+
+def breakeven_dict(file: str, r: BreakevenResult) -> dict[str, Any]:
+    """Design 9's JSON entry for one scenario."""
+    return {"file": file, "scenario": r.name, "currency": r.currency, "metric": r.metric,
+            "input": r.input, "option": r.option, "against": r.against, "current": r.current,
+            "searched": {"low": r.low, "high": r.high}, "equal_at": r.equal_at,
+            "clears_at": r.clears_at, "clears_now": r.clears_now}
+
+
+def _breakeven_table(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
+    buffer = io.StringIO()
+    console = console_for(buffer, options)
+    for o in outcomes:
+        r = o.result
+        if r is None:
+            continue
+        console.print(Text.assemble(text(r.name, "bold"), "\n", text(
+            f"{o.file}: {r.input}, {r.option} against {r.against}", "dim")))
+        for sentence in breakeven_sentences(r):
+            console.print(text(sentence))
+        grid = Grid("Switching values", [Column("", "left"), Column("Value")])
+        grid.add("now", value_text(r.current))
+        grid.add("costs the same", "none in range" if r.equal_at is None
+                 else value_text(r.equal_at))
+        grid.add("clearing changes", "none in range" if r.clears_at is None
+                 else value_text(r.clears_at))
+        grid.add("searched", f"{value_text(r.low)} … {value_text(r.high)}")
+        for block in fit(grid, console.width):
+            console.print(block)
+        console.print()
+    return no_commands(buffer.getvalue())
+
+
+def _breakeven_markdown(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
+    lines = _md_errors(outcomes)
+    for o in outcomes:
+        r = o.result
+        if r is None:
+            continue
+        lines += ["", f"## {md_text(r.name)}", "",
+                  f"{md_code(o.file)}: {md_code(r.input)}, {md_text(r.option)} against "
+                  f"{md_text(r.against)}", ""]
+        lines += [f"- {md_text(s)}" for s in breakeven_sentences(r)]
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def _breakeven_json(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
+    return json_text({"schema_version": SCHEMA_VERSION,
+                      "tool": {"name": "kpo-calc", "version": __version__},
+                      "breakevens": [breakeven_dict(o.file, o.result) for o in outcomes
+                                     if o.result is not None],
+                      "errors": [d.as_dict() for o in outcomes for d in o.errors]})
+
+
+def _breakeven_csv(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(("file", "scenario", "currency", "input", "option", "against", "measure",
+                     "value"))
+    for o in outcomes:
+        if o.result is None:
+            continue
+        b = breakeven_dict(o.file, o.result)
+        for key in ("current", "equal_at", "clears_at", "clears_now"):
+            writer.writerow((safe(b["file"]), safe(b["scenario"]), b["currency"],
+                             safe(b["input"]), safe(b["option"]), safe(b["against"]), key,
+                             cell(b[key])))
+    return no_commands(buffer.getvalue())
+
+
+def _md_errors(outcomes: Sequence[SensitivityOutcome | BreakevenOutcome]) -> list[str]:
+    return [f"- :x: {md_code(d.text(), shown=True)}" for o in outcomes for d in o.errors]
+
+
+SENSITIVITY: dict[str, Callable[..., str]] = {
+    "table": _sensitivity_table, "json": _sensitivity_json, "csv": _sensitivity_csv,
+    "markdown": _sensitivity_markdown}
+BREAKEVEN: dict[str, Callable[..., str]] = {
+    "table": _breakeven_table, "json": _breakeven_json, "csv": _breakeven_csv,
+    "markdown": _breakeven_markdown}
+__all__ = ["BREAKEVEN", "SENSITIVITY", "number"]

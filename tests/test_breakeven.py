@@ -1,0 +1,118 @@
+"""``breakeven`` and ``sensitivity`` on cases worked by hand (design section 9)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import SCENARIOS, run_cli
+from kpo_calc import api
+from kpo_calc.engine.sensitivity import breakeven, sensitivity
+from kpo_calc.scenario import Scenario
+
+
+def two_vendors(rate: float = 50.0) -> dict[str, Any]:
+    """Total cost, no discounting: 100 hours a month for 12 months.
+
+    Incumbent: 12 × 100 × 40 = 48,000. Challenger at ``rate``: 1,200 × rate.
+    """
+    return {"version": 1, "name": "Two vendors", "currency": "USD", "horizon_months": 12,
+            "work": [{"name": "Reports", "kind": "recurring", "hours_per_month": 100,
+                      "specialization": "low"}],
+            "options": [{"name": "Incumbent", "model": "bpo", "hourly_rate": 40},
+                        {"name": "Challenger", "model": "bpo", "hourly_rate": rate}],
+            "decision": {"metric": "total", "min_savings": 0.1}}
+
+
+def test_breakeven_of_a_rate_by_hand() -> None:
+    # Equal cost: 1,200 × r = 48,000 -> r = 40. Clearing: the challenger avoids all of the
+    # incumbent's 48,000, so it must save 10% of that, 4,800: 48,000 − 1,200 r ≥ 4,800
+    # -> r ≤ 36. Searched from just above 0 (the rate must be positive) to 50 + 10 × 50.
+    r = breakeven(Scenario.model_validate(two_vendors()), "options[Challenger].hourly_rate")
+    assert r.option == "Challenger" and r.against == "Incumbent"
+    assert r.current == 50
+    assert r.low > 0 and r.high == 550
+    assert r.equal_at == pytest.approx(40, rel=1e-6)
+    assert r.clears_at == pytest.approx(36, rel=1e-5)
+    assert r.clears_now is False
+
+
+def test_breakeven_says_when_there_is_no_crossing() -> None:
+    # The incumbent's hours: changing the work changes both sides alike (1,200 h × 10 in
+    # the rate gap): the gap 1,200 × (50 − 40) never reaches 0 for positive hours.
+    scenario = Scenario.model_validate(two_vendors())
+    r = breakeven(scenario, "work[Reports].hours_per_month")
+    assert r.equal_at is None and r.clears_at is None
+
+
+def test_tornado_by_hand() -> None:
+    # The challenger at 30: total 36,000, savings 12,000 against 48,000 (clears: 12,000 ≥
+    # 4,800). ±20% of the challenger's rate: 24 -> savings 48,000 − 28,800 = 19,200;
+    # 36 -> 48,000 − 43,200 = 4,800 (just clears: the threshold is ≥). The incumbent's
+    # rate ±20%: 32 -> 38,400 − 36,000 = 2,400 (fails: 10% of 38,400 is 3,840), so the
+    # recommendation switches where 1,200 × (r − 30) = 0.1 × 1,200 r, r = 30/0.9 = 33.33.
+    result = sensitivity(Scenario.model_validate(two_vendors(30)), swing=0.2)
+    assert (result.alternative, result.against) == ("Challenger", "Incumbent")
+    rows = {r.input: r for r in result.rows}
+    mine = rows["options[Challenger].hourly_rate"]
+    assert (mine.low, mine.high) == pytest.approx((24, 36))
+    assert (mine.savings_low, mine.savings_high) == pytest.approx((19_200, 4_800))
+    theirs = rows["options[Incumbent].hourly_rate"]
+    assert (theirs.savings_low, theirs.savings_high) == pytest.approx((2_400, 21_600))
+    assert theirs.switching_value == pytest.approx(100 / 3, rel=1e-5)
+    assert theirs.switches_to == "Incumbent"
+    # Both rates swing the savings by 14,400 and 19,200: the incumbent's ranks first.
+    assert result.rows[0].input == "options[Incumbent].hourly_rate"
+    # The work's hours scale both sides: 12,000 × 0.8 and × 1.2, no switch.
+    hours = rows["work[Reports].hours_per_month"]
+    assert (hours.savings_low, hours.savings_high) == pytest.approx((9_600, 14_400))
+    assert hours.switching_value is None
+
+
+def test_breakeven_cli_names_the_closest_path(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(json.dumps(two_vendors()), encoding="utf-8")
+    done = run_cli("breakeven", path, "--input", "options[Challenger].hourly_rat")
+    assert done.returncode == 2
+    assert "did you mean 'options[Challenger].hourly_rate'" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = run_cli("breakeven", path, "--input", "horizon_months")
+    assert done.returncode == 2 and "structure" in done.stderr
+    done = run_cli("breakeven", path, "--input", "options[Challenger].hourly_rate",
+                   "--option", "Challengr")
+    assert done.returncode == 2 and "did you mean 'Challenger'" in done.stderr
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+def test_breakeven_and_sensitivity_in_every_format(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(json.dumps(two_vendors()), encoding="utf-8")
+    done = run_cli("breakeven", path, "--input", "options[Challenger].hourly_rate",
+                   "--format", fmt)
+    assert done.returncode == 0, done.stderr
+    if fmt == "json":
+        b = json.loads(done.stdout)["breakevens"][0]
+        assert b["equal_at"] == pytest.approx(40, rel=1e-6)
+        assert set(b) >= {"scenario", "input", "option", "against", "current", "equal_at",
+                          "clears_at"}
+    else:
+        assert "40" in done.stdout
+    done = run_cli("sensitivity", path, "--format", fmt)
+    assert done.returncode == 0, done.stderr
+    if fmt == "json":
+        s = json.loads(done.stdout)["sensitivities"][0]
+        assert set(s) >= {"scenario", "alternative", "against", "rows"}
+        assert set(s["rows"][0]) >= {"input", "low", "high", "savings_low", "savings_high",
+                                     "switching_value"}
+
+
+def test_sensitivity_on_an_example_runs_one_design() -> None:
+    scenario = api.load(SCENARIOS / "insurer-claims-actuarial-myr.yaml")
+    result = sensitivity(scenario)
+    assert len(result.rows) > 30
+    # Sorted by how far each input moves the savings.
+    swings = [r.swing for r in result.rows]
+    assert swings == sorted(swings, reverse=True)
