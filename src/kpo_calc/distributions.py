@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any, Literal
@@ -260,3 +261,103 @@ def _pert_quantile(params: tuple[float, ...], q: float) -> float:
             hi = mid
     a, _, b = params
     return a + (lo + hi) / 2 * (b - a)
+
+
+# Correlations (design section 9): ``correlations: [{between: [PATH, PATH], rho: r}]``.
+# Checked here, in pure Python, because the scenario layer must report an impossible
+# set as an input error without importing numpy; the sampler reuses the same check
+# and the same Cholesky factor.
+
+#: A pivot above -PSD_TOLERANCE counts as zero: rho = 1 and other singular but valid
+#: sets (a positive semi-definite matrix) pass, rounding included.
+PSD_TOLERANCE = 1e-10
+
+
+def psd_cholesky(matrix: list[list[float]],
+                 tol: float = PSD_TOLERANCE) -> list[list[float]] | None:
+    """A lower-triangular ``L`` with ``L Lᵀ = matrix``, or None when the symmetric
+    ``matrix`` is not positive semi-definite.
+
+    A zero pivot (a singular but valid matrix, e.g. rho = 1) leaves its column zero
+    instead of failing, so it doubles as the PSD test and as the sampler's factor.
+    """
+    k = len(matrix)
+    low = [[0.0] * k for _ in range(k)]
+    for j in range(k):
+        pivot = matrix[j][j] - sum(low[j][t] ** 2 for t in range(j))
+        if pivot < -tol:
+            return None
+        rest = [matrix[i][j] - sum(low[i][t] * low[j][t] for t in range(j))
+                for i in range(j + 1, k)]
+        if pivot <= tol:
+            # Semi-definite needs rest_i² ≤ pivot · (a later pivot ≤ 1): rest must vanish.
+            if any(abs(r) > math.sqrt(tol) for r in rest):
+                return None
+            continue
+        root = math.sqrt(pivot)
+        low[j][j] = root
+        for i, r in enumerate(rest, start=j + 1):
+            low[i][j] = r / root
+    return low
+
+
+def correlation_matrix(pairs: Sequence[tuple[str, str, float]],
+                       paths: Sequence[str]) -> list[list[float]]:
+    """The matrix over ``paths`` (in that order): 1 on the diagonal, each pair's rho
+    where it is given, 0 elsewhere (inputs not correlated are independent)."""
+    at = {p: i for i, p in enumerate(paths)}
+    m = [[float(i == j) for j in range(len(paths))] for i in range(len(paths))]
+    for x, y, rho in pairs:
+        m[at[x]][at[y]] = m[at[y]][at[x]] = rho
+    return m
+
+
+def correlation_conflict(pairs: Sequence[tuple[str, str, float]]) -> tuple[int, str] | None:
+    """The index of the pair to point at and what is wrong, or None when the set is valid.
+
+    Checks each pair (two different paths, rho in [-1, 1], each pair once), then the
+    matrix. When it is not positive semi-definite, the message names the pairs among a
+    minimal set of inputs whose correlations cannot hold together (inputs dropped from
+    the last while the rest still fail; a pair not given counts as 0 and is said so),
+    and the index is the last of those pairs: the one that completes the conflict.
+    """
+    seen: dict[frozenset[str], int] = {}
+    for i, (x, y, rho) in enumerate(pairs):
+        if x == y:
+            return i, f"{x} cannot be correlated with itself; name two different inputs"
+        if not -1 <= rho <= 1:  # NaN fails too
+            return i, f"rho between {x} and {y} must lie between -1 and 1, got {rho:g}"
+        key = frozenset((x, y))
+        if key in seen:
+            return i, (f"the correlation between {x} and {y} is given twice "
+                       f"(entries {seen[key] + 1} and {i + 1}); keep one")
+        seen[key] = i
+    paths = list(dict.fromkeys(p for x, y, _ in pairs for p in (x, y)))
+    if _is_psd(pairs, paths):
+        return None
+    for path in reversed(list(paths)):
+        rest = [p for p in paths if p != path]
+        if not _is_psd(pairs, rest):
+            paths = rest
+    inside = [i for i, (x, y, _) in enumerate(pairs) if x in paths and y in paths]
+    named = [f"{pairs[i][0]} and {pairs[i][1]} at {pairs[i][2]:g}" for i in inside]
+    given = {frozenset(pairs[i][:2]) for i in inside}
+    unsaid = [f"{x} and {y}" for n, x in enumerate(paths) for y in paths[n + 1:]
+              if frozenset((x, y)) not in given]
+    if unsaid:
+        named.append(f"({', '.join(unsaid)}: not given, so 0)")
+    return inside[-1], (f"these correlations cannot hold together (the matrix is not "
+                        f"positive semi-definite); loosen one of them: {'; '.join(named)}")
+
+
+def correlation_problem(pairs: Sequence[tuple[str, str, float]]) -> str | None:
+    """What is wrong with a set of correlations (see :func:`correlation_conflict`), or None."""
+    found = correlation_conflict(pairs)
+    return None if found is None else found[1]
+
+
+def _is_psd(pairs: Sequence[tuple[str, str, float]], paths: Sequence[str]) -> bool:
+    """Is the matrix over ``paths`` (the pairs between them) positive semi-definite?"""
+    chosen = set(paths)
+    inner = [(x, y, r) for x, y, r in pairs if x in chosen and y in chosen]
+    return psd_cholesky(correlation_matrix(inner, paths)) is not None
