@@ -51,14 +51,15 @@ def error_diagnostic(doc: Document, error: ErrorDetails, path: PathKey,
                               f"{got!r}{did_you_mean(got, choices)}")
     base = doc.data.get("currency") if isinstance(doc.data, dict) else None
     return doc.diagnostic(path, _value_message(kind, value, ctx, str(error["msg"]), path,
-                                               path in doc.quoted, base))
+                                               path in doc.quoted, base, doc.data))
 
 
 def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
-                   path: PathKey, quoted: bool = False, base: Any = None) -> str:
+                   path: PathKey, quoted: bool = False, base: Any = None,
+                   data: Any = None) -> str:
     got = _shown(value)
     if kind in _NUMBER_TYPES and is_distribution(value):
-        field = field_at(path)
+        field = field_at(path, data)
         said = structural_message(*field) if field is not None else None
         if said is not None:  # a distribution where the plan's structure is set
             return said
@@ -78,7 +79,7 @@ def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
                 hint = "; write it without quotes"
             elif number_hint(value):
                 hint = f"; {number_hint(value)}"
-            elif _sampleable(path):
+            elif _sampleable(path, data):
                 hint = f"; or write a distribution: {SPELLINGS}"
             return f"must be a number, got the text {value!r}{hint}"
         return f"must be a {'whole number' if kind.startswith('int') else 'number'}, got {got}"
@@ -132,8 +133,8 @@ def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
 _NUMBER_TYPES = ("float_type", "int_type", "int_from_float", "float_parsing", "int_parsing")
 
 
-def _sampleable(path: PathKey) -> bool:
-    field = field_at(path)
+def _sampleable(path: PathKey, data: Any) -> bool:
+    field = field_at(path, data)
     return field is not None and is_sampleable(*field)
 
 

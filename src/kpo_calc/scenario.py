@@ -903,6 +903,10 @@ def _check_assignment(value: Any) -> Any:
     for option, share in value.items():
         if not isinstance(option, str) or not option:
             raise PydanticCustomError("assignment", "each share needs an option's name")
+        if is_distribution(share):
+            raise PydanticCustomError(
+                "assignment", f"the share of {option!r} sets the structure of the plan, so it "
+                "cannot be uncertain; give one number")
         if isinstance(share, bool) or not isinstance(share, int | float):
             raise PydanticCustomError("assignment", f"the share of {option!r} must be a "
                                       f"number, got {share!r}")
@@ -1624,25 +1628,42 @@ def _metadata(tp: Any, found: list[Any]) -> Iterator[Any]:
             yield from _metadata(member, [])
 
 
-def field_at(at: Location) -> tuple[type[BaseModel], str] | None:
+def field_at(at: Location, data: Any = None) -> tuple[type[BaseModel], str] | None:
     """The model and field that a data location (``("options", 1, "notice_months")``)
     belongs to: the last model field on the way (``stress[0].fx.USD`` is StressTest's
-    ``fx``); None when the location names no field."""
+    ``fx``); None when the location names no field. With the ``data`` the location
+    points into, an option or work item is read as its kind (``model``, ``kind``);
+    without, as the first kind that has the field."""
     current: Any = Scenario
     found: tuple[type[BaseModel], str] | None = None
+    node = data
     for part in at:
         members = list(_types(current))
-        owner = next((m for m in members if isinstance(m, type) and issubclass(m, BaseModel)
-                      and isinstance(part, str) and part in m.model_fields), None)
-        if owner is not None:
-            found = (owner, str(part))
-            current = owner.model_fields[str(part)].annotation
-            continue
-        current = next((typing.get_args(m)[-1] for m in members
-                        if typing.get_origin(m) in (list, dict)), None)
-        if current is None:
-            break
+        owners = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)
+                  and isinstance(part, str) and part in m.model_fields]
+        if len(owners) > 1 and isinstance(node, dict):
+            owners = [m for m in owners if _tagged(m, node)] or owners
+        if owners:
+            found = (owners[0], str(part))
+            current = owners[0].model_fields[str(part)].annotation
+        else:
+            current = next((typing.get_args(m)[-1] for m in members
+                            if typing.get_origin(m) in (list, dict)), None)
+            if current is None:
+                break
+        node = node.get(part) if isinstance(node, dict) else (
+            node[part] if isinstance(node, list) and isinstance(part, int)
+            and 0 <= part < len(node) else None)
     return found
+
+
+def _tagged(model: type[BaseModel], item: dict[Any, Any]) -> bool:
+    """Is ``item`` of kind ``model`` by its tag (``model: kpo``, ``kind: one_off``)?"""
+    for tag in ("model", "kind"):
+        info = model.model_fields.get(tag)
+        if info is not None and item.get(tag) in typing.get_args(info.annotation):
+            return True
+    return False
 
 
 def _types(tp: Any) -> Iterator[Any]:
