@@ -12,11 +12,12 @@ import pickle
 import time
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import PydanticCustomError
 
 from conftest import ROOT, TINY, run_cli
 from kpo_calc import api
@@ -26,7 +27,13 @@ from kpo_calc.loader import parse_document
 from kpo_calc.scenario import (
     STRUCTURAL_FIELDS,
     Bounds,
+    ContractorOption,
+    FxRate,
+    OutsourcedOption,
+    Sampleable,
     Scenario,
+    StressTest,
+    Transition,
     Uncertain,
     _types,
     field_at,
@@ -92,6 +99,48 @@ def test_an_uncertain_value_survives_copies_and_pickling() -> None:
     assert value.describe() == "pert(1, 2, 6)"
     assert json.dumps(value) == "2.5"  # a float to every writer
     assert f"{value}" == "2.5"
+
+
+@pytest.mark.parametrize(("written", "bounds", "expected"), [
+    ("-1 to -1", Bounds(0, 1), "-1 to -1 is always -1, below the smallest allowed value 0 "
+     "for this field"),
+    ({"uniform": [0.5, 1]}, Bounds(0, 1, high_open=True),
+     "uniform(0.5, 1) goes up to 1, but this field must be less than 1; lower its maximum"),
+    ("0.5 to 1", Bounds(0, 1, high_open=True),
+     "the 90% interval 0.5 to 1 goes up to 1 or above, but this field must be less than 1; "
+     "narrow it or move it down"),
+    ("1 to 1", Bounds(0, 1, high_open=True),
+     "1 to 1 is always 1, but this field must be less than 1"),
+])
+def test_open_and_closed_ends(written: Any, bounds: Bounds, expected: str) -> None:
+    with pytest.raises(PydanticCustomError) as caught:
+        uncertain(written, bounds)
+    assert caught.value.message().startswith(expected)
+
+
+def test_an_uncertain_value_validated_again_stays_itself() -> None:
+    cost = uncertain({"pert": [1000, 2000, 6000]}, Bounds(0, 1e12))
+    transition = Transition.model_validate({"cost": cost, "months": 2})
+    assert transition.cost is cost
+    with pytest.raises(ValidationError, match="less than or equal to 1"):
+        FxRate.model_validate({"rate": 1, "drift": uncertain("2 to 3", Bounds(0, 9))})
+
+
+def test_only_a_float_field_can_be_sampleable() -> None:
+    with pytest.raises(TypeError, match="Sampleable needs a float field, got int"):
+        TypeAdapter(Annotated[int, Sampleable()])
+
+
+def test_field_at_finds_the_model_and_field_of_a_location() -> None:
+    data = {"options": [{"model": "contractor", "lead_months": 1}]}
+    assert field_at(("options", 0, "lead_months"), data) == (ContractorOption, "lead_months")
+    # without the data, the first kind with that field
+    assert field_at(("options", 0, "productivity")) == (OutsourcedOption, "productivity")
+    assert field_at(("options", 0, "productivity"), data) == (ContractorOption, "productivity")
+    assert field_at(("stress", 0, "fx", "USD")) == (StressTest, "fx")
+    assert field_at(("nope",)) is None
+    assert field_at(("horizon_months", "deeper")) == (Scenario, "horizon_months")
+    assert not is_sampleable(Scenario, "nope")
 
 
 def test_bounds_clip_what_the_sampler_draws() -> None:

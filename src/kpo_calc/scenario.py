@@ -231,11 +231,9 @@ def distribution_problem(d: Distribution, bounds: Bounds) -> str | None:
         return f"{interval} {_goes_below(bounds)}; narrow it or move it up{clipped}"
     if bounds.above(q95):
         return f"{interval} {_goes_above(bounds)}; narrow it or move it down{clipped}"
-    if bounds.below(mean):  # a very wide interval: the mean lies beyond the 90%
-        return f"the mean {_num(mean)} of {shown} is {_below_text(bounds)}; narrow it"
-    if bounds.above(mean):
+    if bounds.above(mean):  # a very wide lognormal: its mean lies beyond its 95th percentile
         return f"the mean {_num(mean)} of {shown} is {_above_text(bounds)}; narrow it"
-    return None
+    return None  # (the mean of a normal or lognormal is never below its 5th percentile)
 
 
 def uncertain(data: Any, bounds: Bounds) -> Uncertain:
