@@ -340,6 +340,14 @@ def test_a_plain_fx_distribution_is_the_rate() -> None:
     assert s.fx_drift("EUR") == 0
 
 
+def test_the_scenario_currency_cannot_have_an_uncertain_rate() -> None:
+    # normal(1, 0.05) has mean 1, the rate of USD to itself: still not an input to sample
+    text = tiny("fx: {EUR: 1.5}", "fx: {EUR: 1.5, USD: {normal: [1, 0.05]}}")
+    assert diagnostics(text) == [
+        "t.yaml:7:21: fx.USD: USD is the scenario currency, so its rate is 1 by definition; "
+        "remove this entry"]
+
+
 def test_two_risks_with_one_name_cannot_both_be_uncertain() -> None:
     text = tiny("      - {name: Leak, annual_probability: 0.1, impact: 120000}",
                 "      - {name: Leak, annual_probability: 0.1, impact: 1e5 to 2e5}\n"

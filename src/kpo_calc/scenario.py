@@ -1290,7 +1290,8 @@ def _clash(name: str, section: str, index: int, other: str) -> str:
 def _currency_issues(s: "Scenario") -> list[Issue]:
     issues: list[Issue] = []
     base = s.fx.get(s.currency)
-    if base is not None and (base.rate, base.drift) != (1, 0):
+    if base is not None and ((base.rate, base.drift) != (1, 0) or isinstance(
+            base.rate, Uncertain) or isinstance(base.drift, Uncertain)):
         issues.append((("fx", s.currency), f"{s.currency} is the scenario currency, so its rate "
                        f"is 1 by definition; remove this entry"))
     for i, option in enumerate(s.options):
