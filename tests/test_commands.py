@@ -83,8 +83,8 @@ def test_schema_command_matches_the_committed_schema() -> None:
 
 def _properties(schema: dict) -> list[tuple[str, dict]]:
     out = [(f"Scenario.{k}", v) for k, v in schema["properties"].items()]
-    for name, model in schema["definitions"].items():
-        out += [(f"{name}.{k}", v) for k, v in model["properties"].items()]
+    for name, model in schema["definitions"].items():  # Distribution has no properties
+        out += [(f"{name}.{k}", v) for k, v in model.get("properties", {}).items()]
     return out
 
 

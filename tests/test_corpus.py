@@ -78,7 +78,9 @@ def test_schema_rejects_what_it_can_express_and_accepts_the_rest() -> None:
         # Names that print like another: the schema cannot see what a reader sees.
         "name-hangul-filler.yaml", "name-grapheme-joiner.yaml", "name-variation-selector.yaml",
         "name-choseong-filler.yaml", "name-braille-blank.yaml", "name-cyrillic-lookalike.yaml",
-        "name-cyrillic-letters.yaml", "plan-lookalike-option.yaml", "name-lookalike-work.yaml"}
+        "name-cyrillic-letters.yaml", "plan-lookalike-option.yaml", "name-lookalike-work.yaml",
+        # A distribution's bounds and the paths it is correlated by.
+        "uncertain-above-bound.yaml", "uncertain-correlation-typo.yaml"}
 
 
 def test_schema_accepts_every_example_and_starter(tmp_path: Path) -> None:

@@ -115,7 +115,8 @@ def compare_files(paths: Iterable[StrPath], gates: RunGates | None = None) -> li
         scenario, diagnostics = check_file(path)
         result = None if scenario is None else evaluate(scenario, None,
                                                         run.for_file(name, scenario))
-        outcomes.append(FileOutcome(name, result, tuple(diagnostics)))
+        uncertain = 0 if scenario is None else len(scenario.uncertain_inputs())
+        outcomes.append(FileOutcome(name, result, tuple(diagnostics), uncertain))
     return outcomes
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kpo_calc.distributions import is_distribution
 from kpo_calc.engine.results import OptionResult, Recommendation, ScenarioResult
 
 _ABSENT = object()
@@ -159,7 +160,9 @@ def input_changes(old: Any, new: Any) -> list[InputChange]:
 
 
 def _flatten(node: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
-    if isinstance(node, dict):
+    if isinstance(node, dict) and prefix and is_distribution(node):
+        yield prefix, node  # one input, written as a distribution: {pert: [...]}
+    elif isinstance(node, dict):
         if not node and prefix:
             yield prefix, {}
         for key, value in node.items():

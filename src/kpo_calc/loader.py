@@ -266,6 +266,9 @@ def _yaml_error(name: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
         hint = "; indent with spaces, not tabs"
     elif "expected a single document" in str(exc.context or ""):
         hint = "; a scenario file holds one document: remove the extra `---`"
+    elif "flow sequence" in str(exc.context or "") and "',' or ']'" in problem:
+        hint = ("; inside [...], quote a value that holds brackets, such as a field path: "
+                '"options[KPO India].hourly_rate"')
     return Diagnostic(name, line, col, f"invalid YAML: {problem}{context}{hint}")
 
 

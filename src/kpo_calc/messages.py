@@ -14,8 +14,16 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from kpo_calc.diagnostics import Diagnostic
+from kpo_calc.distributions import SPELLINGS, is_distribution
 from kpo_calc.loader import Document, PathKey, core_tag
-from kpo_calc.scenario import FORMAT_VERSION, did_you_mean, number_hint
+from kpo_calc.scenario import (
+    FORMAT_VERSION,
+    did_you_mean,
+    field_at,
+    is_sampleable,
+    number_hint,
+    structural_message,
+)
 
 
 def error_diagnostic(doc: Document, error: ErrorDetails, path: PathKey,
@@ -43,12 +51,18 @@ def error_diagnostic(doc: Document, error: ErrorDetails, path: PathKey,
                               f"{got!r}{did_you_mean(got, choices)}")
     base = doc.data.get("currency") if isinstance(doc.data, dict) else None
     return doc.diagnostic(path, _value_message(kind, value, ctx, str(error["msg"]), path,
-                                               path in doc.quoted, base))
+                                               path in doc.quoted, base, doc.data))
 
 
 def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
-                   path: PathKey, quoted: bool = False, base: Any = None) -> str:
+                   path: PathKey, quoted: bool = False, base: Any = None,
+                   data: Any = None) -> str:
     got = _shown(value)
+    if kind in _NUMBER_TYPES and is_distribution(value):
+        field = field_at(path, data)
+        said = structural_message(*field) if field is not None else None
+        if said is not None:  # a distribution where the plan's structure is set
+            return said
     if kind in ("less_than_equal", "less_than", "greater_than_equal", "greater_than"):
         text = _bound_message(kind, value, ctx)
         if len(path) == 2 and path[0] == "fx" and kind == "less_than_equal":
@@ -56,7 +70,7 @@ def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
             text += (f"; fx.{path[1]} is {unit} per 1 {path[1]}: did you write {path[1]} "
                      f"per {unit}?")
         return text
-    if kind in ("float_type", "int_type", "int_from_float", "float_parsing", "int_parsing"):
+    if kind in _NUMBER_TYPES:
         if isinstance(value, float) and kind.startswith("int"):
             return f"must be a whole number, got {got}"
         if isinstance(value, str):
@@ -65,8 +79,8 @@ def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
                 hint = "; write it without quotes"
             elif number_hint(value):
                 hint = f"; {number_hint(value)}"
-            elif " to " in value:
-                hint = "; uncertain inputs (distributions) are not supported yet"
+            elif _sampleable(path, data):
+                hint = f"; or write a distribution: {SPELLINGS}"
             return f"must be a number, got the text {value!r}{hint}"
         return f"must be a {'whole number' if kind.startswith('int') else 'number'}, got {got}"
     if kind == "literal_error":
@@ -114,6 +128,14 @@ def _value_message(kind: str, value: Any, ctx: dict[str, Any], default: str,
     if kind == "finite_number":
         return "must be a finite number"
     return default[0].lower() + default[1:] if default else kind
+
+
+_NUMBER_TYPES = ("float_type", "int_type", "int_from_float", "float_parsing", "int_parsing")
+
+
+def _sampleable(path: PathKey, data: Any) -> bool:
+    field = field_at(path, data)
+    return field is not None and is_sampleable(*field)
 
 
 def _bound_message(kind: str, value: Any, ctx: dict[str, Any]) -> str:

@@ -22,6 +22,9 @@ class FileOutcome:
     file: str
     result: ScenarioResult | None
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: how many inputs the file writes as distributions (``compare`` costs them at
+    #: their means and says so; not part of the JSON report)
+    uncertain_inputs: int = 0
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

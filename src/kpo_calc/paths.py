@@ -30,7 +30,7 @@ def owner_paths(root: BaseModel) -> dict[int, str]:
     name is the input's path. Models are frozen, so an identity stays valid as
     long as ``root`` lives.
     """
-    return {id(model): path for path, model in _models(root, "")}
+    return {id(model): path for path, _, model in _models(root, "", ())}
 
 
 def field_path(prefix: str, field: str) -> str:
@@ -46,29 +46,42 @@ def numbers(root: BaseModel) -> Iterator[tuple[str, BaseModel, str, Any]]:
     Integers and floats alike (a structural field is a number too); booleans are not
     numbers here.
     """
-    for prefix, model in _models(root, ""):
+    for path, _, owner, name, value in located_numbers(root):
+        yield path, owner, name, value
+
+
+#: Where a value sits in the data the model was read from: keys and list indexes
+#: (``("options", 1, "hourly_rate")``), as the loader records positions.
+Location = tuple[str | int, ...]
+
+
+def located_numbers(root: BaseModel) -> Iterator[tuple[str, Location, BaseModel, str, Any]]:
+    """:func:`numbers` with each number's data location: ``(path, location, owner, field,
+    value)``. The location finds the line and column of the value in its file."""
+    for prefix, at, model in _models(root, "", ()):
         for name in type(model).model_fields:
-            value = getattr(model, name)
+            value = getattr(model, name, None)  # absent from a partly built model
             if isinstance(value, int | float) and not isinstance(value, bool):
-                yield field_path(prefix, name), model, name, value
+                yield field_path(prefix, name), (*at, name), model, name, value
 
 
-def _models(model: BaseModel, prefix: str) -> Iterator[tuple[str, BaseModel]]:
-    yield prefix, model
+def _models(model: BaseModel, prefix: str,
+            at: Location) -> Iterator[tuple[str, Location, BaseModel]]:
+    yield prefix, at, model
     for name in type(model).model_fields:
-        yield from _nested(getattr(model, name), join(prefix, name))
+        yield from _nested(getattr(model, name, None), join(prefix, name), (*at, name))
 
 
-def _nested(value: Any, prefix: str) -> Iterator[tuple[str, BaseModel]]:
+def _nested(value: Any, prefix: str, at: Location) -> Iterator[tuple[str, Location, BaseModel]]:
     if isinstance(value, BaseModel):
-        yield from _models(value, prefix)
+        yield from _models(value, prefix, at)
     elif isinstance(value, dict):
         for key, item in value.items():
             if isinstance(item, BaseModel):
-                yield from _models(item, f"{prefix}.{key}")
+                yield from _models(item, f"{prefix}.{key}", (*at, key))
     elif isinstance(value, list | tuple):
         for i, item in enumerate(value):
             if isinstance(item, BaseModel):
                 name = getattr(item, "name", None)
                 key = name if isinstance(name, str) else str(i)
-                yield from _models(item, f"{prefix}[{key}]")
+                yield from _models(item, f"{prefix}[{key}]", (*at, i))

@@ -10,9 +10,14 @@ file, currencies, months within the horizon) run in ``Scenario``'s
 validator and report each problem with the path of the field to fix.
 """
 
+import math
+import operator
 import re
+import types
+import typing
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -21,12 +26,25 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PrivateAttr,
+    ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
+from kpo_calc.distributions import (
+    _INTERVAL,
+    Distribution,
+    DistributionError,
+    is_distribution,
+    parse,
+)
 from kpo_calc.lookalike import describe, differences, fillers, skeleton
+from kpo_calc.paths import Location, located_numbers, numbers
 from kpo_calc.textsafe import visible
 
 FORMAT_VERSION = 1
@@ -60,18 +78,282 @@ MAX_GATES = 50
 MAX_FX_ENTRIES = 200
 MAX_PLANS = 50
 
-# The numeric field types. A later format feature (uncertain inputs) widens
-# these aliases to accept distributions; the constraints stay here.
-Money = Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
-PositiveMoney = Annotated[float, Field(gt=0, le=MAX_AMOUNT)]
-Rate = Annotated[float, Field(gt=0, le=MAX_RATE)]
-Impact = Annotated[float, Field(ge=0, le=MAX_IMPACT)]
-Fraction = Annotated[float, Field(ge=0, le=1)]
-Growth = Annotated[float, Field(ge=-1, le=1)]
-Hours = Annotated[float, Field(gt=0, le=MAX_HOURS)]
+
+
+# --- Uncertain inputs (design section 3) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The values a sampleable field allows: ``low`` to ``high``, each end open or closed."""
+
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = False
+
+    def below(self, x: float) -> bool:
+        """Is ``x`` below the range (an open end itself is below)?"""
+        return x <= self.low if self.low_open else x < self.low
+
+    def above(self, x: float) -> bool:
+        """Is ``x`` above the range (an open end itself is above)?"""
+        return x >= self.high if self.high_open else x > self.high
+
+    def clip(self, x: float) -> float:
+        """``x`` moved into the closed range ``[low, high]`` (what the sampler does with a
+        draw beyond it; an open end is then approached, never a problem for the engine,
+        whose open ends only keep a rate or an amount from being exactly 0)."""
+        return min(max(x, self.low), self.high)
+
+
+class Uncertain(float):
+    """A sampleable input written as a distribution.
+
+    As a float it *is* the distribution's mean, so the engine and ``compare`` read it
+    like any number (``float(x)`` is the mean); ``simulate`` samples ``distribution``
+    and clips each draw to ``bounds``, the field's range. Equality and hashing are the
+    float's: two inputs with one mean compare equal, as they cost the same at the means.
+    """
+
+    __slots__ = ("bounds", "distribution")
+    distribution: Distribution
+    bounds: Bounds
+
+    def __new__(cls, distribution: Distribution, bounds: Bounds) -> "Uncertain":
+        self = super().__new__(cls, distribution.mean)
+        self.distribution = distribution
+        self.bounds = bounds
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Uncertain, (self.distribution, self.bounds)
+
+    def describe(self) -> str:
+        """The distribution as written (``80000 to 120000``, ``pert(1, 2, 4)``)."""
+        return _shown_distribution(self.distribution)
+
+
+def _distribution_error(problem: str) -> PydanticCustomError:
+    return PydanticCustomError("distribution", "{problem}", {"problem": problem})
+
+
+def _num(x: float) -> str:
+    """A computed number in a message (a mean, a quantile): whole numbers in full (as the
+    bound messages show them), others to 4 significant digits."""
+    if math.isfinite(x) and x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.4g}"
+
+
+def _written(x: float) -> str:
+    """A number the file wrote, as short as it reads (never hundreds of digits)."""
+    if math.isfinite(x) and x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    text = repr(x)
+    return text if len(text) <= 12 else f"{x:.6g}"
+
+
+def _shown_distribution(d: Distribution) -> str:
+    """``80000 to 120000`` or ``pert(1, 2, 4)``: what the file wrote."""
+    if d.form == "interval":
+        return f"{_written(d.written[0])} to {_written(d.written[1])}"
+    return f"{d.form}({', '.join(_written(x) for x in d.written)})"
+
+
+def _below_text(b: Bounds) -> str:
+    if b.low_open:
+        return f"but this field must be more than {_num(b.low)}"
+    return f"below the smallest allowed value {_num(b.low)} for this field"
+
+
+def _above_text(b: Bounds) -> str:
+    if b.high_open:
+        return f"but this field must be less than {_num(b.high)}"
+    return f"above the largest allowed value {_num(b.high)} for this field"
+
+
+def _goes_below(b: Bounds) -> str:
+    if b.low_open:
+        return f"goes down to {_num(b.low)} or below, but this field must be more than " \
+               f"{_num(b.low)}"
+    return f"goes below the smallest allowed value {_num(b.low)} for this field"
+
+
+def _goes_above(b: Bounds) -> str:
+    if b.high_open:
+        return f"goes up to {_num(b.high)} or above, but this field must be less than " \
+               f"{_num(b.high)}"
+    return f"goes above the largest allowed value {_num(b.high)} for this field"
+
+
+#: Distributions that can take any value (their draws beyond a field's range are clipped).
+_UNBOUNDED = ("lognormal", "normal")
+
+
+def distribution_problem(d: Distribution, bounds: Bounds) -> str | None:
+    """Why ``d`` does not fit a field whose values lie within ``bounds``, or None.
+
+    The rule (docs/methodology.md, "Uncertain inputs"): a bounded distribution
+    (triangular, pert, uniform, and any of width 0) must lie within the bounds; an
+    unbounded one (a 90% interval, lognormal or normal, and normal) must have its mean
+    and its 90% interval (quantiles 0.05 and 0.95) within them, and the sampler clips
+    the draws beyond them (at most about 5% at each end).
+    """
+    if not all(math.isfinite(x) for x in d.written):
+        return ("a number of this distribution is too large to be a float (above about "
+                "1.8e308); write the amount meant")
+    shown = _shown_distribution(d)
+    try:
+        mean, q05, q95 = d.mean, d.quantile(0.05), d.quantile(0.95)
+    except (OverflowError, ValueError, ZeroDivisionError):
+        mean = q05 = q95 = math.nan
+    if not all(math.isfinite(x) for x in (mean, q05, q95)):
+        return f"{shown} is too wide to have a finite mean; narrow it"
+    if d.degenerate:
+        value = d.written[0]
+        if bounds.below(value):
+            return f"{shown} is always {_num(value)}, {_below_text(bounds)}"
+        if bounds.above(value):
+            return f"{shown} is always {_num(value)}, {_above_text(bounds)}"
+        return None
+    if d.kind not in _UNBOUNDED:
+        low, high = d.support
+        if bounds.below(low):
+            return f"{shown} goes down to {_num(low)}, {_below_text(bounds)}; raise its minimum"
+        if bounds.above(high):
+            return f"{shown} goes up to {_num(high)}, {_above_text(bounds)}; lower its maximum"
+        return None
+    interval = (f"the 90% interval {shown}" if d.form == "interval" else
+                f"the 90% interval of {shown}, {_num(q05)} to {_num(q95)},")
+    clipped = " (draws beyond the field's range are clipped, so 90% of them must lie within it)"
+    if bounds.below(q05):
+        return f"{interval} {_goes_below(bounds)}; narrow it or move it up{clipped}"
+    if bounds.above(q95):
+        return f"{interval} {_goes_above(bounds)}; narrow it or move it down{clipped}"
+    if bounds.above(mean):  # a very wide lognormal: its mean lies beyond its 95th percentile
+        return f"the mean {_num(mean)} of {shown} is {_above_text(bounds)}; narrow it"
+    return None  # (the mean of a normal or lognormal is never below its 5th percentile)
+
+
+def uncertain(data: Any, bounds: Bounds) -> Uncertain:
+    """Read ``data`` as a distribution for a field within ``bounds``; raise a
+    ``PydanticCustomError`` that says what is wrong and how to fix it."""
+    try:
+        distribution = parse(data)
+    except DistributionError as exc:
+        raise _distribution_error(str(exc)) from None
+    problem = distribution_problem(distribution, bounds)
+    if problem is not None and isinstance(data, str) and problem.startswith("a number of"):
+        problem = f"{data[:60]!r} holds a number too large to be a float (above about " \
+                  "1.8e308); write the amount meant"
+    if problem is not None:
+        raise _distribution_error(problem)
+    return Uncertain(distribution, bounds)
+
+
+class DistributionInput:
+    """The distribution spellings, for the JSON Schema only (``definitions.Distribution``)."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any,
+                                     handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.any_schema(
+            ref="Distribution", metadata={"pydantic_js_functions": [cls._json_schema]})
+
+    @staticmethod
+    def _json_schema(_schema: CoreSchema, _handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        def numbers(form: str, count: int, shape: str) -> dict[str, Any]:
+            return {"type": "object", "title": f"{form}: {shape}", "required": [form],
+                    "additionalProperties": False,
+                    "properties": {form: {"type": "array", "items": {"type": "number"},
+                                          "minItems": count, "maxItems": count}}}
+
+        return {
+            "title": "Distribution",
+            "description": "An uncertain input: a 90% interval ('80000 to 120000' or {low, "
+            "high}; lognormal when both ends are positive, else normal), or a triangular, "
+            "PERT, uniform or normal distribution. compare evaluates it at its mean; "
+            "simulate samples it.",
+            "anyOf": [
+                {"type": "string", "title": "a 90% interval: 'low to high'",
+                 "pattern": _INTERVAL.pattern},
+                {"type": "object", "title": "a 90% interval: {low, high}",
+                 "required": ["low", "high"], "additionalProperties": False,
+                 "properties": {"low": {"type": "number"}, "high": {"type": "number"}}},
+                numbers("triangular", 3, "[min, mode, max]"),
+                numbers("pert", 3, "[min, mode, max]"),
+                numbers("uniform", 2, "[min, max]"),
+                numbers("normal", 2, "[mean, sd]"),
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Sampleable:
+    """Field metadata: the number may instead be a distribution (design section 3).
+
+    ``Annotated[float, Field(ge=0, le=1), Sampleable()]``: a plain number is validated
+    as before (strict, with the field's constraints); a distribution (text with ``to``,
+    or a mapping) is read with :func:`uncertain` against the field's bounds, taken from
+    its constraints (``high`` overrides the upper one, for a field whose upper bound is
+    checked by its own validator), and the value becomes an :class:`Uncertain`. The JSON
+    Schema says ``anyOf: [the number, Distribution]``.
+    """
+
+    high: float | None = None
+
+    def __get_pydantic_core_schema__(self, source: Any,
+                                     handler: GetCoreSchemaHandler) -> CoreSchema:
+        inner = handler(source)
+        if inner.get("type") != "float":
+            raise TypeError(f"Sampleable needs a float field, got {inner.get('type')}")
+        found: dict[str, Any] = inner  # type: ignore[assignment]
+        bounds = Bounds(
+            low=float(found.get("gt", found.get("ge", -math.inf))),
+            high=float(self.high if self.high is not None else
+                       found.get("lt", found.get("le", math.inf))),
+            low_open="gt" in found, high_open=self.high is None and "lt" in found)
+
+        def check(value: Any, validate: ValidatorFunctionWrapHandler) -> Any:
+            if isinstance(value, Uncertain):  # already read (a model validated again)
+                validate(float(value))
+                return value
+            if isinstance(value, dict) or (isinstance(value, str) and is_distribution(value)):
+                read = uncertain(value, bounds)
+                validate(float(read))  # the field's own constraints, on the mean
+                return read
+            return validate(value)
+
+        limits = {key: found[key] for key in ("ge", "gt", "le", "lt") if key in found}
+        if self.high is not None:
+            limits = {key: v for key, v in limits.items() if key in ("ge", "gt")}
+            limits["le"] = self.high
+        number = core_schema.float_schema(**limits)
+        return core_schema.no_info_wrap_validator_function(
+            check, inner, json_schema_input_schema=core_schema.union_schema(
+                [number, handler.generate_schema(DistributionInput)]))
+
+
+#: The marker of a sampleable field (one instance serves every field).
+SAMPLEABLE = Sampleable()
+
+# The numeric field types. Sampleable ones (Sampleable) take a distribution instead of
+# a number; STRUCTURAL_FIELDS (at the end of this module) lists the numbers that cannot
+# be uncertain, and why. The constraints stay here.
+Money = Annotated[float, Field(ge=0, le=MAX_AMOUNT), SAMPLEABLE]
+PositiveMoney = Annotated[float, Field(gt=0, le=MAX_AMOUNT), SAMPLEABLE]
+Rate = Annotated[float, Field(gt=0, le=MAX_RATE), SAMPLEABLE]
+Impact = Annotated[float, Field(ge=0, le=MAX_IMPACT), SAMPLEABLE]
+Fraction = Annotated[float, Field(ge=0, le=1), SAMPLEABLE]
+Growth = Annotated[float, Field(ge=-1, le=1), SAMPLEABLE]
+Hours = Annotated[float, Field(gt=0, le=MAX_HOURS), SAMPLEABLE]
+RateValue = Annotated[float, Field(ge=MIN_FX, le=MAX_FX), SAMPLEABLE]
+Months = Annotated[float, Field(ge=0, le=120), SAMPLEABLE]
+#: The structural twins: the same ranges, a number only.
+FixedFraction = Annotated[float, Field(ge=0, le=1)]
+FixedMonths = Annotated[float, Field(ge=0, le=120)]
 Weight = Annotated[float, Field(ge=0, le=MAX_WEIGHT)]
-RateValue = Annotated[float, Field(ge=MIN_FX, le=MAX_FX)]
-Months = Annotated[float, Field(ge=0, le=120)]
 Month = Annotated[int, Field(ge=1, le=600)]
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 Score = Annotated[float, Field(ge=1, le=5)]
@@ -148,11 +430,8 @@ class Risk(_Model):
         return self
 
 
-def _fx_either_spelling(schema: dict[str, Any]) -> None:
-    """For editors: an fx entry is a number (``{rate: number, drift: 0}``) or a mapping."""
-    for pattern, entry in schema.get("patternProperties", {}).items():
-        schema["patternProperties"][pattern] = {"anyOf": [
-            {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_FX}, entry]}
+#: The range of an exchange rate (``FxRate.rate``, whichever way it is written).
+FX_BOUNDS = Bounds(MIN_FX, MAX_FX)
 
 
 class FxRate(_Model):
@@ -166,21 +445,39 @@ class FxRate(_Model):
     @model_validator(mode="before")
     @classmethod
     def _plain_number(cls, data: Any) -> Any:
-        if isinstance(data, dict):
+        # A distribution of the rate is read here first, so that its mistakes are
+        # reported at fx.INR, where it is written (the rate field reads it again).
+        if isinstance(data, dict) and not (is_distribution(data) and
+                                           not data.keys() & {"rate", "drift"}):
             return data
         if isinstance(data, int | float) and not isinstance(data, bool):
             return {"rate": data}
+        if isinstance(data, dict) or (isinstance(data, str) and is_distribution(data)):
+            uncertain(data, FX_BOUNDS)
+            return {"rate": data}
         shown = f"the text {data!r}" if isinstance(data, str) else repr(data)
         raise PydanticCustomError(
-            "fx_rate", "must be a number (scenario-currency units per 1 unit) or {form}; "
-            "got {shown}", {"form": "{rate: ..., drift: ...}", "shown": shown})
+            "fx_rate", "must be a number (scenario-currency units per 1 unit), a "
+            "distribution of it (such as '0.011 to 0.013') or {form}; got {shown}",
+            {"form": "{rate: ..., drift: ...}", "shown": shown})
 
     rate: RateValue = Field(
         description="Scenario-currency units per one unit of the foreign currency, in year 1.",
         examples=[0.012])
-    drift: Annotated[float, Field(ge=-0.9, le=1)] = Field(
+    drift: Annotated[float, Field(ge=-0.9, le=1), SAMPLEABLE] = Field(
         default=0, description="Annual change of the rate, stepping once a year (-0.03: the "
         "foreign currency loses 3% a year against the scenario currency).", examples=[-0.03])
+
+
+def _as_written(value: Any) -> Any:
+    return value  # FxRate reads both spellings; this only tells the JSON Schema
+
+
+#: An fx entry as editors see it: a number (``{rate: number, drift: 0}``), a
+#: distribution of the rate (``{rate: distribution, drift: 0}``) or ``{rate, drift}``.
+FxEntry = Annotated[FxRate, BeforeValidator(
+    _as_written, json_schema_input_type=Annotated[float, Field(gt=0, le=MAX_FX)]
+    | DistributionInput | FxRate)]
 
 
 class Scores(_Model):
@@ -295,7 +592,7 @@ OptionOtherCosts = Annotated[list[OtherCost], Field(
     description="Named costs the model has no field for, booked while the option holds work "
     "in the alternative (lines other_one_time and other_recurring).",
     examples=[[{"name": "Regulator's approval", "amount": 31000, "per": "once"}]])]
-OptionHoursPerFte = Annotated[Annotated[float, Field(ge=1, le=744)] | None, Field(
+OptionHoursPerFte = Annotated[Annotated[float, Field(ge=1, le=744), SAMPLEABLE] | None, Field(
     description="Productive hours of one full-time person a month for this option (shift "
     "teams, part-time markets); default the scenario's hours_per_fte_month.",
     examples=[160])]
@@ -367,7 +664,7 @@ RateEscalation = Annotated[Growth, Field(
     default=0, description="Annual rate increase, stepping once a year.", examples=[0.05])]
 Productivity = Annotated[float, Field(
     ge=0.01, le=2, default=1, description="Output per billed hour relative to in-house "
-    "staff (0.9 = 10% more hours needed).", examples=[0.9])]
+    "staff (0.9 = 10% more hours needed).", examples=[0.9]), SAMPLEABLE]
 ReworkRate = Annotated[Fraction, Field(
     default=0, description="Extra hours billed for corrections, as a fraction.",
     examples=[0.05])]
@@ -406,7 +703,7 @@ class InHouseOption(_Model):
         examples=[8000])
     training_cost_per_hire: Money = Field(
         default=0, description="Onboarding cost of one hire.", examples=[6000])
-    time_to_hire_months: Months = Field(
+    time_to_hire_months: FixedMonths = Field(
         default=0, description="Months from deciding to hire to the first day (SHRM: about "
         "1.4).", examples=[3])
     ramp_up_months: Months = Field(
@@ -425,7 +722,7 @@ class InHouseOption(_Model):
     part_time_allowed: bool = Field(
         default=False, description="false: whole heads (headcount rounded up); true: "
         "fractional FTE.", examples=[False])
-    severance_min_tenure_months: Months = Field(
+    severance_min_tenure_months: FixedMonths = Field(
         default=0, description="Months of service before a person let go is owed severance "
         "(Malaysia's statutory termination benefits: 12; a probation period elsewhere). "
         "Releases take the most recently hired first; existing staff always qualify.",
@@ -464,12 +761,12 @@ class OutsourcedOption(_Model):
         "of fees (3-6% typical).", examples=[0.06])
     communication_overhead: Fraction = Field(
         default=0, description="Coordination friction, as a fraction of fees.", examples=[0.04])
-    min_monthly_hours: Annotated[float, Field(ge=0, le=MAX_HOURS)] = Field(
+    min_monthly_hours: Annotated[float, Field(ge=0, le=MAX_HOURS), SAMPLEABLE] = Field(
         default=0, description="Minimum billed hours a month while there is work.",
         examples=[300])
     notice_months: Annotated[int, Field(ge=0, le=60)] = Field(
         default=0, description="Months before billed capacity can shrink.", examples=[2])
-    ramp_up_weeks: Annotated[float, Field(ge=0, le=520)] = Field(
+    ramp_up_weeks: Annotated[float, Field(ge=0, le=520), SAMPLEABLE] = Field(
         default=0, description="Lead time in weeks to add capacity.", examples=[4])
     vendor_selection_cost: Money = Field(
         default=0, description="Search and contracting, booked in month 1 (scenario currency).",
@@ -484,8 +781,8 @@ class OutsourcedOption(_Model):
         default=0, description="Non-recoverable tax on the vendor's fees, as a fraction (e.g. "
         "Malaysia's 8% service tax on imported services: 0.08; VAT an exempt buyer cannot "
         "reclaim).", examples=[0.08])
-    withholding_tax_rate: Annotated[float, Field(ge=0, json_schema_extra={
-        "maximum": MAX_WITHHOLDING})] = Field(
+    withholding_tax_rate: Annotated[float, Field(ge=0),
+                                    Sampleable(high=MAX_WITHHOLDING)] = Field(
         default=0, description="Withholding tax the buyer bears on a net-of-tax contract price, "
         "as a fraction below 1 (cost: fees x w / (1 - w)).", examples=[0.1])
     retained_cost_per_year: Money = Field(
@@ -550,7 +847,7 @@ class ContractorOption(_Model):
     onboarding_cost_per_person: Money = Field(
         default=0, description="Cost of bringing one more contractor in (agency fee, "
         "access, briefing), in currency.", examples=[5000])
-    lead_months: Months = Field(
+    lead_months: FixedMonths = Field(
         default=0, description="Months to bring contractors in; work starts in month "
         "1 + ceil(lead_months), the demand before it is unmet.", examples=[1])
     notice_months: Annotated[int, Field(ge=0, le=60)] = Field(
@@ -604,6 +901,10 @@ def _check_assignment(value: Any) -> Any:
     for option, share in value.items():
         if not isinstance(option, str) or not option:
             raise PydanticCustomError("assignment", "each share needs an option's name")
+        if is_distribution(share):
+            raise PydanticCustomError(
+                "assignment", f"the share of {option!r} sets the structure of the plan, so it "
+                "cannot be uncertain; give one number")
         if isinstance(share, bool) or not isinstance(share, int | float):
             raise PydanticCustomError("assignment", f"the share of {option!r} must be a "
                                       f"number, got {share!r}")
@@ -705,7 +1006,7 @@ class Gate(_Model):
 
     option: Name = Field(description="The option the condition is about.",
                          examples=["KPO India"])
-    min_savings: Fraction | None = Field(
+    min_savings: FixedFraction | None = Field(
         default=None, description="Fail if the option saves less than this fraction of the "
         "cost it avoids (its savings over its moved_base: the verdict's base).",
         examples=[0.15])
@@ -730,7 +1031,7 @@ class Decision(_Model):
         "the first option.", examples=["In-house team"])
     metric: Metric = Field(
         default="npv", description="npv, total or risk_adjusted_npv.", examples=["npv"])
-    min_savings: Fraction = Field(
+    min_savings: FixedFraction = Field(
         default=0.10, description="An alternative must beat the baseline by this fraction of "
         "the cost it avoids (OMB Circular A-76: 10%), and each work item it moves must clear "
         "it on its own margin (methodology 3).", examples=[0.10])
@@ -756,6 +1057,46 @@ class Decision(_Model):
                    {"option": "KPO India", "max_total_cost": 1800000}]])
 
 
+MAX_CORRELATIONS = 200
+#: A field path is short (``options[KPO India].rate_escalation``); names are at most 200.
+MAX_PATH_CHARS = 1000
+
+
+def _two_paths(value: Any) -> Any:
+    """One clear message for ``between`` that is not two field paths."""
+    if not isinstance(value, list):
+        got = "a mapping" if isinstance(value, dict) else repr(value)
+        raise PydanticCustomError(
+            "between", "must be a list of two field paths, such as [\"options[KPO India]."
+            "rate_escalation\", fx.INR.drift] (quote a path with brackets in a [...] "
+            "list); got {got}", {"got": got})
+    if len(value) != 2:
+        raise PydanticCustomError(
+            "between", "names two uncertain inputs (field paths), got {count}; write one "
+            "entry per pair", {"count": len(value)})
+    for path in value:
+        if not isinstance(path, str):
+            raise PydanticCustomError(
+                "between", "each of the two must be a field path (text), got {got}; in a "
+                "[...] list, quote a path that holds brackets: \"options[KPO India]."
+                "hourly_rate\"", {"got": "a list" if isinstance(path, list) else repr(path)})
+    return value
+
+
+class Correlation(_Model):
+    """Two uncertain inputs that move together: a rank correlation (design section 9)."""
+
+    between: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=MAX_PATH_CHARS)]],
+        Field(min_length=2, max_length=2), BeforeValidator(_two_paths)] = Field(
+        description="The field paths of two uncertain inputs of this file (names in "
+        "brackets, keys joined by dots: options[KPO India].rate_escalation, fx.INR.drift).",
+        examples=[["options[KPO India].rate_escalation", "fx.INR.drift"]])
+    rho: Annotated[float, Field(ge=-1, le=1)] = Field(
+        description="Rank (Spearman) correlation from -1 to 1: -0.5 means that when one is "
+        "high the other tends to be low. Pairs not listed are uncorrelated.", examples=[-0.5])
+
+
 class Scenario(_Model):
     """A make-or-buy question: the work to be done and the ways to get it done."""
 
@@ -772,15 +1113,15 @@ class Scenario(_Model):
         description="Months to cost (1-600).", examples=[36])
     discount_rate: Fraction = Field(default=0, description="Annual discount rate for NPV.",
                                     examples=[0.08])
-    hours_per_fte_month: Annotated[float, Field(ge=1, le=744)] = Field(
+    hours_per_fte_month: Annotated[float, Field(ge=1, le=744), SAMPLEABLE] = Field(
         default=140, description="Productive hours of one full-time person a month.",
         examples=[140])
-    fx: dict[CurrencyCode, FxRate] = Field(
+    fx: dict[CurrencyCode, FxEntry] = Field(
         default={}, max_length=MAX_FX_ENTRIES,
         description="Scenario-currency units per one unit of each "
-        "foreign currency: a number, or {rate, drift} for a rate that drifts each year.",
-        examples=[{"INR": {"rate": 0.012, "drift": -0.03}, "PHP": 0.018}],
-        json_schema_extra=_fx_either_spelling)
+        "foreign currency: a number (or a distribution of it), or {rate, drift} for a rate that "
+        "drifts each year.",
+        examples=[{"INR": {"rate": 0.012, "drift": -0.03}, "PHP": 0.018}])
     work: list[Work] = Field(
         min_length=1, max_length=MAX_WORK, description="The demand: what has to be done.",
         examples=[[{"name": "Sector reports", "kind": "recurring", "fte": 4.5,
@@ -814,6 +1155,24 @@ class Scenario(_Model):
         examples=[{"baseline": "In-house", "metric": "npv", "min_savings": 0.1,
                    "expect": "KPO India"}])
 
+    correlations: list[Correlation] = Field(
+        default=[], max_length=MAX_CORRELATIONS,
+        description="Uncertain inputs that move together, for simulate (rank correlations; "
+        "a set that no inputs could have, not positive semi-definite, is an error).",
+        examples=[[{"between": ["options[KPO India].rate_escalation", "fx.INR.drift"],
+                    "rho": -0.5}]])
+
+    #: the data the scenario was read from: the order of its keys is the file's
+    _source: Any = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_source(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        scenario = handler(data)
+        if isinstance(scenario, Scenario) and isinstance(data, dict):
+            scenario._source = data
+        return scenario
+
     @model_validator(mode="after")
     def _cross_checks(self) -> Self:
         issues = cross_field_issues(self)
@@ -822,6 +1181,15 @@ class Scenario(_Model):
                 "scenario_checks", "{count} problem(s) across fields",
                 {"count": len(issues), "issues": issues})
         return self
+
+    def uncertain_inputs(self) -> dict[str, Distribution]:
+        """Every input written as a distribution, by field path (``options[KPO India].
+        hourly_rate``, ``fx.INR``, ``fx.INR.drift``, ``work[X].growth``), in file order.
+
+        Intervals of width 0 and normals with sd 0 are included: the file says the
+        input is uncertain, even if this version pins it.
+        """
+        return {path: value.distribution for path, _, value in uncertain_entries(self)}
 
     # Convenience accessors used by the engine and renderers.
     @property
@@ -922,7 +1290,8 @@ def _clash(name: str, section: str, index: int, other: str) -> str:
 def _currency_issues(s: "Scenario") -> list[Issue]:
     issues: list[Issue] = []
     base = s.fx.get(s.currency)
-    if base is not None and (base.rate, base.drift) != (1, 0):
+    if base is not None and ((base.rate, base.drift) != (1, 0) or isinstance(
+            base.rate, Uncertain) or isinstance(base.drift, Uncertain)):
         issues.append((("fx", s.currency), f"{s.currency} is the scenario currency, so its rate "
                        f"is 1 by definition; remove this entry"))
     for i, option in enumerate(s.options):
@@ -1150,6 +1519,302 @@ def _scorecard_issues(s: "Scenario") -> list[Issue]:
     return issues
 
 
+# --- Uncertain inputs: where they are, which numbers cannot be, and correlations -------
+
+
+def uncertain_entries(s: "Scenario") -> list[tuple[str, Location, Uncertain]]:
+    """Every uncertain input: ``(field path, data location, value)``, in file order.
+
+    The models keep their own field order; the order of the keys in the file is read
+    from the data the scenario was validated from (when it has it: a scenario built
+    with ``model_construct`` keeps the models' order).
+    """
+    found = [(path, at, value) for path, at, _, _, value in located_numbers(s)
+             if isinstance(value, Uncertain)]
+    source = getattr(s, "_source", None)
+    if source is not None:
+        found.sort(key=lambda entry: _file_position(source, entry[1]))
+    return found
+
+
+def _file_position(data: Any, at: Location) -> tuple[int, ...]:
+    """Where ``at`` comes in ``data`` (key and item positions; an fx rate written as a
+    plain number or a distribution is the entry itself)."""
+    out: list[int] = []
+    for part in at:
+        if isinstance(data, dict) and part in data:
+            out.append(list(data).index(part))
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            out.append(part)
+            data = data[part]
+        else:
+            break
+    return tuple(out)
+
+
+_PLAN = "sets the structure of the plan ({})"
+_DECISION = "is a rule of the decision ({}), not an estimate"
+#: The numbers that cannot be uncertain, each with why: every other number field is
+#: sampleable (its type carries ``Sampleable``). tests/test_uncertain.py checks that
+#: every number field of the format is one or the other. ``"*"``: every field of the
+#: model. A reason completes "this field ..." (then ", so it cannot be uncertain").
+STRUCTURAL_FIELDS: dict[tuple[type[BaseModel], str], str] = {
+    (Scenario, "horizon_months"): _PLAN.format("how many months are costed"),
+    (RecurringWork, "start_month"): _PLAN.format("the month the work starts"),
+    (RecurringWork, "end_month"): _PLAN.format("the month the work ends"),
+    (OneOffWork, "start_month"): _PLAN.format("the month the project starts"),
+    (OneOffWork, "duration_months"): _PLAN.format("the months the project spans"),
+    (InHouseOption, "time_to_hire_months"): _PLAN.format(
+        "hires start in month 1 + ceil(time_to_hire_months)"),
+    (InHouseOption, "existing_fte"): _PLAN.format(
+        "the staff employed today, who decide what moving work away costs"),
+    (InHouseOption, "severance_min_tenure_months"): _PLAN.format(
+        "which releases are owed severance"),
+    (OutsourcedOption, "notice_months"): _PLAN.format("whole months of notice"),
+    (ContractorOption, "notice_months"): _PLAN.format("whole months of notice"),
+    (ContractorOption, "lead_months"): _PLAN.format(
+        "contractors start in month 1 + ceil(lead_months)"),
+    (Transition, "months"): _PLAN.format("the months the cost is spread over"),
+    (OtherCost, "month"): _PLAN.format("the month it is booked in"),
+    (OtherCost, "from_month"): _PLAN.format("the months it is booked in"),
+    (OtherCost, "to_month"): _PLAN.format("the months it is booked in"),
+    (Plan, "assign"): _PLAN.format("the share of the work you give an option"),
+    (StressTest, "from_month"): "is a what-if you choose to test flexibility, not an estimate",
+    (StressTest, "demand_change"): "is a what-if you choose to test flexibility, not an "
+    "estimate",
+    (StressTest, "fx"): "is a what-if you choose to test flexibility, not an estimate",
+    (Scores, "*"): "is a judgement for the scorecard, not an estimate",
+    (Weights, "*"): _DECISION.format("a scorecard weight"),
+    (Decision, "min_savings"): _DECISION.format("the threshold"),
+    (Decision, "min_savings_amount"): _DECISION.format("the threshold"),
+    (Gate, "min_savings"): "is a CI gate you set, not an estimate",
+    (Gate, "max_total_cost"): "is a CI gate you set, not an estimate",
+    (Mix, "shares"): "is a constraint of the mix search, not an estimate",
+    (Mix, "max_vendors"): "is a constraint of the mix search, not an estimate",
+    (Mix, "max_share"): "is a constraint of the mix search, not an estimate",
+    (Correlation, "rho"): "says how two uncertain inputs move together",
+}
+
+
+def structural_reason(owner: type[BaseModel], field: str) -> str | None:
+    """Why ``field`` of ``owner`` cannot be uncertain (None when it may be)."""
+    return STRUCTURAL_FIELDS.get((owner, field)) or STRUCTURAL_FIELDS.get((owner, "*"))
+
+
+def structural_message(owner: type[BaseModel], field: str) -> str | None:
+    """The message for a distribution written where one number belongs, or None."""
+    reason = structural_reason(owner, field)
+    if reason is None:
+        return None
+    return f"this field {reason}, so it cannot be uncertain; give one number"
+
+
+def is_sampleable(owner: type[BaseModel], field: str) -> bool:
+    """Does ``field`` of ``owner`` take a distribution?"""
+    info = owner.model_fields.get(field)
+    if info is None:
+        return False
+    return any(isinstance(m, Sampleable) for m in _metadata(info.annotation, info.metadata))
+
+
+def _metadata(tp: Any, found: list[Any]) -> Iterator[Any]:
+    yield from found
+    if typing.get_origin(tp) is Annotated:
+        yield from _metadata(typing.get_args(tp)[0], list(tp.__metadata__))
+    elif typing.get_origin(tp) in (typing.Union, types.UnionType):
+        for member in typing.get_args(tp):
+            yield from _metadata(member, [])
+
+
+def field_at(at: Location, data: Any = None) -> tuple[type[BaseModel], str] | None:
+    """The model and field that a data location (``("options", 1, "notice_months")``)
+    belongs to: the last model field on the way (``stress[0].fx.USD`` is StressTest's
+    ``fx``); None when the location names no field. With the ``data`` the location
+    points into, an option or work item is read as its kind (``model``, ``kind``);
+    without, as the first kind that has the field."""
+    current: Any = Scenario
+    found: tuple[type[BaseModel], str] | None = None
+    node = data
+    for part in at:
+        members = list(_types(current))
+        owners = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)
+                  and isinstance(part, str) and part in m.model_fields]
+        if len(owners) > 1 and isinstance(node, dict):
+            owners = [m for m in owners if _tagged(m, node)] or owners
+        if owners:
+            found = (owners[0], str(part))
+            current = owners[0].model_fields[str(part)].annotation
+        else:
+            current = next((typing.get_args(m)[-1] for m in members
+                            if typing.get_origin(m) in (list, dict)), None)
+            if current is None:
+                break
+        node = node.get(part) if isinstance(node, dict) else (
+            node[part] if isinstance(node, list) and isinstance(part, int)
+            and 0 <= part < len(node) else None)
+    return found
+
+
+def _tagged(model: type[BaseModel], item: dict[Any, Any]) -> bool:
+    """Is ``item`` of kind ``model`` by its tag (``model: kpo``, ``kind: one_off``)?"""
+    for tag in ("model", "kind"):
+        info = model.model_fields.get(tag)
+        if info is not None and item.get(tag) in typing.get_args(info.annotation):
+            return True
+    return False
+
+
+def _types(tp: Any) -> Iterator[Any]:
+    """The types ``tp`` may be: Annotated unwrapped, unions expanded."""
+    if typing.get_origin(tp) is Annotated:
+        yield from _types(typing.get_args(tp)[0])
+    elif typing.get_origin(tp) in (typing.Union, types.UnionType):
+        for member in typing.get_args(tp):
+            yield from _types(member)
+    else:
+        yield tp
+
+
+def _uncertain_path_issues(s: "Scenario") -> list[Issue]:
+    """Each uncertain input needs a path of its own (simulate samples and names it by it):
+    two risks of one option with one name would share one."""
+    seen: set[str] = set()
+    issues: list[Issue] = []
+    for path, at, _ in uncertain_entries(s):
+        if path in seen:
+            issues.append((at, f"another uncertain input has the same path {path}; give "
+                           "the items different names, so that each input is sampled and "
+                           "named on its own"))
+        seen.add(path)
+    return issues
+
+
+#: Below this, a pivot of the Cholesky factorisation counts as 0 (the set is then
+#: semi-definite, a legitimate limit such as rho 1).
+PSD_TOLERANCE = 1e-10
+
+
+def _correlation_issues(s: "Scenario") -> list[Issue]:
+    """Each pair names two different uncertain inputs of this file, once; together the
+    correlations must be possible (a positive semi-definite matrix)."""
+    if not s.correlations:
+        return []
+    uncertain = [path for path, _, _ in uncertain_entries(s)]
+    known = {path: (type(owner), field) for path, owner, field, _ in numbers(s)}
+    issues: list[Issue] = []
+    pairs: list[tuple[str, str, float]] = []
+    where: list[int] = []
+    seen: dict[frozenset[str], int] = {}
+    for i, entry in enumerate(s.correlations):
+        at: tuple[str | int, ...] = ("correlations", i, "between")
+        paths = [normal_name(p) for p in entry.between]
+        bad = [((*at, j), message) for j, p in enumerate(paths)
+               if (message := _path_problem(p, uncertain, known)) is not None]
+        if bad:
+            issues += bad
+            continue
+        a, b = paths
+        if a == b:
+            issues.append(((*at, 1), f"correlates {a} with itself; name two different "
+                           "inputs"))
+            continue
+        key = frozenset(paths)
+        if key in seen:
+            issues.append((("correlations", i), f"{a} and {b} are already correlated by "
+                           f"correlations[{seen[key]}]; give each pair once"))
+            continue
+        seen[key] = i
+        pairs.append((a, b, entry.rho))
+        where.append(i)
+    last = _not_psd(pairs)
+    if last is not None:
+        issues.append((("correlations", where[last]), "with the correlations before it, this "
+                       "one makes the set impossible: no inputs can be correlated like that "
+                       "(the correlation matrix is not positive semi-definite; pairs not "
+                       "listed count as 0). If A moves with B and B with C, A moves with C "
+                       "too: weaken one of them, or list the missing pair"))
+    return issues
+
+
+def _path_problem(path: str, uncertain: list[str],
+                  known: dict[str, tuple[type[BaseModel], str]]) -> str | None:
+    if path in uncertain:
+        return None
+    if path in known:
+        owner, field = known[path]
+        reason = structural_reason(owner, field)
+        if reason is not None:
+            return f"{path} {reason}, so it cannot be uncertain nor correlated"
+        return f"{path} is a point input; give it a distribution to correlate it"
+    if not uncertain:
+        return (f"no uncertain input is named {_named(path)}, and this file has none: write "
+                "an input as a distribution (such as '80000 to 120000') to correlate it")
+    hint = did_you_mean(path, uncertain).removeprefix("; ")
+    return (f"no uncertain input is named {_named(path)}{f' ({hint})' if hint else ''}; the "
+            f"uncertain inputs are: {listing(uncertain)}")
+
+
+def _not_psd(pairs: list[tuple[str, str, float]]) -> int | None:
+    """The index of the pair that makes the correlations impossible, or None.
+
+    A stand-in for ``distributions.correlation_problem`` (being added on another
+    branch): pure Python, Cholesky with pivots under ``PSD_TOLERANCE`` taken as 0, per
+    connected group of inputs (a pair alone is always possible), the inputs in the
+    order the file first names them. The leading block that first fails is completed
+    by its latest pair: that pair is reported.
+    """
+    index: dict[str, int] = {}
+    for a, b, _ in pairs:
+        index.setdefault(a, len(index))
+        index.setdefault(b, len(index))
+    parent = list(range(len(index)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b, _ in pairs:
+        parent[root(index[a])] = root(index[b])
+    groups: dict[int, list[int]] = {}
+    for node in range(len(index)):  # first-named order within each group
+        groups.setdefault(root(node), []).append(node)
+    failed: list[int] = []
+    for nodes in groups.values():
+        if len(nodes) > 2:
+            position = {node: i for i, node in enumerate(nodes)}
+            block = [(max(position[index[a]], position[index[b]]),
+                      min(position[index[a]], position[index[b]]), rho, k)
+                     for k, (a, b, rho) in enumerate(pairs) if index[a] in position]
+            row = _cholesky_failure(len(nodes), {(i, j): rho for i, j, rho, _ in block})
+            if row is not None:
+                failed.append(max(k for i, _, _, k in block if i <= row))
+    return min(failed) if failed else None
+
+
+def _cholesky_failure(n: int, rho: dict[tuple[int, int], float]) -> int | None:
+    """The first row at which the unit-diagonal matrix with off-diagonal ``rho[(i, j)]``
+    (``i > j``; 0 when absent) is found not positive semi-definite, or None."""
+    lower: list[list[float]] = []
+    pivots: list[float] = []
+    for i in range(n):
+        row = [0.0] * i
+        for j in range(i):
+            rest = rho.get((i, j), 0.0) - sum(map(operator.mul, row[:j], lower[j][:j]))
+            if pivots[j] > PSD_TOLERANCE:
+                row[j] = rest / math.sqrt(pivots[j])
+            elif abs(rest) > PSD_TOLERANCE:
+                return i  # a direction with no variance left, yet correlated
+        pivot = 1.0 - sum(x * x for x in row)
+        if pivot < -PSD_TOLERANCE:
+            return i
+        lower.append(row)
+        pivots.append(max(pivot, 0.0))
+    return None
+
+
 #: How much of each section a check needs when the file also has field errors
 #: (validation in stages: kpo_calc.crosscheck runs the checks on whatever parsed):
 #: NAMES when only the names of its items, and the keys it refers by, must be right;
@@ -1178,6 +1843,11 @@ def _repeated_entries(s: "Scenario") -> list[Issue]:
     return issues
 
 
+#: Every section that can hold an uncertain input, and the correlations between them.
+_UNCERTAIN_SECTIONS = {"correlations": EXACT, "options": EXACT, "work": EXACT, "fx": EXACT,
+                       "discount_rate": EXACT, "hours_per_fte_month": EXACT,
+                       "unmet_hour_cost": EXACT}
+
 CROSS_CHECKS: tuple[tuple[Callable[["Scenario"], list[Issue]], dict[str, int]], ...] = (
     (_unique_names, {"options": NAMES, "work": NAMES, "stress": NAMES, "plans": NAMES}),
     (_currency_issues, {"fx": EXACT, "currency": EXACT, "options": EXACT, "stress": EXACT}),
@@ -1190,6 +1860,8 @@ CROSS_CHECKS: tuple[tuple[Callable[["Scenario"], list[Issue]], dict[str, int]], 
     (_coverage_issues, {"work": EXACT, "options": EXACT}),
     (_scorecard_issues, {"decision": EXACT, "options": EXACT}),
     (_repeated_entries, {"options": EXACT, "stress": EXACT}),
+    (_uncertain_path_issues, {"options": EXACT, "work": EXACT}),
+    (_correlation_issues, _UNCERTAIN_SECTIONS),
 )
 
 

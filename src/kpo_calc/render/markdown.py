@@ -34,7 +34,7 @@ from kpo_calc.render.scorecard import (
     scorecard_weights,
 )
 from kpo_calc.render.summary import SUMMARY_HEADERS, summary_rows
-from kpo_calc.render.wording import METRIC_LABELS, gate_message, reason
+from kpo_calc.render.wording import METRIC_LABELS, gate_message, reason, uncertain_note
 from kpo_calc.textsafe import md_code, md_text, no_commands
 
 LIMIT = 65_000
@@ -51,7 +51,8 @@ def render(outcomes: Sequence[FileOutcome], options: RenderOptions) -> str:
     return no_commands(fit(outcomes, LIMIT, options.show_all))
 
 
-Section = Callable[[ScenarioResult, str, bool], list[str]]
+#: One scenario's part of the report: (result, file, show_all, uncertain inputs).
+Section = Callable[[ScenarioResult, str, bool, int], list[str]]
 
 
 def fit(outcomes: Sequence[FileOutcome], limit: int, show_all: bool = False) -> str:
@@ -74,7 +75,7 @@ def _report(outcomes: Sequence[FileOutcome], section: Section, show_all: bool, *
         lines += [*_summary_table(outcomes), ""]
     for o in outcomes:
         if o.result is not None:
-            lines += section(o.result, o.file, show_all)
+            lines += section(o.result, o.file, show_all, o.uncertain_inputs)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -114,17 +115,18 @@ def _summary_table(outcomes: Sequence[FileOutcome], rows: int | None = None) -> 
     return table
 
 
-def _verdict_only(r: ScenarioResult, file: str, show_all: bool) -> list[str]:
-    return [f"### {esc(r.name)}", code(file), "", *_verdict(r, show_all), ""]
+def _verdict_only(r: ScenarioResult, file: str, show_all: bool,
+                  uncertain: int = 0) -> list[str]:
+    return [f"### {esc(r.name)}", code(file), "", *_verdict(r, show_all, uncertain), ""]
 
 
-def _brief(whole: ScenarioResult, file: str, show_all: bool) -> list[str]:
+def _brief(whole: ScenarioResult, file: str, show_all: bool, uncertain: int = 0) -> list[str]:
     # The verdict and its reason first, then the summary table, then (in _full) the details.
     metric = METRIC_LABELS[whole.metric]
     lines = [f"### {esc(whole.name)}",
              f"{code(file)} · {whole.currency} · {whole.horizon_months} months · "
              f"{number(whole.total_hours, 0)} hours · decided on {metric}", "",
-             *_verdict(whole, show_all), ""]
+             *_verdict(whole, show_all, uncertain), ""]
     r = shown(whole, show_all)
     cells: list[tuple[str, Callable[[OptionResult], str]]] = [
         ("One-time cost", lambda o: money(o.one_time_cost)),
@@ -149,8 +151,8 @@ def _brief(whole: ScenarioResult, file: str, show_all: bool) -> list[str]:
     return [*lines, ""]
 
 
-def _full(whole: ScenarioResult, file: str, show_all: bool) -> list[str]:
-    lines = _brief(whole, file, show_all)
+def _full(whole: ScenarioResult, file: str, show_all: bool, uncertain: int = 0) -> list[str]:
+    lines = _brief(whole, file, show_all, uncertain)
     r = shown(whole, show_all)
     lines += ["<details><summary>Cost by line, flexibility and stress tests</summary>", ""]
     lines += _options_table(r, [*line_rows(r), *((esc(label), cells)
@@ -166,12 +168,15 @@ def _full(whole: ScenarioResult, file: str, show_all: bool) -> list[str]:
     return lines
 
 
-def _verdict(r: ScenarioResult, show_all: bool) -> list[str]:
+def _verdict(r: ScenarioResult, show_all: bool, uncertain: int = 0) -> list[str]:
     rec = r.recommendation
     lines = [f"**Recommendation: {esc(rec.option)}.** {esc(reason(rec))}"]
     note = infeasible_note(r, show_all)
     if note is not None:
         lines += ["", f"_{esc(note)}_"]
+    spread = uncertain_note(uncertain)
+    if spread is not None:
+        lines += ["", f"_{esc(spread)}_"]
     if r.gates:
         lines.append("")
         lines += [f"- {'✅' if g.passed else '❌'} gate {g.name}: {esc(gate_message(g))}"

@@ -40,7 +40,7 @@ from kpo_calc.render.scorecard import (
     scorecard_weights,
 )
 from kpo_calc.render.summary import SUMMARY_HEADERS, summary_rows
-from kpo_calc.render.wording import METRIC_LABELS, gate_message, reason
+from kpo_calc.render.wording import METRIC_LABELS, gate_message, reason, uncertain_note
 from kpo_calc.textsafe import no_commands, visible
 
 DEFAULT_WIDTH = 100
@@ -69,7 +69,8 @@ def render(outcomes: Sequence[FileOutcome], options: RenderOptions) -> str:
     if options.show_details(len(outcomes)):
         for o in outcomes:
             if o.result is not None:
-                for block in scenario_blocks(o.file, o.result, console, options.show_all):
+                for block in scenario_blocks(o.file, o.result, console, options.show_all,
+                                             o.uncertain_inputs):
                     console.print(block)
                     console.print()
     return no_commands(buffer.getvalue())
@@ -86,7 +87,7 @@ def batch_tables(outcomes: Sequence[FileOutcome], width: int) -> list[Renderable
 
 
 def scenario_blocks(file: str, r: ScenarioResult, console: Console,
-                    show_all: bool = False) -> list[RenderableType]:
+                    show_all: bool = False, uncertain: int = 0) -> list[RenderableType]:
     """One scenario in reading order: the verdict and its reason, the summary, the details.
 
     The tables show the feasible alternatives (every one with ``show_all``); the
@@ -98,7 +99,7 @@ def scenario_blocks(file: str, r: ScenarioResult, console: Console,
         Text.assemble(text(r.name, "bold"), "\n", text(
             f"{file}: {r.currency}, {r.horizon_months} months, "
             f"{number(r.total_hours, 0)} hours of work", "dim")),
-        verdict_panel(r, width, console, show_all),
+        verdict_panel(r, width, console, show_all, uncertain),
         # The moves that decide the verdict, next to it (methodology 3, point 2).
         *(block for o in moves_shown(r) for block in fit(moves_grid(o, r), width)),
         *fit(summary_grid(view), width),
@@ -214,7 +215,7 @@ def scorecard_grid(r: ScenarioResult) -> Grid:
 
 
 def verdict_panel(r: ScenarioResult, width: int, console: Console,
-                  show_all: bool = False) -> Text:
+                  show_all: bool = False, uncertain: int = 0) -> Text:
     """What to do, why, what cannot do all the work, and whether the declared gates hold."""
     rec = r.recommendation
     lines: list[Text] = [
@@ -228,6 +229,9 @@ def verdict_panel(r: ScenarioResult, width: int, console: Console,
     note = infeasible_note(r, show_all)
     if note is not None:
         lines.append(text(note, "yellow"))
+    spread = uncertain_note(uncertain)
+    if spread is not None:
+        lines.append(text(spread, "dim"))
     for gate in r.gates:
         mark, style = ("PASS", "green") if gate.passed else ("FAIL", "bold red")
         lines.append(Text.assemble(text(f"Gate {gate.name} {mark}: ", style),

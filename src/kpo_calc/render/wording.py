@@ -20,8 +20,18 @@ __all__ = [
     "move_sentence",
     "reason",
     "shares_text",
+    "uncertain_note",
     "why_not",
 ]
+
+
+def uncertain_note(count: int) -> str | None:
+    """What ``compare`` says of a file with uncertain inputs (None when it has none)."""
+    if count <= 0:
+        return None
+    inputs = "1 uncertain input is" if count == 1 else f"{count} uncertain inputs are"
+    return (f"{inputs} evaluated at {'its mean' if count == 1 else 'their means'}; run "
+            "kpo-calc simulate to see the spread.")
 
 
 def metric_label(metric: str) -> str:
