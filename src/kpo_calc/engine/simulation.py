@@ -22,7 +22,8 @@ from pydantic.fields import FieldInfo
 from kpo_calc.distributions import Distribution
 from kpo_calc.engine.evaluate import cost_scenario, decide_trials, evaluate
 from kpo_calc.engine.results import Recommendation, ScenarioResult
-from kpo_calc.engine.sampling import Sampler
+from kpo_calc.engine.figures import summary
+from kpo_calc.engine.sampling import Sampler, es, percentiles
 from kpo_calc.engine.values import Array, PathValues
 from kpo_calc.engine.voi import EvppiAccumulator, evpi
 from kpo_calc.paths import numbers
@@ -178,13 +179,12 @@ def clip(values: Array, bounds: tuple[float, float, bool, bool]) -> tuple[Array,
 
 
 def stats(x: Array, worst: str = "high") -> Stats:
-    """Mean, percentiles (linear interpolation, numpy's default) and the mean of the
-    worst 5% (``high``: the largest values are the worst, as for a cost)."""
-    p5, p10, p50, p90, p95 = (float(v) for v in np.percentile(x, PERCENTILES))
-    tail = max(1, int(math.ceil(0.05 * len(x))))
-    ordered = np.partition(x, len(x) - tail if worst == "high" else tail - 1)
-    es = ordered[len(x) - tail:] if worst == "high" else ordered[:tail]
-    return Stats(float(np.mean(x)), p5, p10, p50, p90, p95, float(np.mean(es)))
+    """Mean, percentiles (``sampling.percentiles``: linear, as Excel's PERCENTILE.INC) and
+    the mean of the worst 5% (``high``: the largest values are the worst, as for a cost;
+    ``low``: the smallest, as for savings)."""
+    p5, p10, p50, p90, p95 = (float(v) for v in percentiles(x, PERCENTILES))
+    tail = float(es(x)) if worst == "high" else -float(es(-x))
+    return Stats(float(summary(x)), p5, p10, p50, p90, p95, tail)
 
 
 def simulate(scenario: Scenario, trials: int = DEFAULT_TRIALS, seed: int = DEFAULT_SEED,
