@@ -32,9 +32,11 @@ def test_breakeven_of_a_rate_by_hand() -> None:
     # incumbent's 48,000, so it must save 10% of that, 4,800: 48,000 − 1,200 r ≥ 4,800
     # -> r ≤ 36. Searched from just above 0 (the rate must be positive) to 50 + 10 × 50.
     r = breakeven(Scenario.model_validate(two_vendors()), "options[Challenger].hourly_rate")
-    assert r.option == "Challenger" and r.against == "Incumbent"
+    assert r.option == "Challenger"
+    assert r.against == "Incumbent"
     assert r.current == 50
-    assert r.low > 0 and r.high == 550
+    assert r.low > 0
+    assert r.high == 550
     assert r.equal_at == pytest.approx(40, rel=1e-6)
     assert r.clears_at == pytest.approx(36, rel=1e-5)
     assert r.clears_now is False
@@ -45,7 +47,8 @@ def test_breakeven_says_when_there_is_no_crossing() -> None:
     # the rate gap): the gap 1,200 × (50 − 40) never reaches 0 for positive hours.
     scenario = Scenario.model_validate(two_vendors())
     r = breakeven(scenario, "work[Reports].hours_per_month")
-    assert r.equal_at is None and r.clears_at is None
+    assert r.equal_at is None
+    assert r.clears_at is None
 
 
 def test_tornado_by_hand() -> None:
@@ -64,8 +67,16 @@ def test_tornado_by_hand() -> None:
     assert (theirs.savings_low, theirs.savings_high) == pytest.approx((2_400, 21_600))
     assert theirs.switching_value == pytest.approx(100 / 3, rel=1e-5)
     assert theirs.switches_to == "Incumbent"
-    # Both rates swing the savings by 14,400 and 19,200: the incumbent's ranks first.
-    assert result.rows[0].input == "options[Incumbent].hourly_rate"
+    # Productivity (default 1) is an input too, ±20%. The incumbent's: 0.8 -> 1,500 h a
+    # year at 40 = 60,000, savings 24,000; 1.2 -> 1,000 h = 40,000, savings 4,000: a swing
+    # of 20,000, the widest; then the incumbent's rate (2,400 to 21,600: 19,200), the
+    # challenger's productivity (0.8: 45,000, savings 3,000; 1.2: 30,000, savings 18,000:
+    # 15,000) and its rate (14,400).
+    assert [r.input for r in result.rows[:4]] == [
+        "options[Incumbent].productivity", "options[Incumbent].hourly_rate",
+        "options[Challenger].productivity", "options[Challenger].hourly_rate"]
+    assert [r.swing for r in result.rows[:4]] == pytest.approx([20_000, 19_200, 15_000,
+                                                                14_400])
     # The work's hours scale both sides: 12,000 × 0.8 and × 1.2, no switch.
     hours = rows["work[Reports].hours_per_month"]
     assert (hours.savings_low, hours.savings_high) == pytest.approx((9_600, 14_400))
@@ -80,10 +91,12 @@ def test_breakeven_cli_names_the_closest_path(tmp_path: Path) -> None:
     assert "did you mean 'options[Challenger].hourly_rate'" in done.stderr
     assert "Traceback" not in done.stderr
     done = run_cli("breakeven", path, "--input", "horizon_months")
-    assert done.returncode == 2 and "structure" in done.stderr
+    assert done.returncode == 2
+    assert "structure" in done.stderr
     done = run_cli("breakeven", path, "--input", "options[Challenger].hourly_rate",
                    "--option", "Challengr")
-    assert done.returncode == 2 and "did you mean 'Challenger'" in done.stderr
+    assert done.returncode == 2
+    assert "did you mean 'Challenger'" in done.stderr
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])

@@ -26,7 +26,7 @@ from kpo_calc.textsafe import guard, visible
 if TYPE_CHECKING:
     from kpo_calc.api import RunGates
     from kpo_calc.diagnostics import Diagnostic
-    from kpo_calc.outcome import FileOutcome, MixOutcome, Outcome, SimulationOutcome
+    from kpo_calc.outcome import FileOutcome, MixOutcome, Outcome
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
 
@@ -352,7 +352,7 @@ def simulate(
 def sensitivity(
     files: FilesArgument,
     swing: Annotated[float, typer.Option(
-        "--swing", min=0.0, max=1.0, min_open=True, metavar="FRACTION",
+        "--swing", min=0.001, max=1.0, metavar="FRACTION",
         help="How far each point input moves either way (0.2: ±20%); an uncertain input "
         "moves from its P10 to its P90.")] = 0.2,
     output_format: Annotated[CompareFormat, typer.Option(

@@ -9,9 +9,11 @@ from kpo_calc.diagnostics import Diagnostic
 from kpo_calc.engine.results import ScenarioResult
 
 if TYPE_CHECKING:
+    # Named in the Outcome[...] aliases below as strings (the engine modules that define
+    # them are imported only by the commands that run them).
     from kpo_calc.engine.mixing import MixResult
-    from kpo_calc.engine.sensitivity import BreakevenResult, SensitivityResult
-    from kpo_calc.engine.simulation import SimulationResult
+    from kpo_calc.engine.sensitivity import BreakevenResult, SensitivityResult  # noqa: F401
+    from kpo_calc.engine.simulation import SimulationResult  # noqa: F401
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def flexibility(option: AnyOption, planned: Costing, scenario: Scenario, demand:
     model = cost_model(option)
     planned_total = planned.total.sum(axis=1)
     tests = scenario.stress if with_stress else []
-    parts = affected if affected is not None else [None] * len(tests)
+    parts = affected if affected is not None and with_stress else [None] * len(tests)
     return FlexibilityFigures(
         scale_up_lead_months=model.scale_up_lead_months(option, v)[:, 0],
         scale_down_lag_months=model.scale_down_lag_months(option, v)[:, 0],

@@ -27,7 +27,7 @@ from kpo_calc.scenario import Scenario, is_sampleable, structural_reason
 
 #: Points per grid when narrowing a switching value: each round shrinks the bracket 31×.
 GRID = 32
-#: A switching value is pinned to this share of the span searched.
+#: A switching value is pinned to this share of its size (bisection to 1e-6 relative).
 PRECISION = 1e-6
 #: How many tornado rows are shown (every row is computed and kept in the result).
 TOP = 10
@@ -134,9 +134,10 @@ def _where(scenario: Scenario, path: str) -> tuple[BaseModel, str]:
 
 def subject(point: ScenarioResult) -> tuple[str, str]:
     """The alternative a tornado is about (the recommendation, or the best alternative
-    when the baseline stays) and the baseline it is measured against."""
+    when the baseline stays) and the baseline it is measured against. The two are the
+    same only when no alternative can do all the work."""
     rec = point.recommendation
-    chosen = rec.option if rec.option != rec.baseline else rec.best
+    chosen = rec.option if rec.option != rec.baseline else rec.best or rec.baseline
     return chosen, rec.baseline
 
 
@@ -206,7 +207,7 @@ def _switch(scenario: Scenario, path: str, inside: float, outside: float,
     a, b = inside, outside
     span = abs(b - a)
     index: int | None = None
-    while abs(b - a) > PRECISION * max(span, 1e-300):
+    while abs(b - a) > _tolerance(a, b, span):
         grid = np.linspace(a, b, GRID)
         decided = decide_at(scenario, {path: grid}, GRID)
         holds = np.asarray(same(decided), dtype=bool)
@@ -216,6 +217,12 @@ def _switch(scenario: Scenario, path: str, inside: float, outside: float,
         a, b = float(grid[first - 1]), float(grid[first])
         index = int(decided.recommended[first])
     return (a + b) / 2, index
+
+
+def _tolerance(a: float, b: float, span: float) -> float:
+    """How narrow a bracket must get: ``PRECISION`` of the value (of the span searched for
+    a value near zero)."""
+    return PRECISION * max(abs(a), abs(b), PRECISION * span, 1e-300)
 
 
 def breakeven(scenario: Scenario, path: str, option: str | None = None,
@@ -265,7 +272,7 @@ def _crossing(scenario: Scenario, path: str, grid: Array, values: Array, current
         return None
     a, b = min(found, key=lambda ab: abs((ab[0] + ab[1]) / 2 - current))
     span = float(grid[-1] - grid[0])
-    while b - a > PRECISION * max(span, 1e-300):
+    while b - a > _tolerance(a, b, span):
         fine = np.linspace(a, b, GRID)
         decided = decide_at(scenario, {path: fine}, GRID)
         s = np.sign(measure(decided))

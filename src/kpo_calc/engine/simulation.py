@@ -21,8 +21,8 @@ from pydantic.fields import FieldInfo
 
 from kpo_calc.distributions import Distribution
 from kpo_calc.engine.evaluate import cost_scenario, decide_trials, evaluate
-from kpo_calc.engine.results import Recommendation, ScenarioResult
 from kpo_calc.engine.figures import summary
+from kpo_calc.engine.results import Recommendation, ScenarioResult
 from kpo_calc.engine.sampling import Sampler, es, percentiles
 from kpo_calc.engine.values import Array, PathValues
 from kpo_calc.engine.voi import EvppiAccumulator, evpi
@@ -183,8 +183,19 @@ def stats(x: Array, worst: str = "high") -> Stats:
     the mean of the worst 5% (``high``: the largest values are the worst, as for a cost;
     ``low``: the smallest, as for savings)."""
     p5, p10, p50, p90, p95 = (float(v) for v in percentiles(x, PERCENTILES))
-    tail = float(es(x)) if worst == "high" else -float(es(-x))
+    # Anchored at the first trial, as ``summary``: identical trials give it exactly.
+    first = float(x[0])
+    tail = first + (float(es(x - first)) if worst == "high" else -float(es(first - x)))
     return Stats(float(summary(x)), p5, p10, p50, p90, p95, tail)
+
+
+def _histogram(name: str, saved: Array) -> Histogram | None:
+    """The savings in ``HISTOGRAM_BINS`` equal bins; None when they do not vary (every bin
+    but one would be empty)."""
+    if np.ptp(saved) <= 1e-9 * max(1.0, float(np.max(np.abs(saved)))):
+        return None
+    counts, edges = np.histogram(saved, bins=HISTOGRAM_BINS)
+    return Histogram(name, tuple(float(e) for e in edges), tuple(int(c) for c in counts))
 
 
 def simulate(scenario: Scenario, trials: int = DEFAULT_TRIALS, seed: int = DEFAULT_SEED,
@@ -272,12 +283,8 @@ def _result(scenario: Scenario, point: ScenarioResult, trials: int, seed: int, l
     show = chosen if chosen != point.baseline else min(
         (n for i, n in enumerate(names) if feasible[i] and i != base),
         key=lambda n: means[names.index(n)], default=None)
-    histogram = None
-    if show is not None:
-        saved = metric[base] - metric[names.index(show)]
-        counts, edges = np.histogram(saved, bins=HISTOGRAM_BINS)
-        histogram = Histogram(show, tuple(float(e) for e in edges),
-                              tuple(int(c) for c in counts))
+    histogram = None if show is None else _histogram(show, metric[base]
+                                                     - metric[names.index(show)])
     return SimulationResult(
         name=scenario.name, currency=scenario.currency, metric=point.metric,
         baseline=point.baseline, trials=trials, seed=seed, latin_hypercube=lhs,

@@ -16,14 +16,18 @@ from kpo_calc.render import RenderOptions
 from kpo_calc.render.layout import Column, Grid, fit, text
 from kpo_calc.render.sim_words import (
     ALTERNATIVE_HEADS,
+    ALTERNATIVE_LEGEND,
     alternative_row,
     clipped_note,
     evpi_line,
     gate_line,
     heading,
     histogram_bars,
+    infeasible_note,
     move_notes,
+    shown_alternatives,
     verdict,
+    worth,
     worth_sentence,
 )
 from kpo_calc.render.table import console_for
@@ -53,10 +57,14 @@ def blocks(o: SimulationOutcome, r: SimulationResult, width: int) -> list[Render
     grid = Grid(f"Alternatives over {r.trials:,} trials ({label}; savings against "
                 f"{visible(r.baseline)})",
                 [Column(ALTERNATIVE_HEADS[0], "left"),
-                 *(Column(h) for h in ALTERNATIVE_HEADS[1:])], records=True)
-    for a in r.alternatives:
+                 *(Column(h) for h in ALTERNATIVE_HEADS[1:])], keep=1,
+                caption=ALTERNATIVE_LEGEND)
+    for a in shown_alternatives(r):
         grid.add(*(visible(c) for c in alternative_row(a)))
     out += fit(grid, width)
+    left = infeasible_note(r)
+    if left is not None:
+        out.append(text(left, "dim"))
     for note in move_notes(r):
         out.append(text(note))
     if r.histogram is not None:
@@ -67,17 +75,21 @@ def blocks(o: SimulationOutcome, r: SimulationResult, width: int) -> list[Render
             bars.add(span, bar, count)
         out += fit(bars, width)
     out.append(text(evpi_line(r)))
-    if r.value_of_information:
-        voi = Grid("Value of information: what learning each input before deciding is worth",
-                   [Column("Input", "left"), Column("Distribution", "left", ""),
-                    Column(f"EVPPI ({r.currency})"), Column("Advice", "left", "")])
+    if r.value_of_information and r.evpi > 0:
+        voi = Grid("Value of information: what learning each input before deciding is worth "
+                   "(EVPPI)", [Column("Input", "left"), Column("Distribution", "left", ""),
+                               Column(f"EVPPI ({r.currency})"), Column("Worth a study", "left",
+                                                                      "")])
         for v in r.value_of_information[:10]:
             voi.add(visible(v.input), visible(v.distribution), money(v.evppi),
-                    visible(worth_sentence(r, v.input, v.evppi)))
+                    "yes" if worth(r, v.evppi) else "no")
         out += fit(voi, width)
-    note = clipped_note(r)
-    if note is not None:
-        out.append(text(note, "dim"))
+    advice = worth_sentence(r)
+    if advice is not None:
+        out.append(text(advice, "bold"))
+    clipped = clipped_note(r)
+    if clipped is not None:
+        out.append(text(clipped, "dim"))
     gate = gate_line(o)
     if gate is not None:
         out.append(text(gate, "" if o.gate_passed else "bold red"))

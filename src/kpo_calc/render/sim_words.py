@@ -11,8 +11,12 @@ from kpo_calc.outcome import SimulationOutcome
 from kpo_calc.render.wording import METRIC_LABELS, reason
 
 #: The columns of the alternatives table, for the table and Markdown formats.
-ALTERNATIVE_HEADS = ("Alternative", "Mean", "P5", "P50", "P95", "Savings mean",
-                     "Savings P5…P95", "P(cheapest)", "P(clears)", "P(recommended)")
+ALTERNATIVE_HEADS = ("Alternative", "Mean", "Savings", "P5", "P95", "Cheapest", "Clears",
+                     "Picked")
+#: Under the alternatives table: what its columns mean.
+ALTERNATIVE_LEGEND = ("Mean: the metric's mean; Savings: their mean against the baseline, "
+                      "with P5 and P95; Cheapest, Clears (the threshold, every move "
+                      "included) and Picked: the share of trials.")
 
 
 def heading(r: SimulationResult, file: str) -> str:
@@ -31,41 +35,73 @@ def verdict(r: SimulationResult) -> str:
 
 
 def alternative_row(a: SimulatedAlternative) -> list[str]:
-    """One alternative's cells, in ``ALTERNATIVE_HEADS`` order."""
-    if not a.feasible:
-        return [a.name, money(a.metric.mean), "", "", "", "", "cannot do all the work",
-                "", "", ""]
+    """One alternative's cells, in ``ALTERNATIVE_HEADS`` order: the metric's mean, the
+    savings' mean and 90% interval, and how often it is cheapest, clears and is picked."""
     s = a.savings
-    return [a.name, money(a.metric.mean), money(a.metric.p5), money(a.metric.p50),
-            money(a.metric.p95), money(s.mean), f"{money(s.p5)} … {money(s.p95)}",
-            percent(a.p_cheapest, 0), percent(a.p_clears, 0), percent(a.p_recommended, 0)]
+    return [a.name, money(a.metric.mean), money(s.mean), money(s.p5), money(s.p95),
+            share(a.p_cheapest), share(a.p_clears), share(a.p_recommended)]
+
+
+def shown_alternatives(r: SimulationResult) -> list[SimulatedAlternative]:
+    """The alternatives the tables list: those that can do all the work."""
+    return [a for a in r.alternatives if a.feasible]
+
+
+def infeasible_note(r: SimulationResult) -> str | None:
+    """One line naming the alternatives left out of the tables (JSON and CSV keep them)."""
+    left = [a.name for a in r.alternatives if not a.feasible]
+    if not left:
+        return None
+    return ("Cannot do all the work (not simulated further): " + ", ".join(left) + ".")
+
+
+def share(p: float) -> str:
+    """A probability as a whole percentage, never rounding a rare event to 0% or 100%."""
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 <= p < 1:
+        return ">99%"
+    return percent(p, 0)
 
 
 def move_notes(r: SimulationResult) -> list[str]:
-    """For each alternative with two or more moves: how often each move pays its way."""
+    """The moves that do not pay their way in every trial (methodology 3, per trial), of
+    the alternatives that matter: picked or cheapest in some trial, or recommended."""
     notes = []
     for a in r.alternatives:
+        if not (a.p_recommended or a.p_cheapest or a.name == r.recommendation.option):
+            continue
         for m in a.moves:
-            notes.append(f"{a.name}: moving {m.work} pays its way in "
-                         f"{percent(m.p_clears, 0)} of the trials")
+            if m.p_clears < 1:
+                notes.append(f"{a.name}: moving {m.work} pays its way in "
+                             f"{share(m.p_clears)} of the trials")
     return notes
 
 
 def evpi_line(r: SimulationResult) -> str:
     """What perfect knowledge of every input would be worth, and the threshold's premium."""
-    premium = (f"; the threshold costs {money(r.threshold_premium, r.currency)} in expectation "
-               "(the recommendation is not the cheapest on average)"
-               if r.threshold_premium > 0 else "")
+    premium = (f" The threshold costs {money(r.threshold_premium, r.currency)} in expectation: "
+               "the recommendation is not the cheapest on average." if r.threshold_premium > 0
+               else "")
+    if r.evpi <= 0:
+        return ("The cheapest alternative is the same in every trial: knowing the inputs "
+                "before deciding would not change the choice (EVPI 0)." + premium)
     return (f"Knowing every input before deciding would be worth up to "
-            f"{money(r.evpi, r.currency)} (EVPI){premium}.")
+            f"{money(r.evpi, r.currency)} (EVPI).{premium}")
 
 
-def worth_sentence(r: SimulationResult, path: str, evppi: float) -> str:
-    """An input's EVPPI as advice: what a pilot or due diligence on it is worth."""
-    if evppi <= 0.005 * max(r.evpi, 1e-9) or evppi < 0.5:
-        return f"learning {path} would not change the decision: not worth a study"
-    return (f"learning {path} is worth up to {money(evppi, r.currency)}: a pilot or due "
-            "diligence that costs less is worth running before you sign")
+def worth(r: SimulationResult, evppi: float) -> bool:
+    """Is learning an input worth anything (above rounding and the estimator's noise)?"""
+    return evppi >= 0.5 and evppi > 0.01 * r.evpi
+
+
+def worth_sentence(r: SimulationResult) -> str | None:
+    """The input most worth learning, as advice: what a pilot or due diligence is worth."""
+    top = r.value_of_information[0] if r.value_of_information else None
+    if top is None or not worth(r, top.evppi):
+        return None
+    return (f"Learning {top.input} is worth up to {money(top.evppi, r.currency)}: a pilot or "
+            "due diligence that costs less is worth running before you sign.")
 
 
 def clipped_note(r: SimulationResult) -> str | None:

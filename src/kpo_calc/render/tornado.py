@@ -29,9 +29,14 @@ BAR = 24
 TORNADO_HEADS = ("Input", "Low", "High", "Savings at low", "Savings at high", "", "Switches at")
 
 
+def found(x: float | None) -> float | None:
+    """A switching value to the precision it was found to (1e-6 relative: 7 digits)."""
+    return None if x is None else float(f"{x:.7g}")
+
+
 def value_text(x: float) -> str:
     """An input's value: money-sized numbers with separators, small ones with 6 digits."""
-    return money(x) if abs(x) >= 1000 else f"{x:.6g}"
+    return money(x) if abs(x) >= 1000 else f"{x:.7g}"
 
 
 def tornado_cells(r: SensitivityResult, row: TornadoRow, widest: float) -> list[str]:
@@ -93,7 +98,7 @@ def sensitivity_dict(file: str, r: SensitivityResult) -> dict[str, Any]:
             "rows": [{"input": row.input, "uncertain": row.uncertain, "low": row.low,
                       "high": row.high, "savings_low": cents(row.savings_low),
                       "savings_high": cents(row.savings_high),
-                      "switching_value": row.switching_value,
+                      "switching_value": found(row.switching_value),
                       "switches_to": row.switches_to} for row in r.rows]}
 
 
@@ -173,8 +178,8 @@ def breakeven_dict(file: str, r: BreakevenResult) -> dict[str, Any]:
     """Design 9's JSON entry for one scenario."""
     return {"file": file, "scenario": r.name, "currency": r.currency, "metric": r.metric,
             "input": r.input, "option": r.option, "against": r.against, "current": r.current,
-            "searched": {"low": r.low, "high": r.high}, "equal_at": r.equal_at,
-            "clears_at": r.clears_at, "clears_now": r.clears_now}
+            "searched": {"low": r.low, "high": r.high}, "equal_at": found(r.equal_at),
+            "clears_at": found(r.clears_at), "clears_now": r.clears_now}
 
 
 def _breakeven_table(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
