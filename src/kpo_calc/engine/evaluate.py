@@ -74,14 +74,14 @@ class CostedScenario:
 
 
 def cost_scenario(scenario: Scenario, values: Values | None = None,
-                  stress: bool = True) -> CostedScenario:
+                  lean: bool = False) -> CostedScenario:
     """Cost every option alone (on the whole demand), then every plan (design 7), keeping
-    the trials and the monthly lines. ``stress`` False leaves the stress tests out (a
-    simulation does not report them)."""
+    the trials and the monthly lines. ``lean``: only what ``decide_trials`` reads (no
+    stress tests, flexibility or line totals: a simulation does not report them)."""
     v = values or POINT_VALUES
     demand = total_demand(scenario, v)
     factors = discount_factors(v(scenario, "discount_rate"), scenario.horizon_months)
-    coster = Coster(scenario, demand, v, factors, stress=stress)
+    coster = Coster(scenario, demand, v, factors, lean=lean)
     # The parts of one option are costed together, as the rows of one demand array.
     alts = alternatives(scenario)
     coster.prefetch_full(alts)

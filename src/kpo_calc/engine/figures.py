@@ -16,7 +16,7 @@ import numpy as np
 
 from kpo_calc.engine.costing import Costing
 from kpo_calc.engine.finance import discount_factors, npv
-from kpo_calc.engine.flexibility import FlexibilityFigures, flexibility
+from kpo_calc.engine.flexibility import NO_FLEXIBILITY, FlexibilityFigures, flexibility
 from kpo_calc.engine.lines import ONE_TIME_LINES
 from kpo_calc.engine.models import AnyOption, cost_model
 from kpo_calc.engine.outsourced import engaged_months, first_months
@@ -52,20 +52,23 @@ class OptionFigures:
 def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
                 work: Sequence[RecurringWork | OneOffWork] | None = None,
                 factors: Array | None = None, affected: Sequence[Array | None] | None = None,
-                with_stress: bool = True) -> OptionFigures:
+                with_stress: bool = True, lean: bool = False) -> OptionFigures:
     """Cost ``option`` on ``demand`` (``(trials, horizon)`` hours it is given).
 
     ``work`` is the work those hours come from (default: all the scenario's
     work), for the feasibility check; ``factors`` the discount factors, when
     the caller already has them; ``affected`` the part of ``demand`` each
     stress test changes (None: all of it); ``with_stress`` False leaves the
-    stress tests out.
+    stress tests out. ``lean``: only what a decision reads (the metric's monthly cost,
+    the risks and the monthly lines), for a run over many trials: no stress tests, no
+    flexibility figures (zeros) and no line totals (the same cost models compute the
+    same lines; their sums over months are left undone).
     """
     if factors is None:
         factors = discount_factors(v(scenario, "discount_rate"), scenario.horizon_months)
     model = cost_model(option)
     costing = model.planned(option, scenario, demand, v)
-    lines = {name: costing.lines[name].sum(axis=1) for name in costing.lines}
+    lines = {} if lean else {name: costing.lines[name].sum(axis=1) for name in costing.lines}
     monthly = costing.total
     one_time = np.asarray(sum((amount for name, amount in lines.items()
                                if name in ONE_TIME_LINES), start=np.zeros(1)))
@@ -92,8 +95,8 @@ def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
         risk_adjusted_total=total + risk_cost,
         risk_adjusted_npv=present + npv(risk_monthly, factors),
         cost_per_hour=per_hour,
-        flexibility=flexibility(option, costing, scenario, demand, factors, v, affected,
-                                with_stress),
+        flexibility=NO_FLEXIBILITY if lean else flexibility(
+            option, costing, scenario, demand, factors, v, affected, with_stress),
     )
 
 

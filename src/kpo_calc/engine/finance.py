@@ -16,10 +16,30 @@ def months(horizon: int) -> Array:
     return np.arange(1, horizon + 1, dtype=np.float64)
 
 
+#: Recent escalations by the identity of their rate column (kept alive in the entry, so
+#: an identity is not reused while cached): one input's column is escalated many times.
+_ESCALATIONS: dict[tuple[int, int], tuple[Array, Array]] = {}
+
+
 def escalation(rate: Array, horizon: int) -> Array:
-    """``esc(g, m) = (1+g)^floor((m-1)/12)``: steps once a year, ``(trials, horizon)``."""
-    years = np.floor((months(horizon) - 1) / 12)
-    return np.power(1.0 + rate, years)
+    """``esc(g, m) = (1+g)^floor((m-1)/12)``: steps once a year, ``(trials, horizon)``.
+
+    The power is taken once per year and spread over its months: the same numbers as
+    a power per month, for a twelfth of the work. The result is read-only and shared.
+    """
+    key = (id(rate), horizon)
+    found = _ESCALATIONS.get(key)
+    if found is not None and found[0] is rate:
+        return found[1]
+    years = np.arange((horizon + 11) // 12, dtype=np.float64)
+    per_year = np.power(1.0 + rate, years)
+    index = (np.arange(horizon) // 12)
+    result: Array = np.take(per_year, index, axis=-1)
+    result.flags.writeable = False
+    if len(_ESCALATIONS) >= 256:
+        _ESCALATIONS.clear()
+    _ESCALATIONS[key] = (rate, result)
+    return result
 
 
 def discount_factors(annual_rate: Array, horizon: int) -> Array:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from kpo_calc.engine.costing import Costing
 from kpo_calc.engine.finance import npv
 from kpo_calc.engine.models import AnyOption, cost_model
@@ -37,6 +39,12 @@ class FlexibilityFigures:
     cost_to_shed_fte: Array
     exit_cost: Array
     stress: tuple[StressFigures, ...]
+
+
+_ZERO = np.zeros(1)
+_ZERO.flags.writeable = False
+#: The flexibility figures of a lean costing (``cost_option(lean=True)``): not computed.
+NO_FLEXIBILITY = FlexibilityFigures(_ZERO, _ZERO, _ZERO, _ZERO, ())
 
 
 def flexibility(option: AnyOption, planned: Costing, scenario: Scenario, demand: Array,

@@ -45,7 +45,9 @@ def engaged_months(demand: Array) -> Mask:
 def first_months(amounts: Array) -> Mask:
     """True in the first month with a positive amount, per trial."""
     has = amounts > 0
-    return np.asarray(has & (np.cumsum(has, axis=1) == 1))
+    first = np.argmax(has, axis=1)  # the first True (0 for a row with none: masked below)
+    return np.asarray((np.arange(has.shape[1]) == first[:, None])
+                      & has.any(axis=1, keepdims=True))
 
 
 def billed_hours(option: OutsourcedOption, demand: Array, v: Values) -> Array:

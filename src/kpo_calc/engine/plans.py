@@ -96,10 +96,11 @@ class Coster:
     """
 
     def __init__(self, scenario: Scenario, demand: Array, v: Values, factors: Array,
-                 stress: bool = True) -> None:
+                 lean: bool = False) -> None:
         self.scenario = scenario
-        #: False: parts are costed without the stress tests (a simulation does not need them)
-        self.stress = stress
+        #: True: parts carry only what a decision reads (``cost_option(lean=True)``): a
+        #: simulation over many trials reports no stress tests, flexibility or lines
+        self.lean = lean
         self.demand = demand
         self.v = v
         self.factors = factors
@@ -120,7 +121,7 @@ class Coster:
                                   work=[w for w, s in zip(self.scenario.work, shares,
                                                           strict=True) if s > 0],
                                   factors=self.factors, affected=self.affected(shares),
-                                  with_stress=self.stress)
+                                  lean=self.lean)
             self._cache[key] = figures
         return figures
 
@@ -197,7 +198,7 @@ class Coster:
             block = (self._rows(np.array(rows[lo:lo + LIGHT_BLOCK], dtype=np.float64))
                      if hours is None else hours[lo:lo + LIGHT_BLOCK])
             figures = cost_option(option, self.scenario, block, self.v,
-                                  factors=self.factors, with_stress=False)
+                                  factors=self.factors, lean=True)
             values = metric_of(figures, metric)
             amounts = part_amount(figures, metric, threshold_base, self.factors)
             out += [(float(x), float(y)) for x, y in zip(np.broadcast_to(values, len(block)),
@@ -213,7 +214,7 @@ class Coster:
             full = self._cache.get(key)
             figures = full if full is not None else cost_option(
                 option, self.scenario, self.hours(shares), self.v, factors=self.factors,
-                with_stress=False)
+                lean=True)
             value = metric_of(figures, metric)
             amount = part_amount(figures, metric, threshold_base, self.factors)
             # A point run keeps floats (the search and compare's moves add many of them);
@@ -246,7 +247,7 @@ class Coster:
                 figures = cost_option(option, self.scenario, self._rows(table), self.v,
                                       factors=self.factors,
                                       affected=self._affected_rows(table),
-                                      with_stress=self.stress)
+                                      lean=self.lean)
                 for i, row in enumerate(chunk):
                     served = [w for w, s in zip(self.scenario.work, row, strict=True) if s > 0]
                     self._cache[(option.name, row)] = take_row(
@@ -283,7 +284,7 @@ class Coster:
         parts = [Part(option, self.part(option, shares))
                  for option, shares in zip(self.scenario.options, self.vectors(alt.assign),
                                            strict=True) if shares is not None]
-        return combine(alt, tuple(parts), self.demand)
+        return combine(alt, tuple(parts), self.demand, lean=self.lean)
 
 
 def _row(x: ArrayT, i: int) -> ArrayT:
@@ -341,9 +342,16 @@ def _add(arrays: Sequence[Array]) -> Array:
     return total
 
 
-def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array) -> AlternativeFigures:
-    """An alternative's figures: the sums of its parts' (and hour-weighted flexibility)."""
+def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
+            lean: bool = False) -> AlternativeFigures:
+    """An alternative's figures: the sums of its parts' (and hour-weighted flexibility).
+
+    ``lean``: the parts are lean (``cost_option(lean=True)``): only the sums a decision
+    reads are made (the metrics and risks per trial, not the monthly lines).
+    """
     figures = [p.figures for p in parts]
+    if lean:
+        return _combine_lean(alt, parts, figures, demand)
     # A team wound down with no work shows only what it costs (its severance), not a
     # row of zero salaries beside a vendor.
     shown = [{n for n, a in f.lines.items() if np.any(f.hours > 0) or np.any(a != 0)}
@@ -378,6 +386,35 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array) -> Alterna
         flexibility=_flexibility(figures),
     )
     return AlternativeFigures(alt, parts, combined, unmet.sum(axis=1))
+
+
+def _combine_lean(alt: Alternative, parts: tuple[Part, ...], figures: list[OptionFigures],
+                  demand: Array) -> AlternativeFigures:
+    total = _add([f.total_cost for f in figures])
+    hours = demand.sum(axis=1)
+    unmet = _add([f.unmet_hours for f in figures])
+    zero = np.zeros(1)
+    combined = OptionFigures(
+        option=alt.option if alt.option is not None else parts[0].option,
+        costing=figures[0].costing if len(figures) == 1 else Costing(
+            {}, np.zeros((1, demand.shape[1]), dtype=bool), np.zeros((1, demand.shape[1])),
+            np.zeros((1, demand.shape[1]))),
+        hours=hours,
+        unmet_hours=unmet,
+        infeasible_reasons=tuple(r for f in figures for r in f.infeasible_reasons),
+        lines={},
+        monthly=np.zeros((1, demand.shape[1])),
+        one_time_cost=zero,
+        recurring_cost=total,
+        total_cost=total,
+        npv=_add([f.npv for f in figures]),
+        risk_cost=_add([f.risk_cost for f in figures]),
+        risk_adjusted_total=_add([f.risk_adjusted_total for f in figures]),
+        risk_adjusted_npv=_add([f.risk_adjusted_npv for f in figures]),
+        cost_per_hour=zero,
+        flexibility=figures[0].flexibility,
+    )
+    return AlternativeFigures(alt, parts, combined, unmet)
 
 
 def _flexibility(figures: Sequence[OptionFigures]) -> FlexibilityFigures:

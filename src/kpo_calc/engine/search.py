@@ -493,7 +493,7 @@ def _cost_block(table: _Table, option: AnyOption, scenario: Scenario, block: Arr
         if np.any(block[:, w]):  # the same additions, in the same order, as compare
             hours = hours + block[:, w:w + 1] * item
     figures = cost_option(option, scenario, hours, v, work=served, factors=factors,
-                          with_stress=False)
+                          lean=True)
     decision = scenario.decision
     value = np.broadcast_to(metric_of(figures, decision.metric), (len(block),))
     amount = np.broadcast_to(part_amount(figures, decision.metric, decision.threshold_base,

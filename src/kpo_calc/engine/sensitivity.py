@@ -122,7 +122,7 @@ def decide_at(scenario: Scenario, draws: Mapping[str, Array], trials: int) -> Tr
     held = {p: clip(np.asarray(v, dtype=np.float64), field_bounds(*_where(scenario, p)))[0]
             for p, v in draws.items()}
     return decide_trials(cost_scenario(scenario, PathValues(scenario, held, trials),
-                                       stress=False))
+                                       lean=True))
 
 
 def _where(scenario: Scenario, path: str) -> tuple[BaseModel, str]:

@@ -34,6 +34,9 @@ PERCENTILES = (5, 10, 50, 90, 95)
 DEFAULT_TRIALS = 10_000
 DEFAULT_SEED = 20261129
 HISTOGRAM_BINS = 20
+#: Trials costed at a time: the arrays of a chunk stay in the processor's cache (2,048
+#: was the fastest of 1,024 to 8,192 on the insurer example) and memory stays flat.
+CHUNK = 2048
 
 
 @dataclass(frozen=True)
@@ -199,7 +202,7 @@ def _histogram(name: str, saved: Array) -> Histogram | None:
 
 
 def simulate(scenario: Scenario, trials: int = DEFAULT_TRIALS, seed: int = DEFAULT_SEED,
-             latin_hypercube: bool = False, chunk: int = 4096,
+             latin_hypercube: bool = False, chunk: int = CHUNK,
              progress: Progress | None = None) -> SimulationResult:
     """Sample every uncertain input ``trials`` times and decide in each trial."""
     point = evaluate(scenario)
@@ -227,7 +230,7 @@ def simulate(scenario: Scenario, trials: int = DEFAULT_TRIALS, seed: int = DEFAU
             held[path], moved = clip(np.asarray(values, dtype=np.float64), bounds[path])
             clipped[path] += moved
         decided = decide_trials(cost_scenario(scenario, PathValues(scenario, held, n),
-                                              stress=False))
+                                              lean=True))
         if not names:
             names, feasible = decided.names, decided.feasible
             kinds = tuple("plan" if i >= len(scenario.options) else "option"
