@@ -25,7 +25,7 @@ from kpo_calc.render.table import console_for
 from kpo_calc.render.wording import METRIC_LABELS
 from kpo_calc.textsafe import json_text, md_code, md_text, no_commands, visible
 
-BAR = 24
+BAR = 10
 TORNADO_HEADS = ("Input", "Low", "High", "Savings at low", "Savings at high", "", "Switches at")
 
 
@@ -35,25 +35,28 @@ def found(x: float | None) -> float | None:
 
 
 def value_text(x: float) -> str:
-    """An input's value: money-sized numbers with separators, small ones with 6 digits."""
+    """An input's value: money-sized numbers with separators, small ones with 7 digits (the
+    nearest number above an excluded 0, where a search starts, as ">0")."""
+    if 0 < abs(x) < 1e-300:
+        return ">0" if x > 0 else "<0"
     return money(x) if abs(x) >= 1000 else f"{x:.7g}"
 
 
 def tornado_cells(r: SensitivityResult, row: TornadoRow, widest: float) -> list[str]:
     """One tornado row: the range, the savings at each end, a bar, the switching value."""
     size = round(BAR * row.swing / widest) if widest > 0 else 0
-    switch = ("" if row.switching_value is None else
-              f"{value_text(row.switching_value)} → {row.switches_to}")
-    name = row.input + ("" if row.uncertain else " (±)")
-    return [name, value_text(row.low), value_text(row.high), money(row.savings_low),
-            money(row.savings_high), "█" * max(size, 1 if row.swing > 0 else 0), switch]
+    switch = "" if row.switching_value is None else value_text(row.switching_value)
+    return [row.input + ("" if row.uncertain else " ±"), value_text(row.low),
+            value_text(row.high), money(row.savings_low), money(row.savings_high),
+            "█" * max(size, 1 if row.swing > 0 else 0), switch]
 
 
 def sensitivity_heading(r: SensitivityResult, file: str) -> str:
     """What the tornado shows."""
     return (f"{file}: savings of {r.alternative} against {r.against} "
             f"({METRIC_LABELS[r.metric]}, {r.currency}) at the means: {money(r.savings)}; "
-            f"uncertain inputs from P10 to P90, the others (±) by ±{percent(r.swing, 0)}")
+            "uncertain inputs from P10 to P90, the others (marked ±) by "
+            f"±{percent(r.swing, 0)}")
 
 
 def switch_sentence(r: SensitivityResult) -> str:
@@ -114,10 +117,9 @@ def _sensitivity_table(outcomes: Sequence[SensitivityOutcome], options: RenderOp
         console.print(text(switch_sentence(r), "bold"))
         widest = max((row.swing for row in r.rows), default=0.0)
         grid = Grid(f"Top {min(TOP, len(r.rows))} of {len(r.rows)} inputs by their effect on "
-                    "the savings", [Column(TORNADO_HEADS[0], "left"),
-                                    *(Column(h) for h in TORNADO_HEADS[1:5]),
-                                    Column("", "left", "cyan"), Column("Switches at", "left")],
-                    records=True)
+                    f"the savings ({r.currency}; ± a point input)",
+                    [Column(TORNADO_HEADS[0], "left"), *(Column(h) for h in TORNADO_HEADS[1:5]),
+                     Column("", "left", "cyan"), Column("Switches at")])
         for row in r.rows[:TOP]:
             grid.add(*(visible(c) for c in tornado_cells(r, row, widest)))
         for block in fit(grid, console.width):
