@@ -196,3 +196,14 @@ def test_a_file_without_uncertain_inputs_is_refused(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "no input is uncertain" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_chunks_change_nothing() -> None:
+    # Without Latin hypercube or correlations, a trial's draws do not depend on the chunk
+    # it falls in, and the parts no trial changes are reused from chunk to chunk: the
+    # same figures whether 5,000 trials come in one chunk or in five.
+    scenario = api.load(SCENARIOS / "insurer-claims-actuarial-myr.yaml")
+    one = simulate(scenario, trials=5_000, chunk=5_000)
+    five = simulate(scenario, trials=5_000, chunk=1_000)
+    assert one.alternatives == five.alternatives
+    assert (one.agreement, one.evpi) == (five.agreement, five.evpi)

@@ -35,6 +35,7 @@ from kpo_calc.engine.plans import (
     AlternativeFigures,
     Coster,
     Light,
+    Reusable,
     alternatives,
     avoidable,
     moved_items,
@@ -74,14 +75,18 @@ class CostedScenario:
 
 
 def cost_scenario(scenario: Scenario, values: Values | None = None,
-                  lean: bool = False) -> CostedScenario:
+                  lean: bool = False, reuse: Reusable | None = None) -> CostedScenario:
     """Cost every option alone (on the whole demand), then every plan (design 7), keeping
     the trials and the monthly lines. ``lean``: only what ``decide_trials`` reads (no
-    stress tests, flexibility or line totals: a simulation does not report them)."""
+    stress tests, flexibility or line totals: a simulation does not report them).
+    ``reuse``: the parts no trial changed in the same scenario costed over other trials
+    (``Coster.unchanged`` of the chunk before)."""
     v = values or POINT_VALUES
     demand = total_demand(scenario, v)
     factors = discount_factors(v(scenario, "discount_rate"), scenario.horizon_months)
     coster = Coster(scenario, demand, v, factors, lean=lean)
+    if reuse is not None:
+        coster.reuse(reuse)
     # The parts of one option are costed together, as the rows of one demand array.
     alts = alternatives(scenario)
     coster.prefetch_full(alts)

@@ -41,6 +41,9 @@ LIGHT_BLOCK = 64
 #: A part costed without stress tests: (metric, threshold amount), as floats in a point run
 #: and as ``(trials,)`` arrays in a run over trials (the per-trial decision reads those).
 Light = tuple[Any, Any]
+#: What one chunk of a simulation hands the next: parts and light parts no trial changed.
+Reusable = tuple[dict[tuple[str, tuple[float, ...]], OptionFigures],
+                 dict[tuple[str, tuple[float, ...]], Light]]
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,20 @@ class Coster:
         self._light: dict[tuple[str, tuple[float, ...]], Light] = {}
         self._index = {o.name: i for i, o in enumerate(scenario.options)}
         self._vectors: dict[int, tuple[Assign, list[tuple[float, ...] | None]]] = {}
+
+    def unchanged(self) -> Reusable:
+        """The parts costed so far that no trial changed (one row that broadcasts): in
+        another chunk of the same simulation they are the same figures."""
+        parts = {key: f for key, f in self._cache.items()
+                 if all(x.shape[0] == 1 for x in (f.total_cost, f.npv, f.risk_cost, f.hours))}
+        lights = {key: (value, amount) for key, (value, amount) in self._light.items()
+                  if np.shape(value)[:1] in ((), (1,)) and np.shape(amount)[:1] in ((), (1,))}
+        return parts, lights
+
+    def reuse(self, kept: Reusable) -> None:
+        """Start from parts another chunk's ``unchanged`` kept."""
+        self._cache.update(kept[0])
+        self._light.update(kept[1])
 
     def part(self, option: AnyOption, shares: tuple[float, ...]) -> OptionFigures:
         """``option`` costed on ``D_o = Σ_w share_w · D_w``."""

@@ -22,6 +22,7 @@ from pydantic.fields import FieldInfo
 from kpo_calc.distributions import Distribution
 from kpo_calc.engine.evaluate import cost_scenario, decide_trials, evaluate
 from kpo_calc.engine.figures import summary
+from kpo_calc.engine.plans import Reusable
 from kpo_calc.engine.results import Recommendation, ScenarioResult
 from kpo_calc.engine.sampling import Sampler, es, percentiles
 from kpo_calc.engine.values import Array, PathValues
@@ -223,14 +224,18 @@ def simulate(scenario: Scenario, trials: int = DEFAULT_TRIALS, seed: int = DEFAU
     voi: EvppiAccumulator | None = None
     clipped = dict.fromkeys(inputs, 0)
     done = 0
+    kept: Reusable | None = None
     for start, draws in sampler.chunks():
         n = len(next(iter(draws.values()))) if draws else min(chunk, trials - start)
         held: dict[str, Array] = {}
         for path, values in draws.items():
             held[path], moved = clip(np.asarray(values, dtype=np.float64), bounds[path])
             clipped[path] += moved
-        decided = decide_trials(cost_scenario(scenario, PathValues(scenario, held, n),
-                                              lean=True))
+        costed = cost_scenario(scenario, PathValues(scenario, held, n), lean=True,
+                               reuse=kept)
+        decided = decide_trials(costed)
+        kept = costed.coster.unchanged()
+        del costed  # before the next chunk is costed: one chunk's figures at a time
         if not names:
             names, feasible = decided.names, decided.feasible
             kinds = tuple("plan" if i >= len(scenario.options) else "option"
