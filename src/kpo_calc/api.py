@@ -120,11 +120,16 @@ def compare_files(paths: Iterable[StrPath], gates: RunGates | None = None) -> li
     return outcomes
 
 
-def mix_file(path: StrPath, top: int = 5, expect: str | None = None) -> MixOutcome:
+def mix_file(path: StrPath, top: int = 5, expect: str | None = None,
+             trials: int | None = None, seed: int = 20261129,
+             confidence: float | None = None,
+             progress: Callable[[int, int], None] | None = None) -> MixOutcome:
     """Search every plan one scenario file allows (``kpo-calc mix``); errors are data.
 
     A space too large to enumerate is an input error at the ``mix`` key (or the
-    file), naming the constraints that would shrink it.
+    file), naming the constraints that would shrink it. ``trials``: also find the
+    robust plan (``mix --trials``; a file with no uncertain input is an input error),
+    which ``expect`` then checks.
     """
     from kpo_calc.engine.mixing import mix, same_assign
     from kpo_calc.engine.search import SearchTooLarge
@@ -137,24 +142,46 @@ def mix_file(path: StrPath, top: int = 5, expect: str | None = None) -> MixOutco
     scenario, diagnostics = check_document(doc)
     if scenario is None:
         return MixOutcome(name, None, tuple(diagnostics))
+    if trials is not None:
+        from kpo_calc.engine.simulation import uncertain_inputs
+
+        if not uncertain_inputs(scenario):
+            return MixOutcome(name, None, (*diagnostics, Diagnostic(
+                name, 0, 0, f"--trials: {NOTHING_UNCERTAIN}")))
     try:
         result = mix(scenario, top)
+        robust_result = None
+        if trials is not None:
+            from kpo_calc.engine.robust import robust
+
+            robust_result = robust(scenario, result, trials, seed, confidence, top, progress)
     except SearchTooLarge as exc:
         where = (doc.diagnostic(("mix",), str(exc), at_key=True)
                  if isinstance(doc.data, dict) and "mix" in doc.data
                  else Diagnostic(doc.file, 0, 0, str(exc)))
         return MixOutcome(name, None, (*diagnostics, where))
+    chosen = result.chosen_assign
+    if robust_result is not None:
+        picked = robust_result.plan(robust_result.best)
+        chosen = picked.assign if picked is not None else result.alternatives[
+            robust_result.baseline]
     passed = None
     if expect is not None:
         wanted = result.alternatives.get(expect)
-        passed = wanted is not None and same_assign(result.chosen_assign, wanted)
-    return MixOutcome(name, result, tuple(diagnostics), expect, passed)
+        passed = wanted is not None and same_assign(chosen, wanted)
+    return MixOutcome(name, result, tuple(diagnostics), expect, passed, robust_result)
 
 
 def mix_files(paths: Iterable[StrPath], top: int = 5,
               expect: str | None = None) -> list[MixOutcome]:
     """``mix_file`` over several files; a broken one does not stop the others."""
     return [mix_file(p, top, expect) for p in paths]
+
+
+#: Why a file cannot be simulated: nothing in it is uncertain.
+NOTHING_UNCERTAIN = ("no input is uncertain, so there is nothing to simulate: write a "
+                     "number as a distribution, e.g. hourly_rate: 20 to 30 (a 90% interval), "
+                     "{triangular: [18, 22, 30]} or {normal: [22, 2]}")
 
 
 def simulate_file(path: StrPath, trials: int, seed: int, latin_hypercube: bool = False,
@@ -171,9 +198,7 @@ def simulate_file(path: StrPath, trials: int, seed: int, latin_hypercube: bool =
         return SimulationOutcome(name, None, diagnostics)
     if not uncertain_inputs(scenario):
         return SimulationOutcome(name, None, (*diagnostics, Diagnostic(
-            name, 0, 0, "no input is uncertain, so there is nothing to simulate: write a "
-            "number as a distribution, e.g. hourly_rate: 20 to 30 (a 90% interval), "
-            "{triangular: [18, 22, 30]} or {normal: [22, 2]}")))
+            name, 0, 0, NOTHING_UNCERTAIN)))
     result = simulate(scenario, trials, seed, latin_hypercube, progress=progress)
     return SimulationOutcome(name, result, tuple(diagnostics), min_agreement)
 

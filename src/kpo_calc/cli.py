@@ -227,6 +227,19 @@ def mix(
     timing: Annotated[bool, typer.Option(
         "--timing", help="Also print how long each file's search took, on stderr (reports "
         "carry no timing, so that a run's output is the same every time).")] = False,
+    trials: Annotated[int | None, typer.Option(
+        "--trials", "-n", min=100, max=1_000_000,
+        help="Also find the robust plan: the lowest expected metric over this many "
+        "trials of the uncertain inputs among the plans that clear in at least "
+        "--confidence of them; --expect and --emit-plan then use it.")] = None,
+    seed: Annotated[int, typer.Option(
+        "--seed", min=0, max=2**63 - 1,
+        help="Seed of the draws for --trials (the same as simulate's for the same "
+        "file).")] = 20261129,
+    confidence: Annotated[float | None, typer.Option(
+        "--confidence", min=0.0, max=1.0, metavar="SHARE",
+        help="With --trials: the share of trials in which the robust plan must clear "
+        "(default: mix.confidence in the file, else 0.8).")] = None,
     step_summary: StepSummaryOption = False,
     strict: StrictOption = False,
     color: ColorOption = Color.auto,
@@ -234,16 +247,23 @@ def mix(
     """Find the best sourcing plan: every plan the options and mix: constraints allow.
 
     Exact: every candidate is costed with compare's engine (a space too large to
-    enumerate is refused, never guessed). Exit 1 when --expect fails or, with --strict,
-    a file has a warning; 2 on bad input.
+    enumerate is refused, never guessed). With --trials, also the robust plan: the
+    best under uncertainty, beside the point one. Exit 1 when --expect fails or, with
+    --strict, a file has a warning; 2 on bad input.
     """
-    from kpo_calc.api import expand_paths, mix_files
+    from kpo_calc.api import expand_paths, mix_file, mix_files
     from kpo_calc.outcome import MixOutcome
     from kpo_calc.render import RenderOptions, get_mix_renderer
 
     expect = None if expect is None else _name_arg(expect, "--expect")
     paths, missing = expand_paths(files)
-    found = mix_files(paths, top, expect)
+    if trials is None:
+        found = mix_files(paths, top, expect)
+    else:
+        found = []
+        for path in paths:
+            with _Progress(path) as progress:
+                found.append(mix_file(path, top, expect, trials, seed, confidence, progress))
     outcomes = [*(MixOutcome(m.file, None, m.diagnostics) for m in missing), *found]
     if expect is not None and any(o.result is not None for o in outcomes) and all(
             expect not in o.result.alternatives for o in outcomes if o.result is not None):
@@ -256,7 +276,8 @@ def mix(
 
             sys.stderr.write(visible(f"kpo-calc: {timing_note(o.file, o.result)}") + "\n")
         if o.expect_passed is False:
-            sys.stderr.write(visible(f"{o.file}: gate expect failed: the best plan does not "
+            which = "robust plan" if o.robust is not None else "best plan"
+            sys.stderr.write(visible(f"{o.file}: gate expect failed: the {which} does not "
                                      f"have the assignment of {expect}") + "\n")
     code = _strictly(EXIT_INPUT if any(not o.ok for o in outcomes) else
                      EXIT_GATE if any(o.expect_passed is False for o in outcomes) else EXIT_OK,
@@ -267,7 +288,7 @@ def mix(
         done = [o for o in outcomes if o.result is not None]
         # Several files: one YAML document each, headed by its file.
         text = "".join((f"---\n# {visible(o.file)}\n" if len(done) > 1 else "")
-                       + emit(o.result) for o in done if o.result is not None)
+                       + emit(o.result, o.robust) for o in done if o.result is not None)
     else:
         text = get_mix_renderer(output_format.value)(
             outcomes, RenderOptions(color=_use_color(color) and output is None, width=_width()))

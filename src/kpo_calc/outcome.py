@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     # Named in the Outcome[...] aliases below as strings (the engine modules that define
     # them are imported only by the commands that run them).
     from kpo_calc.engine.mixing import MixResult
+    from kpo_calc.engine.robust import RobustResult
     from kpo_calc.engine.sensitivity import BreakevenResult, SensitivityResult  # noqa: F401
     from kpo_calc.engine.simulation import SimulationResult  # noqa: F401
 
@@ -55,6 +56,8 @@ class MixOutcome:
     expect: str | None = None
     #: whether it has it (None without --expect)
     expect_passed: bool | None = None
+    #: ``mix --trials``: the robust plan beside the point one
+    robust: RobustResult | None = None
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

@@ -960,6 +960,9 @@ class Mix(_Model):
     max_share: Annotated[float, Field(gt=0, le=1)] | None = Field(
         default=None, description="No outsourced option takes more than this share of all "
         "hours.", examples=[0.7])
+    confidence: Annotated[float, Field(gt=0, le=1)] = Field(
+        default=0.8, description="`mix --trials`: the robust plan must clear the threshold "
+        "in at least this share of the trials (default 0.8).", examples=[0.8])
 
     @field_validator("shares")
     @classmethod
@@ -1593,6 +1596,7 @@ STRUCTURAL_FIELDS: dict[tuple[type[BaseModel], str], str] = {
     (Mix, "shares"): "is a constraint of the mix search, not an estimate",
     (Mix, "max_vendors"): "is a constraint of the mix search, not an estimate",
     (Mix, "max_share"): "is a constraint of the mix search, not an estimate",
+    (Mix, "confidence"): "is the level of certainty the robust search asks for",
     (Correlation, "rho"): "says how two uncertain inputs move together",
 }
 

@@ -51,7 +51,7 @@ from kpo_calc.engine.plans import (
     part_amount,
     part_metrics,
 )
-from kpo_calc.engine.values import POINT_VALUES, Array, Values
+from kpo_calc.engine.values import POINT_VALUES, Array, PathValues, Values
 from kpo_calc.scenario import (
     Mix,
     OneOffWork,
@@ -75,6 +75,12 @@ MAX_VENDOR_SETS = 1_000
 CHUNK = 1 << 18
 #: Share vectors costed at a time (rows of one demand array).
 BLOCK = 2048
+#: In expectation (``mix --trials``): share vectors costed at a time, each over every
+#: trial of a chunk of draws (rows × trials in one array).
+EXPECTED_BLOCK = 64
+#: In expectation the costing limit counts share vectors × months × trials; this many
+#: times the point limit is allowed (a robust search may take minutes, not hours).
+EXPECTED_FACTOR = 200
 #: Finalists kept beyond ``--top``: compare re-judges each, and a plan that sits
 #: exactly on a threshold may go either way by float noise.
 FINALIST_MARGIN = 3
@@ -242,8 +248,25 @@ def space_size(scenario: Scenario) -> int:
     return sum(math.prod(len(c) for c in seg) for seg, _ in segments(scenario, whole, split))
 
 
-def search(scenario: Scenario, top: int = 5, v: Values = POINT_VALUES) -> SearchResult:
-    """Score every allowed plan; keep the ``top`` best by compare's rule and the cheapest."""
+@dataclass(frozen=True)
+class Expected:
+    """Rank plans by their expected metric over sampled trials (``mix --trials``): each
+    chunk of draws (``(trials in it, {path: values})``), the same for every option
+    (common random numbers), and the number of trials."""
+
+    chunks: tuple[tuple[int, dict[str, Array]], ...]
+    trials: int
+
+
+def search(scenario: Scenario, top: int = 5, v: Values = POINT_VALUES,
+           expected: Expected | None = None) -> SearchResult:
+    """Score every allowed plan; keep the ``top`` best by compare's rule and the cheapest.
+
+    ``expected``: rank every plan by its expected metric over the trials instead (the
+    mean is linear in the parts, so each option's table holds its expected figure per
+    share vector and the ranking stays exact); no plan is judged against the threshold
+    here (``robust`` judges the head per trial): every candidate counts as clearing.
+    """
     started = time.perf_counter()
     whole, split = choices(scenario)
     segs = segments(scenario, whole, split)
@@ -257,11 +280,11 @@ def search(scenario: Scenario, top: int = 5, v: Values = POINT_VALUES) -> Search
     base = next(f for f in cost_alternatives(scenario, demand, v, factors)
                 if f.alternative.name == scenario.baseline_name)
     base_metric = float(metric_of(base.combined, metric)[0])
-    base_feasible = not base.combined.infeasible_reasons
+    base_feasible = not base.combined.infeasible_reasons and expected is None
     base_parts = [float(x[0]) for x in part_metrics(base, scenario.options, metric,
                                                      decision.threshold_base, factors)]
     base_choice = base_choices(scenario)
-    tables = _tables(scenario, whole, split, base_choice, demand, factors, v)
+    tables = _tables(scenario, whole, split, base_choice, demand, factors, v, expected)
     all_hours = float(demand.sum())
     mix = scenario.mix or Mix()
     outsourced = [i for i, o in enumerate(scenario.options) if o.model in OUTSOURCED]
@@ -410,7 +433,7 @@ def _code(table: _Table, w: int, choice: Choice, o: int, base: bool = False) -> 
 
 def _tables(scenario: Scenario, whole: list[list[Choice]], split: list[list[Choice]],
             base_choice: list[Choice], demand: Array, factors: Array,
-            v: Values) -> list[_Table]:
+            v: Values, expected: Expected | None = None) -> list[_Table]:
     """Each option's metric, threshold amount, hours and use for every share vector a
     candidate, or a candidate with one item as in the baseline, can give it.
 
@@ -435,8 +458,10 @@ def _tables(scenario: Scenario, whole: list[list[Choice]], split: list[list[Choi
         rows = ((1 << a) + splits * (1 << max(a - 1, 0))) * (1 + len(fractions))
         costed += rows
         cells += ((1 + a * len(levels)) << a) * (1 + len(fractions))
+        trials = 1 if expected is None else expected.trials
         if (costed > MAX_COSTED or cells > MAX_CELLS
-                or costed * scenario.horizon_months > MAX_COSTED_MONTHS):
+                or costed * scenario.horizon_months * trials > MAX_COSTED_MONTHS * (
+                    1 if expected is None else EXPECTED_FACTOR)):
             raise SearchTooLarge(too_large(scenario, space_size(scenario), whole, costed=True))
         plans.append((positions, fixed, fractions))
     tables: list[_Table] = []
@@ -464,8 +489,9 @@ def _tables(scenario: Scenario, whole: list[list[Choice]], split: list[list[Choi
                     codes = codes[(codes >> split_at[0] & 1) == 0]
                 if second is not None:
                     codes = codes[(codes >> fractions[second][0] & 1) == 0]
-                for lo in range(0, len(codes), BLOCK):
-                    bits = codes[lo:lo + BLOCK]
+                step = BLOCK if expected is None else EXPECTED_BLOCK
+                for lo in range(0, len(codes), step):
+                    bits = codes[lo:lo + step]
                     block = np.tile(np.array(fixed), (len(bits), 1))
                     if a:
                         block[:, positions] = (bits[:, None] >> np.arange(a) & 1).astype(float)
@@ -478,8 +504,12 @@ def _tables(scenario: Scenario, whole: list[list[Choice]], split: list[list[Choi
                         p, share = fractions[second]
                         block[:, positions[p]] = share
                         slot += (1 + second) * table.split_slots
-                    _cost_block(table, option, scenario, block, bits | slot << a, per_work,
-                                staff, served, v, factors)
+                    if expected is None:
+                        _cost_block(table, option, scenario, block, bits | slot << a,
+                                    per_work, staff, served, v, factors)
+                    else:
+                        _expected_block(table, option, scenario, block, bits | slot << a,
+                                        staff, served, expected)
         tables.append(table)
     return tables
 
@@ -503,6 +533,38 @@ def _cost_block(table: _Table, option: AnyOption, scenario: Scenario, block: Arr
     table.metric[at] = np.where(empty & (not staff), 0.0, value)
     table.amount[at] = np.where(empty & (not staff), 0.0, amount)
     table.hours[at] = hours.sum(axis=1)
+    table.used[at] = ~empty
+
+
+def _expected_block(table: _Table, option: AnyOption, scenario: Scenario, block: Array,
+                    at: IntArray, staff: bool, served: list[RecurringWork | OneOffWork],
+                    expected: Expected) -> None:
+    """``_cost_block`` in expectation: each row of shares costed in every trial (rows ×
+    trials as the first axis of one demand array, each input's draws repeated per row),
+    its metric averaged over the trials."""
+    rows = len(block)
+    sums = np.zeros(rows)
+    hours_sum = np.zeros(rows)
+    for n, draws in expected.chunks:
+        tiled = {p: np.tile(d, rows) for p, d in draws.items()}
+        v = PathValues(scenario, tiled, rows * n)
+        per_work = [work_hours(w, scenario, v) for w in scenario.work]
+        hours = np.zeros((1, scenario.horizon_months))
+        for w, item in enumerate(per_work):
+            if np.any(block[:, w]):
+                hours = hours + np.repeat(block[:, w], n)[:, None] * item
+        hours = np.broadcast_to(hours, (rows * n, scenario.horizon_months))
+        factors = discount_factors(v(scenario, "discount_rate"), scenario.horizon_months)
+        figures = cost_option(option, scenario, hours, v, work=served, factors=factors,
+                              lean=True)
+        value = np.broadcast_to(metric_of(figures, scenario.decision.metric), (rows * n,))
+        sums += value.reshape(rows, n).sum(axis=1)
+        hours_sum += hours.sum(axis=1).reshape(rows, n).sum(axis=1)
+    empty = ~block.any(axis=1)
+    mean = sums / expected.trials
+    table.metric[at] = np.where(empty & (not staff), 0.0, mean)
+    table.amount[at] = table.metric[at]
+    table.hours[at] = hours_sum / expected.trials
     table.used[at] = ~empty
 
 

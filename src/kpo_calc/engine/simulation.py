@@ -10,7 +10,7 @@ information is accumulated as the chunks pass, so a million trials stay small.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, get_args
 
@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from kpo_calc.distributions import Distribution
-from kpo_calc.engine.evaluate import cost_scenario, decide_trials, evaluate
+from kpo_calc.engine.evaluate import TrialDecisions, cost_scenario, decide_trials, evaluate
 from kpo_calc.engine.figures import summary
 from kpo_calc.engine.plans import Reusable
 from kpo_calc.engine.results import Recommendation, ScenarioResult
@@ -202,11 +202,15 @@ def _histogram(name: str, saved: Array) -> Histogram | None:
     return Histogram(name, tuple(float(e) for e in edges), tuple(int(c) for c in counts))
 
 
-def simulate(scenario: Scenario, trials: int = DEFAULT_TRIALS, seed: int = DEFAULT_SEED,
-             latin_hypercube: bool = False, chunk: int = CHUNK,
-             progress: Progress | None = None) -> SimulationResult:
-    """Sample every uncertain input ``trials`` times and decide in each trial."""
-    point = evaluate(scenario)
+#: One chunk of draws: (first trial, trials in it, {path: draws held in the field's
+#: range}, {path: how many draws were held}).
+Chunk = tuple[int, int, dict[str, Array], dict[str, int]]
+
+
+def draw(scenario: Scenario, trials: int, seed: int, latin_hypercube: bool = False,
+         chunk: int = CHUNK) -> Iterator[Chunk]:
+    """The draws of every uncertain input, chunk by chunk (a stream per path; the file's
+    correlations imposed), each held within its field's range."""
     inputs = uncertain_inputs(scenario)
     distributions = {p: d for p, (d, _, _) in inputs.items()}
     bounds = {p: field_bounds(owner, field) for p, (_, owner, field) in inputs.items()}
@@ -214,6 +218,37 @@ def simulate(scenario: Scenario, trials: int = DEFAULT_TRIALS, seed: int = DEFAU
                     for c in getattr(scenario, "correlations", None) or ()]
     sampler = Sampler(distributions, trials=trials, seed=seed, correlations=correlations,
                       latin_hypercube=latin_hypercube, chunk=chunk)
+    for start, draws in sampler.chunks():
+        n = len(next(iter(draws.values()))) if draws else min(chunk, trials - start)
+        held: dict[str, Array] = {}
+        moved: dict[str, int] = {}
+        for path, values in draws.items():
+            held[path], moved[path] = clip(np.asarray(values, dtype=np.float64), bounds[path])
+        yield start, n, held, moved
+
+
+def decide_chunks(scenario: Scenario, chunks: Iterable[Chunk]) -> Iterator[
+        tuple[Chunk, TrialDecisions]]:
+    """Each chunk costed (lean) and decided, trial by trial; the parts no trial changes
+    are costed once and handed from chunk to chunk."""
+    kept: Reusable | None = None
+    for item in chunks:
+        _, n, held, _ = item
+        costed = cost_scenario(scenario, PathValues(scenario, held, n), lean=True,
+                               reuse=kept)
+        decided = decide_trials(costed)
+        kept = costed.coster.unchanged()
+        del costed  # before the next chunk is costed: one chunk's figures at a time
+        yield item, decided
+
+
+def simulate(scenario: Scenario, trials: int = DEFAULT_TRIALS, seed: int = DEFAULT_SEED,
+             latin_hypercube: bool = False, chunk: int = CHUNK,
+             progress: Progress | None = None) -> SimulationResult:
+    """Sample every uncertain input ``trials`` times and decide in each trial."""
+    point = evaluate(scenario)
+    inputs = uncertain_inputs(scenario)
+    distributions = {p: d for p, (d, _, _) in inputs.items()}
     names: tuple[str, ...] = ()
     feasible: tuple[bool, ...] = ()
     kinds: tuple[str, ...] = ()
@@ -224,18 +259,10 @@ def simulate(scenario: Scenario, trials: int = DEFAULT_TRIALS, seed: int = DEFAU
     voi: EvppiAccumulator | None = None
     clipped = dict.fromkeys(inputs, 0)
     done = 0
-    kept: Reusable | None = None
-    for start, draws in sampler.chunks():
-        n = len(next(iter(draws.values()))) if draws else min(chunk, trials - start)
-        held: dict[str, Array] = {}
-        for path, values in draws.items():
-            held[path], moved = clip(np.asarray(values, dtype=np.float64), bounds[path])
-            clipped[path] += moved
-        costed = cost_scenario(scenario, PathValues(scenario, held, n), lean=True,
-                               reuse=kept)
-        decided = decide_trials(costed)
-        kept = costed.coster.unchanged()
-        del costed  # before the next chunk is costed: one chunk's figures at a time
+    for (start, n, held, moved), decided in decide_chunks(
+            scenario, draw(scenario, trials, seed, latin_hypercube, chunk)):
+        for path, count in moved.items():
+            clipped[path] += count
         if not names:
             names, feasible = decided.names, decided.feasible
             kinds = tuple("plan" if i >= len(scenario.options) else "option"

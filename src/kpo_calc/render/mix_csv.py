@@ -59,3 +59,15 @@ def rows(m: dict[str, Any]) -> Iterator[list[Any]]:
                     yield row(role, plan, "share", share, work, option)
     for key, value in m["search"].items():
         yield row("search", None, key, value)
+    robust = m.get("robust")
+    if robust is not None:
+        for plan in robust["plans"]:
+            named = {"name": plan["name"]}
+            for key in ("mean", "p10", "p50", "p90"):
+                yield row("robust", named, f"metric_{key}", plan["metric"][key])
+            for key in ("p_clears", "p_cheapest"):
+                yield row("robust", named, key, plan[key])
+            for key in ("mean", "p90"):
+                yield row("robust", named, f"regret_{key}", plan["regret"][key])
+        for key in ("trials", "seed", "confidence", "best", "point"):
+            yield row("robust", None, key, robust[key])

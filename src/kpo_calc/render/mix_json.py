@@ -52,6 +52,10 @@ def mix_dict(file: str, r: MixResult, outcome: MixOutcome | None = None) -> dict
         # on stderr).
         "search": {"candidates": r.candidates, "exact": r.exact},
     }
+    if outcome is not None and outcome.robust is not None:
+        from kpo_calc.render.robust_words import robust_dict
+
+        doc["robust"] = robust_dict(outcome.robust)
     if outcome is not None and outcome.expect is not None:
         doc["gates"] = [{"name": "expect", "passed": bool(outcome.expect_passed),
                          "message": expect_message(outcome)}]
@@ -61,9 +65,10 @@ def mix_dict(file: str, r: MixResult, outcome: MixOutcome | None = None) -> dict
 def expect_message(o: MixOutcome) -> str:
     """What ``--expect`` asked and what the search found."""
     assert o.result is not None
-    picked = o.result.recommendation.option
+    picked = o.result.recommendation.option if o.robust is None else o.robust.best
     verb = "has" if o.expect_passed else "does not have"
-    return f"the best plan ({picked}) {verb} the assignment of {o.expect}"
+    which = "best plan" if o.robust is None else "robust plan"
+    return f"the {which} ({picked}) {verb} the assignment of {o.expect}"
 
 
 def work_items(r: MixResult) -> list[str]:

@@ -9,6 +9,7 @@ from kpo_calc.outcome import MixOutcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.mix_json import expect_message, work_items
 from kpo_calc.render.mix_words import cheapest_note, clears_word, search_note, single_note
+from kpo_calc.render.robust_words import ROBUST_HEADS, ROBUST_LEGEND, plan_row, sentence, title
 from kpo_calc.render.wording import METRIC_LABELS, reason, shares_text
 from kpo_calc.textsafe import md_code, md_text
 
@@ -49,6 +50,15 @@ def render(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
         for note in (cheapest_note(r), single_note(r)):
             if note is not None:
                 lines += [md_text(note), ""]
+        if o.robust is not None:
+            rr = o.robust
+            lines += [f"**{md_text(sentence(rr, r.metric))}**", "",
+                      f"{md_text(title(rr, r.metric))}:", "",
+                      "| " + " | ".join(ROBUST_HEADS) + " |",
+                      "| --- |" + " ---: |" * (len(ROBUST_HEADS) - 1)]
+            lines += ["| " + " | ".join(md_text(c) for c in plan_row(rr, p)) + " |"
+                      for p in rr.plans]
+            lines += ["", f"_{md_text(ROBUST_LEGEND)}_", ""]
         if o.expect is not None:
             lines += [("Gate expect passed: " if o.expect_passed else
                        ":x: Gate expect failed: ") + md_text(expect_message(o)), ""]

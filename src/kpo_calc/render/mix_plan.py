@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from kpo_calc.engine.mixing import MixResult
+from kpo_calc.engine.robust import RobustResult
 from kpo_calc.loader import core_tag
 from kpo_calc.textsafe import no_commands, visible
 
@@ -38,8 +39,11 @@ def _represent_name(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 _PlanDumper.add_representer(str, _represent_name)
 
 
-def emit_plan(r: MixResult) -> str:
-    """``plans:`` with the best plan (or a comment saying the baseline stays)."""
+def emit_plan(r: MixResult, robust: RobustResult | None = None) -> str:
+    """``plans:`` with the best plan (or a comment saying the baseline stays); with
+    ``robust`` (``mix --trials``), the robust plan."""
+    if robust is not None:
+        return _emit_robust(r, robust)
     if r.best is None:
         return (f"# no plan clears its threshold against {_comment(r.baseline.name)}: "
                 "the baseline stays; nothing to add\n")
@@ -51,6 +55,21 @@ def emit_plan(r: MixResult) -> str:
     assign = {w: (next(iter(to)) if len(to) == 1 else dict(to)) for w, to in p.assign.items()}
     return no_commands(f"# best plan of kpo-calc mix for {_comment(r.name)}; add the entry "
                        "under plans:\n" + plans_yaml(p.name, assign))
+
+
+def _emit_robust(r: MixResult, robust: RobustResult) -> str:
+    picked = robust.plan(robust.best) if robust.best != robust.baseline else None
+    if picked is None:
+        return (f"# no plan clears its threshold in {robust.confidence:.0%} of the trials "
+                f"against {_comment(robust.baseline)}: the baseline stays; nothing to add\n")
+    if picked.declared:
+        return (f"# the robust plan is {_comment(picked.name)}, which the file declares "
+                "already: nothing to add\n")
+    assign = {w: (next(iter(to)) if len(to) == 1 else dict(to))
+              for w, to in picked.assign.items()}
+    return no_commands(f"# robust plan of kpo-calc mix --trials {robust.trials} for "
+                       f"{_comment(r.name)}; add the entry under plans:\n"
+                       + plans_yaml(picked.name, assign))
 
 
 def plans_yaml(name: str, assign: dict[str, Any]) -> str:

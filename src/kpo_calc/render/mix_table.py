@@ -9,6 +9,7 @@ from rich.console import RenderableType
 from rich.text import Text
 
 from kpo_calc.engine.mixing import MixResult
+from kpo_calc.engine.robust import RobustResult
 from kpo_calc.formatting import money, percent
 from kpo_calc.outcome import MixOutcome
 from kpo_calc.render import RenderOptions
@@ -21,6 +22,7 @@ from kpo_calc.render.mix_words import (
     search_note,
     single_note,
 )
+from kpo_calc.render.robust_words import ROBUST_HEADS, ROBUST_LEGEND, plan_row, sentence, title
 from kpo_calc.render.table import console_for
 from kpo_calc.render.wording import METRIC_LABELS, reason, shares_text
 from kpo_calc.textsafe import no_commands, visible
@@ -56,11 +58,23 @@ def blocks(o: MixOutcome, r: MixResult, width: int) -> list[RenderableType]:
     for note in (cheapest_note(r), single_note(r)):
         if note is not None:
             out.append(text(note))
+    if o.robust is not None:
+        out += robust_blocks(o.robust, r.metric, width)
     if o.expect is not None:
         out.append(text(("expect passed: " if o.expect_passed else "gate expect failed: ")
                         + expect_message(o), "" if o.expect_passed else "bold red"))
     out.append(text(search_note(r), "dim"))
     return out
+
+
+def robust_blocks(rr: RobustResult, metric: str, width: int) -> list[RenderableType]:
+    """``mix --trials``: the robust verdict and the plans judged in every trial."""
+    grid = Grid(title(rr, metric), [Column(ROBUST_HEADS[0], "left"),
+                                    *(Column(h) for h in ROBUST_HEADS[1:])],
+                caption=ROBUST_LEGEND)
+    for p in rr.plans:
+        grid.add(*(visible(c) for c in plan_row(rr, p)))
+    return [text(sentence(rr, metric), "bold"), *fit(grid, width)]
 
 
 def top_grid(r: MixResult) -> Grid:

@@ -1,0 +1,180 @@
+"""Robust plans: ``mix --trials N`` (design section 9, "Robust plans").
+
+The plan with the lowest *expected* metric over the whole space is found
+exactly as the point search finds the cheapest: the expected metric of a plan
+is the sum of its parts' expected metrics, so each option is costed on each
+share vector it may hold in every trial (common random numbers: the same
+draws for every option), averaged, and the search ranks plans on those
+tables. The head of that ranking and every declared alternative are then
+judged in every trial by compare's rule (methodology 3, each move included):
+how often each clears, is the cheapest of them, and how far it is from the
+best of them (regret). The robust recommendation is the plan with the lowest
+expected metric that clears in at least ``confidence`` of the trials; when none
+of the head does, the head grows until one does or the space is exhausted (the
+baseline then stays), so the answer is exact over the whole space.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from kpo_calc.engine.mixing import MixResult, as_plan, plan_name, same_assign
+from kpo_calc.engine.plans import Assign
+from kpo_calc.engine.search import Candidate, Expected, search, space_size
+from kpo_calc.engine.simulation import Chunk, Stats, decide_chunks, draw, stats
+from kpo_calc.scenario import Scenario
+
+#: The share of trials in which the robust plan must clear, unless the file says.
+DEFAULT_CONFIDENCE = 0.8
+#: Trials costed at a time when the plans are judged (as ``simulate``).
+JUDGE_CHUNK = 2048
+#: Figures of the expected search and of the per-trial judging may differ by float noise.
+AGREEMENT = 1e-6
+
+
+@dataclass(frozen=True)
+class MoveOdds:
+    """How often one move of a plan pays its way."""
+
+    work: str
+    p_clears: float
+
+
+@dataclass(frozen=True)
+class RobustPlan:
+    """A plan judged in every trial."""
+
+    name: str
+    assign: Mapping[str, Mapping[str, float]]
+    #: an option or plan of the file (else found by the search)
+    declared: bool
+    metric: Stats
+    p_clears: float
+    p_cheapest: float
+    regret_mean: float
+    regret_p90: float
+    moves: tuple[MoveOdds, ...]
+
+
+@dataclass(frozen=True)
+class RobustResult:
+    """``mix --trials``: the robust recommendation beside the point one."""
+
+    trials: int
+    seed: int
+    confidence: float
+    #: the robust recommendation (the baseline's name when no plan clears often enough)
+    best: str
+    #: the point recommendation of ``mix`` (at the inputs' means)
+    point: str
+    baseline: str
+    #: the plans judged, by expected metric (the head of the search, then declared ones)
+    plans: tuple[RobustPlan, ...]
+    #: candidates ranked by expected metric
+    candidates: int
+
+    def plan(self, name: str) -> RobustPlan | None:
+        """The judged plan called ``name``."""
+        return next((p for p in self.plans if p.name == name), None)
+
+
+Progress = Callable[[int, int], None]
+
+
+def robust(scenario: Scenario, point: MixResult, trials: int, seed: int,
+           confidence: float | None = None, top: int = 5,
+           progress: Progress | None = None) -> RobustResult:
+    """The best plan under uncertainty, exactly (see the module's docstring)."""
+    level = confidence if confidence is not None else (
+        scenario.mix.confidence if scenario.mix is not None else DEFAULT_CONFIDENCE)
+    chunks = tuple(draw(scenario, trials, seed, chunk=JUDGE_CHUNK))
+    expected = Expected(tuple((n, held) for _, n, held, _ in chunks), trials)
+    total = space_size(scenario)
+    keep = max(top, 1)
+    while True:
+        found = search(scenario, keep, expected=expected)
+        judged = _judge(scenario, point, found.ranked, chunks, trials, progress)
+        best = next((p for p in judged if p.name != scenario.baseline_name
+                     and p.p_clears >= level - 1e-12), None)
+        if best is not None or len(found.ranked) >= total or keep >= total:
+            break
+        keep *= 4  # the head held no plan clearing often enough: look further down
+    shown = judged[:max(top, 1)]
+    if best is not None and best not in shown:
+        shown.append(best)
+    shown += [p for p in judged if p.declared and p not in shown]
+    return RobustResult(trials=trials, seed=seed, confidence=level,
+                        best=best.name if best is not None else scenario.baseline_name,
+                        point=point.recommendation.option, baseline=scenario.baseline_name,
+                        plans=tuple(shown), candidates=found.candidates)
+
+
+def _judge(scenario: Scenario, point: MixResult, ranked: tuple[Candidate, ...],
+           chunks: tuple[Chunk, ...], trials: int,
+           progress: Progress | None) -> list[RobustPlan]:
+    """The ranked candidates and every declared alternative, judged trial by trial."""
+    declared: list[tuple[str, Assign]] = [
+        (o.name, {w.name: {o.name: 1.0} for w in scenario.work}) for o in scenario.options]
+    declared += [(p.name, p.shares()) for p in scenario.plans]
+    known = [(p.result.name, p.result.assign) for p in point.top]
+    taken = {n for n, _ in declared} | {n for n, _ in known}
+    names: dict[str, Assign] = {}
+    expected_metric: dict[str, float] = {}
+    for c in ranked:
+        twin = next((n for n, a in [*declared, *known] if same_assign(a, c.assign)), None)
+        if twin is None:
+            twin = plan_name(len(known) + 1 + sum(n not in taken for n in names),
+                             taken | set(names))
+        names.setdefault(twin, c.assign)
+        expected_metric.setdefault(twin, c.metric)
+    extra = [(n, a) for n, a in names.items() if n not in {d for d, _ in declared}]
+    quiet = scenario.decision.model_copy(update={"expect": None, "gates": []})
+    extended = scenario.model_copy(update={
+        "plans": [*scenario.plans, *(as_plan(n, a) for n, a in extra)], "decision": quiet})
+    metric = np.empty((0, trials))
+    clears = np.empty((0, trials), dtype=bool)
+    move_counts: list[list[tuple[str, int]]] = []
+    alt_names: tuple[str, ...] = ()
+    feasible: tuple[bool, ...] = ()
+    for (start, n, _, _), decided in decide_chunks(extended, chunks):
+        if not alt_names:
+            alt_names, feasible = decided.names, decided.feasible
+            metric = np.empty((len(alt_names), trials))
+            clears = np.zeros((len(alt_names), trials), dtype=bool)
+            move_counts = [[(w, 0) for w, _ in m] for m in decided.moves]
+        metric[:, start:start + n] = decided.metric
+        clears[:, start:start + n] = decided.clears
+        for i, moves in enumerate(decided.moves):
+            move_counts[i] = [(w, c + int(np.count_nonzero(ok)))
+                              for (w, c), (_, ok) in zip(move_counts[i], moves, strict=True)]
+        if progress is not None:
+            progress(start + n, trials)
+    index = {name: i for i, name in enumerate(alt_names)}
+    wanted = [n for n in dict.fromkeys([*names, *(d for d, _ in declared)])
+              if feasible[index[n]]]
+    for name, value in expected_metric.items():  # the search's figure is the mean's
+        mean = float(metric[index[name]].mean())
+        if abs(mean - value) > AGREEMENT * max(1.0, abs(value)):
+            raise AssertionError(f"robust: {name} has expected metric {value!r} in the "
+                                 f"search and {mean!r} over the trials")  # a bug
+    rows = np.array([index[n] for n in wanted])
+    best_each = metric[rows].min(axis=0)
+    cheapest = np.argmin(metric[rows], axis=0)
+    assign = dict(declared) | names
+    out = []
+    for k, name in enumerate(wanted):
+        i = index[name]
+        regret = metric[i] - best_each
+        out.append(RobustPlan(
+            name=name, assign=assign[name], declared=name in dict(declared),
+            metric=stats(metric[i]), p_clears=float(clears[i].mean()),
+            p_cheapest=float(np.count_nonzero(cheapest == k)) / trials,
+            regret_mean=float(regret.mean()),
+            regret_p90=float(np.percentile(regret, 90)),
+            moves=tuple(MoveOdds(w, c / trials) for w, c in move_counts[i])))
+    out.sort(key=lambda p: (p.metric.mean, wanted.index(p.name)))
+    return out
+
