@@ -34,15 +34,23 @@ def found(x: float | None) -> float | None:
     return None if x is None else float(f"{x:.7g}")
 
 
+#: Below this size a nonzero value is the nearest float to 0 that an open bound allows
+#: (``x > 0``: 5e-324), not a figure anyone typed.
+TINY = 1e-12
+
+
 def value_text(x: float) -> str:
-    """An input's value: money-sized numbers with separators, small ones with 6 digits."""
+    """An input's value: money-sized numbers with separators, small ones with 7 digits;
+    the end of an open range (``4.940656e-324``) as "just above 0"."""
+    if 0 < abs(x) < TINY:
+        return "just above 0" if x > 0 else "just below 0"
     return money(x) if abs(x) >= 1000 else f"{x:.7g}"
 
 
 def tornado_cells(r: SensitivityResult, row: TornadoRow, widest: float) -> list[str]:
     """One tornado row: the range, the savings at each end, a bar, the switching value."""
     size = round(BAR * row.swing / widest) if widest > 0 else 0
-    switch = ("" if row.switching_value is None else
+    switch = ("—" if row.switching_value is None else
               f"{value_text(row.switching_value)} → {row.switches_to}")
     name = row.input + ("" if row.uncertain else " (±)")
     return [name, value_text(row.low), value_text(row.high), money(row.savings_low),
@@ -80,7 +88,8 @@ def breakeven_sentences(r: BreakevenResult) -> list[str]:
                    f"when {r.input} is {value_text(r.equal_at)} ({now}).")
     state = "clears" if r.clears_now else "does not clear"
     if r.clears_at is None:
-        out.append(f"{r.option} {state} the threshold everywhere {searched}.")
+        out.append(f"{r.option} clears the threshold everywhere {searched}." if r.clears_now
+                   else f"{r.option} does not clear the threshold anywhere {searched}.")
     else:
         change = "stops clearing" if r.clears_now else "starts to clear"
         out.append(f"{r.option} {state} the threshold now and {change} when {r.input} is "
