@@ -153,3 +153,34 @@ def test_simulate_at_80_columns_keeps_titles_and_legends_readable(tmp_path: Path
     wide = run_cli("simulate", path, "--trials", "200", env={"COLUMNS": "120"})
     assert "How often each alternative" not in wide.stdout
     assert "Picked: the share of trials." in " ".join(wide.stdout.split())
+
+
+# --- CSV: what the JSON says, the CSV says -----------------------------------------------------
+
+def test_csv_keeps_the_switch_target_and_the_searched_range(tmp_path: Path) -> None:
+    # Found: the sensitivity CSV dropped ``switches_to`` (which alternative the decision
+    # flips to) and the breakeven CSV dropped the searched range, both in the JSON.
+    # By hand: the challenger's rate moves ±20% of 50, 40..60; it clears at 1,200 r ≤
+    # 43,200, r ≤ 36 (tests/test_breakeven.py), outside 40..60, so no switch there; with
+    # the rate at 35 (40..60 becomes 28..42, 36 inside) the pick flips to the incumbent.
+    # The alternative is named "=Challenger", which a spreadsheet would evaluate: it is
+    # written with a leading apostrophe, as every text cell.
+    data = two_vendors(35.0)
+    data["options"][1]["name"] = "=Challenger"
+    path = write(tmp_path / "s.yaml", data)
+    proc = run_cli("sensitivity", path, "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    rows = [line.split(",") for line in proc.stdout.splitlines()]
+    rate = [r for r in rows if r[5] == "options[=Challenger].hourly_rate"]
+    assert {r[7]: r[8] for r in rate}["switching_value"] == "36.0"
+    assert {r[7]: r[8] for r in rate}["switches_to"] == "Incumbent"
+    hours = [r for r in rows if r[5] == "hours_per_fte_month"]
+    assert {r[7]: r[8] for r in hours}["switches_to"] == ""
+    proc = run_cli("breakeven", path, "--input", "options[=Challenger].hourly_rate",
+                   "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    values = {r[6]: r[7] for r in (line.split(",") for line in proc.stdout.splitlines()[1:])}
+    assert values["searched_high"] == "385.0"  # 35 + 10 × 35
+    assert float(values["searched_low"]) > 0
+    assert values["equal_at"] == "40.0"
+    assert proc.stdout.splitlines()[1].split(",")[4] == "'=Challenger"

@@ -163,7 +163,7 @@ def _sensitivity_json(outcomes: Sequence[SensitivityOutcome], options: RenderOpt
 
 
 def _sensitivity_csv(outcomes: Sequence[SensitivityOutcome], options: RenderOptions) -> str:
-    keys = ("low", "high", "savings_low", "savings_high", "switching_value")
+    keys = ("low", "high", "savings_low", "savings_high", "switching_value", "switches_to")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(("file", "scenario", "currency", "alternative", "against", "input",
@@ -177,7 +177,8 @@ def _sensitivity_csv(outcomes: Sequence[SensitivityOutcome], options: RenderOpti
                 writer.writerow((safe(s["file"]), safe(s["scenario"]), s["currency"],
                                  safe(s["alternative"]), safe(s["against"]),
                                  safe(row["input"]), cell(row["uncertain"]), key,
-                                 cell(row[key])))
+                                 safe(row[key]) if key == "switches_to" and row[key]
+                                 else cell(row[key])))
     return no_commands(buffer.getvalue())
 
 
@@ -245,7 +246,9 @@ def _breakeven_csv(outcomes: Sequence[BreakevenOutcome], options: RenderOptions)
         if o.result is None:
             continue
         b = breakeven_dict(o.file, o.result)
-        for key in ("current", "equal_at", "clears_at", "clears_now"):
+        b["searched_low"], b["searched_high"] = b["searched"]["low"], b["searched"]["high"]
+        for key in ("current", "equal_at", "clears_at", "clears_now", "searched_low",
+                    "searched_high"):
             writer.writerow((safe(b["file"]), safe(b["scenario"]), b["currency"],
                              safe(b["input"]), safe(b["option"]), safe(b["against"]), key,
                              cell(b[key])))
