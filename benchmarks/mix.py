@@ -7,7 +7,12 @@ with a clear message. The files are generated: recurring items of varied
 hours and specializations, an in-house team employed today, a KPO and a BPO
 (and a second KPO for the 4-option case). Medians of ``--runs`` runs.
 
-Run: ``python benchmarks/mix.py [--runs 5] [--skip-large]``
+Robust plans (issue 16, ``mix --trials``): the ten-item file with its vendors' rates
+and productivity uncertain (uniform ±20%), ``--trials 1000``, within 10x the point
+``mix`` on the same file; the insurer example with ``--trials 10000`` within 3x
+``simulate`` on the same file; peak memory under 1 GiB.
+
+Run: ``python benchmarks/mix.py [--runs 5] [--skip-large] [--skip-robust]``
 """
 
 from __future__ import annotations
@@ -68,10 +73,44 @@ def peak_rss_mb(args: list[str]) -> tuple[float, int, str]:
     return max(after, before) / 1024, code, f"{seconds:.2f} s; {err.strip()[:300]}"
 
 
+def uncertain(data: dict[str, Any]) -> dict[str, Any]:
+    """The vendors' hourly rates and productivity as uniform ±20% ranges."""
+    for option in data["options"]:
+        for key in ("hourly_rate", "productivity"):
+            if key in option:
+                x = option[key]
+                option[key] = {"uniform": [0.8 * x, min(1.2 * x, 2.0) if key ==
+                                           "productivity" else 1.2 * x]}
+    return data
+
+
+def robust(tmp: Path, runs: int) -> None:
+    """``mix --trials`` against the point ``mix`` and against ``simulate``."""
+    path = tmp / "ten-by-three-uncertain.yaml"
+    path.write_text(yaml.safe_dump(uncertain(scenario(10, 3)), sort_keys=False))
+    point = statistics.median(run(["mix", str(path)])[0] for _ in range(runs))
+    rss_before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    timed = [run(["mix", "--trials", "1000", str(path)]) for _ in range(max(1, runs // 2))]
+    if any(code != 0 for _, code, _ in timed):
+        raise SystemExit(f"mix --trials failed: {timed[0][2]}")
+    robust_s = statistics.median(t for t, _, _ in timed)
+    rss = max(rss_before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    print(f"10 x 3 uncertain, --trials 1000: mix {point:.2f} s, mix --trials {robust_s:.2f} s, "
+          f"ratio {robust_s / point:.1f} (target <= 10); peak RSS so far {rss:.0f} MB")
+    insurer = ROOT / "scenarios" / "insurer-claims-actuarial-myr.yaml"
+    sim = statistics.median(run(["simulate", "--trials", "10000", str(insurer)])[0]
+                            for _ in range(runs))
+    mixed = statistics.median(run(["mix", "--trials", "10000", str(insurer)])[0]
+                              for _ in range(runs))
+    print(f"insurer, --trials 10000: simulate {sim:.2f} s, mix --trials {mixed:.2f} s, "
+          f"ratio {mixed / sim:.1f} (target <= 3)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-large", action="store_true")
+    parser.add_argument("--skip-robust", action="store_true")
     opts = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ten-by-three.yaml"
@@ -83,6 +122,8 @@ def main() -> None:
         mixed = statistics.median(t for t, _, _ in timings)
         print(f"10 items x 3 options (59,049 plans): compare {compare:.2f} s, mix {mixed:.2f} s, "
               f"ratio {mixed / compare:.2f} (target <= 3)")
+        if not opts.skip_robust:
+            robust(Path(tmp), opts.runs)
         if not opts.skip_large:
             large = Path(tmp) / "twelve-by-four.yaml"
             large.write_text(yaml.safe_dump(scenario(12, 4), sort_keys=False))

@@ -238,8 +238,9 @@ def breakeven_file(path: StrPath, input_path: str, option: str | None = None,
     if input_path not in known:
         why = structural_at(scenario, input_path)
         if why is not None:
-            problems.append(f"--input {input_path!r} sets the structure of the plan ({why}), "
-                            "so it has no switching value; choose a cost input")
+            # ``why`` completes "this field ..." (scenario.STRUCTURAL_FIELDS)
+            problems.append(f"--input {input_path!r} {why}, so it has no switching value; "
+                            "choose a cost input")
         else:
             hint = closest(input_path, known)
             problems.append(f"--input {input_path!r} is not a number of this scenario"

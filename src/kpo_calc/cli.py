@@ -493,7 +493,11 @@ class _Progress:
 
             self.bar = Progress(console=Console(stderr=True), transient=True)
             self.bar.start()
-            self.task = self.bar.add_task(visible(self.label), total=total)
+            from rich.markup import escape
+
+            # rich reads a task's description as markup: a path such as ``a[/b]/x.yaml``
+            # would raise MarkupError mid-run (and ``[bold]`` would vanish)
+            self.task = self.bar.add_task(escape(visible(self.label)), total=total)
         self.bar.update(self.task, completed=done)
 
     def __exit__(self, *exc: object) -> None:

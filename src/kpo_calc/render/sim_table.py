@@ -17,6 +17,8 @@ from kpo_calc.render.layout import Column, Grid, fit, text
 from kpo_calc.render.sim_words import (
     ALTERNATIVE_HEADS,
     ALTERNATIVE_LEGEND,
+    ODDS_LEGEND,
+    SPREAD_LEGEND,
     alternative_row,
     clipped_note,
     evpi_line,
@@ -53,15 +55,7 @@ def blocks(o: SimulationOutcome, r: SimulationResult, width: int) -> list[Render
         Text.assemble(text(r.name, "bold"), "\n", text(heading(r, o.file), "dim")),
         text(verdict(r), "bold"),
     ]
-    label = METRIC_LABELS[r.metric]
-    grid = Grid(f"Alternatives over {r.trials:,} trials ({label}; savings against "
-                f"{visible(r.baseline)})",
-                [Column(ALTERNATIVE_HEADS[0], "left"),
-                 *(Column(h) for h in ALTERNATIVE_HEADS[1:])], keep=1,
-                caption=ALTERNATIVE_LEGEND)
-    for a in shown_alternatives(r):
-        grid.add(*(visible(c) for c in alternative_row(a)))
-    out += fit(grid, width)
+    out += _alternatives(r, width)
     left = infeasible_note(r)
     if left is not None:
         out.append(text(left, "dim"))
@@ -76,14 +70,7 @@ def blocks(o: SimulationOutcome, r: SimulationResult, width: int) -> list[Render
         out += fit(bars, width)
     out.append(text(evpi_line(r)))
     if r.value_of_information and r.evpi > 0:
-        voi = Grid("Value of information: what learning each input before deciding is worth "
-                   "(EVPPI)", [Column("Input", "left"), Column("Distribution", "left", ""),
-                               Column(f"EVPPI ({r.currency})"), Column("Worth a study", "left",
-                                                                      "")])
-        for v in r.value_of_information[:10]:
-            voi.add(visible(v.input), visible(v.distribution), money(v.evppi),
-                    "yes" if worth(r, v.evppi) else "no")
-        out += fit(voi, width)
+        out += _value_of_information(r, width)
     advice = worth_sentence(r)
     if advice is not None:
         out.append(text(advice, "bold"))
@@ -94,3 +81,48 @@ def blocks(o: SimulationOutcome, r: SimulationResult, width: int) -> list[Render
     if gate is not None:
         out.append(text(gate, "" if o.gate_passed else "bold red"))
     return out
+
+
+def _alternatives(r: SimulationResult, width: int) -> list[RenderableType]:
+    """The alternatives table; on a narrow terminal (80 columns) two tables, each with its
+    own title and legend, rather than one split into parts whose last part's title and
+    legend wrap in a column a dozen cells wide."""
+    label = METRIC_LABELS[r.metric]
+    heads = [Column(ALTERNATIVE_HEADS[0], "left"), *(Column(h) for h in ALTERNATIVE_HEADS[1:])]
+    rows = [[visible(c) for c in alternative_row(a)] for a in shown_alternatives(r)]
+    grid = Grid(f"Alternatives over {r.trials:,} trials ({label}; savings against "
+                f"{visible(r.baseline)})", heads, keep=1, caption=ALTERNATIVE_LEGEND)
+    for row in rows:
+        grid.add(*row)
+    whole = fit(grid, width)
+    if len(whole) == 1:
+        return whole
+    spread = Grid(f"Alternatives over {r.trials:,} trials ({label}; savings against "
+                  f"{visible(r.baseline)})", heads[:5], keep=1, caption=SPREAD_LEGEND)
+    odds = Grid(f"How often each alternative is cheapest, clears and is picked, over "
+                f"{r.trials:,} trials", [heads[0], *heads[5:]], keep=1, caption=ODDS_LEGEND)
+    for row in rows:
+        spread.add(*row[:5])
+        odds.add(row[0], *row[5:])
+    return [*fit(spread, width), *fit(odds, width)]
+
+
+def _value_of_information(r: SimulationResult, width: int) -> list[RenderableType]:
+    """The EVPPI table; on a narrow terminal each input's distribution goes under its path
+    instead of in a column of its own (which split the table in two)."""
+    title = "Value of information: what learning each input before deciding is worth (EVPPI)"
+    cells = [(visible(v.input), visible(v.distribution), money(v.evppi),
+              "yes" if worth(r, v.evppi) else "no") for v in r.value_of_information[:10]]
+    money_head = Column(f"EVPPI ({r.currency})")
+    worth_head = Column("Worth a study", "left", "")
+    voi = Grid(title, [Column("Input", "left"), Column("Distribution", "left", ""),
+                       money_head, worth_head])
+    for row in cells:
+        voi.add(*row)
+    whole = fit(voi, width)
+    if len(whole) == 1:
+        return whole
+    stacked = Grid(title, [Column("Input (distribution)", "left"), money_head, worth_head])
+    for path, distribution, evppi, yes in cells:
+        stacked.add(f"{path}\n({distribution})", evppi, yes)
+    return fit(stacked, width)

@@ -17,6 +17,11 @@ ALTERNATIVE_HEADS = ("Alternative", "Mean", "Savings", "P5", "P95", "Cheapest", 
 ALTERNATIVE_LEGEND = ("Mean: the metric's mean; Savings: their mean against the baseline, "
                       "with P5 and P95; Cheapest, Clears (the threshold, every move "
                       "included) and Picked: the share of trials.")
+#: The legends of the two tables the alternatives table becomes on a narrow terminal.
+SPREAD_LEGEND = ("Mean: the metric's mean; Savings: their mean against the baseline, "
+                 "with P5 and P95.")
+ODDS_LEGEND = ("The share of trials in which each alternative is the cheapest, clears the "
+               "threshold (every move included) and is picked.")
 
 
 def heading(r: SimulationResult, file: str) -> str:

@@ -25,8 +25,8 @@ from kpo_calc.render.table import console_for
 from kpo_calc.render.wording import METRIC_LABELS
 from kpo_calc.textsafe import json_text, md_code, md_text, no_commands, visible
 
-BAR = 10
-TORNADO_HEADS = ("Input", "Low", "High", "Savings at low", "Savings at high", "", "Switches at")
+BAR = 8
+TORNADO_HEADS = ("Input", "Range", "Savings at low", "Savings at high", "", "Switches at")
 
 
 def found(x: float | None) -> float | None:
@@ -34,21 +34,26 @@ def found(x: float | None) -> float | None:
     return None if x is None else float(f"{x:.7g}")
 
 
+#: Below this size a nonzero value is the nearest float to 0 that an open bound allows
+#: (``x > 0``: 5e-324), not a figure anyone typed.
+TINY = 1e-12
+
+
 def value_text(x: float) -> str:
-    """An input's value: money-sized numbers with separators, small ones with 7 digits (the
-    nearest number above an excluded 0, where a search starts, as ">0")."""
-    if 0 < abs(x) < 1e-300:
-        return ">0" if x > 0 else "<0"
+    """An input's value: money-sized numbers with separators, small ones with 7 digits;
+    the end of an open range (``4.940656e-324``) as "just above 0"."""
+    if 0 < abs(x) < TINY:
+        return "just above 0" if x > 0 else "just below 0"
     return money(x) if abs(x) >= 1000 else f"{x:.7g}"
 
 
 def tornado_cells(r: SensitivityResult, row: TornadoRow, widest: float) -> list[str]:
     """One tornado row: the range, the savings at each end, a bar, the switching value."""
     size = round(BAR * row.swing / widest) if widest > 0 else 0
-    switch = "" if row.switching_value is None else value_text(row.switching_value)
-    return [row.input + ("" if row.uncertain else " ±"), value_text(row.low),
-            value_text(row.high), money(row.savings_low), money(row.savings_high),
-            "█" * max(size, 1 if row.swing > 0 else 0), switch]
+    switch = "—" if row.switching_value is None else value_text(row.switching_value)
+    return [row.input + ("" if row.uncertain else " ±"),
+            f"{value_text(row.low)} … {value_text(row.high)}", money(row.savings_low),
+            money(row.savings_high), "█" * max(size, 1 if row.swing > 0 else 0), switch]
 
 
 def sensitivity_heading(r: SensitivityResult, file: str) -> str:
@@ -83,7 +88,8 @@ def breakeven_sentences(r: BreakevenResult) -> list[str]:
                    f"when {r.input} is {value_text(r.equal_at)} ({now}).")
     state = "clears" if r.clears_now else "does not clear"
     if r.clears_at is None:
-        out.append(f"{r.option} {state} the threshold everywhere {searched}.")
+        out.append(f"{r.option} clears the threshold everywhere {searched}." if r.clears_now
+                   else f"{r.option} does not clear the threshold anywhere {searched}.")
     else:
         change = "stops clearing" if r.clears_now else "starts to clear"
         out.append(f"{r.option} {state} the threshold now and {change} when {r.input} is "
@@ -118,8 +124,8 @@ def _sensitivity_table(outcomes: Sequence[SensitivityOutcome], options: RenderOp
         widest = max((row.swing for row in r.rows), default=0.0)
         grid = Grid(f"Top {min(TOP, len(r.rows))} of {len(r.rows)} inputs by their effect on "
                     f"the savings ({r.currency}; ± a point input)",
-                    [Column(TORNADO_HEADS[0], "left"), *(Column(h) for h in TORNADO_HEADS[1:5]),
-                     Column("", "left", "cyan"), Column("Switches at")])
+                    [Column(TORNADO_HEADS[0], "left"), *(Column(h) for h in TORNADO_HEADS[1:4]),
+                     Column("", "left", "cyan"), Column("Switches at")], records=True)
         for row in r.rows[:TOP]:
             grid.add(*(visible(c) for c in tornado_cells(r, row, widest)))
         for block in fit(grid, console.width):
@@ -139,7 +145,7 @@ def _sensitivity_markdown(outcomes: Sequence[SensitivityOutcome],
         lines += ["", f"## {md_text(r.name)}", "", md_text(sensitivity_heading(r, o.file)), "",
                   f"**{md_text(switch_sentence(r))}**", "",
                   "| " + " | ".join(h or "Effect" for h in TORNADO_HEADS) + " |",
-                  "| --- | ---: | ---: | ---: | ---: | --- | --- |"]
+                  "| --- | ---: | ---: | ---: | --- | ---: |"]
         for row in r.rows[:TOP]:
             cells = tornado_cells(r, row, widest)
             lines.append("| " + md_code(cells[0], table=True) + " | "
@@ -156,7 +162,7 @@ def _sensitivity_json(outcomes: Sequence[SensitivityOutcome], options: RenderOpt
 
 
 def _sensitivity_csv(outcomes: Sequence[SensitivityOutcome], options: RenderOptions) -> str:
-    keys = ("low", "high", "savings_low", "savings_high", "switching_value")
+    keys = ("low", "high", "savings_low", "savings_high", "switching_value", "switches_to")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(("file", "scenario", "currency", "alternative", "against", "input",
@@ -170,7 +176,8 @@ def _sensitivity_csv(outcomes: Sequence[SensitivityOutcome], options: RenderOpti
                 writer.writerow((safe(s["file"]), safe(s["scenario"]), s["currency"],
                                  safe(s["alternative"]), safe(s["against"]),
                                  safe(row["input"]), cell(row["uncertain"]), key,
-                                 cell(row[key])))
+                                 safe(row[key]) if key == "switches_to" and row[key]
+                                 else cell(row[key])))
     return no_commands(buffer.getvalue())
 
 
@@ -238,7 +245,9 @@ def _breakeven_csv(outcomes: Sequence[BreakevenOutcome], options: RenderOptions)
         if o.result is None:
             continue
         b = breakeven_dict(o.file, o.result)
-        for key in ("current", "equal_at", "clears_at", "clears_now"):
+        b["searched_low"], b["searched_high"] = b["searched"]["low"], b["searched"]["high"]
+        for key in ("current", "equal_at", "clears_at", "clears_now", "searched_low",
+                    "searched_high"):
             writer.writerow((safe(b["file"]), safe(b["scenario"]), b["currency"],
                              safe(b["input"]), safe(b["option"]), safe(b["against"]), key,
                              cell(b[key])))
