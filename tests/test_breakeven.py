@@ -30,12 +30,13 @@ def two_vendors(rate: float = 50.0) -> dict[str, Any]:
 def test_breakeven_of_a_rate_by_hand() -> None:
     # Equal cost: 1,200 × r = 48,000 -> r = 40. Clearing: the challenger avoids all of the
     # incumbent's 48,000, so it must save 10% of that, 4,800: 48,000 − 1,200 r ≥ 4,800
-    # -> r ≤ 36. Searched from just above 0 (the rate must be positive) to 50 + 10 × 50.
+    # -> r ≤ 36. Searched from 0.05 (the rate must be positive: an open end is kept 0.1%
+    # of the current 50 away) to 50 + 10 × 50.
     r = breakeven(Scenario.model_validate(two_vendors()), "options[Challenger].hourly_rate")
     assert r.option == "Challenger"
     assert r.against == "Incumbent"
     assert r.current == 50
-    assert r.low > 0
+    assert r.low == pytest.approx(0.05)
     assert r.high == 550
     assert r.equal_at == pytest.approx(40, rel=1e-6)
     assert r.clears_at == pytest.approx(36, rel=1e-5)
@@ -129,3 +130,22 @@ def test_sensitivity_on_an_example_runs_one_design() -> None:
     # Sorted by how far each input moves the savings.
     swings = [r.swing for r in result.rows]
     assert swings == sorted(swings, reverse=True)
+
+
+def test_two_alternatives_that_tie_everywhere_have_no_crossing() -> None:
+    # Two identical vendors: every value of the work's hours costs them the same (to the
+    # last bit or within float noise), so there is no crossing to report.
+    data = two_vendors(40)
+    scenario = Scenario.model_validate(data)
+    r = breakeven(scenario, "work[Reports].hours_per_month", "Challenger", "Incumbent")
+    assert r.equal_everywhere is True
+    assert r.equal_at is None
+
+
+def test_a_full_swing_stays_off_the_open_end(recwarn: pytest.WarningsRecorder) -> None:
+    # --swing 1 takes a rate to 0, which the field excludes: the tornado's low end is
+    # kept 0.1% of the value away (50 × 0.001 = 0.05), and no numpy warning escapes.
+    result = sensitivity(Scenario.model_validate(two_vendors()), swing=1.0)
+    rows = {r.input: r for r in result.rows}
+    assert rows["options[Challenger].hourly_rate"].low == pytest.approx(0.05)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

@@ -76,14 +76,15 @@ def test_breakeven_structural_path_says_why_once(tmp_path: Path) -> None:
 # --- breakeven: the end of an open range, and "nowhere" ---------------------------------------
 
 def test_open_range_end_reads_just_above_zero(tmp_path: Path) -> None:
-    # Found: "searched 4.940656e-324 … 550": hourly_rate must be > 0, so the search starts
-    # at the smallest float above 0. The search range by hand: just above 0 to
-    # 50 + 10 × 50 = 550 (tests/test_breakeven.py); the crossing 40 is unchanged.
+    # Found: "searched 4.940656e-324 … 550": hourly_rate must be > 0, so the search started
+    # at the smallest float above 0. It now starts 0.1% of the current 50 above 0: 0.05,
+    # to 50 + 10 × 50 = 550 (tests/test_breakeven.py); the crossing 40 is unchanged. A
+    # value that close to 0 still reads "just above 0" wherever one is shown.
     path = write(tmp_path / "s.yaml", two_vendors())
     proc = run_cli("breakeven", path, "--input", "options[Challenger].hourly_rate")
     assert proc.returncode == 0, proc.stderr
     assert "e-324" not in proc.stdout
-    assert "just above 0 … 550" in proc.stdout
+    assert "0.05 … 550" in proc.stdout
     assert "when options[Challenger].hourly_rate is 40 " in proc.stdout
     assert value_text(5e-324) == "just above 0"
     assert value_text(-5e-324) == "just below 0"

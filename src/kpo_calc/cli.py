@@ -305,7 +305,7 @@ def mix(
 def simulate(
     files: FilesArgument,
     trials: Annotated[int, typer.Option(
-        "--trials", "-n", min=100, max=10_000_000,
+        "--trials", "-n", min=100, max=1_000_000,
         help="How many trials to draw (at least 100; the JSON, percentiles and value of "
         "information settle by 10,000).")] = 10_000,
     seed: Annotated[int, typer.Option(

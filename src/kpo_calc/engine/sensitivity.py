@@ -29,6 +29,11 @@ from kpo_calc.scenario import Scenario, is_sampleable, structural_reason
 GRID = 32
 #: A switching value is pinned to this share of its size (bisection to 1e-6 relative).
 PRECISION = 1e-6
+#: An open end of a field's range (more than 0) is searched this share of the current
+#: value away from it.
+OPEN_MARGIN = 1e-3
+#: Two metrics closer than this share of their size cost the same (float noise).
+TIE = 1e-9
 #: How many tornado rows are shown (every row is computed and kept in the result).
 TOP = 10
 
@@ -101,6 +106,8 @@ class BreakevenResult:
     clears_at: float | None
     #: does ``option`` clear at the current value?
     clears_now: bool
+    #: the two cost the same at every value searched (within float noise)
+    equal_everywhere: bool = False
 
 
 def inputs(scenario: Scenario) -> dict[str, Input]:
@@ -194,9 +201,17 @@ def sensitivity(scenario: Scenario, swing: float = 0.2) -> SensitivityResult:
 
 
 def _held(scenario: Scenario, path: str, low: float, high: float) -> tuple[float, float]:
-    """``[low, high]`` within the range the field allows."""
-    both = np.array([low, high])
-    held, _ = clip(both, field_bounds(*_where(scenario, path)))
+    """``[low, high]`` within the range the field allows; an open end (a rate must be
+    more than 0) is kept ``OPEN_MARGIN`` of the current value away, not at the nearest
+    float (a rate of 5e-324 is no decision anyone makes, and overflows a cost per hour)."""
+    owner, field = _where(scenario, path)
+    lo, hi, lo_open, hi_open = field_bounds(owner, field)
+    margin = OPEN_MARGIN * max(abs(float(getattr(owner, field) or 0.0)), 1.0)
+    if lo_open:
+        lo, lo_open = lo + margin, False
+    if hi_open:
+        hi, hi_open = hi - margin, False
+    held, _ = clip(np.array([low, high]), (lo, hi, lo_open, hi_open))
     return float(held[0]), float(held[1])
 
 
@@ -246,9 +261,16 @@ def breakeven(scenario: Scenario, path: str, option: str | None = None,
     grid = np.linspace(low, high, 4 * GRID + 1)
     decided = decide_at(scenario, {path: grid}, len(grid))
     a, b = decided.names.index(option), decided.names.index(against)
-    gap = decided.metric[a] - decided.metric[b]
-    equal_at = _crossing(scenario, path, grid, gap, current,
-                         lambda d: d.metric[a] - d.metric[b])
+    def gap(d: TrialDecisions) -> Array:
+        # A difference within float noise of the metrics is no difference: two
+        # alternatives that tie everywhere have no crossing to bisect.
+        diff = d.metric[a] - d.metric[b]
+        noise = TIE * np.maximum(1.0, np.maximum(np.abs(d.metric[a]), np.abs(d.metric[b])))
+        return np.where(np.abs(diff) <= noise, 0.0, diff)
+
+    gaps = gap(decided)
+    same_everywhere = bool(np.all(gaps == 0))
+    equal_at = None if same_everywhere else _crossing(scenario, path, grid, gaps, current, gap)
     clears = decided.clears[a].astype(np.float64) - 0.5
     clears_at = _crossing(scenario, path, grid, clears, current,
                           lambda d: d.clears[a].astype(np.float64) - 0.5)
@@ -256,7 +278,8 @@ def breakeven(scenario: Scenario, path: str, option: str | None = None,
     return BreakevenResult(
         name=scenario.name, currency=scenario.currency, metric=point.metric, input=path,
         option=option, against=against, current=current, low=low, high=high,
-        equal_at=equal_at, clears_at=clears_at, clears_now=bool(now.clears[a, 0]))
+        equal_at=equal_at, clears_at=clears_at, clears_now=bool(now.clears[a, 0]),
+        equal_everywhere=same_everywhere)
 
 
 def _crossing(scenario: Scenario, path: str, grid: Array, values: Array, current: float,

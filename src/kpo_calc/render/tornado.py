@@ -81,7 +81,10 @@ def breakeven_sentences(r: BreakevenResult) -> list[str]:
     searched = f"between {value_text(r.low)} and {value_text(r.high)}"
     now = f"{r.input} is {value_text(r.current)} now"
     out = []
-    if r.equal_at is None:
+    if r.equal_everywhere:
+        out.append(f"{r.option} and {r.against} cost the same at every value {searched} "
+                   f"({now}): {r.input} does not separate them.")
+    elif r.equal_at is None:
         out.append(f"{r.option} and {r.against} never cost the same {searched} ({now}).")
     else:
         out.append(f"{r.option} and {r.against} cost the same ({METRIC_LABELS[r.metric]}) "
@@ -188,7 +191,8 @@ def breakeven_dict(file: str, r: BreakevenResult) -> dict[str, Any]:
     return {"file": file, "scenario": r.name, "currency": r.currency, "metric": r.metric,
             "input": r.input, "option": r.option, "against": r.against, "current": r.current,
             "searched": {"low": r.low, "high": r.high}, "equal_at": found(r.equal_at),
-            "clears_at": found(r.clears_at), "clears_now": r.clears_now}
+            "clears_at": found(r.clears_at), "clears_now": r.clears_now,
+            "equal_everywhere": r.equal_everywhere}
 
 
 def _breakeven_table(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
