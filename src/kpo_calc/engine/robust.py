@@ -31,6 +31,8 @@ from kpo_calc.scenario import Scenario
 DEFAULT_CONFIDENCE = 0.8
 #: Trials costed at a time when the plans are judged (as ``simulate``).
 JUDGE_CHUNK = 2048
+#: A space this small is judged whole when its head holds no plan that clears enough.
+WHOLE_SPACE = 512
 #: Figures of the expected search and of the per-trial judging may differ by float noise.
 AGREEMENT = 1e-6
 
@@ -101,7 +103,9 @@ def robust(scenario: Scenario, point: MixResult, trials: int, seed: int,
                      and p.p_clears >= level - 1e-12), None)
         if best is not None or len(found.ranked) >= total or keep >= total:
             break
-        keep *= 4  # the head held no plan clearing often enough: look further down
+        # The head held no plan clearing often enough: look further down (a small space
+        # at once; the tables are costed once, only the ranking and judging are redone).
+        keep = total if total <= WHOLE_SPACE else keep * 4
     shown = judged[:max(top, 1)]
     if best is not None and best not in shown:
         shown.append(best)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -78,6 +78,8 @@ BLOCK = 2048
 #: In expectation (``mix --trials``): share vectors costed at a time, each over every
 #: trial of a chunk of draws (rows × trials in one array).
 EXPECTED_BLOCK = 64
+#: In expectation: rows × trials costed in one array (small enough to stay in cache).
+EXPECTED_CELLS = 4096
 #: In expectation the costing limit counts share vectors × months × trials; this many
 #: times the point limit is allowed (a robust search may take minutes, not hours).
 EXPECTED_FACTOR = 200
@@ -256,6 +258,8 @@ class Expected:
 
     chunks: tuple[tuple[int, dict[str, Array]], ...]
     trials: int
+    #: the options' tables once costed (a robust search may rank the space again)
+    tables: list[_Table] = field(default_factory=list)
 
 
 def search(scenario: Scenario, top: int = 5, v: Values = POINT_VALUES,
@@ -284,7 +288,12 @@ def search(scenario: Scenario, top: int = 5, v: Values = POINT_VALUES,
     base_parts = [float(x[0]) for x in part_metrics(base, scenario.options, metric,
                                                      decision.threshold_base, factors)]
     base_choice = base_choices(scenario)
-    tables = _tables(scenario, whole, split, base_choice, demand, factors, v, expected)
+    if expected is not None and expected.tables:
+        tables = expected.tables
+    else:
+        tables = _tables(scenario, whole, split, base_choice, demand, factors, v, expected)
+        if expected is not None:
+            expected.tables.extend(tables)
     all_hours = float(demand.sum())
     mix = scenario.mix or Mix()
     outsourced = [i for i, o in enumerate(scenario.options) if o.model in OUTSOURCED]
@@ -543,9 +552,16 @@ def _expected_block(table: _Table, option: AnyOption, scenario: Scenario, block:
     trials as the first axis of one demand array, each input's draws repeated per row),
     its metric averaged over the trials."""
     rows = len(block)
+    if not _depends_on_draws(option, scenario, served, expected):
+        # No input it reads is uncertain: its expected figure is its point figure.
+        _cost_block(table, option, scenario, block, at,
+                    [work_hours(w, scenario, POINT_VALUES) for w in scenario.work], staff,
+                    served, POINT_VALUES, discount_factors(
+                        POINT_VALUES(scenario, "discount_rate"), scenario.horizon_months))
+        return
     sums = np.zeros(rows)
     hours_sum = np.zeros(rows)
-    for n, draws in expected.chunks:
+    for n, draws in _slices(expected.chunks, max(1, EXPECTED_CELLS // rows)):
         tiled = {p: np.tile(d, rows) for p, d in draws.items()}
         v = PathValues(scenario, tiled, rows * n)
         per_work = [work_hours(w, scenario, v) for w in scenario.work]
@@ -566,6 +582,29 @@ def _expected_block(table: _Table, option: AnyOption, scenario: Scenario, block:
     table.amount[at] = table.metric[at]
     table.hours[at] = hours_sum / expected.trials
     table.used[at] = ~empty
+
+
+def _slices(chunks: Sequence[tuple[int, dict[str, Array]]],
+            size: int) -> Iterator[tuple[int, dict[str, Array]]]:
+    """The chunks' trials in slices of at most ``size`` (the same draws, in order)."""
+    for n, draws in chunks:
+        for lo in range(0, n, size):
+            hi = min(n, lo + size)
+            yield hi - lo, {p: d[lo:hi] for p, d in draws.items()}
+
+
+def _depends_on_draws(option: AnyOption, scenario: Scenario,
+                      served: list[RecurringWork | OneOffWork], expected: Expected) -> bool:
+    """Does any uncertain input move ``option``'s cost on all its work? A figure that no
+    trial changes stays one row (``values``), so one costing over the first chunk tells."""
+    if not expected.chunks:
+        return False
+    n, draws = expected.chunks[0]
+    v = PathValues(scenario, draws, n)
+    hours = total_demand(scenario, v)
+    factors = discount_factors(v(scenario, "discount_rate"), scenario.horizon_months)
+    figures = cost_option(option, scenario, hours, v, work=served, factors=factors, lean=True)
+    return bool(metric_of(figures, scenario.decision.metric).shape[0] != 1)
 
 
 def too_large(scenario: Scenario, size: int, whole: list[list[Choice]],
