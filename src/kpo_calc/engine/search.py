@@ -565,11 +565,15 @@ def _expected_block(table: _Table, option: AnyOption, scenario: Scenario, block:
         tiled = {p: np.tile(d, rows) for p, d in draws.items()}
         v = PathValues(scenario, tiled, rows * n)
         per_work = [work_hours(w, scenario, v) for w in scenario.work]
-        hours = np.zeros((1, scenario.horizon_months))
-        for w, item in enumerate(per_work):
-            if np.any(block[:, w]):
-                hours = hours + np.repeat(block[:, w], n)[:, None] * item
-        hours = np.broadcast_to(hours, (rows * n, scenario.horizon_months))
+        if all(item.shape[0] == 1 for item in per_work):
+            # No uncertain demand: each row's hours once, then repeated for its trials.
+            hours = np.repeat(_row_hours(block, per_work), n, axis=0)
+        else:
+            hours = np.zeros((1, scenario.horizon_months))
+            for w, item in enumerate(per_work):
+                if np.any(block[:, w]):
+                    hours = hours + np.repeat(block[:, w], n)[:, None] * item
+            hours = np.broadcast_to(hours, (rows * n, scenario.horizon_months))
         factors = discount_factors(v(scenario, "discount_rate"), scenario.horizon_months)
         figures = cost_option(option, scenario, hours, v, work=served, factors=factors,
                               lean=True)
@@ -582,6 +586,15 @@ def _expected_block(table: _Table, option: AnyOption, scenario: Scenario, block:
     table.amount[at] = table.metric[at]
     table.hours[at] = hours_sum / expected.trials
     table.used[at] = ~empty
+
+
+def _row_hours(block: Array, per_work: Sequence[Array]) -> Array:
+    """Each row's demand, ``Σ_w share_w · D_w``, summed as ``_cost_block`` sums it."""
+    hours = np.zeros((len(block), per_work[0].shape[1]))
+    for w, item in enumerate(per_work):
+        if np.any(block[:, w]):
+            hours = hours + block[:, w:w + 1] * item
+    return hours
 
 
 def _slices(chunks: Sequence[tuple[int, dict[str, Array]]],
