@@ -178,3 +178,18 @@ def test_the_insurer_point_and_robust_picks_differ() -> None:
     assert point is not None
     assert 0.6 < point.p_clears < 0.8
     assert np.isfinite(point.regret_p90)
+
+
+def test_the_top_plan_fails_the_confidence_and_the_next_clears() -> None:
+    # One item: Risky alone expects 38,400 but clears in 2/3 of the trials; Steady alone
+    # (42,600) clears always and is next by expected metric: it is the robust plan,
+    # Risky the point one (r = 32 at the means clears).
+    data = three_items()
+    data["work"] = data["work"][:1]
+    scenario = Scenario.model_validate(data)
+    point = mix(scenario, 1)
+    result = robust(scenario, point, trials=3_000, seed=SEED, confidence=0.8, top=1)
+    assert [p.name for p in result.plans[:2]] == ["Risky", "Steady"]
+    assert result.plans[0].p_clears == pytest.approx(2 / 3, abs=0.03)
+    assert (result.point, result.best) == ("Risky", "Steady")
+    assert brute_force(data, 3_000, 0.8)[0] == "Steady"

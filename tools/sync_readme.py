@@ -30,12 +30,16 @@ WIDTH = "100"
 def run(command: str) -> str:
     """What ``command`` prints on stdout and stderr, as a reader would see it.
 
-    ``CMD | head -n N`` keeps the first N lines (then a line with an ellipsis).
+    ``CMD | head -n N`` keeps the first N lines (then a line with an ellipsis);
+    ``CMD | tail -n N`` the last N (after one).
     """
-    keep = None
+    keep = last = None
     if " | head -n " in command:
         command, count = command.split(" | head -n ")
         keep = int(count)
+    elif " | tail -n " in command:
+        command, count = command.split(" | tail -n ")
+        last = int(count)
     args = shlex.split(command)
     if args[0] != "kpo-calc":
         raise ValueError(f"README example must start with kpo-calc: {command}")
@@ -51,6 +55,8 @@ def run(command: str) -> str:
         lines.pop()
     if keep is not None and len(lines) > keep:
         lines = [*lines[:keep], "..."]
+    if last is not None and len(lines) > last:
+        lines = ["...", *lines[-last:]]
     return "\n".join(lines) + "\n"
 
 

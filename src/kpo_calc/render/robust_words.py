@@ -34,7 +34,8 @@ def plan_row(r: RobustResult, p: RobustPlan) -> list[str]:
     """One plan's cells, in ``ROBUST_HEADS`` order."""
     picked = mark(r, p)
     return [p.name + (f" ({picked} pick)" if picked else ""), money(p.metric.mean),
-            money(p.metric.p10), money(p.metric.p90), share(p.p_clears), share(p.p_cheapest),
+            money(p.metric.p10), money(p.metric.p90),
+            "baseline" if p.name == r.baseline else share(p.p_clears), share(p.p_cheapest),
             money(p.regret_mean)]
 
 
