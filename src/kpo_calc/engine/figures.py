@@ -116,12 +116,16 @@ def expected_losses(option: AnyOption, demand: Array, v: Values) -> Array:
     (``probability``) is booked once, in its first month with demand.
     """
     zero = np.zeros((1, 1))
-    annual = sum((v(r, "annual_probability") * v(r, "impact") for r in option.risks
-                  if r.annual_probability is not None), start=zero)
-    once = sum((v(r, "probability") * v(r, "impact") for r in option.risks
-                if r.probability is not None), start=zero)
-    return np.asarray(np.where(engaged_months(demand), annual / 12, 0.0)
-                      + np.where(first_months(demand), once, 0.0))
+    yearly = [r for r in option.risks if r.annual_probability is not None]
+    single = [r for r in option.risks if r.probability is not None]
+    losses = np.zeros((1, demand.shape[1]))  # no risk: nothing to spread over months
+    if yearly:
+        annual = sum((v(r, "annual_probability") * v(r, "impact") for r in yearly), start=zero)
+        losses = losses + np.where(engaged_months(demand), annual / 12, 0.0)
+    if single:
+        once = sum((v(r, "probability") * v(r, "impact") for r in single), start=zero)
+        losses = losses + np.where(first_months(demand), once, 0.0)
+    return np.asarray(losses)
 
 
 def summary(per_trial: Array) -> Array:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from kpo_calc.engine.demand import hours_per_fte
@@ -31,8 +33,35 @@ def hourly_rate(option: OutsourcedOption | ContractorOption, scenario: Scenario,
     return base * fx * escalation(v(option, "rate_escalation"), scenario.horizon_months)
 
 
+#: Masks of recent arrays, by identity (the array is kept in the entry, so an identity
+#: is not reused while cached): a part's demand is read by its lines and its risks.
+_MASKS: dict[tuple[str, int], tuple[Array, Mask]] = {}
+
+
+def _remembered(kind: str, array: Array, make: Callable[[Array], Mask]) -> Mask:
+    key = (kind, id(array))
+    found = _MASKS.get(key)
+    if found is not None and found[0] is array:
+        return found[1]
+    mask = make(array)
+    mask.flags.writeable = False
+    if len(_MASKS) >= 64:
+        _MASKS.clear()
+    _MASKS[key] = (array, mask)
+    return mask
+
+
 def engaged_months(demand: Array) -> Mask:
     """True from the first to the last month with demand, per trial."""
+    return _remembered("engaged", demand, _engaged)
+
+
+def first_months(amounts: Array) -> Mask:
+    """True in the first month with a positive amount, per trial."""
+    return _remembered("first", amounts, _first)
+
+
+def _engaged(demand: Array) -> Mask:
     has: Mask = np.asarray(demand > 0)
     horizon = demand.shape[1]
     first = np.argmax(has, axis=1)
@@ -42,8 +71,7 @@ def engaged_months(demand: Array) -> Mask:
                       & np.any(has, axis=1, keepdims=True))
 
 
-def first_months(amounts: Array) -> Mask:
-    """True in the first month with a positive amount, per trial."""
+def _first(amounts: Array) -> Mask:
     has = amounts > 0
     first = np.argmax(has, axis=1)  # the first True (0 for a row with none: masked below)
     return np.asarray((np.arange(has.shape[1]) == first[:, None])
