@@ -13,7 +13,7 @@ import re
 import shutil
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -340,7 +340,7 @@ def simulate(
     """
     from kpo_calc.api import expand_paths, simulate_file
     from kpo_calc.outcome import SimulationOutcome
-    from kpo_calc.render import RenderOptions, get_simulate_renderer
+    from kpo_calc.render import get_simulate_renderer
 
     paths, missing = expand_paths(files)
     _keep_freed_memory()
@@ -356,19 +356,9 @@ def simulate(
             sys.stderr.write(visible(f"{o.file}: gate min_agreement failed: "
                                      f"{o.result.agreement:.1%} of the trials agree, "
                                      f"{min_agreement:.1%} required") + "\n")
-    code = _strictly(EXIT_INPUT if any(not o.ok for o in outcomes) else
-                     EXIT_GATE if any(o.gate_passed is False for o in outcomes) else EXIT_OK,
-                     outcomes, strict)
-    text = get_simulate_renderer(output_format.value)(
-        outcomes, RenderOptions(color=_use_color(color) and output is None, width=_width()))
-    if step_summary:
-        _append_step_summary(text if output_format is CompareFormat.markdown else
-                             get_simulate_renderer("markdown")(outcomes, RenderOptions()),
-                             paths)
-    if code == EXIT_INPUT and output is not None:
-        raise typer.Exit(code)  # nothing half-written
-    _emit(text, output, inputs=paths)
-    raise typer.Exit(code)
+    _finish(outcomes, get_simulate_renderer, output_format, output, paths, step_summary,
+            strict, color, reported=True,
+            gate_failed=any(o.gate_passed is False for o in outcomes))
 
 
 @app.command()
@@ -401,7 +391,8 @@ def sensitivity(
     paths, missing = expand_paths(files)
     outcomes = [SensitivityOutcome(m.file, None, m.diagnostics) for m in missing]
     outcomes += [sensitivity_file(p, swing) for p in paths]
-    _finish(outcomes, SENSITIVITY, output_format, output, paths, step_summary, strict, color)
+    _finish(outcomes, SENSITIVITY.__getitem__, output_format, output, paths, step_summary,
+            strict, color)
 
 
 @app.command()
@@ -441,25 +432,29 @@ def breakeven(
     paths, missing = expand_paths(files)
     outcomes = [BreakevenOutcome(m.file, None, m.diagnostics) for m in missing]
     outcomes += [breakeven_file(p, input_path, option, against) for p in paths]
-    _finish(outcomes, BREAKEVEN, output_format, output, paths, step_summary, strict, color)
+    _finish(outcomes, BREAKEVEN.__getitem__, output_format, output, paths, step_summary,
+            strict, color)
 
 
-def _finish(outcomes: Sequence[Outcome[Any]], formats: dict[str, Any],
+def _finish(outcomes: Sequence[Outcome[Any]], renderer: Callable[[str], Callable[..., str]],
             output_format: CompareFormat, output: Path | None, paths: Sequence[str],
-            step_summary: bool, strict: bool, color: Color) -> NoReturn:
-    """Report diagnostics, render, write, and exit with the run's code (2 on any error)."""
+            step_summary: bool, strict: bool, color: Color, reported: bool = False,
+            gate_failed: bool = False) -> NoReturn:
+    """Report diagnostics (unless ``reported``), render, write, and exit with the run's
+    code: 2 on any error, 1 when a gate failed (or, under --strict, on a warning)."""
     from kpo_calc.render import RenderOptions
 
-    paint = _use_color(color, stream=sys.stderr)
-    for o in outcomes:
-        _report_diagnostics(o.diagnostics, paint)
-    code = _strictly(EXIT_INPUT if any(not o.ok for o in outcomes) else EXIT_OK, outcomes,
-                     strict)
-    text = formats[output_format.value](
+    if not reported:
+        paint = _use_color(color, stream=sys.stderr)
+        for o in outcomes:
+            _report_diagnostics(o.diagnostics, paint)
+    code = _strictly(EXIT_INPUT if any(not o.ok for o in outcomes) else
+                     EXIT_GATE if gate_failed else EXIT_OK, outcomes, strict)
+    text = renderer(output_format.value)(
         outcomes, RenderOptions(color=_use_color(color) and output is None, width=_width()))
     if step_summary:
         _append_step_summary(text if output_format is CompareFormat.markdown else
-                             formats["markdown"](outcomes, RenderOptions()), paths)
+                             renderer("markdown")(outcomes, RenderOptions()), paths)
     if code == EXIT_INPUT and output is not None:
         raise typer.Exit(code)  # nothing half-written
     _emit(text, output, inputs=paths)

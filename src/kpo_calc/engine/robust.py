@@ -21,10 +21,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kpo_calc.engine.evaluate import TrialDecisions
 from kpo_calc.engine.mixing import MixResult, as_plan, plan_name, same_assign
 from kpo_calc.engine.plans import Assign
 from kpo_calc.engine.search import Candidate, Expected, search, space_size
-from kpo_calc.engine.simulation import Chunk, Stats, decide_chunks, draw, stats
+from kpo_calc.engine.simulation import Chunk, Stats, collect, draw, stats
 from kpo_calc.scenario import Scenario
 
 #: The share of trials in which the robust plan must clear, unless the file says.
@@ -138,24 +139,13 @@ def _judge(scenario: Scenario, point: MixResult, ranked: tuple[Candidate, ...],
     quiet = scenario.decision.model_copy(update={"expect": None, "gates": []})
     extended = scenario.model_copy(update={
         "plans": [*scenario.plans, *(as_plan(n, a) for n, a in extra)], "decision": quiet})
-    metric = np.empty((0, trials))
-    clears = np.empty((0, trials), dtype=bool)
-    move_counts: list[list[tuple[str, int]]] = []
-    alt_names: tuple[str, ...] = ()
-    feasible: tuple[bool, ...] = ()
-    for (start, n, _, _), decided in decide_chunks(extended, chunks):
-        if not alt_names:
-            alt_names, feasible = decided.names, decided.feasible
-            metric = np.empty((len(alt_names), trials))
-            clears = np.zeros((len(alt_names), trials), dtype=bool)
-            move_counts = [[(w, 0) for w, _ in m] for m in decided.moves]
-        metric[:, start:start + n] = decided.metric
-        clears[:, start:start + n] = decided.clears
-        for i, moves in enumerate(decided.moves):
-            move_counts[i] = [(w, c + int(np.count_nonzero(ok)))
-                              for (w, c), (_, ok) in zip(move_counts[i], moves, strict=True)]
+    def each(item: Chunk, decided: TrialDecisions) -> None:
         if progress is not None:
-            progress(start + n, trials)
+            progress(item[0] + item[1], trials)
+
+    got = collect(extended, chunks, trials, each)
+    alt_names, feasible, metric, clears = got.names, got.feasible, got.metric, got.clears
+    move_counts = got.move_counts
     index = {name: i for i, name in enumerate(alt_names)}
     wanted = [n for n in dict.fromkeys([*names, *(d for d, _ in declared)])
               if feasible[index[n]]]

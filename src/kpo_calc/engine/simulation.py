@@ -16,6 +16,7 @@ from typing import Any, get_args
 
 import annotated_types
 import numpy as np
+from numpy.typing import NDArray
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
@@ -25,7 +26,7 @@ from kpo_calc.engine.figures import summary
 from kpo_calc.engine.plans import Reusable
 from kpo_calc.engine.results import Recommendation, ScenarioResult
 from kpo_calc.engine.sampling import Sampler, es, percentiles
-from kpo_calc.engine.values import Array, PathValues
+from kpo_calc.engine.values import Array, Mask, PathValues
 from kpo_calc.engine.voi import EvppiAccumulator, evpi
 from kpo_calc.paths import numbers
 from kpo_calc.scenario import Scenario
@@ -242,64 +243,84 @@ def decide_chunks(scenario: Scenario, chunks: Iterable[Chunk]) -> Iterator[
         yield item, decided
 
 
+@dataclass
+class Collected:
+    """Every trial's decision, gathered chunk by chunk: ``(alternatives, trials)`` arrays."""
+
+    names: tuple[str, ...]
+    feasible: tuple[bool, ...]
+    metric: Array
+    clears: Mask
+    #: the pick in each trial
+    picks: NDArray[np.intp]
+    #: per alternative, each move's (work item, trials in which it pays its way)
+    move_counts: list[list[tuple[str, int]]]
+
+
+def collect(scenario: Scenario, chunks: Iterable[Chunk], trials: int,
+            each: Callable[[Chunk, TrialDecisions], None] | None = None) -> Collected:
+    """Decide ``scenario`` in every trial of ``chunks``; ``each`` sees every chunk."""
+    got: Collected | None = None
+    for item, decided in decide_chunks(scenario, chunks):
+        start, n = item[0], item[1]
+        if got is None:
+            got = Collected(decided.names, decided.feasible,
+                            np.empty((len(decided.names), trials)),
+                            np.zeros((len(decided.names), trials), dtype=bool),
+                            np.empty(trials, dtype=np.intp),
+                            [[(w, 0) for w, _ in m] for m in decided.moves])
+        got.metric[:, start:start + n] = decided.metric
+        got.clears[:, start:start + n] = decided.clears
+        got.picks[start:start + n] = decided.recommended
+        for i, moves in enumerate(decided.moves):
+            got.move_counts[i] = [(w, c + int(np.count_nonzero(ok))) for (w, c), (_, ok)
+                                  in zip(got.move_counts[i], moves, strict=True)]
+        if each is not None:
+            each(item, decided)
+    if got is None:
+        raise ValueError("no trials")
+    return got
+
+
 def simulate(scenario: Scenario, trials: int = DEFAULT_TRIALS, seed: int = DEFAULT_SEED,
              latin_hypercube: bool = False, chunk: int = CHUNK,
              progress: Progress | None = None) -> SimulationResult:
     """Sample every uncertain input ``trials`` times and decide in each trial."""
     point = evaluate(scenario)
     inputs = uncertain_inputs(scenario)
-    distributions = {p: d for p, (d, _, _) in inputs.items()}
-    names: tuple[str, ...] = ()
-    feasible: tuple[bool, ...] = ()
-    kinds: tuple[str, ...] = ()
-    metric = np.empty((0, trials))
-    clears = recommended_count = cheapest_count = np.empty(0)
-    move_counts: list[list[tuple[str, int]]] = []
-    picks: Array = np.empty(0)
-    voi: EvppiAccumulator | None = None
+    voi = EvppiAccumulator({p: d for p, (d, _, _) in inputs.items()},
+                           alternatives=sum(evaluate_feasible(point)))
     clipped = dict.fromkeys(inputs, 0)
-    done = 0
-    for (start, n, held, moved), decided in decide_chunks(
-            scenario, draw(scenario, trials, seed, latin_hypercube, chunk)):
+
+    def each(item: Chunk, decided: TrialDecisions) -> None:
+        start, n, held, moved = item
         for path, count in moved.items():
             clipped[path] += count
-        if not names:
-            names, feasible = decided.names, decided.feasible
-            kinds = tuple("plan" if i >= len(scenario.options) else "option"
-                          for i in range(len(names)))
-            metric = np.empty((len(names), trials))
-            clears = np.zeros(len(names))
-            recommended_count = np.zeros(len(names))
-            cheapest_count = np.zeros(len(names))
-            move_counts = [[(w, 0) for w, _ in m] for m in decided.moves]
-            picks = np.empty(trials, dtype=np.intp)
-            voi = EvppiAccumulator(distributions, alternatives=sum(feasible))
-        metric[:, start:start + n] = decided.metric
-        clears += decided.clears.sum(axis=1)
-        recommended_count += np.bincount(decided.recommended, minlength=len(names))
-        able = np.array(feasible)
-        cheapest = np.argmin(np.where(able[:, None], decided.metric, np.inf), axis=0)
-        cheapest_count += np.bincount(cheapest, minlength=len(names))
-        for i, moves in enumerate(decided.moves):
-            move_counts[i] = [(w, c + int(np.count_nonzero(ok)))
-                              for (w, c), (_, ok) in zip(move_counts[i], moves, strict=True)]
-        picks[start:start + n] = decided.recommended
-        assert voi is not None
-        voi.add({p: held[p] for p in held}, decided.metric[able])
-        done += n
+        voi.add(held, decided.metric[np.array(decided.feasible)])
         if progress is not None:
-            progress(done, trials)
-    return _result(scenario, point, trials, seed, latin_hypercube, inputs, names, kinds,
-                   feasible, metric, clears, recommended_count, cheapest_count, move_counts,
-                   picks, voi, clipped)
+            progress(start + n, trials)
+
+    got = collect(scenario, draw(scenario, trials, seed, latin_hypercube, chunk), trials,
+                  each)
+    return _result(scenario, point, trials, seed, latin_hypercube, inputs, got, voi,
+                   clipped)
+
+
+def evaluate_feasible(point: ScenarioResult) -> list[bool]:
+    """Which alternatives of a ``compare`` result can do all the work, in its order."""
+    return [o.feasible for o in point.options]
 
 
 def _result(scenario: Scenario, point: ScenarioResult, trials: int, seed: int, lhs: bool,
-            inputs: Mapping[str, tuple[Distribution, BaseModel, str]], names: tuple[str, ...],
-            kinds: tuple[str, ...], feasible: tuple[bool, ...], metric: Array, clears: Array,
-            recommended: Array, cheapest: Array, move_counts: list[list[tuple[str, int]]],
-            picks: Array, voi: EvppiAccumulator | None,
-            clipped: Mapping[str, int]) -> SimulationResult:
+            inputs: Mapping[str, tuple[Distribution, BaseModel, str]], got: Collected,
+            voi: EvppiAccumulator, clipped: Mapping[str, int]) -> SimulationResult:
+    names, feasible, metric = got.names, got.feasible, got.metric
+    kinds = tuple("plan" if i >= len(scenario.options) else "option" for i in range(len(names)))
+    cheapest = np.bincount(np.argmin(np.where(np.array(feasible)[:, None], metric, np.inf),
+                                     axis=0), minlength=len(names))
+    recommended = np.bincount(got.picks, minlength=len(names))
+    clears = got.clears.sum(axis=1)
+    move_counts, picks = got.move_counts, got.picks
     base = names.index(point.baseline)
     chosen = point.recommendation.option
     able = [i for i, ok in enumerate(feasible) if ok]
@@ -313,7 +334,7 @@ def _result(scenario: Scenario, point: ScenarioResult, trials: int, seed: int, l
             p_clears=float(clears[i]) / trials, p_recommended=float(recommended[i]) / trials,
             moves=tuple(MoveOdds(w, c / trials) for w, c in move_counts[i])))
     best_mean = float(min(means[i] for i in able))
-    values = voi.result() if voi is not None else {}
+    values = voi.result()
     ranked = sorted(((p, values.get(p, 0.0)) for p in inputs), key=lambda pv: -pv[1])
     show = chosen if chosen != point.baseline else min(
         (n for i, n in enumerate(names) if feasible[i] and i != base),
