@@ -25,7 +25,7 @@ from kpo_calc.engine.evaluate import TrialDecisions
 from kpo_calc.engine.mixing import MixResult, as_plan, plan_name, same_assign
 from kpo_calc.engine.plans import Assign
 from kpo_calc.engine.search import Candidate, Expected, search, space_size
-from kpo_calc.engine.simulation import Chunk, Stats, collect, draw, stats
+from kpo_calc.engine.simulation import Chunk, MoveOdds, Stats, collect, draw, stats
 from kpo_calc.scenario import Scenario
 
 #: The share of trials in which the robust plan must clear, unless the file says.
@@ -36,14 +36,6 @@ JUDGE_CHUNK = 2048
 WHOLE_SPACE = 512
 #: Figures of the expected search and of the per-trial judging may differ by float noise.
 AGREEMENT = 1e-6
-
-
-@dataclass(frozen=True)
-class MoveOdds:
-    """How often one move of a plan pays its way."""
-
-    work: str
-    p_clears: float
 
 
 @dataclass(frozen=True)
