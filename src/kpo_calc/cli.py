@@ -131,6 +131,9 @@ StrictOption = Annotated[bool, typer.Option(
 AllOption = Annotated[bool, typer.Option(
     "--all", help="Also show, in the tables, the alternatives that cannot do all the work "
     "(by default one line names them with the reason; JSON and CSV always have them).")]
+FormatOption = Annotated[CompareFormat, typer.Option(
+    "--format", "-f", help="table (for people), json (for scripts), csv (tidy long form) "
+    "or markdown (for a pull-request comment).", case_sensitive=False)]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write the report to this file (atomically) instead of stdout.",
     dir_okay=False)]
@@ -210,10 +213,7 @@ def compare(
 @app.command()
 def mix(
     files: FilesArgument,
-    output_format: Annotated[CompareFormat, typer.Option(
-        "--format", "-f", help="table (for people), json (for scripts), csv (tidy long form) "
-        "or markdown (for a pull-request comment).",
-        case_sensitive=False)] = CompareFormat.table,
+    output_format: FormatOption = CompareFormat.table,
     output: OutputOption = None,
     top: Annotated[int, typer.Option(
         "--top", min=1, max=100, help="How many of the best plans to list.")] = 5,
@@ -317,10 +317,7 @@ def simulate(
         "--latin-hypercube", help="Stratify each input's draws (one per equal-probability "
         "stratum within each chunk of trials): steadier percentiles for the same trials.")
     ] = False,
-    output_format: Annotated[CompareFormat, typer.Option(
-        "--format", "-f", help="table (for people), json (for scripts), csv (tidy long form) "
-        "or markdown (for a pull-request comment).",
-        case_sensitive=False)] = CompareFormat.table,
+    output_format: FormatOption = CompareFormat.table,
     output: OutputOption = None,
     min_agreement: Annotated[float | None, typer.Option(
         "--min-agreement", min=0.0, max=1.0, metavar="SHARE",
@@ -368,10 +365,7 @@ def sensitivity(
         "--swing", min=0.001, max=1.0, metavar="FRACTION",
         help="How far each point input moves either way (0.2: ±20%); an uncertain input "
         "moves from its P10 to its P90.")] = 0.2,
-    output_format: Annotated[CompareFormat, typer.Option(
-        "--format", "-f", help="table (for people), json (for scripts), csv (tidy long form) "
-        "or markdown (for a pull-request comment).",
-        case_sensitive=False)] = CompareFormat.table,
+    output_format: FormatOption = CompareFormat.table,
     output: OutputOption = None,
     step_summary: StepSummaryOption = False,
     strict: StrictOption = False,
@@ -407,10 +401,7 @@ def breakeven(
     against: Annotated[str | None, typer.Option(
         "--against", metavar="NAME", help="What it is compared with on the metric "
         "(default: the baseline). Clearing is always against the baseline.")] = None,
-    output_format: Annotated[CompareFormat, typer.Option(
-        "--format", "-f", help="table (for people), json (for scripts), csv (tidy long form) "
-        "or markdown (for a pull-request comment).",
-        case_sensitive=False)] = CompareFormat.table,
+    output_format: FormatOption = CompareFormat.table,
     output: OutputOption = None,
     step_summary: StepSummaryOption = False,
     strict: StrictOption = False,
