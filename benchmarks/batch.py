@@ -34,8 +34,8 @@ def make_files(folder: Path, count: int) -> list[Path]:
         for line in source.read_text().splitlines():
             for key in VARY:
                 head, sep, tail = line.partition(key)
-                if sep:
-                    value, _, comment = tail.partition("#")
+                value, _, comment = tail.partition("#")
+                if sep and value.strip().replace(".", "", 1).isdigit():  # not a distribution
                     line = f"{head}{key}{round(float(value) * factor, 2)}  #{comment}"
             if line.startswith("  expect:"):
                 continue  # varied inputs may change the decision; no gate here
