@@ -505,9 +505,14 @@ class Sampler:
         if unknown:
             raise ValueError(f"correlations name inputs that are not uncertain: "
                              f"{', '.join(unknown)}")
-        problem = correlation_conflict(correlations)
-        if problem is not None:
-            raise ValueError(problem[1])
+        # The scenario's validation checked the set; a caller's set is checked here, by
+        # numpy first (the pure-Python check that names the culprits is cubic in Python).
+        involved = list(dict.fromkeys(p for x, y, _ in correlations for p in (x, y)))
+        if involved and not (np.linalg.eigvalsh(np.array(correlation_matrix(
+                correlations, involved))) >= -1e-10).all():
+            problem = correlation_conflict(correlations)
+            if problem is not None:
+                raise ValueError(problem[1])
         self.inputs = dict(inputs)
         self.trials = trials
         self.seed = seed
