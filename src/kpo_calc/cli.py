@@ -256,6 +256,13 @@ def mix(
     from kpo_calc.render import RenderOptions, get_mix_renderer
 
     expect = None if expect is None else _name_arg(expect, "--expect")
+    if confidence is not None and trials is None:
+        _usage_error("--confidence is the share of trials the robust plan must clear: "
+                     "add --trials N (e.g. --trials 10000)")
+    if confidence is not None and not confidence > 0:
+        # As mix.confidence in a file: at 0 a plan that clears in no trial would qualify.
+        _usage_error(f"--confidence must be more than 0 (a share of the trials, such as "
+                     f"0.8), got {confidence:g}")
     paths, missing = expand_paths(files)
     if trials is None:
         found = mix_files(paths, top, expect)

@@ -1,9 +1,11 @@
 """``mix --format csv``: one row per ranked plan and work item, tidy long form.
 
 Columns: file, scenario, currency, rank, plan, role, clears, measure, item,
-option, value. ``role`` is best, top, cheapest, single (the best pure option)
-or search. Figures are the JSON output's (same keys, same rounding); text goes
-through ``csv_format.safe`` (no spreadsheet formula, controls escaped).
+option, value. ``role`` is best, top, cheapest, single (the best pure option),
+search or robust (``--trials``: each judged plan's figures and shares, then the
+run's trials, seed, confidence and the robust and point picks' names). Figures
+are the JSON output's (same keys, same rounding); text goes through
+``csv_format.safe`` (no spreadsheet formula, controls escaped).
 """
 
 from __future__ import annotations
@@ -69,5 +71,12 @@ def rows(m: dict[str, Any]) -> Iterator[list[Any]]:
                 yield row("robust", named, key, plan[key])
             for key in ("mean", "p90"):
                 yield row("robust", named, f"regret_{key}", plan["regret"][key])
-        for key in ("trials", "seed", "confidence", "best", "point"):
+            # Which work goes where: a plan the search found ("Mix #8") is named
+            # nowhere else when it is not in the point ranking.
+            for work, to in plan["assign"].items():
+                for option, share in to.items():
+                    yield row("robust", named, "share", share, work, option)
+        for key in ("trials", "seed", "confidence"):
             yield row("robust", None, key, robust[key])
+        for key in ("best", "point"):  # names: user text, as in the plan column
+            yield row("robust", None, key, safe(robust[key]))

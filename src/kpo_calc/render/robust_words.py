@@ -14,8 +14,10 @@ from kpo_calc.render.wording import metric_label
 ROBUST_HEADS = ("Plan", "Expected", "P10", "P90", "Clears", "Cheapest", "Regret")
 ROBUST_LEGEND = ("Expected: the mean of the metric over the trials, with P10 and P90; Clears: "
                  "the share of trials in which the plan clears (every move included); "
-                 "Cheapest: the share in which it is the cheapest of these plans; Regret: how "
-                 "much more it costs than the cheapest of them, on average (P90 in the JSON).")
+                 "Cheapest: the share in which it is the cheapest of the plans judged (these "
+                 "and the next by expected metric, not all listed, so the column may add up "
+                 "to less than 100%); Regret: how much more it costs than the cheapest judged "
+                 "plan, on average (P90 in the JSON).")
 
 
 def title(r: RobustResult, metric: str) -> str:
@@ -45,11 +47,17 @@ def sentence(r: RobustResult, metric: str) -> str:
     level = percent(r.confidence, 0)
     best = r.plan(r.best) if r.best != r.baseline else None
     point = r.plan(r.point)
+    # The point pick is judged only when its expected metric ranks in the search's head
+    # (or it is declared): when it does not, say so rather than that the baseline stays.
+    unjudged = (f"At the means the best plan is {r.point}, but over the trials it is not "
+                f"among the plans of lowest expected {label} (it was not judged)")
     if best is None:
         stays = (f"No plan clears in at least {level} of the {r.trials:,} trials: "
                  f"{r.baseline} stays")
-        if point is None or r.point == r.baseline:
+        if r.point == r.baseline:
             return stays + ", as at the means."
+        if point is None:
+            return f"{unjudged}. {stays}."
         return (f"At the means the best plan is {r.point}, but it clears in only "
                 f"{share(point.p_clears)} of the trials{_weakest(point)}. " + stays + ".")
     robust = (f"{best.name} has the lowest expected {label} ({money(best.metric.mean)}) of the "
@@ -57,8 +65,10 @@ def sentence(r: RobustResult, metric: str) -> str:
               f"in {share(best.p_clears)})")
     if r.best == r.point:
         return f"Under uncertainty too: {robust}."
-    if point is None or r.point == r.baseline:
+    if r.point == r.baseline:
         return f"At the means {r.baseline} stays; over the trials, {robust}."
+    if point is None:
+        return f"{unjudged}; {robust}."
     return (f"At the means the best plan is {r.point}, but it clears in only "
             f"{share(point.p_clears)} of the trials{_weakest(point)}; {robust}.")
 
