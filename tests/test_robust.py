@@ -43,19 +43,23 @@ def three_items() -> dict[str, Any]:
 def brute_force(data: dict[str, Any], trials: int, confidence: float) -> tuple[
         str, dict[tuple[str, ...], tuple[float, float]]]:
     """Every plan declared and simulated with the same draws: the robust pick by hand."""
-    options = [o["name"] for o in data["options"]]
     work = [w["name"] for w in data["work"]]
-    plans = {combo: f"P{i}" for i, combo in
-             enumerate(itertools.product(options, repeat=len(work)))}
-    full = {**data, "plans": [{"name": name, "assign": dict(zip(work, combo, strict=True))}
-                              for combo, name in plans.items()]}
-    scenario = Scenario.model_validate(full)
+    # Each item to any option that serves it (``serves`` lists what an option may do).
+    allowed = [[o["name"] for o in data["options"] if w in o.get("serves", work)]
+               for w in work]
+    plans = {combo: f"P{i}" for i, combo in enumerate(itertools.product(*allowed))}
     sums: dict[str, float] = {}
     clears: dict[str, int] = {}
-    for _, decided in decide_chunks(scenario, draw(scenario, trials, SEED, chunk=2048)):
-        for i, name in enumerate(decided.names):
-            sums[name] = sums.get(name, 0.0) + float(decided.metric[i].sum())
-            clears[name] = clears.get(name, 0) + int(decided.clears[i].sum())
+    listed = list(plans.items())
+    for lo in range(0, len(listed), 40):  # a file holds at most 50 plans
+        full = {**data, "plans": [{"name": name, "assign": dict(zip(work, combo, strict=True))}
+                                  for combo, name in listed[lo:lo + 40]]}
+        scenario = Scenario.model_validate(full)
+        # The same draws in every batch: they depend on the seed and each input's path.
+        for _, decided in decide_chunks(scenario, draw(scenario, trials, SEED, chunk=2048)):
+            for i, name in enumerate(decided.names):
+                sums[name] = sums.get(name, 0.0) + float(decided.metric[i].sum())
+                clears[name] = clears.get(name, 0) + int(decided.clears[i].sum())
     figures = {combo: (sums[name] / trials, clears[name] / trials)
                for combo, name in plans.items()}
     ok = [(m, combo) for combo, (m, p) in figures.items()
@@ -193,3 +197,51 @@ def test_the_top_plan_fails_the_confidence_and_the_next_clears() -> None:
     assert result.plans[0].p_clears == pytest.approx(2 / 3, abs=0.03)
     assert (result.point, result.best) == ("Risky", "Steady")
     assert brute_force(data, 3_000, 0.8)[0] == "Steady"
+
+
+def test_a_declared_plan_beyond_the_head_is_not_taken_unproven() -> None:
+    # Found in review: with Cheap (30 an hour, X only) the best clearing plan is X to
+    # Cheap and the rest to Steady: 36,000 + 3 × 42,600 = 163,800 in every trial,
+    # clearing always (Cheap saves 12,000 ≥ 4,800 on X). The option Steady alone
+    # (170,400, declared) also clears, but plans cheaper in expectation lie between the
+    # head and it: it may be taken only once nothing cheaper can qualify.
+    data = three_items()
+    data["work"].append({"name": "W", "kind": "recurring", "hours_per_month": 100,
+                         "specialization": "low"})
+    data["options"].append({"name": "Cheap", "model": "bpo", "hourly_rate": 30,
+                            "serves": ["X"]})
+    scenario = Scenario.model_validate(data)
+    result = robust(scenario, mix(scenario, 5), trials=2_000, seed=SEED, confidence=0.8,
+                    top=5)
+    best = result.plan(result.best)
+    assert best is not None
+    assert {w: next(iter(to)) for w, to in best.assign.items()} == {
+        "X": "Cheap", "Y": "Steady", "Z": "Steady", "W": "Steady"}
+    assert best.metric.mean == pytest.approx(163_800)
+    assert brute_force(data, 2_000, 0.8)[0] == "Cheap+Steady+Steady+Steady"
+
+
+def test_an_infeasible_baseline_gives_way_to_the_cheapest_feasible_plan() -> None:
+    # Found in review: the baseline Cheapo cannot do X (high), so compare's rule takes
+    # the cheapest feasible alternative whether it clears or not; in expectation that
+    # is X and Y to Risky (2 × 1,200 × 32 = 76,800)... or to Cheapo for Y: 1,200 × 32 +
+    # 1,200 × 20 = 62,400, the cheapest. Never the infeasible baseline.
+    data = {"version": 1, "name": "Infeasible baseline", "currency": "USD",
+            "horizon_months": 12,
+            "work": [{"name": "X", "kind": "recurring", "hours_per_month": 100,
+                      "specialization": "high"},
+                     {"name": "Y", "kind": "recurring", "hours_per_month": 100,
+                      "specialization": "low"}],
+            "options": [{"name": "Cheapo", "model": "bpo", "hourly_rate": 20,
+                         "max_specialization": "low"},
+                        {"name": "Risky", "model": "kpo", "hourly_rate": {"uniform": [20, 44]}},
+                        {"name": "Steady", "model": "kpo", "hourly_rate": 35.5}],
+            "decision": {"metric": "total", "min_savings": 0.1, "baseline": "Cheapo"}}
+    scenario = Scenario.model_validate(data)
+    result = robust(scenario, mix(scenario, 3), trials=2_000, seed=1, top=3)
+    assert result.best != "Cheapo"
+    assert result.baseline_feasible is False
+    best = result.plan(result.best)
+    assert best is not None
+    assert {w: next(iter(to)) for w, to in best.assign.items()} == {"X": "Risky", "Y": "Cheapo"}
+    assert best.metric.mean == pytest.approx(62_400, rel=0.01)

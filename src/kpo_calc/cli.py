@@ -228,7 +228,7 @@ def mix(
         "--timing", help="Also print how long each file's search took, on stderr (reports "
         "carry no timing, so that a run's output is the same every time).")] = False,
     trials: Annotated[int | None, typer.Option(
-        "--trials", "-n", min=100, max=1_000_000,
+        "--trials", "-n", min=100, max=100_000,
         help="Also find the robust plan: the lowest expected metric over this many "
         "trials of the uncertain inputs among the plans that clear in at least "
         "--confidence of them; --expect and --emit-plan then use it.")] = None,

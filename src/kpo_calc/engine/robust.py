@@ -16,6 +16,7 @@ baseline then stays), so the answer is exact over the whole space.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -70,6 +71,9 @@ class RobustResult:
     plans: tuple[RobustPlan, ...]
     #: candidates ranked by expected metric
     candidates: int
+    #: False: the baseline cannot do the work, so the robust plan is the cheapest feasible
+    #: plan in expectation (compare's rule), whether it clears or not
+    baseline_feasible: bool = True
 
     def plan(self, name: str) -> RobustPlan | None:
         """The judged plan called ``name``."""
@@ -89,12 +93,23 @@ def robust(scenario: Scenario, point: MixResult, trials: int, seed: int,
     expected = Expected(tuple((n, held) for _, n, held, _ in chunks), trials)
     total = space_size(scenario)
     keep = max(top, 1)
+    # Compare's rule: with a baseline that cannot do the work, the cheapest feasible plan
+    # (in expectation), whether it clears or not.
+    gate = point.baseline.feasible
     while True:
         found = search(scenario, keep, expected=expected)
         judged = _judge(scenario, point, found.ranked, chunks, trials, progress)
+        whole = len(found.ranked) >= total or keep >= total
+        # Plans beyond the head were not judged: a pick (a declared plan, say) that
+        # costs more in expectation than the head's last plan may have one of them,
+        # cheaper and clearing, before it. Only a pick within the head is proven.
+        reach = max((c.metric for c in found.ranked), default=-math.inf)
         best = next((p for p in judged if p.name != scenario.baseline_name
-                     and p.p_clears >= level - 1e-12), None)
-        if best is not None or len(found.ranked) >= total or keep >= total:
+                     and (not gate or p.p_clears >= level - 1e-12)), None)
+        if best is not None and not whole and best.metric.mean > reach + AGREEMENT * max(
+                1.0, abs(reach)):
+            best = None
+        if best is not None or whole:
             break
         # The head held no plan clearing often enough: look further down (a small space
         # at once; the tables are costed once, only the ranking and judging are redone).
@@ -106,7 +121,8 @@ def robust(scenario: Scenario, point: MixResult, trials: int, seed: int,
     return RobustResult(trials=trials, seed=seed, confidence=level,
                         best=best.name if best is not None else scenario.baseline_name,
                         point=point.recommendation.option, baseline=scenario.baseline_name,
-                        plans=tuple(shown), candidates=found.candidates)
+                        plans=tuple(shown), candidates=found.candidates,
+                        baseline_feasible=gate)
 
 
 def _judge(scenario: Scenario, point: MixResult, ranked: tuple[Candidate, ...],

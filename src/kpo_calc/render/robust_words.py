@@ -51,6 +51,12 @@ def sentence(r: RobustResult, metric: str) -> str:
     # (or it is declared): when it does not, say so rather than that the baseline stays.
     unjudged = (f"At the means the best plan is {r.point}, but over the trials it is not "
                 f"among the plans of lowest expected {label} (it was not judged)")
+    if not r.baseline_feasible:
+        if best is None:
+            return f"The baseline {r.baseline} cannot do all the work, and no plan can."
+        return (f"The baseline {r.baseline} cannot do all the work, so the robust plan is the "
+                f"feasible one of lowest expected {label}: {best.name} "
+                f"({money(best.metric.mean)}), as compare's rule takes the cheapest.")
     if best is None:
         stays = (f"No plan clears in at least {level} of the {r.trials:,} trials: "
                  f"{r.baseline} stays")
