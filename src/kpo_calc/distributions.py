@@ -16,6 +16,7 @@ model imports it, and ``validate`` must not pay for numpy); the sampler
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -271,6 +272,8 @@ def _pert_quantile(params: tuple[float, ...], q: float) -> float:
 #: A pivot above -PSD_TOLERANCE counts as zero: rho = 1 and other singular but valid
 #: sets (a positive semi-definite matrix) pass, rounding included.
 PSD_TOLERANCE = 1e-10
+#: Up to this many correlated inputs an impossible set is named input by input.
+NAMED_CONFLICT = 30
 
 
 def psd_cholesky(matrix: list[list[float]],
@@ -332,9 +335,15 @@ def correlation_conflict(pairs: Sequence[tuple[str, str, float]]) -> tuple[int, 
             return i, (f"the correlation between {x} and {y} is given twice "
                        f"(entries {seen[key] + 1} and {i + 1}); keep one")
         seen[key] = i
-    paths = list(dict.fromkeys(p for x, y, _ in pairs for p in (x, y)))
-    if _is_psd(pairs, paths):
+    last = impossible_pair(pairs)
+    if last is None:
         return None
+    paths = list(dict.fromkeys(p for x, y, _ in pairs for p in (x, y)))
+    if len(paths) > NAMED_CONFLICT:  # naming a minimal set costs a Cholesky per input
+        x, y, rho = pairs[last]
+        return last, (f"these correlations cannot hold together (the matrix is not positive "
+                      f"semi-definite): {x} and {y} at {rho:g} completes an impossible set "
+                      "with the correlations before it; loosen one of them")
     for path in reversed(list(paths)):
         rest = [p for p in paths if p != path]
         if not _is_psd(pairs, rest):
@@ -361,3 +370,63 @@ def _is_psd(pairs: Sequence[tuple[str, str, float]], paths: Sequence[str]) -> bo
     chosen = set(paths)
     inner = [(x, y, r) for x, y, r in pairs if x in chosen and y in chosen]
     return psd_cholesky(correlation_matrix(inner, paths)) is not None
+
+
+def impossible_pair(pairs: Sequence[tuple[str, str, float]]) -> int | None:
+    """The index of the pair that makes the correlations impossible, or None.
+
+    The fast check (the scenario's validation and :func:`correlation_conflict` use it):
+    pure Python, a sparse Cholesky with pivots under ``PSD_TOLERANCE`` taken as 0, per
+    connected group of inputs (a pair alone is always possible), the inputs in the
+    order the file first names them. The leading block that first fails is completed
+    by its latest pair: that pair is reported.
+    """
+    index: dict[str, int] = {}
+    for a, b, _ in pairs:
+        index.setdefault(a, len(index))
+        index.setdefault(b, len(index))
+    parent = list(range(len(index)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b, _ in pairs:
+        parent[root(index[a])] = root(index[b])
+    groups: dict[int, list[int]] = {}
+    for node in range(len(index)):  # first-named order within each group
+        groups.setdefault(root(node), []).append(node)
+    failed: list[int] = []
+    for nodes in groups.values():
+        if len(nodes) > 2:
+            position = {node: i for i, node in enumerate(nodes)}
+            block = [(max(position[index[a]], position[index[b]]),
+                      min(position[index[a]], position[index[b]]), rho, k)
+                     for k, (a, b, rho) in enumerate(pairs) if index[a] in position]
+            row = _cholesky_failure(len(nodes), {(i, j): rho for i, j, rho, _ in block})
+            if row is not None:
+                failed.append(max(k for i, _, _, k in block if i <= row))
+    return min(failed) if failed else None
+
+
+def _cholesky_failure(n: int, rho: dict[tuple[int, int], float]) -> int | None:
+    """The first row at which the unit-diagonal matrix with off-diagonal ``rho[(i, j)]``
+    (``i > j``; 0 when absent) is found not positive semi-definite, or None."""
+    lower: list[list[float]] = []
+    pivots: list[float] = []
+    for i in range(n):
+        row = [0.0] * i
+        for j in range(i):
+            rest = rho.get((i, j), 0.0) - sum(map(operator.mul, row[:j], lower[j][:j]))
+            if pivots[j] > PSD_TOLERANCE:
+                row[j] = rest / math.sqrt(pivots[j])
+            elif abs(rest) > PSD_TOLERANCE:
+                return i  # a direction with no variance left, yet correlated
+        pivot = 1.0 - sum(x * x for x in row)
+        if pivot < -PSD_TOLERANCE:
+            return i
+        lower.append(row)
+        pivots.append(max(pivot, 0.0))
+    return None

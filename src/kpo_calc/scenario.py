@@ -11,7 +11,6 @@ validator and report each problem with the path of the field to fix.
 """
 
 import math
-import operator
 import re
 import types
 import typing
@@ -40,6 +39,7 @@ from kpo_calc.distributions import (
     _INTERVAL,
     Distribution,
     DistributionError,
+    impossible_pair,
     is_distribution,
     parse,
 )
@@ -1694,9 +1694,6 @@ def _uncertain_path_issues(s: "Scenario") -> list[Issue]:
     return issues
 
 
-#: Below this, a pivot of the Cholesky factorisation counts as 0 (the set is then
-#: semi-definite, a legitimate limit such as rho 1).
-PSD_TOLERANCE = 1e-10
 
 
 def _correlation_issues(s: "Scenario") -> list[Issue]:
@@ -1731,7 +1728,7 @@ def _correlation_issues(s: "Scenario") -> list[Issue]:
         seen[key] = i
         pairs.append((a, b, entry.rho))
         where.append(i)
-    last = _not_psd(pairs)
+    last = impossible_pair(pairs)
     if last is not None:
         issues.append((("correlations", where[last]), "with the correlations before it, this "
                        "one makes the set impossible: no inputs can be correlated like that "
@@ -1757,66 +1754,6 @@ def _path_problem(path: str, uncertain: list[str],
     hint = did_you_mean(path, uncertain).removeprefix("; ")
     return (f"no uncertain input is named {_named(path)}{f' ({hint})' if hint else ''}; the "
             f"uncertain inputs are: {listing(uncertain)}")
-
-
-def _not_psd(pairs: list[tuple[str, str, float]]) -> int | None:
-    """The index of the pair that makes the correlations impossible, or None.
-
-    A stand-in for ``distributions.correlation_problem`` (being added on another
-    branch): pure Python, Cholesky with pivots under ``PSD_TOLERANCE`` taken as 0, per
-    connected group of inputs (a pair alone is always possible), the inputs in the
-    order the file first names them. The leading block that first fails is completed
-    by its latest pair: that pair is reported.
-    """
-    index: dict[str, int] = {}
-    for a, b, _ in pairs:
-        index.setdefault(a, len(index))
-        index.setdefault(b, len(index))
-    parent = list(range(len(index)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for a, b, _ in pairs:
-        parent[root(index[a])] = root(index[b])
-    groups: dict[int, list[int]] = {}
-    for node in range(len(index)):  # first-named order within each group
-        groups.setdefault(root(node), []).append(node)
-    failed: list[int] = []
-    for nodes in groups.values():
-        if len(nodes) > 2:
-            position = {node: i for i, node in enumerate(nodes)}
-            block = [(max(position[index[a]], position[index[b]]),
-                      min(position[index[a]], position[index[b]]), rho, k)
-                     for k, (a, b, rho) in enumerate(pairs) if index[a] in position]
-            row = _cholesky_failure(len(nodes), {(i, j): rho for i, j, rho, _ in block})
-            if row is not None:
-                failed.append(max(k for i, _, _, k in block if i <= row))
-    return min(failed) if failed else None
-
-
-def _cholesky_failure(n: int, rho: dict[tuple[int, int], float]) -> int | None:
-    """The first row at which the unit-diagonal matrix with off-diagonal ``rho[(i, j)]``
-    (``i > j``; 0 when absent) is found not positive semi-definite, or None."""
-    lower: list[list[float]] = []
-    pivots: list[float] = []
-    for i in range(n):
-        row = [0.0] * i
-        for j in range(i):
-            rest = rho.get((i, j), 0.0) - sum(map(operator.mul, row[:j], lower[j][:j]))
-            if pivots[j] > PSD_TOLERANCE:
-                row[j] = rest / math.sqrt(pivots[j])
-            elif abs(rest) > PSD_TOLERANCE:
-                return i  # a direction with no variance left, yet correlated
-        pivot = 1.0 - sum(x * x for x in row)
-        if pivot < -PSD_TOLERANCE:
-            return i
-        lower.append(row)
-        pivots.append(max(pivot, 0.0))
-    return None
 
 
 #: How much of each section a check needs when the file also has field errors
