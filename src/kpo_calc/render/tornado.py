@@ -39,6 +39,12 @@ def found(x: float | None) -> float | None:
 TINY = 1e-12
 
 
+def plain(x: float) -> float:
+    """An input's value without the float noise of ``value × (1 ± swing)`` (0.72, not
+    0.7200000000000001): 12 significant digits, far finer than any input is known to."""
+    return float(f"{x:.12g}")
+
+
 def value_text(x: float) -> str:
     """An input's value: money-sized numbers with separators, small ones with 7 digits;
     the end of an open range (``4.940656e-324``) as "just above 0"."""
@@ -107,8 +113,8 @@ def sensitivity_dict(file: str, r: SensitivityResult) -> dict[str, Any]:
     return {"file": file, "scenario": r.name, "currency": r.currency, "metric": r.metric,
             "alternative": r.alternative, "against": r.against, "savings": cents(r.savings),
             "swing": r.swing, "recommendation": r.recommendation,
-            "rows": [{"input": row.input, "uncertain": row.uncertain, "low": row.low,
-                      "high": row.high, "savings_low": cents(row.savings_low),
+            "rows": [{"input": row.input, "uncertain": row.uncertain, "low": plain(row.low),
+                      "high": plain(row.high), "savings_low": cents(row.savings_low),
                       "savings_high": cents(row.savings_high),
                       "switching_value": found(row.switching_value),
                       "switches_to": row.switches_to} for row in r.rows]}
@@ -190,7 +196,8 @@ def breakeven_dict(file: str, r: BreakevenResult) -> dict[str, Any]:
     """Design 9's JSON entry for one scenario."""
     return {"file": file, "scenario": r.name, "currency": r.currency, "metric": r.metric,
             "input": r.input, "option": r.option, "against": r.against, "current": r.current,
-            "searched": {"low": r.low, "high": r.high}, "equal_at": found(r.equal_at),
+            "searched": {"low": plain(r.low), "high": plain(r.high)},
+            "equal_at": found(r.equal_at),
             "clears_at": found(r.clears_at), "clears_now": r.clears_now,
             "equal_everywhere": r.equal_everywhere}
 
