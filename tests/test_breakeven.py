@@ -149,3 +149,19 @@ def test_a_full_swing_stays_off_the_open_end(recwarn: pytest.WarningsRecorder) -
     rows = {r.input: r for r in result.rows}
     assert rows["options[Challenger].hourly_rate"].low == pytest.approx(0.05)
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_breakeven_names_a_cut_path_and_the_reporting_currency(tmp_path: Path) -> None:
+    # A path cut short suggests the first field under it (options[Challenger] has
+    # hourly_rate first); the reporting currency's own rate is 1 by definition.
+    data = two_vendors()
+    data["fx"] = {"EUR": 1.1}
+    path = tmp_path / "s.yaml"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    done = run_cli("breakeven", path, "--input", "options[Challenger]")
+    assert done.returncode == 2
+    assert "did you mean 'options[Challenger]." in done.stderr
+    done = run_cli("breakeven", path, "--input", "fx.USD")
+    assert done.returncode == 2
+    assert "reporting currency" in done.stderr
+    assert run_cli("breakeven", path, "--input", "fx.EUR").returncode == 0

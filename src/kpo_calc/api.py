@@ -241,8 +241,13 @@ def breakeven_file(path: StrPath, input_path: str, option: str | None = None,
             # ``why`` completes "this field ..." (scenario.STRUCTURAL_FIELDS)
             problems.append(f"--input {input_path!r} {why}, so it has no switching value; "
                             "choose a cost input")
+        elif input_path == f"fx.{scenario.currency}":
+            problems.append(f"--input {input_path!r} is the reporting currency: its rate is 1 "
+                            "by definition, not an input; vary another currency's rate")
         else:
-            hint = closest(input_path, known)
+            # A path cut short (options[Vendor) means the fields that start with it.
+            started = [p for p in known if p.startswith(input_path)]
+            hint = started[0] if started else closest(input_path, known)
             problems.append(f"--input {input_path!r} is not a number of this scenario"
                             + (f"; did you mean {hint!r}?" if hint else
                                "; paths look like options[NAME].hourly_rate, "
