@@ -207,3 +207,20 @@ def test_chunks_change_nothing() -> None:
     five = simulate(scenario, trials=5_000, chunk=1_000)
     assert one.alternatives == five.alternatives
     assert (one.agreement, one.evpi) == (five.agreement, five.evpi)
+
+
+def test_a_batch_skips_the_files_without_uncertain_inputs(tmp_path: Path) -> None:
+    # scenarios/ holds one file with distributions (the insurer) and seven without: the
+    # seven are skipped with a warning, the insurer simulated, exit 0. mix --trials gives
+    # the seven their point plans and the insurer its robust plan too.
+    done = run_cli("simulate", SCENARIOS, "--trials", "200", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    simulated = [s["scenario"] for s in json.loads(done.stdout)["simulations"]]
+    assert simulated == ["Insurer claims and actuarial work"]
+    assert done.stderr.count("warning: no input is uncertain") == 7
+    mixed = run_cli("mix", SCENARIOS, "--trials", "200", "--format", "json")
+    assert mixed.returncode == 0, mixed.stderr
+    mixes = json.loads(mixed.stdout)["mixes"]
+    assert len(mixes) == 8
+    assert [m["scenario"] for m in mixes if "robust" in m] == [
+        "Insurer claims and actuarial work"]

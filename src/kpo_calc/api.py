@@ -146,8 +146,13 @@ def mix_file(path: StrPath, top: int = 5, expect: str | None = None,
         from kpo_calc.engine.simulation import uncertain_inputs
 
         if not uncertain_inputs(scenario):
-            return MixOutcome(name, None, (*diagnostics, Diagnostic(
-                name, 0, 0, f"--trials: {NOTHING_UNCERTAIN}")))
+            # Nothing to sample: the point plan is all there is (a batch goes on).
+            diagnostics = [*diagnostics, Diagnostic(
+                name, 0, 0, "--trials: no input is uncertain, so this file has no robust "
+                "plan to search (its point plan is shown): write a number as a "
+                "distribution, e.g. hourly_rate: 20 to 30, to search one",
+                severity="warning")]
+            trials = None
     try:
         result = mix(scenario, top)
         robust_result = None
@@ -178,10 +183,11 @@ def mix_files(paths: Iterable[StrPath], top: int = 5,
     return [mix_file(p, top, expect) for p in paths]
 
 
-#: Why a file cannot be simulated: nothing in it is uncertain.
-NOTHING_UNCERTAIN = ("no input is uncertain, so there is nothing to simulate: write a "
-                     "number as a distribution, e.g. hourly_rate: 20 to 30 (a 90% interval), "
-                     "{triangular: [18, 22, 30]} or {normal: [22, 2]}")
+#: Why a file is not simulated (a warning: a batch goes on with the others; a run in
+#: which no file has an uncertain input exits 2).
+NOTHING_UNCERTAIN = ("no input is uncertain, so there is nothing to simulate in this file "
+                     "(skipped): write a number as a distribution, e.g. hourly_rate: 20 to 30 "
+                     "(a 90% interval), {triangular: [18, 22, 30]} or {normal: [22, 2]}")
 
 
 def simulate_file(path: StrPath, trials: int, seed: int, latin_hypercube: bool = False,
@@ -198,7 +204,7 @@ def simulate_file(path: StrPath, trials: int, seed: int, latin_hypercube: bool =
         return SimulationOutcome(name, None, diagnostics)
     if not uncertain_inputs(scenario):
         return SimulationOutcome(name, None, (*diagnostics, Diagnostic(
-            name, 0, 0, NOTHING_UNCERTAIN)))
+            name, 0, 0, NOTHING_UNCERTAIN, severity="warning")))
     result = simulate(scenario, trials, seed, latin_hypercube, progress=progress)
     return SimulationOutcome(name, result, tuple(diagnostics), min_agreement)
 

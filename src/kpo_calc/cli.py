@@ -273,6 +273,11 @@ def mix(
             with _Progress(path) as progress:
                 found.append(mix_file(path, top, expect, trials, seed, confidence, progress))
     outcomes = [*(MixOutcome(m.file, None, m.diagnostics) for m in missing), *found]
+    if trials is not None and outcomes and all(o.ok and o.robust is None for o in outcomes):
+        for o in outcomes:
+            _report_diagnostics(o.diagnostics, _use_color(color, stream=sys.stderr))
+        _usage_error("--trials: no file of the run has an uncertain input: there is nothing "
+                     "to sample")
     if expect is not None and any(o.result is not None for o in outcomes) and all(
             expect not in o.result.alternatives for o in outcomes if o.result is not None):
         _usage_error(f"no scenario has an option or plan named {expect!r} (given to --expect)")
@@ -356,6 +361,9 @@ def simulate(
                                           progress=progress))
     for o in outcomes:
         _report_diagnostics(o.diagnostics, paint)
+    if outcomes and all(o.ok and o.result is None for o in outcomes):
+        _usage_error("no file of the run has an uncertain input: there is nothing to simulate")
+    for o in outcomes:
         if o.gate_passed is False and o.result is not None:
             sys.stderr.write(visible(f"{o.file}: gate min_agreement failed: "
                                      f"{o.result.agreement:.1%} of the trials agree, "
