@@ -11,23 +11,23 @@ from kpo_calc.engine.results import ScenarioResult
 if TYPE_CHECKING:
     # Named in the Outcome[...] aliases below as strings (the engine modules that define
     # them are imported only by the commands that run them).
-    from kpo_calc.engine.mixing import MixResult
+    from kpo_calc.engine.mixing import MixResult  # noqa: F401
     from kpo_calc.engine.robust import RobustResult
     from kpo_calc.engine.sensitivity import BreakevenResult, SensitivityResult  # noqa: F401
     from kpo_calc.engine.simulation import SimulationResult  # noqa: F401
 
 
+ResultT = TypeVar("ResultT")
+
+
 @dataclass(frozen=True)
-class FileOutcome:
-    """One input file: its result (None when it has errors or was only validated)
-    and its diagnostics, errors and warnings."""
+class Outcome(Generic[ResultT]):
+    """One input file of a command: its result (None when it has errors, or was only
+    validated) and its diagnostics, errors and warnings."""
 
     file: str
-    result: ScenarioResult | None
+    result: ResultT | None
     diagnostics: tuple[Diagnostic, ...] = ()
-    #: how many inputs the file writes as distributions (``compare`` costs them at
-    #: their means and says so; not part of the JSON report)
-    uncertain_inputs: int = 0
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -46,50 +46,24 @@ class FileOutcome:
 
 
 @dataclass(frozen=True)
-class MixOutcome:
-    """One input file of ``mix``: its search result (None on errors) and diagnostics."""
+class FileOutcome(Outcome[ScenarioResult]):
+    """One input file of ``compare`` or ``validate``."""
 
-    file: str
-    result: MixResult | None
-    diagnostics: tuple[Diagnostic, ...] = ()
+    #: how many inputs the file writes as distributions (``compare`` costs them at
+    #: their means and says so; not part of the JSON report)
+    uncertain_inputs: int = 0
+
+
+@dataclass(frozen=True)
+class MixOutcome(Outcome["MixResult"]):
+    """One input file of ``mix``: its search, and its ``--expect`` gate."""
+
     #: ``--expect``: the option or plan whose assignment the best plan must have
     expect: str | None = None
     #: whether it has it (None without --expect)
     expect_passed: bool | None = None
     #: ``mix --trials``: the robust plan beside the point one
     robust: RobustResult | None = None
-
-    @property
-    def errors(self) -> tuple[Diagnostic, ...]:
-        """The problems that stop the file from being searched."""
-        return tuple(d for d in self.diagnostics if d.severity == "error")
-
-    @property
-    def ok(self) -> bool:
-        """True when the file has no errors."""
-        return not self.errors
-
-
-ResultT = TypeVar("ResultT")
-
-
-@dataclass(frozen=True)
-class Outcome(Generic[ResultT]):
-    """One input file of a command: its result (None on errors) and its diagnostics."""
-
-    file: str
-    result: ResultT | None
-    diagnostics: tuple[Diagnostic, ...] = ()
-
-    @property
-    def errors(self) -> tuple[Diagnostic, ...]:
-        """The problems that stop the file from being computed."""
-        return tuple(d for d in self.diagnostics if d.severity == "error")
-
-    @property
-    def ok(self) -> bool:
-        """True when the file has no errors."""
-        return not self.errors
 
 
 #: ``sensitivity``: one file's tornado.
