@@ -165,3 +165,14 @@ def test_breakeven_names_a_cut_path_and_the_reporting_currency(tmp_path: Path) -
     assert done.returncode == 2
     assert "reporting currency" in done.stderr
     assert run_cli("breakeven", path, "--input", "fx.EUR").returncode == 0
+
+
+def test_an_input_at_zero_is_searched_up_to_the_baseline_metric() -> None:
+    # The challenger's governance rate is 0 by default: a rate has no size of its own, so
+    # it is searched over its field's range (0 to 1, smaller than the baseline's 48,000).
+    # Fees 1,200 × 50 = 60,000 × (1 + g) never fall to 48,000 for g ≥ 0: no crossing; at
+    # the rate 30 instead (36,000), 36,000 (1 + g) = 48,000 at g = 1/3.
+    r = breakeven(Scenario.model_validate(two_vendors(30)),
+                  "options[Challenger].governance_rate")
+    assert (r.low, r.high) == (0.0, 1.0)
+    assert r.equal_at == pytest.approx(1 / 3, rel=1e-6)

@@ -238,8 +238,9 @@ def mix(
         "file).")] = 20261129,
     confidence: Annotated[float | None, typer.Option(
         "--confidence", min=0.0, max=1.0, metavar="SHARE",
-        help="With --trials: the share of trials in which the robust plan must clear "
-        "(default: mix.confidence in the file, else 0.8).")] = None,
+        help="With --trials: the share of trials in which the robust plan must clear, "
+        "more than 0 and at most 1 (default: mix.confidence in the file, else "
+        "0.8).")] = None,
     step_summary: StepSummaryOption = False,
     strict: StrictOption = False,
     color: ColorOption = Color.auto,
@@ -426,7 +427,7 @@ def breakeven(
     and at which the alternative just clears the threshold.
 
     Searched over the field's allowed range, up to ten times the current value's size,
-    by bracketing and bisection to 1e-6 of the range. Exit 2 on bad input (an unknown
+    by bracketing and narrowing grids to 1e-6 of the value. Exit 2 on bad input (an unknown
     path or alternative is named with the closest one).
     """
     from kpo_calc.api import breakeven_file, expand_paths

@@ -69,7 +69,8 @@ class RobustResult:
     baseline: str
     #: the plans judged, by expected metric (the head of the search, then declared ones)
     plans: tuple[RobustPlan, ...]
-    #: candidates ranked by expected metric
+    #: plans ranked: the space the search enumerates and the declared alternatives
+    #: outside it (``mix``'s count)
     candidates: int
     #: False: the baseline cannot do the work, so the robust plan is the cheapest feasible
     #: plan in expectation (compare's rule), whether it clears or not
@@ -121,7 +122,7 @@ def robust(scenario: Scenario, point: MixResult, trials: int, seed: int,
     return RobustResult(trials=trials, seed=seed, confidence=level,
                         best=best.name if best is not None else scenario.baseline_name,
                         point=point.recommendation.option, baseline=scenario.baseline_name,
-                        plans=tuple(shown), candidates=found.candidates,
+                        plans=tuple(shown), candidates=point.candidates,
                         baseline_feasible=gate)
 
 

@@ -20,7 +20,7 @@
   correlation are never touched.
 * Inverse cdfs are vectorised here (numpy has no inverse normal and scipy is not a
   dependency): Acklam's inverse normal with one Halley step on W. J. Cody's erfc, and a
-  safeguarded Newton solve of the regularised incomplete beta for PERT.
+  safeguarded Halley solve of the regularised incomplete beta for PERT.
 """
 
 from __future__ import annotations

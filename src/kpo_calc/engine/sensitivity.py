@@ -6,7 +6,7 @@ Both run designed trials through the same engine as ``compare`` and
 every other at its mean, so a tornado of 60 inputs is one engine call of 120
 trials, not 120 compares. Switching values are found by bracketing on a grid
 and narrowing it (each round one engine call over a finer grid) to 1e-6 of the
-span searched.
+value (of the span searched, for a value near zero).
 """
 
 from __future__ import annotations
@@ -247,8 +247,11 @@ def breakeven(scenario: Scenario, path: str, option: str | None = None,
 
     The search runs over the field's allowed range, capped at ten times the current
     value's size (a hundredth of the largest amount a field allows would be no
-    decision anyone makes): a grid of ``GRID`` points brackets every crossing, the
-    one nearest the current value is narrowed to ``PRECISION``.
+    decision anyone makes); an input at 0 has no size of its own, so it is searched
+    up to the baseline's metric (a money amount that large decides anything), or its
+    field's whole range when that is smaller (a rate). A grid of ``GRID`` points
+    brackets every crossing, the one nearest the current value is narrowed to
+    ``PRECISION`` of it.
     """
     point = evaluate(scenario)
     default, baseline = subject(point)
@@ -256,7 +259,12 @@ def breakeven(scenario: Scenario, path: str, option: str | None = None,
     against = against or baseline
     item = inputs(scenario)[path]
     current = item.current
-    reach = 10 * max(abs(current), 1e-9)
+    if current:
+        reach = 10 * abs(current)
+    else:
+        low_end, high_end, _, _ = field_bounds(*_where(scenario, path))
+        reach = min(high_end - low_end, max(1.0, abs(point.option(baseline).metric(
+            point.metric))))
     low, high = _held(scenario, path, current - reach, current + reach)
     grid = np.linspace(low, high, 4 * GRID + 1)
     decided = decide_at(scenario, {path: grid}, len(grid))
