@@ -19,7 +19,7 @@ import re
 import subprocess
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from kpo_calc.diagnostics import Diagnostic, InputError
 from kpo_calc.engine import ExtraGates, evaluate
@@ -55,18 +55,48 @@ def compare(path: StrPath) -> ScenarioResult:
     return evaluate(load(path))
 
 
-def check_file(path: StrPath) -> tuple[Scenario | None, list[Diagnostic]]:
-    """Read and validate one file: the scenario (None on error) and every diagnostic."""
+@dataclass(frozen=True)
+class Loaded:
+    """One input file read and validated: what every command computes from."""
+
+    name: str
+    #: the parsed file (None when it could not be read or parsed)
+    document: Document | None
+    #: the valid scenario (None on any error)
+    scenario: Scenario | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def load_file(path: StrPath) -> Loaded:
+    """Read and validate one file; every problem is a diagnostic, never an exception."""
+    name = os.fspath(path)
     try:
         doc = read_document(path)
     except InputError as exc:
-        return None, list(exc.diagnostics)
-    return check_document(doc)
+        return Loaded(name, None, None, exc.diagnostics)
+    scenario, diagnostics = check_document(doc)
+    return Loaded(name, doc, scenario, tuple(diagnostics))
+
+
+OutcomeT = TypeVar("OutcomeT")
+
+
+def run_files(paths: Iterable[StrPath], compute: Callable[[Loaded], OutcomeT]) -> list[
+        OutcomeT]:
+    """Each file read, validated and computed by ``compute``, which also makes the outcome
+    of a broken file (its diagnostics): one broken file never stops the others."""
+    return [compute(load_file(p)) for p in paths]
+
+
+def check_file(path: StrPath) -> tuple[Scenario | None, list[Diagnostic]]:
+    """Read and validate one file: the scenario (None on error) and every diagnostic."""
+    loaded = load_file(path)
+    return loaded.scenario, list(loaded.diagnostics)
 
 
 def validate_files(paths: Iterable[StrPath]) -> list[FileOutcome]:
     """Check files without computing them."""
-    return [FileOutcome(os.fspath(p), None, tuple(check_file(p)[1])) for p in paths]
+    return run_files(paths, lambda f: FileOutcome(f.name, None, f.diagnostics))
 
 
 @dataclass(frozen=True)
@@ -109,15 +139,14 @@ def closest(word: str, choices: Sequence[str]) -> str | None:
 def compare_files(paths: Iterable[StrPath], gates: RunGates | None = None) -> list[FileOutcome]:
     """Compare several files; a broken one is reported and the others still computed."""
     run = gates or RunGates()
-    outcomes: list[FileOutcome] = []
-    for path in paths:
-        name = os.fspath(path)
-        scenario, diagnostics = check_file(path)
-        result = None if scenario is None else evaluate(scenario, None,
-                                                        run.for_file(name, scenario))
-        uncertain = 0 if scenario is None else len(scenario.uncertain_inputs())
-        outcomes.append(FileOutcome(name, result, tuple(diagnostics), uncertain))
-    return outcomes
+
+    def compute(f: Loaded) -> FileOutcome:
+        if f.scenario is None:
+            return FileOutcome(f.name, None, f.diagnostics)
+        return FileOutcome(f.name, evaluate(f.scenario, None, run.for_file(f.name, f.scenario)),
+                           f.diagnostics, len(f.scenario.uncertain_inputs()))
+
+    return run_files(paths, compute)
 
 
 def mix_file(path: StrPath, top: int = 5, expect: str | None = None,
@@ -134,24 +163,21 @@ def mix_file(path: StrPath, top: int = 5, expect: str | None = None,
     from kpo_calc.engine.mixing import mix, same_assign
     from kpo_calc.engine.search import SearchTooLarge
 
-    name = os.fspath(path)
-    try:
-        doc = read_document(path)
-    except InputError as exc:
-        return MixOutcome(name, None, exc.diagnostics)
-    scenario, diagnostics = check_document(doc)
-    if scenario is None:
-        return MixOutcome(name, None, tuple(diagnostics))
+    loaded = load_file(path)
+    name, doc, scenario, diagnostics = (loaded.name, loaded.document, loaded.scenario,
+                                        loaded.diagnostics)
+    if scenario is None or doc is None:
+        return MixOutcome(name, None, diagnostics)
     if trials is not None:
         from kpo_calc.engine.simulation import uncertain_inputs
 
         if not uncertain_inputs(scenario):
             # Nothing to sample: the point plan is all there is (a batch goes on).
-            diagnostics = [*diagnostics, Diagnostic(
+            diagnostics = (*diagnostics, Diagnostic(
                 name, 0, 0, "--trials: no input is uncertain, so this file has no robust "
                 "plan to search (its point plan is shown): write a number as a "
                 "distribution, e.g. hourly_rate: 20 to 30, to search one",
-                severity="warning")]
+                severity="warning"))
             trials = None
     try:
         result = mix(scenario, top)
@@ -199,7 +225,8 @@ def simulate_file(path: StrPath, trials: int, seed: int, latin_hypercube: bool =
     """
     from kpo_calc.engine.simulation import simulate, uncertain_inputs
 
-    name, scenario, diagnostics = _scenario_of(path)
+    loaded = load_file(path)
+    name, scenario, diagnostics = loaded.name, loaded.scenario, loaded.diagnostics
     if scenario is None:
         return SimulationOutcome(name, None, diagnostics)
     if not uncertain_inputs(scenario):
@@ -209,22 +236,12 @@ def simulate_file(path: StrPath, trials: int, seed: int, latin_hypercube: bool =
     return SimulationOutcome(name, result, tuple(diagnostics), min_agreement)
 
 
-def _scenario_of(path: StrPath) -> tuple[str, Scenario | None, tuple[Diagnostic, ...]]:
-    """Read and validate one file: its name, the scenario (None on errors), diagnostics."""
-    name = os.fspath(path)
-    try:
-        doc = read_document(path)
-    except InputError as exc:
-        return name, None, exc.diagnostics
-    scenario, diagnostics = check_document(doc)
-    return name, scenario, tuple(diagnostics)
-
-
 def sensitivity_file(path: StrPath, swing: float = 0.2) -> SensitivityOutcome:
     """The tornado of one file (``kpo-calc sensitivity``); errors are data."""
     from kpo_calc.engine.sensitivity import sensitivity
 
-    name, scenario, diagnostics = _scenario_of(path)
+    loaded = load_file(path)
+    name, scenario, diagnostics = loaded.name, loaded.scenario, loaded.diagnostics
     if scenario is None:
         return SensitivityOutcome(name, None, diagnostics)
     return SensitivityOutcome(name, sensitivity(scenario, swing), diagnostics)
@@ -236,7 +253,8 @@ def breakeven_file(path: StrPath, input_path: str, option: str | None = None,
     an unknown path or alternative is named with the closest one that exists."""
     from kpo_calc.engine.sensitivity import breakeven, paths_of, structural_at
 
-    name, scenario, diagnostics = _scenario_of(path)
+    loaded = load_file(path)
+    name, scenario, diagnostics = loaded.name, loaded.scenario, loaded.diagnostics
     if scenario is None:
         return BreakevenOutcome(name, None, diagnostics)
     problems: list[str] = []
