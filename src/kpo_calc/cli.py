@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from kpo_calc.api import RunGates
     from kpo_calc.diagnostics import Diagnostic
     from kpo_calc.outcome import FileOutcome, MixOutcome, Outcome
+    from kpo_calc.render import RenderOptions
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
 
@@ -197,17 +198,10 @@ def compare(
     if output_format is CompareFormat.table and not options.show_details(len(outcomes)):
         sys.stderr.write(f"kpo-calc: {len(outcomes)} scenario files: showing the summary only; "
                          "pass --details for every scenario's tables\n")
-    text = get_renderer(output_format.value)(outcomes, options)
-    code = _strictly(exit_code(outcomes), outcomes, strict)
     inputs: list[str | Path] = [*paths, *([fail_on_change] if fail_on_change else [])]
-    if step_summary:  # a complete report, errors included: CI shows what went wrong
-        _append_step_summary(text if output_format is CompareFormat.markdown else
-                             get_renderer("markdown")(outcomes, RenderOptions(
-                                 show_all=show_all)), inputs)
-    if code == EXIT_INPUT and output is not None:
-        raise typer.Exit(code)  # nothing half-written
-    _emit(text, output, inputs=inputs)
-    raise typer.Exit(code)
+    _finish(outcomes, get_renderer, output_format, output, inputs, step_summary, strict, color,
+            reported=True, base_code=exit_code(outcomes), options=options,
+            summary_options=RenderOptions(show_all=show_all))
 
 
 @app.command()
@@ -254,7 +248,7 @@ def mix(
     """
     from kpo_calc.api import expand_paths, mix_file, mix_files
     from kpo_calc.outcome import MixOutcome
-    from kpo_calc.render import RenderOptions, get_mix_renderer
+    from kpo_calc.render import get_mix_renderer
 
     expect = None if expect is None else _name_arg(expect, "--expect")
     if confidence is not None and trials is None:
@@ -293,9 +287,7 @@ def mix(
             which = "robust plan" if o.robust is not None else "best plan"
             sys.stderr.write(visible(f"{o.file}: gate expect failed: the {which} does not "
                                      f"have the assignment of {expect}") + "\n")
-    code = _strictly(EXIT_INPUT if any(not o.ok for o in outcomes) else
-                     EXIT_GATE if any(o.expect_passed is False for o in outcomes) else EXIT_OK,
-                     outcomes, strict)
+    text = None
     if emit_plan:
         from kpo_calc.render.mix_plan import emit_plan as emit
 
@@ -303,16 +295,9 @@ def mix(
         # Several files: one YAML document each, headed by its file.
         text = "".join((f"---\n# {visible(o.file)}\n" if len(done) > 1 else "")
                        + emit(o.result, o.robust) for o in done if o.result is not None)
-    else:
-        text = get_mix_renderer(output_format.value)(
-            outcomes, RenderOptions(color=_use_color(color) and output is None, width=_width()))
-    if step_summary:  # the whole report, as for compare
-        _append_step_summary(text if output_format is CompareFormat.markdown and not emit_plan
-                             else get_mix_renderer("markdown")(outcomes, RenderOptions()), paths)
-    if code == EXIT_INPUT and output is not None:
-        raise typer.Exit(code)  # nothing half-written
-    _emit(text, output, inputs=paths)
-    raise typer.Exit(code)
+    _finish(outcomes, get_mix_renderer, output_format, output, paths, step_summary, strict,
+            color, reported=True, gate_failed=any(o.expect_passed is False for o in outcomes),
+            text=text)
 
 
 @app.command()
@@ -444,27 +429,35 @@ def breakeven(
 
 
 def _finish(outcomes: Sequence[Outcome[Any]], renderer: Callable[[str], Callable[..., str]],
-            output_format: CompareFormat, output: Path | None, paths: Sequence[str],
-            step_summary: bool, strict: bool, color: Color, reported: bool = False,
-            gate_failed: bool = False) -> NoReturn:
-    """Report diagnostics (unless ``reported``), render, write, and exit with the run's
-    code: 2 on any error, 1 when a gate failed (or, under --strict, on a warning)."""
+            output_format: CompareFormat, output: Path | None, inputs: Sequence[str | Path],
+            step_summary: bool, strict: bool, color: Color, *, reported: bool = False,
+            gate_failed: bool = False, base_code: int | None = None,
+            options: RenderOptions | None = None,
+            summary_options: RenderOptions | None = None, text: str | None = None) -> NoReturn:
+    """The end of every command over files: report diagnostics (unless ``reported``),
+    render (or print ``text``), append the step summary, write, and exit with the run's
+    code: 2 on any error, 1 when a gate failed (``gate_failed``, or ``base_code``) or,
+    under --strict, on a warning. Nothing is written with --output when a file is bad."""
     from kpo_calc.render import RenderOptions
 
     if not reported:
         paint = _use_color(color, stream=sys.stderr)
         for o in outcomes:
             _report_diagnostics(o.diagnostics, paint)
-    code = _strictly(EXIT_INPUT if any(not o.ok for o in outcomes) else
-                     EXIT_GATE if gate_failed else EXIT_OK, outcomes, strict)
-    text = renderer(output_format.value)(
-        outcomes, RenderOptions(color=_use_color(color) and output is None, width=_width()))
-    if step_summary:
-        _append_step_summary(text if output_format is CompareFormat.markdown else
-                             renderer("markdown")(outcomes, RenderOptions()), paths)
+    if base_code is None:
+        base_code = (EXIT_INPUT if any(not o.ok for o in outcomes) else
+                     EXIT_GATE if gate_failed else EXIT_OK)
+    code = _strictly(base_code, outcomes, strict)
+    shown = text if text is not None else renderer(output_format.value)(
+        outcomes, options or RenderOptions(color=_use_color(color) and output is None,
+                                           width=_width()))
+    if step_summary:  # a complete report, errors included: CI shows what went wrong
+        _append_step_summary(
+            shown if text is None and output_format is CompareFormat.markdown else
+            renderer("markdown")(outcomes, summary_options or RenderOptions()), inputs)
     if code == EXIT_INPUT and output is not None:
         raise typer.Exit(code)  # nothing half-written
-    _emit(text, output, inputs=paths)
+    _emit(shown, output, inputs=inputs)
     raise typer.Exit(code)
 
 
