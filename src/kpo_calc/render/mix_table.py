@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 from rich.console import RenderableType
@@ -23,21 +22,14 @@ from kpo_calc.render.mix_words import (
     single_note,
 )
 from kpo_calc.render.robust_words import ROBUST_HEADS, ROBUST_LEGEND, plan_row, sentence, title
-from kpo_calc.render.table import console_for
+from kpo_calc.render.table import each_result
 from kpo_calc.render.wording import METRIC_LABELS, reason, shares_text
-from kpo_calc.textsafe import no_commands, visible
+from kpo_calc.textsafe import visible
 
 
 def render(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
     """Every searched scenario, one after another."""
-    buffer = io.StringIO()
-    console = console_for(buffer, options)
-    for o in outcomes:
-        if o.result is not None:
-            for block in blocks(o, o.result, console.width):
-                console.print(block)
-            console.print()
-    return no_commands(buffer.getvalue())
+    return each_result(outcomes, options, blocks)
 
 
 def blocks(o: MixOutcome, r: MixResult, width: int) -> list[RenderableType]:

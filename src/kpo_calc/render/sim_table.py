@@ -3,7 +3,6 @@ spread, the savings histogram, the value of information."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 from rich.console import RenderableType
@@ -32,21 +31,14 @@ from kpo_calc.render.sim_words import (
     worth,
     worth_sentence,
 )
-from kpo_calc.render.table import console_for
+from kpo_calc.render.table import each_result
 from kpo_calc.render.wording import METRIC_LABELS
-from kpo_calc.textsafe import no_commands, visible
+from kpo_calc.textsafe import visible
 
 
 def render(outcomes: Sequence[SimulationOutcome], options: RenderOptions) -> str:
     """Every simulated scenario, one after another."""
-    buffer = io.StringIO()
-    console = console_for(buffer, options)
-    for o in outcomes:
-        if o.result is not None:
-            for block in blocks(o, o.result, console.width):
-                console.print(block)
-            console.print()
-    return no_commands(buffer.getvalue())
+    return each_result(outcomes, options, blocks)
 
 
 def blocks(o: SimulationOutcome, r: SimulationResult, width: int) -> list[RenderableType]:
