@@ -17,6 +17,7 @@ from kpo_calc.engine.demand import hours_per_fte
 from kpo_calc.engine.finance import months
 from kpo_calc.engine.fx import fx_path
 from kpo_calc.engine.in_house import HEADCOUNT_TOLERANCE
+from kpo_calc.engine.lines import Drivers
 from kpo_calc.engine.outsourced import hourly_rate
 from kpo_calc.engine.values import Array, Values
 from kpo_calc.scenario import ContractorOption, Scenario, StressTest
@@ -40,15 +41,17 @@ def contractor_billed(option: ContractorOption, served: Array, v: Values) -> Arr
 
 
 def contractor_costs(option: ContractorOption, billed: Array, scenario: Scenario, v: Values,
-                     shock: StressTest | None = None) -> dict[str, Array]:
-    """Lines ``contractor_fees`` and ``onboarding`` of buying ``billed`` hours a month."""
-    rate = hourly_rate(option, scenario, v, shock)
+                     shock: StressTest | None = None) -> Drivers:
+    """The drivers of buying ``billed`` contract hours a month (the people they take,
+    whole heads, and those brought in): the lines' formulas read them."""
     people = np.maximum(np.ceil(billed / hours_per_fte(option, scenario, v)
                                 - HEADCOUNT_TOLERANCE), 0.0)
-    before = np.concatenate([np.zeros((people.shape[0], 1)), people[:, :-1]], axis=1)
-    fx = fx_path(scenario, option.currency, v, shock)
     return {
-        "contractor_fees": billed * rate,
-        "onboarding": np.maximum(people - before, 0.0) * v(option, "onboarding_cost_per_person")
-        * fx,
+        "billed": billed,
+        "rate": hourly_rate(option, scenario, v, shock),
+        "people": people,
+        "people_before": np.concatenate([np.zeros((people.shape[0], 1)), people[:, :-1]],
+                                        axis=1),
+        "onboarding_cost_per_person": v(option, "onboarding_cost_per_person"),
+        "fx": fx_path(scenario, option.currency, v, shock),
     }

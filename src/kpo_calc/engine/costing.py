@@ -5,8 +5,10 @@ The per-kind rules (planned and stressed costs) live in ``models``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -27,6 +29,8 @@ class Costing:
     unmet_hours: Array
     #: headcount (in-house) or billed hours (outsourced) in each month
     activity: Array
+    #: what the lines' formulas read (``lines.LINES``): drivers and inputs by name
+    drivers: Mapping[str, Any] = field(default_factory=dict)
 
     @cached_property
     def total(self) -> Array:

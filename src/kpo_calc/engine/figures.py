@@ -10,7 +10,7 @@ once, to the ``OptionResult`` that renderers read.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -68,6 +68,8 @@ def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
         factors = discount_factors(v(scenario, "discount_rate"), scenario.horizon_months)
     model = cost_model(option)
     costing = model.planned(option, scenario, demand, v)
+    if lean:  # a decision reads the lines only: the drivers are not kept (memory per chunk)
+        costing = replace(costing, drivers={})
     lines = {} if lean else {name: costing.lines[name].sum(axis=1) for name in costing.lines}
     monthly = costing.total
     one_time = np.asarray(sum((amount for name, amount in lines.items()

@@ -6,7 +6,7 @@ import numpy as np
 
 from kpo_calc.engine.finance import escalation, months
 from kpo_calc.engine.fx import fx_path
-from kpo_calc.engine.lines import lines_of
+from kpo_calc.engine.lines import Drivers, lines_of
 from kpo_calc.engine.values import Array, Values
 from kpo_calc.scenario import InHouseOption, Scenario, StressTest
 
@@ -95,30 +95,30 @@ def releases_owed_severance(headcount: Array, existing: Array,
 
 
 def in_house_costs(option: InHouseOption, headcount: Array, scenario: Scenario,
-                   v: Values, shock: StressTest | None = None) -> dict[str, Array]:
-    """Cost lines of employing ``headcount`` people in each month, each ``(trials, horizon)``."""
+                   v: Values, shock: StressTest | None = None) -> Drivers:
+    """The drivers of employing ``headcount`` people in each month, each ``(trials,
+    horizon)`` or broadcastable: the lines' formulas (``lines.LINES``) read them."""
     h = scenario.horizon_months
     fx = fx_path(scenario, option.currency, v, shock)
-    growth = escalation(v(option, "salary_growth"), h)
     salary = monthly_salary(option, scenario, v, shock)
     benefits_rate = v(option, "benefits_rate")
-
     existing = v(option, "existing_fte")
-    hires = np.maximum(headcount - _previous(headcount, existing), 0.0)
     owed, _ = releases_owed_severance(headcount, existing, option.severance_min_tenure_months)
-    leavers = headcount * v(option, "attrition_rate") / 12
-    # The cost of bringing one person in: recruiting, onboarding, and half the
-    # loaded pay of the ramp-up months (productivity rises linearly to full).
-    per_hire = ((v(option, "recruiting_cost_per_hire") + v(option, "training_cost_per_hire")) * fx
-                + 0.5 * v(option, "ramp_up_months") * salary * (1 + benefits_rate))
-
-    salaries = headcount * salary
     return {
-        "salaries": salaries,
-        "benefits": salaries * benefits_rate,
-        "overhead": headcount * v(option, "overhead_per_fte_year") * fx / 12 * growth,
-        "training": headcount * v(option, "annual_training_per_fte") * fx / 12 * growth,
-        "hiring": hires * per_hire,
-        "attrition": leavers * per_hire,
-        "severance": owed * v(option, "severance_months") * salary,
+        "headcount": headcount,
+        "salary": salary,
+        "benefits_rate": benefits_rate,
+        "fx": fx,
+        "growth": escalation(v(option, "salary_growth"), h),
+        "overhead_per_fte_year": v(option, "overhead_per_fte_year"),
+        "annual_training_per_fte": v(option, "annual_training_per_fte"),
+        "hires": np.maximum(headcount - _previous(headcount, existing), 0.0),
+        "leavers": headcount * v(option, "attrition_rate") / 12,
+        # The cost of bringing one person in: recruiting, onboarding, and half the
+        # loaded pay of the ramp-up months (productivity rises linearly to full).
+        "per_hire": ((v(option, "recruiting_cost_per_hire")
+                      + v(option, "training_cost_per_hire")) * fx
+                     + 0.5 * v(option, "ramp_up_months") * salary * (1 + benefits_rate)),
+        "owed": owed,
+        "severance_months": v(option, "severance_months"),
     }

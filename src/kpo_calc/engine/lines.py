@@ -1,12 +1,23 @@
 """The cost lines: one table that the engine, every renderer, the JSON/CSV and the tests read.
 
-Adding a line means one row here and the cost model that fills it; the
-renderers, the one-time/recurring split and the JSON keys follow from the table.
+Each line has its formula here, once: a Python expression over the *drivers* a
+cost model works out (headcount, hires, billed hours, the rate in the scenario
+currency, fx, ...) and the option's inputs by their field names. The engine
+computes every line by evaluating its formula (``book``), and ``explain`` and
+the methodology show the same text (``shown``), so what is shown cannot differ
+from what is computed. Adding a line means one row here and the drivers its
+formula reads; the renderers, the one-time/recurring split and the JSON keys
+follow from the table.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import CodeType
+from typing import Any
+
+import numpy as np
 
 IN_HOUSE = frozenset({"in_house"})
 OUTSOURCED = frozenset({"kpo", "bpo"})
@@ -24,34 +35,68 @@ class Line:
     one_time: bool
     #: the ``model`` values whose options have this line
     kinds: frozenset[str]
+    #: how the line is computed from the drivers, each month (a Python expression over
+    #: driver names, ``where`` and ``maximum``)
+    formula: str = ""
+    _code: CodeType | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_code", compile(self.formula, f"<line {self.name}>", "eval"))
+
+    def compute(self, drivers: Mapping[str, Any]) -> Any:
+        """The line's amounts from ``drivers`` (the names its formula reads)."""
+        assert self._code is not None
+        return eval(self._code, {"__builtins__": {}, **_FUNCTIONS}, dict(drivers))
+
+    @property
+    def shown(self) -> str:
+        """The formula as a reader sees it (× for *, ÷ for /)."""
+        return self.formula.replace(" * ", " × ").replace(" / ", " ÷ ")
+
+
+#: What a cost model works out for the formulas: drivers and inputs, by name.
+Drivers = dict[str, Any]
+#: What a formula may call besides arithmetic.
+_FUNCTIONS: dict[str, Any] = {"where": np.where, "maximum": np.maximum}
 
 
 #: In display and JSON order (design section 4, "Line names"; section 8: methodology 2;
 #: section 11: methodology 3).
 LINES: tuple[Line, ...] = (
-    Line("salaries", "Salaries", False, IN_HOUSE),
-    Line("benefits", "Benefits", False, IN_HOUSE),
-    Line("overhead", "Overhead", False, IN_HOUSE),
-    Line("training", "Training", False, IN_HOUSE),
-    Line("hiring", "Hiring", True, IN_HOUSE),
-    Line("attrition", "Attrition replacement", False, IN_HOUSE),
-    Line("severance", "Severance", True, IN_HOUSE),
-    Line("vendor_fees", "Vendor fees", False, OUTSOURCED),
-    Line("governance", "Governance", False, OUTSOURCED),
-    Line("communication", "Communication", False, OUTSOURCED),
-    Line("indirect_tax", "Indirect tax", False, OUTSOURCED),
-    Line("withholding_tax", "Withholding tax", False, OUTSOURCED),
-    Line("retained", "Retained organisation", False, OUTSOURCED),
-    Line("vendor_selection", "Vendor selection", True, OUTSOURCED),
-    Line("transition", "Transition", True, OUTSOURCED),
-    Line("ramp_up", "Vendor ramp-up", True, OUTSOURCED),
+    Line("salaries", "Salaries", False, IN_HOUSE, "headcount * salary"),
+    Line("benefits", "Benefits", False, IN_HOUSE, "headcount * salary * benefits_rate"),
+    Line("overhead", "Overhead", False, IN_HOUSE,
+         "headcount * overhead_per_fte_year * fx / 12 * growth"),
+    Line("training", "Training", False, IN_HOUSE,
+         "headcount * annual_training_per_fte * fx / 12 * growth"),
+    Line("hiring", "Hiring", True, IN_HOUSE, "hires * per_hire"),
+    Line("attrition", "Attrition replacement", False, IN_HOUSE, "leavers * per_hire"),
+    Line("severance", "Severance", True, IN_HOUSE, "owed * severance_months * salary"),
+    Line("vendor_fees", "Vendor fees", False, OUTSOURCED, "billed * rate"),
+    Line("governance", "Governance", False, OUTSOURCED, "billed * rate * governance_rate"),
+    Line("communication", "Communication", False, OUTSOURCED,
+         "billed * rate * communication_overhead"),
+    Line("indirect_tax", "Indirect tax", False, OUTSOURCED,
+         "billed * rate * indirect_tax_rate"),
+    Line("withholding_tax", "Withholding tax", False, OUTSOURCED,
+         "billed * rate * withholding_tax_rate / (1 - withholding_tax_rate)"),
+    Line("retained", "Retained organisation", False, OUTSOURCED,
+         "where(engaged, retained_cost_per_year / 12, 0.0)"),
+    Line("vendor_selection", "Vendor selection", True, OUTSOURCED,
+         "where(month == 1, vendor_selection_cost, 0.0)"),
+    Line("transition", "Transition", True, OUTSOURCED,
+         "where(month <= transition_months, transition_cost / transition_months, 0.0)"),
+    Line("ramp_up", "Vendor ramp-up", True, OUTSOURCED,
+         "where(first_billed, 0.5 * (ramp_up_weeks * 12 / 52) * (billed * rate), 0.0)"),
     # Methodology 3: contract staff booked by the hour, and named costs of any option.
-    Line("contractor_fees", "Contractor fees", False, CONTRACTOR),
-    Line("onboarding", "Contractor onboarding", True, CONTRACTOR),
-    Line("other_recurring", "Other recurring costs", False, EVERY_KIND),
-    Line("other_one_time", "Other one-time costs", True, EVERY_KIND),
+    Line("contractor_fees", "Contractor fees", False, CONTRACTOR, "billed * rate"),
+    Line("onboarding", "Contractor onboarding", True, CONTRACTOR,
+         "maximum(people - people_before, 0.0) * onboarding_cost_per_person * fx"),
+    Line("other_recurring", "Other recurring costs", False, EVERY_KIND,
+         "other_recurring"),
+    Line("other_one_time", "Other one-time costs", True, EVERY_KIND, "other_one_time"),
     # Demand that cannot be served in time, priced at unmet_hour_cost (0 when unpriced).
-    Line("unmet_work", "Unmet work", False, EVERY_KIND),
+    Line("unmet_work", "Unmet work", False, EVERY_KIND, "unmet * unmet_hour_cost"),
 )
 
 LINE_NAMES: tuple[str, ...] = tuple(line.name for line in LINES)
@@ -67,3 +112,11 @@ def lines_of(model: str) -> tuple[str, ...]:
 #: Lines booked only for an option that declares ``other_costs`` (so a file without them
 #: shows exactly the lines of methodology 2).
 OTHER_LINES: frozenset[str] = frozenset({"other_recurring", "other_one_time"})
+
+
+LINE_BY_NAME: dict[str, Line] = {line.name: line for line in LINES}
+
+
+def book(names: tuple[str, ...] | list[str], drivers: Mapping[str, Any]) -> dict[str, Any]:
+    """The lines ``names``, each computed by its formula from ``drivers``."""
+    return {name: LINE_BY_NAME[name].compute(drivers) for name in names}

@@ -50,7 +50,7 @@ from kpo_calc.engine.in_house import (
     planned_headcount,
     releases_owed_severance,
 )
-from kpo_calc.engine.lines import OTHER_LINES, lines_of
+from kpo_calc.engine.lines import OTHER_LINES, Drivers, book, lines_of
 from kpo_calc.engine.other_costs import other_cost_lines
 from kpo_calc.engine.outsourced import billed_hours, hourly_rate, outsourced_costs
 from kpo_calc.engine.values import Array, Mask, Values
@@ -117,16 +117,18 @@ class CostModel(ABC, Generic[OptionT]):
     def max_specialization(self, option: OptionT) -> Specialization:
         """The most specialised work this option can serve."""
 
-    def costing(self, option: OptionT, lines: dict[str, Array], demand: Array, active: Mask,
+    def costing(self, option: OptionT, lines: Drivers, demand: Array, active: Mask,
                 unmet: Array, activity: Array, scenario: Scenario, v: Values,
                 shock: StressTest | None = None) -> Costing:
-        """A ``Costing`` with the unmet hours priced and the other costs booked, in table
-        order. ``demand`` is the demand the option holds (other costs follow it)."""
-        priced = {**lines, "unmet_work": unmet * v(scenario, "unmet_hour_cost")}
+        """A ``Costing``: every line of the option booked by its formula (in table order)
+        from ``lines``, the drivers its cost function worked out, with the unmet hours
+        and the other costs. ``demand`` is the demand the option holds (other costs
+        follow it)."""
+        drivers = {**lines, "unmet": unmet, "unmet_hour_cost": v(scenario, "unmet_hour_cost")}
         if option.other_costs:
-            priced.update(other_cost_lines(option.other_costs, demand, scenario, v, shock))
-        return Costing({name: priced[name] for name in self.lines_for(option)}, active, unmet,
-                       activity)
+            drivers.update(other_cost_lines(option.other_costs, demand, scenario, v, shock))
+        return Costing(book(self.lines_for(option), drivers), active, unmet, activity,
+                       drivers)
 
     def provider(self, option: OptionT) -> str | None:
         """Who does the work (third_party or captive), where it applies."""

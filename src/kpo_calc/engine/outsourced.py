@@ -7,9 +7,9 @@ from collections.abc import Callable
 import numpy as np
 
 from kpo_calc.engine.demand import hours_per_fte
-from kpo_calc.engine.finance import escalation
+from kpo_calc.engine.finance import escalation, months
 from kpo_calc.engine.fx import fx_path
-from kpo_calc.engine.lines import lines_of
+from kpo_calc.engine.lines import Drivers, lines_of
 from kpo_calc.engine.values import Array, Mask, Values
 from kpo_calc.scenario import ContractorOption, OutsourcedOption, Scenario, StressTest
 
@@ -85,35 +85,28 @@ def billed_hours(option: OutsourcedOption, demand: Array, v: Values) -> Array:
 
 
 def outsourced_costs(option: OutsourcedOption, billed: Array, scenario: Scenario,
-                     v: Values, shock: StressTest | None = None) -> dict[str, Array]:
-    """Cost lines of buying ``billed`` hours in each month, each ``(trials, horizon)``."""
-    rate = hourly_rate(option, scenario, v, shock)
-    fees = billed * rate
-    withholding = v(option, "withholding_tax_rate")
-    # Ramp-up: productivity rises linearly to full over ramp_up_weeks, so half
-    # of that time's fees buy nothing; booked in the first month billed.
-    ramp_months = v(option, "ramp_up_weeks") * 12 / 52
-    selection_cost = v(option, "vendor_selection_cost")
-    # As many rows as the trials any of these inputs varies in (1 when none does).
-    rows = max(fees.shape[0], selection_cost.shape[0])
-    selection = np.zeros((rows, fees.shape[1]))
-    selection[:, 0] = selection_cost[:, 0]
-    transition = np.zeros((1, fees.shape[1]))
-    if option.transition is not None:
-        spread = option.transition.months
-        cost = v(option.transition, "cost")
-        transition = np.zeros((max(fees.shape[0], cost.shape[0]), fees.shape[1]))
-        transition[:, :spread] = cost / spread
+                     v: Values, shock: StressTest | None = None) -> Drivers:
+    """The drivers of buying ``billed`` hours in each month, each ``(trials, horizon)`` or
+    broadcastable: the lines' formulas (``lines.LINES``) read them."""
+    spread = option.transition.months if option.transition is not None else 1
     return {
-        "vendor_fees": fees,
-        "governance": fees * v(option, "governance_rate"),
-        "communication": fees * v(option, "communication_overhead"),
-        "indirect_tax": fees * v(option, "indirect_tax_rate"),
+        "billed": billed,
+        "rate": hourly_rate(option, scenario, v, shock),
+        "governance_rate": v(option, "governance_rate"),
+        "communication_overhead": v(option, "communication_overhead"),
+        "indirect_tax_rate": v(option, "indirect_tax_rate"),
         # The price is net of withholding tax and the buyer grosses it up.
-        "withholding_tax": fees * withholding / (1 - withholding),
-        "retained": np.where(engaged_months(billed), v(option, "retained_cost_per_year") / 12,
-                             0.0),
-        "vendor_selection": selection,
-        "transition": transition,
-        "ramp_up": np.where(first_months(billed), 0.5 * ramp_months * fees, 0.0),
+        "withholding_tax_rate": v(option, "withholding_tax_rate"),
+        "engaged": engaged_months(billed),
+        "retained_cost_per_year": v(option, "retained_cost_per_year"),
+        "month": months(scenario.horizon_months),
+        "vendor_selection_cost": v(option, "vendor_selection_cost"),
+        # Transition: its cost spread over its first months (0 in month 1 without one).
+        "transition_months": spread,
+        "transition_cost": (v(option.transition, "cost") if option.transition is not None
+                            else np.zeros((1, 1))),
+        # Ramp-up: productivity rises linearly to full over ramp_up_weeks, so half
+        # of that time's fees buy nothing; booked in the first month billed.
+        "first_billed": first_months(billed),
+        "ramp_up_weeks": v(option, "ramp_up_weeks"),
     }
