@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from kpo_calc.outcome import FileOutcome
@@ -40,12 +40,16 @@ RISKY_FIRST = ("=", "+", "-", "@", "\t", "\r")
 
 def render(outcomes: Sequence[FileOutcome], options: RenderOptions) -> str:
     """Every computed scenario as tidy rows, with a header."""
+    return csv_text(COLUMNS, (row for o in outcomes if o.result is not None
+                              for row in rows(scenario_dict(o.file, o.result))))
+
+
+def csv_text(columns: Sequence[str], table: Iterable[Sequence[Any]]) -> str:
+    """A header and rows as CSV text (every command's CSV format), safe for a CI log."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for outcome in outcomes:
-        if outcome.result is not None:
-            writer.writerows(rows(scenario_dict(outcome.file, outcome.result)))
+    writer.writerow(columns)
+    writer.writerows(table)
     return no_commands(buffer.getvalue())
 
 

@@ -14,7 +14,7 @@ from kpo_calc.engine.results import (
     ScenarioResult,
     Scorecard,
 )
-from kpo_calc.outcome import FileOutcome
+from kpo_calc.outcome import FileOutcome, Outcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.wording import gate_message, reason
 from kpo_calc.textsafe import json_text
@@ -29,13 +29,20 @@ def render(outcomes: Sequence[FileOutcome], options: RenderOptions) -> str:
 
 def document(outcomes: Sequence[FileOutcome]) -> dict[str, Any]:
     """The JSON document as Python data."""
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "kpo-calc", "version": __version__},
-        "scenarios": [scenario_dict(o.file, o.result) for o in outcomes if o.result is not None],
-        "errors": [d.as_dict() for o in outcomes for d in o.errors],
-        "warnings": [d.as_dict() for o in outcomes for d in o.warnings],
-    }
+    doc = envelope("scenarios", [scenario_dict(o.file, o.result) for o in outcomes
+                                 if o.result is not None], outcomes)
+    doc["warnings"] = [d.as_dict() for o in outcomes for d in o.warnings]
+    return doc
+
+
+def envelope(key: str, entries: list[dict[str, Any]],
+             outcomes: Sequence[Outcome[Any]]) -> dict[str, Any]:
+    """The document every command's JSON shares: one shape whatever the number of files,
+    ``key`` holding an entry per computed file, broken files under ``errors``."""
+    return {"schema_version": SCHEMA_VERSION,
+            "tool": {"name": "kpo-calc", "version": __version__},
+            key: entries,
+            "errors": [d.as_dict() for o in outcomes for d in o.errors]}
 
 
 def cents(amount: float) -> float:

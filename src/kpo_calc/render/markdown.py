@@ -8,10 +8,11 @@ of the summary table, always with a note that says what was left out.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from kpo_calc.engine.results import OptionResult, ScenarioResult
 from kpo_calc.formatting import money, number, percent, threshold
-from kpo_calc.outcome import FileOutcome
+from kpo_calc.outcome import FileOutcome, Outcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.feasible import infeasible_note, shown
 from kpo_calc.render.rows import (
@@ -221,6 +222,12 @@ def _truncated_summary(outcomes: Sequence[FileOutcome], limit: int) -> str:
             high = mid - 1
     text = head + "\n".join(_summary_table(outcomes, low)) + "\n"
     return text if len(text) <= limit else text[: limit - 2] + "…\n"
+
+
+def error_lines(outcomes: Sequence[Outcome[Any]]) -> list[str]:
+    """Every broken file's errors as list items (``mix``, ``simulate``, ``sensitivity`` and
+    ``breakeven`` put them first)."""
+    return [f"- :x: {md_code(d.text(), shown=True)}" for o in outcomes for d in o.errors]
 
 
 def esc(text: str) -> str:

@@ -10,16 +10,13 @@ are the JSON output's (same keys, same rounding); text goes through
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kpo_calc.outcome import MixOutcome
 from kpo_calc.render import RenderOptions
-from kpo_calc.render.csv_format import cell, safe
+from kpo_calc.render.csv_format import cell, csv_text, safe
 from kpo_calc.render.mix_json import mix_dict
-from kpo_calc.textsafe import no_commands
 
 COLUMNS = ("file", "scenario", "currency", "rank", "plan", "role", "clears", "measure",
            "item", "option", "value")
@@ -29,13 +26,8 @@ MEASURES = ("total_cost", "npv", "risk_adjusted_npv", "savings_vs_baseline", "sa
 
 def render(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
     """Every searched scenario as tidy rows, with a header."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for o in outcomes:
-        if o.result is not None:
-            writer.writerows(rows(mix_dict(o.file, o.result, o)))
-    return no_commands(buffer.getvalue())
+    return csv_text(COLUMNS, (row for o in outcomes if o.result is not None
+                              for row in rows(mix_dict(o.file, o.result, o))))
 
 
 def rows(m: dict[str, Any]) -> Iterator[list[Any]]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kpo_calc._version import __version__
 from kpo_calc.engine.mixing import MixResult, RankedPlan
 from kpo_calc.outcome import MixOutcome
 from kpo_calc.render import RenderOptions
-from kpo_calc.render.json_format import SCHEMA_VERSION, cents, option_dict, recommendation_dict
+from kpo_calc.render.json_format import cents, envelope, option_dict, recommendation_dict
 from kpo_calc.textsafe import json_text
 
 
@@ -21,10 +20,8 @@ def render(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
 
 def document(outcomes: Sequence[MixOutcome]) -> dict[str, Any]:
     """The JSON document as Python data."""
-    return {"schema_version": SCHEMA_VERSION,
-            "tool": {"name": "kpo-calc", "version": __version__},
-            "mixes": [mix_dict(o.file, o.result, o) for o in outcomes if o.result is not None],
-            "errors": [d.as_dict() for o in outcomes for d in o.errors]}
+    return envelope("mixes", [mix_dict(o.file, o.result, o) for o in outcomes
+                              if o.result is not None], outcomes)
 
 
 def ranked_dict(p: RankedPlan) -> dict[str, Any]:

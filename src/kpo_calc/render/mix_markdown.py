@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from kpo_calc.formatting import money, percent
 from kpo_calc.outcome import MixOutcome
 from kpo_calc.render import RenderOptions
+from kpo_calc.render.markdown import error_lines
 from kpo_calc.render.mix_json import expect_message, work_items
 from kpo_calc.render.mix_words import cheapest_note, clears_word, search_note, single_note
 from kpo_calc.render.robust_words import ROBUST_HEADS, ROBUST_LEGEND, plan_row, sentence, title
@@ -16,10 +17,7 @@ from kpo_calc.textsafe import md_code, md_text
 
 def render(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
     """Every searched scenario as a Markdown section; broken files listed first."""
-    lines: list[str] = []
-    for o in outcomes:
-        for d in o.errors:
-            lines += [f"- :x: {md_code(d.text(), shown=True)}"]
+    lines = error_lines(outcomes)
     for o in outcomes:
         r = o.result
         if r is None:

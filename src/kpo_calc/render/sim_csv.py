@@ -9,29 +9,21 @@ Figures are the JSON output's; text goes through ``csv_format.safe``.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kpo_calc.outcome import SimulationOutcome
 from kpo_calc.render import RenderOptions
-from kpo_calc.render.csv_format import cell, safe
+from kpo_calc.render.csv_format import cell, csv_text, safe
 from kpo_calc.render.sim_json import simulation_dict
-from kpo_calc.textsafe import no_commands
 
 COLUMNS = ("file", "scenario", "currency", "alternative", "measure", "statistic", "value")
 
 
 def render(outcomes: Sequence[SimulationOutcome], options: RenderOptions) -> str:
     """Every simulated scenario as tidy rows, with a header."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for o in outcomes:
-        if o.result is not None:
-            writer.writerows(rows(simulation_dict(o.file, o.result)))
-    return no_commands(buffer.getvalue())
+    return csv_text(COLUMNS, (row for o in outcomes if o.result is not None
+                              for row in rows(simulation_dict(o.file, o.result))))
 
 
 def rows(s: dict[str, Any]) -> Iterator[list[Any]]:

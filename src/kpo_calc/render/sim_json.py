@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kpo_calc._version import __version__
 from kpo_calc.engine.simulation import SimulationResult, Stats
 from kpo_calc.outcome import SimulationOutcome
 from kpo_calc.render import RenderOptions
-from kpo_calc.render.json_format import SCHEMA_VERSION, cents, fraction, recommendation_dict
+from kpo_calc.render.json_format import cents, envelope, fraction, recommendation_dict
 from kpo_calc.textsafe import json_text
 
 
@@ -21,11 +20,9 @@ def render(outcomes: Sequence[SimulationOutcome], options: RenderOptions) -> str
 
 def document(outcomes: Sequence[SimulationOutcome]) -> dict[str, Any]:
     """The JSON document as Python data."""
-    return {"schema_version": SCHEMA_VERSION,
-            "tool": {"name": "kpo-calc", "version": __version__},
-            "simulations": [simulation_dict(o.file, o.result, o.gate_passed, o.min_agreement)
-                            for o in outcomes if o.result is not None],
-            "errors": [d.as_dict() for o in outcomes for d in o.errors]}
+    return envelope("simulations", [simulation_dict(o.file, o.result, o.gate_passed,
+                                                    o.min_agreement)
+                                    for o in outcomes if o.result is not None], outcomes)
 
 
 def stats_dict(s: Stats) -> dict[str, float]:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from kpo_calc.formatting import money
 from kpo_calc.outcome import SimulationOutcome
 from kpo_calc.render import RenderOptions
+from kpo_calc.render.markdown import error_lines
 from kpo_calc.render.sim_words import (
     ALTERNATIVE_HEADS,
     ALTERNATIVE_LEGEND,
@@ -29,10 +30,7 @@ from kpo_calc.textsafe import md_code, md_text
 
 def render(outcomes: Sequence[SimulationOutcome], options: RenderOptions) -> str:
     """Every simulated scenario as a Markdown section; broken files listed first."""
-    lines: list[str] = []
-    for o in outcomes:
-        for d in o.errors:
-            lines += [f"- :x: {md_code(d.text(), shown=True)}"]
+    lines = error_lines(outcomes)
     for o in outcomes:
         r = o.result
         if r is None:

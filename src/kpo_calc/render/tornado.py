@@ -6,24 +6,23 @@ each format only lays them out.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from rich.console import RenderableType
 from rich.text import Text
 
-from kpo_calc._version import __version__
 from kpo_calc.engine.sensitivity import TOP, BreakevenResult, SensitivityResult, TornadoRow
 from kpo_calc.formatting import money, number, percent
 from kpo_calc.outcome import BreakevenOutcome, SensitivityOutcome
 from kpo_calc.render import RenderOptions
-from kpo_calc.render.csv_format import cell, safe
-from kpo_calc.render.json_format import SCHEMA_VERSION, cents
+from kpo_calc.render.csv_format import cell, csv_text, safe
+from kpo_calc.render.json_format import cents, envelope
 from kpo_calc.render.layout import Column, Grid, fit, text
-from kpo_calc.render.table import console_for
+from kpo_calc.render.markdown import error_lines
+from kpo_calc.render.table import each_result
 from kpo_calc.render.wording import METRIC_LABELS
-from kpo_calc.textsafe import json_text, md_code, md_text, no_commands, visible
+from kpo_calc.textsafe import json_text, md_code, md_text, visible
 
 BAR = 8
 TORNADO_HEADS = ("Input", "Range", "Savings at low", "Savings at high", "", "Switches at")
@@ -121,31 +120,26 @@ def sensitivity_dict(file: str, r: SensitivityResult) -> dict[str, Any]:
 
 
 def _sensitivity_table(outcomes: Sequence[SensitivityOutcome], options: RenderOptions) -> str:
-    buffer = io.StringIO()
-    console = console_for(buffer, options)
-    for o in outcomes:
-        r = o.result
-        if r is None:
-            continue
-        console.print(Text.assemble(text(r.name, "bold"), "\n",
-                                    text(sensitivity_heading(r, o.file), "dim")))
-        console.print(text(switch_sentence(r), "bold"))
-        widest = max((row.swing for row in r.rows), default=0.0)
-        grid = Grid(f"Top {min(TOP, len(r.rows))} of {len(r.rows)} inputs by their effect on "
-                    f"the savings ({r.currency}; ± a point input)",
-                    [Column(TORNADO_HEADS[0], "left"), *(Column(h) for h in TORNADO_HEADS[1:4]),
-                     Column("", "left", "cyan"), Column("Switches at")], records=True)
-        for row in r.rows[:TOP]:
-            grid.add(*(visible(c) for c in tornado_cells(r, row, widest)))
-        for block in fit(grid, console.width):
-            console.print(block)
-        console.print()
-    return no_commands(buffer.getvalue())
+    return each_result(outcomes, options, _sensitivity_blocks)
+
+
+def _sensitivity_blocks(o: SensitivityOutcome, r: SensitivityResult,
+                        width: int) -> list[RenderableType]:
+    widest = max((row.swing for row in r.rows), default=0.0)
+    grid = Grid(f"Top {min(TOP, len(r.rows))} of {len(r.rows)} inputs by their effect on "
+                f"the savings ({r.currency}; ± a point input)",
+                [Column(TORNADO_HEADS[0], "left"), *(Column(h) for h in TORNADO_HEADS[1:4]),
+                 Column("", "left", "cyan"), Column("Switches at")], records=True)
+    for row in r.rows[:TOP]:
+        grid.add(*(visible(c) for c in tornado_cells(r, row, widest)))
+    return [Text.assemble(text(r.name, "bold"), "\n",
+                          text(sensitivity_heading(r, o.file), "dim")),
+            text(switch_sentence(r), "bold"), *fit(grid, width)]
 
 
 def _sensitivity_markdown(outcomes: Sequence[SensitivityOutcome],
                           options: RenderOptions) -> str:
-    lines: list[str] = _md_errors(outcomes)
+    lines: list[str] = error_lines(outcomes)
     for o in outcomes:
         r = o.result
         if r is None:
@@ -163,31 +157,26 @@ def _sensitivity_markdown(outcomes: Sequence[SensitivityOutcome],
 
 
 def _sensitivity_json(outcomes: Sequence[SensitivityOutcome], options: RenderOptions) -> str:
-    return json_text({"schema_version": SCHEMA_VERSION,
-                      "tool": {"name": "kpo-calc", "version": __version__},
-                      "sensitivities": [sensitivity_dict(o.file, o.result) for o in outcomes
-                                        if o.result is not None],
-                      "errors": [d.as_dict() for o in outcomes for d in o.errors]})
+    return json_text(envelope("sensitivities", [sensitivity_dict(o.file, o.result)
+                                                for o in outcomes if o.result is not None],
+                              outcomes))
 
 
 def _sensitivity_csv(outcomes: Sequence[SensitivityOutcome], options: RenderOptions) -> str:
     keys = ("low", "high", "savings_low", "savings_high", "switching_value", "switches_to")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("file", "scenario", "currency", "alternative", "against", "input",
-                     "uncertain", "measure", "value"))
-    for o in outcomes:
-        if o.result is None:
-            continue
-        s = sensitivity_dict(o.file, o.result)
+
+    def rows(s: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
         for row in s["rows"]:
             for key in keys:
-                writer.writerow((safe(s["file"]), safe(s["scenario"]), s["currency"],
-                                 safe(s["alternative"]), safe(s["against"]),
-                                 safe(row["input"]), cell(row["uncertain"]), key,
-                                 safe(row[key]) if key == "switches_to" and row[key]
-                                 else cell(row[key])))
-    return no_commands(buffer.getvalue())
+                yield (safe(s["file"]), safe(s["scenario"]), s["currency"],
+                       safe(s["alternative"]), safe(s["against"]), safe(row["input"]),
+                       cell(row["uncertain"]), key,
+                       safe(row[key]) if key == "switches_to" and row[key] else cell(row[key]))
+
+    return csv_text(("file", "scenario", "currency", "alternative", "against", "input",
+                     "uncertain", "measure", "value"),
+                    (row for o in outcomes if o.result is not None
+                     for row in rows(sensitivity_dict(o.file, o.result))))
 
 
 # --- breakeven -----------------------------------------------------------------------------
@@ -203,31 +192,25 @@ def breakeven_dict(file: str, r: BreakevenResult) -> dict[str, Any]:
 
 
 def _breakeven_table(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
-    buffer = io.StringIO()
-    console = console_for(buffer, options)
-    for o in outcomes:
-        r = o.result
-        if r is None:
-            continue
-        console.print(Text.assemble(text(r.name, "bold"), "\n", text(
-            f"{o.file}: {r.input}, {r.option} against {r.against}", "dim")))
-        for sentence in breakeven_sentences(r):
-            console.print(text(sentence))
-        grid = Grid("Switching values", [Column("", "left"), Column("Value")])
-        grid.add("now", value_text(r.current))
-        grid.add("costs the same", "none in range" if r.equal_at is None
-                 else value_text(r.equal_at))
-        grid.add("clearing changes", "none in range" if r.clears_at is None
-                 else value_text(r.clears_at))
-        grid.add("searched", f"{value_text(r.low)} … {value_text(r.high)}")
-        for block in fit(grid, console.width):
-            console.print(block)
-        console.print()
-    return no_commands(buffer.getvalue())
+    return each_result(outcomes, options, _breakeven_blocks)
+
+
+def _breakeven_blocks(o: BreakevenOutcome, r: BreakevenResult,
+                      width: int) -> list[RenderableType]:
+    grid = Grid("Switching values", [Column("", "left"), Column("Value")])
+    grid.add("now", value_text(r.current))
+    grid.add("costs the same", "none in range" if r.equal_at is None
+             else value_text(r.equal_at))
+    grid.add("clearing changes", "none in range" if r.clears_at is None
+             else value_text(r.clears_at))
+    grid.add("searched", f"{value_text(r.low)} … {value_text(r.high)}")
+    return [Text.assemble(text(r.name, "bold"), "\n", text(
+                f"{o.file}: {r.input}, {r.option} against {r.against}", "dim")),
+            *(text(sentence) for sentence in breakeven_sentences(r)), *fit(grid, width)]
 
 
 def _breakeven_markdown(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
-    lines = _md_errors(outcomes)
+    lines = error_lines(outcomes)
     for o in outcomes:
         r = o.result
         if r is None:
@@ -240,33 +223,22 @@ def _breakeven_markdown(outcomes: Sequence[BreakevenOutcome], options: RenderOpt
 
 
 def _breakeven_json(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
-    return json_text({"schema_version": SCHEMA_VERSION,
-                      "tool": {"name": "kpo-calc", "version": __version__},
-                      "breakevens": [breakeven_dict(o.file, o.result) for o in outcomes
-                                     if o.result is not None],
-                      "errors": [d.as_dict() for o in outcomes for d in o.errors]})
+    return json_text(envelope("breakevens", [breakeven_dict(o.file, o.result)
+                                             for o in outcomes if o.result is not None],
+                              outcomes))
 
 
 def _breakeven_csv(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("file", "scenario", "currency", "input", "option", "against", "measure",
-                     "value"))
-    for o in outcomes:
-        if o.result is None:
-            continue
-        b = breakeven_dict(o.file, o.result)
+    def rows(b: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
         b["searched_low"], b["searched_high"] = b["searched"]["low"], b["searched"]["high"]
         for key in ("current", "equal_at", "clears_at", "clears_now", "searched_low",
                     "searched_high"):
-            writer.writerow((safe(b["file"]), safe(b["scenario"]), b["currency"],
-                             safe(b["input"]), safe(b["option"]), safe(b["against"]), key,
-                             cell(b[key])))
-    return no_commands(buffer.getvalue())
+            yield (safe(b["file"]), safe(b["scenario"]), b["currency"], safe(b["input"]),
+                   safe(b["option"]), safe(b["against"]), key, cell(b[key]))
 
-
-def _md_errors(outcomes: Sequence[SensitivityOutcome | BreakevenOutcome]) -> list[str]:
-    return [f"- :x: {md_code(d.text(), shown=True)}" for o in outcomes for d in o.errors]
+    return csv_text(("file", "scenario", "currency", "input", "option", "against", "measure",
+                     "value"), (row for o in outcomes if o.result is not None
+                                for row in rows(breakeven_dict(o.file, o.result))))
 
 
 SENSITIVITY: dict[str, Callable[..., str]] = {
