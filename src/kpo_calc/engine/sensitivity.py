@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel
 
+from kpo_calc.distributions import Distribution
 from kpo_calc.engine.evaluate import TrialDecisions, cost_scenario, decide_trials, evaluate
 from kpo_calc.engine.results import ScenarioResult
 from kpo_calc.engine.simulation import clip, field_bounds, uncertain_inputs
@@ -46,8 +47,8 @@ class Input:
     owner: BaseModel
     field: str
     current: float
-    #: the distribution, for an uncertain input (its description), else None
-    distribution: str | None
+    #: the distribution, for an uncertain input, else None
+    distribution: Distribution | None
 
 
 @dataclass(frozen=True)
@@ -119,24 +120,16 @@ def inputs(scenario: Scenario) -> dict[str, Input]:
             continue
         found = uncertain.get(path)
         out[path] = Input(path, owner, field, float(value),
-                          None if found is None else found[0].describe())
+                          None if found is None else found[0])
     return out
 
 
 def decide_at(scenario: Scenario, draws: Mapping[str, Array], trials: int) -> TrialDecisions:
-    """The decision in designed trials: each path in ``draws`` takes its values, every
-    other input its mean (stress tests are not needed)."""
-    held = {p: clip(np.asarray(v, dtype=np.float64), field_bounds(*_where(scenario, p)))[0]
-            for p, v in draws.items()}
-    return decide_trials(cost_scenario(scenario, PathValues(scenario, held, trials),
+    """The decision in designed trials: each path in ``draws`` takes its values (held in
+    the field's range by ``_held`` beforehand), every other input its mean (stress tests
+    are not needed)."""
+    return decide_trials(cost_scenario(scenario, PathValues(scenario, draws, trials),
                                        lean=True))
-
-
-def _where(scenario: Scenario, path: str) -> tuple[BaseModel, str]:
-    for p, owner, field, _ in numbers(scenario):
-        if p == path:
-            return owner, field
-    raise KeyError(path)
 
 
 def subject(point: ScenarioResult) -> tuple[str, str]:
@@ -150,20 +143,16 @@ def subject(point: ScenarioResult) -> tuple[str, str]:
 
 def sensitivity(scenario: Scenario, swing: float = 0.2) -> SensitivityResult:
     """The tornado: each uncertain input from its P10 to its P90, each point input ±swing."""
-    from kpo_calc.engine.simulation import uncertain_inputs as uncertain
-
     point = evaluate(scenario)
     alternative, against = subject(point)
-    distributions = {p: d for p, (d, _, _) in uncertain(scenario).items()}
     candidates = inputs(scenario)
     ranges: dict[str, tuple[float, float]] = {}
     for path, item in candidates.items():
-        if path in distributions:
-            d = distributions[path]
-            low, high = d.quantile(0.10), d.quantile(0.90)
+        if item.distribution is not None:
+            low, high = item.distribution.quantile(0.10), item.distribution.quantile(0.90)
         else:
             low, high = item.current * (1 - swing), item.current * (1 + swing)
-        low, high = _held(scenario, path, min(low, high), max(low, high))
+        low, high = _held(item, min(low, high), max(low, high))
         if low != high:
             ranges[path] = (low, high)
     paths = list(ranges)
@@ -200,13 +189,12 @@ def sensitivity(scenario: Scenario, swing: float = 0.2) -> SensitivityResult:
         point=point)
 
 
-def _held(scenario: Scenario, path: str, low: float, high: float) -> tuple[float, float]:
+def _held(item: Input, low: float, high: float) -> tuple[float, float]:
     """``[low, high]`` within the range the field allows; an open end (a rate must be
     more than 0) is kept ``OPEN_MARGIN`` of the current value away, not at the nearest
     float (a rate of 5e-324 is no decision anyone makes, and overflows a cost per hour)."""
-    owner, field = _where(scenario, path)
-    lo, hi, lo_open, hi_open = field_bounds(owner, field)
-    margin = OPEN_MARGIN * max(abs(float(getattr(owner, field) or 0.0)), 1.0)
+    lo, hi, lo_open, hi_open = field_bounds(item.owner, item.field)
+    margin = OPEN_MARGIN * max(abs(item.current), 1.0)
     if lo_open:
         lo, lo_open = lo + margin, False
     if hi_open:
@@ -262,10 +250,10 @@ def breakeven(scenario: Scenario, path: str, option: str | None = None,
     if current:
         reach = 10 * abs(current)
     else:
-        low_end, high_end, _, _ = field_bounds(*_where(scenario, path))
+        low_end, high_end, _, _ = field_bounds(item.owner, item.field)
         reach = min(high_end - low_end, max(1.0, abs(point.option(baseline).metric(
             point.metric))))
-    low, high = _held(scenario, path, current - reach, current + reach)
+    low, high = _held(item, current - reach, current + reach)
     grid = np.linspace(low, high, 4 * GRID + 1)
     decided = decide_at(scenario, {path: grid}, len(grid))
     a, b = decided.names.index(option), decided.names.index(against)
