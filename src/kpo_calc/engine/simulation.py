@@ -209,10 +209,13 @@ Chunk = tuple[int, int, dict[str, Array], dict[str, int]]
 
 
 def draw(scenario: Scenario, trials: int, seed: int, latin_hypercube: bool = False,
-         chunk: int = CHUNK) -> Iterator[Chunk]:
-    """The draws of every uncertain input, chunk by chunk (a stream per path; the file's
-    correlations imposed), each held within its field's range."""
-    inputs = uncertain_inputs(scenario)
+         chunk: int = CHUNK,
+         inputs: Mapping[str, tuple[Distribution, BaseModel, str]] | None = None) -> Iterator[
+             Chunk]:
+    """The draws of every uncertain input (``inputs``, when the caller has them already),
+    chunk by chunk (a stream per path; the file's correlations imposed), each held within
+    its field's range."""
+    inputs = uncertain_inputs(scenario) if inputs is None else inputs
     distributions = {p: d for p, (d, _, _) in inputs.items()}
     bounds = {p: field_bounds(owner, field) for p, (_, owner, field) in inputs.items()}
     correlations = [(c.between[0], c.between[1], float(c.rho))
@@ -289,7 +292,7 @@ def simulate(scenario: Scenario, trials: int = DEFAULT_TRIALS, seed: int = DEFAU
     point = evaluate(scenario)
     inputs = uncertain_inputs(scenario)
     voi = EvppiAccumulator({p: d for p, (d, _, _) in inputs.items()},
-                           alternatives=sum(evaluate_feasible(point)))
+                           alternatives=sum(o.feasible for o in point.options))
     clipped = dict.fromkeys(inputs, 0)
 
     def each(item: Chunk, decided: TrialDecisions) -> None:
@@ -300,15 +303,10 @@ def simulate(scenario: Scenario, trials: int = DEFAULT_TRIALS, seed: int = DEFAU
         if progress is not None:
             progress(start + n, trials)
 
-    got = collect(scenario, draw(scenario, trials, seed, latin_hypercube, chunk), trials,
-                  each)
+    got = collect(scenario, draw(scenario, trials, seed, latin_hypercube, chunk, inputs),
+                  trials, each)
     return _result(scenario, point, trials, seed, latin_hypercube, inputs, got, voi,
                    clipped)
-
-
-def evaluate_feasible(point: ScenarioResult) -> list[bool]:
-    """Which alternatives of a ``compare`` result can do all the work, in its order."""
-    return [o.feasible for o in point.options]
 
 
 def _result(scenario: Scenario, point: ScenarioResult, trials: int, seed: int, lhs: bool,
