@@ -137,6 +137,21 @@ def tiny_data() -> dict[str, Any]:
     return data
 
 
+def two_vendors(challenger: Any = 50.0, **extra: Any) -> dict[str, Any]:
+    """Two vendors, total cost, no discounting, 100 hours a month for 12 months (1,200
+    hours): the incumbent (the baseline) at 40 an hour, 48,000; the challenger at
+    ``challenger`` (a number or a distribution), 1,200 × rate. ``extra``: top-level keys."""
+    data: dict[str, Any] = {
+        "version": 1, "name": "Two vendors", "currency": "USD", "horizon_months": 12,
+        "work": [{"name": "Reports", "kind": "recurring", "hours_per_month": 100,
+                  "specialization": "low"}],
+        "options": [{"name": "Incumbent", "model": "bpo", "hourly_rate": 40},
+                    {"name": "Challenger", "model": "bpo", "hourly_rate": challenger}],
+        "decision": {"metric": "total", "min_savings": 0.1}}
+    data.update(extra)
+    return data
+
+
 @pytest.fixture
 def write_scenario(tmp_path: Path) -> Callable[..., Path]:
     """Write a scenario (YAML text or data) to a file and return its path."""

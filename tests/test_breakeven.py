@@ -4,27 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from conftest import SCENARIOS, run_cli
+from conftest import SCENARIOS, run_cli, two_vendors
 from kpo_calc import api
 from kpo_calc.engine.sensitivity import breakeven, sensitivity
 from kpo_calc.scenario import Scenario
-
-
-def two_vendors(rate: float = 50.0) -> dict[str, Any]:
-    """Total cost, no discounting: 100 hours a month for 12 months.
-
-    Incumbent: 12 × 100 × 40 = 48,000. Challenger at ``rate``: 1,200 × rate.
-    """
-    return {"version": 1, "name": "Two vendors", "currency": "USD", "horizon_months": 12,
-            "work": [{"name": "Reports", "kind": "recurring", "hours_per_month": 100,
-                      "specialization": "low"}],
-            "options": [{"name": "Incumbent", "model": "bpo", "hourly_rate": 40},
-                        {"name": "Challenger", "model": "bpo", "hourly_rate": rate}],
-            "decision": {"metric": "total", "min_savings": 0.1}}
 
 
 def test_breakeven_of_a_rate_by_hand() -> None:

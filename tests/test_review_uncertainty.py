@@ -10,23 +10,10 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import run_cli
+from conftest import run_cli, two_vendors
 from kpo_calc import cli
 from kpo_calc.engine.sensitivity import BreakevenResult
 from kpo_calc.render.tornado import breakeven_sentences, value_text
-
-
-def two_vendors(rate: Any = 50.0) -> dict[str, Any]:
-    """Total cost, no discounting: 100 hours a month for 12 months.
-
-    Incumbent: 12 × 100 × 40 = 48,000. Challenger at ``rate``: 1,200 × rate.
-    """
-    return {"version": 1, "name": "Two vendors", "currency": "USD", "horizon_months": 12,
-            "work": [{"name": "Reports", "kind": "recurring", "hours_per_month": 100,
-                      "specialization": "low"}],
-            "options": [{"name": "Incumbent", "model": "bpo", "hourly_rate": 40},
-                        {"name": "Challenger", "model": "bpo", "hourly_rate": rate}],
-            "decision": {"metric": "total", "min_savings": 0.1}}
 
 
 def write(path: Path, data: dict[str, Any]) -> Path:

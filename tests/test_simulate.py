@@ -5,32 +5,15 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 
-from conftest import SCENARIOS, run_cli
+from conftest import SCENARIOS, run_cli, two_vendors
 from kpo_calc import api
 from kpo_calc.engine import evaluate
 from kpo_calc.engine.simulation import DEFAULT_SEED, simulate
 from kpo_calc.scenario import Scenario
-
-
-def two_vendors(challenger: Any, **extra: Any) -> dict[str, Any]:
-    """Total cost, no discounting, 100 hours a month for 12 months (1,200 hours).
-
-    Incumbent (the baseline) at 40 an hour: 48,000. Challenger at ``challenger``.
-    """
-    data: dict[str, Any] = {
-        "version": 1, "name": "Two vendors", "currency": "USD", "horizon_months": 12,
-        "work": [{"name": "Reports", "kind": "recurring", "hours_per_month": 100,
-                  "specialization": "low"}],
-        "options": [{"name": "Incumbent", "model": "bpo", "hourly_rate": 40},
-                    {"name": "Challenger", "model": "bpo", "hourly_rate": challenger}],
-        "decision": {"metric": "total", "min_savings": 0.1}}
-    data.update(extra)
-    return data
 
 
 def test_evpi_of_a_uniform_rate_against_a_fixed_cost() -> None:
