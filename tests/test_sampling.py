@@ -325,7 +325,7 @@ def test_correlation_problem_flags_impossible_sets() -> None:
     assert "cannot hold together (the matrix is not positive semi-definite)" in message
     assert "loosen one of them" in message
     assert all(f"{x} and {y} at {r:g}" in message for x, y, r in bad)
-    assert sampling.correlation_problem(bad) == (index, message)
+    assert correlation_conflict(bad) == (index, message)
     assert correlation_problem(bad) == message
     # Omitted pairs are 0: a close to b and to c forces b close to c, so the message
     # says that b and c were not given.
@@ -346,7 +346,7 @@ def test_correlation_problem_flags_impossible_sets() -> None:
     [("a", "b", -0.5), ("b", "c", 0.7)], [("a", "b", 0.81), ("a", "c", 0.9), ("b", "c", 0.9)]])
 def test_correlation_problem_accepts_valid_sets(pairs: list[tuple[str, str, float]]) -> None:
     assert correlation_problem(pairs) is None
-    assert sampling.correlation_problem(pairs) is None
+    assert correlation_conflict(pairs) is None
 
 
 @pytest.mark.parametrize(("pairs", "says"), [

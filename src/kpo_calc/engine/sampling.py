@@ -393,15 +393,6 @@ def _lhs_uniforms(gen: np.random.Generator, n: int) -> Array:
 # ---------------------------------------------------------------------------------------
 # Correlations.
 
-def correlation_problem(pairs: Sequence[tuple[str, str, float]]) -> tuple[int, str] | None:
-    """The index of the first pair to fix and why, or None when the set can hold.
-
-    The check itself lives in :mod:`kpo_calc.distributions` (pure Python, so the
-    scenario layer reports it without numpy); this is the same answer.
-    """
-    return correlation_conflict(pairs)
-
-
 def _groups(paths: Sequence[str],
             pairs: Sequence[tuple[str, str, float]]) -> list[list[str]]:
     """Connected groups of correlated paths, each sorted by name (the order the factor is

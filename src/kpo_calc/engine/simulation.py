@@ -27,7 +27,7 @@ from kpo_calc.engine.plans import Reusable
 from kpo_calc.engine.results import Recommendation, ScenarioResult
 from kpo_calc.engine.sampling import Sampler, es, percentiles
 from kpo_calc.engine.values import Array, Mask, PathValues
-from kpo_calc.engine.voi import EvppiAccumulator, evpi
+from kpo_calc.engine.voi import EvppiAccumulator, evpi, threshold_premium
 from kpo_calc.paths import numbers
 from kpo_calc.scenario import Scenario
 
@@ -331,7 +331,6 @@ def _result(scenario: Scenario, point: ScenarioResult, trials: int, seed: int, l
             savings=stats(saved, worst="low"), p_cheapest=float(cheapest[i]) / trials,
             p_clears=float(clears[i]) / trials, p_recommended=float(recommended[i]) / trials,
             moves=tuple(MoveOdds(w, c / trials) for w, c in move_counts[i])))
-    best_mean = float(min(means[i] for i in able))
     values = voi.result()
     ranked = sorted(((p, values.get(p, 0.0)) for p in inputs), key=lambda pv: -pv[1])
     show = chosen if chosen != point.baseline else min(
@@ -346,7 +345,7 @@ def _result(scenario: Scenario, point: ScenarioResult, trials: int, seed: int, l
         alternatives=tuple(alternatives), recommendation=point.recommendation,
         agreement=float(np.count_nonzero(picks == names.index(chosen))) / trials,
         evpi=evpi(metric[able]),
-        threshold_premium=max(0.0, float(means[names.index(chosen)]) - best_mean),
+        threshold_premium=threshold_premium(metric[able], able.index(names.index(chosen))),
         value_of_information=tuple(InputValue(p, inputs[p][0].describe(), inputs[p][0].mean,
                                               v) for p, v in ranked),
         histogram=histogram,
