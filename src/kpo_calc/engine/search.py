@@ -527,10 +527,7 @@ def _cost_block(table: _Table, option: AnyOption, scenario: Scenario, block: Arr
                 at: IntArray, per_work: list[Array], staff: bool,
                 served: list[RecurringWork | OneOffWork], v: Values, factors: Array) -> None:
     """Cost ``option`` on each row of shares in ``block``; store the figures at ``at``."""
-    hours = np.zeros((len(block), per_work[0].shape[1]))
-    for w, item in enumerate(per_work):
-        if np.any(block[:, w]):  # the same additions, in the same order, as compare
-            hours = hours + block[:, w:w + 1] * item
+    hours = _row_hours(block, per_work)
     figures = cost_option(option, scenario, hours, v, work=served, factors=factors,
                           lean=True)
     decision = scenario.decision
@@ -589,7 +586,8 @@ def _expected_block(table: _Table, option: AnyOption, scenario: Scenario, block:
 
 
 def _row_hours(block: Array, per_work: Sequence[Array]) -> Array:
-    """Each row's demand, ``Σ_w share_w · D_w``, summed as ``_cost_block`` sums it."""
+    """Each row's demand, ``Σ_w share_w · D_w``: the same additions, in the same order, as
+    compare makes them."""
     hours = np.zeros((len(block), per_work[0].shape[1]))
     for w, item in enumerate(per_work):
         if np.any(block[:, w]):
