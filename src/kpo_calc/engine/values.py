@@ -87,7 +87,7 @@ class PathValues:
     def __init__(self, root: BaseModel, draws: Mapping[str, Array], trials: int) -> None:
         self.trials = trials
         self._root = root  # kept alive: the identities below stay unique
-        self._owners = owner_paths(root)
+        self._owners = _owners(root)
         self._draws = {path: np.ascontiguousarray(values, dtype=np.float64).reshape(-1, 1)
                        for path, values in draws.items()}
         for path, column in self._draws.items():
@@ -105,6 +105,23 @@ class PathValues:
         if found is not None:
             return found
         return _column(written(owner, field, default), self._arrays)
+
+
+#: The owners' paths of recent scenarios, by identity (the scenario is kept in the entry,
+#: so an identity is not reused while cached): a simulation reads one scenario in every
+#: chunk, and a robust search in every block of share vectors.
+_OWNERS: dict[int, tuple[BaseModel, dict[int, str]]] = {}
+
+
+def _owners(root: BaseModel) -> dict[int, str]:
+    found = _OWNERS.get(id(root))
+    if found is not None and found[0] is root:
+        return found[1]
+    if len(_OWNERS) >= 8:
+        _OWNERS.clear()
+    paths = owner_paths(root)
+    _OWNERS[id(root)] = (root, paths)
+    return paths
 
 
 #: Shared by every deterministic evaluation in a process.
