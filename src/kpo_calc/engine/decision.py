@@ -30,8 +30,11 @@ def savings(baseline_metric: float, option_metric: float) -> tuple[float, float]
     return amount, share
 
 
-def tolerance(baseline_metric: float) -> float:
-    """Float noise allowed at an exact threshold: relative to the baseline's metric."""
+def tolerance(baseline_metric: Any) -> Any:
+    """Float noise allowed at an exact threshold: relative to the baseline's metric (a
+    float, or each trial's metric as an array)."""
+    if isinstance(baseline_metric, np.ndarray):
+        return 1e-9 * np.maximum(1.0, np.abs(baseline_metric))
     return 1e-9 * max(1.0, abs(baseline_metric))
 
 

@@ -187,7 +187,7 @@ def decide_trials(costed: CostedScenario) -> TrialDecisions:
         return np.broadcast_to(np.asarray(x, dtype=np.float64), (trials,))
 
     base_value = per_trial(judge.value(figures[b]))
-    tol = 1e-9 * np.maximum(1.0, np.abs(base_value))  # decision.tolerance, per trial
+    tol = tolerance(base_value)  # each trial's own
     feasible = tuple(not f.combined.infeasible_reasons for f in figures)
     metric = np.empty((len(figures), trials))
     required = np.zeros((len(figures), trials))
@@ -205,8 +205,7 @@ def decide_trials(costed: CostedScenario) -> TrialDecisions:
         judged: list[tuple[str, Mask]] = []
         if feasible[i] and feasible[b] and len(judge.moved(f)) >= 2:
             for w, inc, inc_required, _, _ in judge.move_figures(f):
-                passed = per_trial(clears_test(per_trial(inc), per_trial(inc_required),
-                                               0.0, tol).astype(np.float64)) > 0
+                passed = clears_test(per_trial(inc), per_trial(inc_required), 0.0, tol)
                 judged.append((w, passed))
                 ok = ok & passed
         clears[i] = ok
