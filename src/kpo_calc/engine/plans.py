@@ -367,8 +367,26 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
     reads are made (the metrics and risks per trial, not the monthly lines).
     """
     figures = [p.figures for p in parts]
+    total = _add([f.total_cost for f in figures])
+    hours = demand.sum(axis=1)
+    # What a decision reads: the same sums in a lean and in a full costing.
+    sums = {"option": alt.option if alt.option is not None else parts[0].option,
+            "hours": hours,
+            "infeasible_reasons": tuple(r for f in figures for r in f.infeasible_reasons),
+            "total_cost": total,
+            "npv": _add([f.npv for f in figures]),
+            "risk_cost": _add([f.risk_cost for f in figures]),
+            "risk_adjusted_total": _add([f.risk_adjusted_total for f in figures]),
+            "risk_adjusted_npv": _add([f.risk_adjusted_npv for f in figures])}
     if lean:
-        return _combine_lean(alt, parts, figures, demand)
+        unmet_total = _add([f.unmet_hours for f in figures])
+        zero, blank = np.zeros(1), np.zeros((1, demand.shape[1]))
+        lean_figures = OptionFigures(
+            **sums, costing=figures[0].costing if len(figures) == 1 else Costing(
+                {}, blank.astype(bool), blank, blank),
+            unmet_hours=unmet_total, lines={}, monthly=blank, one_time_cost=zero,
+            recurring_cost=total, cost_per_hour=zero, flexibility=figures[0].flexibility)
+        return AlternativeFigures(alt, parts, lean_figures, unmet_total)
     # A team wound down with no work shows only what it costs (its severance), not a
     # row of zero salaries beside a vendor.
     shown = [{n for n, a in f.lines.items() if np.any(f.hours > 0) or np.any(a != 0)}
@@ -377,61 +395,22 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
     lines = {n: _add([f.lines[n] for f in figures if n in f.lines]) for n in names}
     monthly_lines = {n: _add([f.costing.lines[n] for f in figures if n in f.costing.lines])
                      for n in names}
-    total = _add([f.total_cost for f in figures])
-    hours = demand.sum(axis=1)
-    reasons = tuple(r for f in figures for r in f.infeasible_reasons)
     unmet = _add([f.costing.unmet_hours for f in figures])
     costing = Costing(monthly_lines, np.asarray(_add([f.costing.active.astype(np.float64)
                                                       for f in figures]) > 0),
                       unmet, np.zeros_like(demand))
     combined = OptionFigures(
-        option=alt.option if alt.option is not None else parts[0].option,
+        **sums,
         costing=costing,
-        hours=hours,
         unmet_hours=unmet.sum(axis=1),
-        infeasible_reasons=reasons,
         lines=lines,
         monthly=_add([f.monthly for f in figures]),
         one_time_cost=_add([f.one_time_cost for f in figures]),
         recurring_cost=_add([f.recurring_cost for f in figures]),
-        total_cost=total,
-        npv=_add([f.npv for f in figures]),
-        risk_cost=_add([f.risk_cost for f in figures]),
-        risk_adjusted_total=_add([f.risk_adjusted_total for f in figures]),
-        risk_adjusted_npv=_add([f.risk_adjusted_npv for f in figures]),
         cost_per_hour=np.divide(total, hours, out=np.zeros_like(total), where=hours != 0),
         flexibility=_flexibility(figures),
     )
     return AlternativeFigures(alt, parts, combined, unmet.sum(axis=1))
-
-
-def _combine_lean(alt: Alternative, parts: tuple[Part, ...], figures: list[OptionFigures],
-                  demand: Array) -> AlternativeFigures:
-    total = _add([f.total_cost for f in figures])
-    hours = demand.sum(axis=1)
-    unmet = _add([f.unmet_hours for f in figures])
-    zero = np.zeros(1)
-    combined = OptionFigures(
-        option=alt.option if alt.option is not None else parts[0].option,
-        costing=figures[0].costing if len(figures) == 1 else Costing(
-            {}, np.zeros((1, demand.shape[1]), dtype=bool), np.zeros((1, demand.shape[1])),
-            np.zeros((1, demand.shape[1]))),
-        hours=hours,
-        unmet_hours=unmet,
-        infeasible_reasons=tuple(r for f in figures for r in f.infeasible_reasons),
-        lines={},
-        monthly=np.zeros((1, demand.shape[1])),
-        one_time_cost=zero,
-        recurring_cost=total,
-        total_cost=total,
-        npv=_add([f.npv for f in figures]),
-        risk_cost=_add([f.risk_cost for f in figures]),
-        risk_adjusted_total=_add([f.risk_adjusted_total for f in figures]),
-        risk_adjusted_npv=_add([f.risk_adjusted_npv for f in figures]),
-        cost_per_hour=zero,
-        flexibility=figures[0].flexibility,
-    )
-    return AlternativeFigures(alt, parts, combined, unmet)
 
 
 def _flexibility(figures: Sequence[OptionFigures]) -> FlexibilityFigures:
