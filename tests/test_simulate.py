@@ -207,3 +207,38 @@ def test_a_batch_skips_the_files_without_uncertain_inputs(tmp_path: Path) -> Non
     assert len(mixes) == 8
     assert [m["scenario"] for m in mixes if "robust" in m] == [
         "Insurer claims and actuarial work"]
+
+
+def test_a_run_beyond_the_trial_budget_is_refused_with_what_fits(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two vendors, each alone on the one item: 2 parts a trial, no move comparisons (one
+    # item moves), 12 months: 2 × 12 = 24 part-months a trial. With a budget of 24,000,
+    # 1,000 trials fit exactly and 1,001 (24,024) are refused, naming the 1,000.
+    from kpo_calc.engine import simulation
+
+    monkeypatch.setattr(simulation, "MAX_TRIAL_CELLS", 24_000)
+    path = tmp_path / "s.yaml"
+    path.write_text(json.dumps(two_vendors({"uniform": [30, 50]})), encoding="utf-8")
+    assert run_cli("simulate", path, "--trials", "1000", "--format", "json").returncode == 0
+    done = run_cli("simulate", path, "--trials", "1001")
+    assert done.returncode == 2
+    assert ("simulate over 1,001 trials would cost 24,024 part-months (2 parts and "
+            "comparison plans of 12 months in each trial), over the limit of 24,000: at "
+            "most 1,000 trials fit (--trials)") in done.stderr
+    assert "Traceback" not in done.stderr
+    for command in (["sensitivity", path], ["breakeven", path, "--input",
+                                            "options[Challenger].hourly_rate"]):
+        # sensitivity designs 2n + 1 trials for its few dozen inputs, breakeven 129 grid
+        # points: both under 1,000, both fit.
+        assert run_cli(*command).returncode == 0
+
+
+def test_a_long_file_is_costed_in_short_chunks() -> None:
+    # 2 full parts of 12 months: 4,000,000 / 24 is far above 2,048, so the chunk stays
+    # 2,048; parts of 600 months by the thousand get chunks of 4,000,000 / 600,000 = 6,
+    # held at the floor of 16.
+    from kpo_calc.engine.simulation import TrialCost
+
+    assert TrialCost(2, 0, 12).chunk() == 2048
+    assert TrialCost(1000, 0, 600).chunk() == 16
+    assert TrialCost(100, 5, 600).chunk() == 66  # 4,000,000 // 60,000

@@ -162,6 +162,7 @@ def mix_file(path: StrPath, top: int = 5, expect: str | None = None,
     """
     from kpo_calc.engine.mixing import mix, same_assign
     from kpo_calc.engine.search import SearchTooLarge
+    from kpo_calc.engine.simulation import TooManyTrials
 
     loaded = load_file(path)
     name, doc, scenario, diagnostics = (loaded.name, loaded.document, loaded.scenario,
@@ -186,6 +187,8 @@ def mix_file(path: StrPath, top: int = 5, expect: str | None = None,
             from kpo_calc.engine.robust import robust
 
             robust_result = robust(scenario, result, trials, seed, confidence, top, progress)
+    except TooManyTrials as exc:
+        return MixOutcome(name, None, (*diagnostics, Diagnostic(name, 0, 0, str(exc))))
     except SearchTooLarge as exc:
         where = (doc.diagnostic(("mix",), str(exc), at_key=True)
                  if isinstance(doc.data, dict) and "mix" in doc.data
@@ -223,7 +226,7 @@ def simulate_file(path: StrPath, trials: int, seed: int, latin_hypercube: bool =
 
     A file without an uncertain input is an input error: there is nothing to sample.
     """
-    from kpo_calc.engine.simulation import simulate, uncertain_inputs
+    from kpo_calc.engine.simulation import TooManyTrials, simulate, uncertain_inputs
 
     loaded = load_file(path)
     name, scenario, diagnostics = loaded.name, loaded.scenario, loaded.diagnostics
@@ -232,19 +235,26 @@ def simulate_file(path: StrPath, trials: int, seed: int, latin_hypercube: bool =
     if not uncertain_inputs(scenario):
         return SimulationOutcome(name, None, (*diagnostics, Diagnostic(
             name, 0, 0, NOTHING_UNCERTAIN, severity="warning")))
-    result = simulate(scenario, trials, seed, latin_hypercube, progress=progress)
+    try:
+        result = simulate(scenario, trials, seed, latin_hypercube, progress=progress)
+    except TooManyTrials as exc:
+        return SimulationOutcome(name, None, (*diagnostics, Diagnostic(name, 0, 0, str(exc))))
     return SimulationOutcome(name, result, tuple(diagnostics), min_agreement)
 
 
 def sensitivity_file(path: StrPath, swing: float = 0.2) -> SensitivityOutcome:
     """The tornado of one file (``kpo-calc sensitivity``); errors are data."""
     from kpo_calc.engine.sensitivity import sensitivity
+    from kpo_calc.engine.simulation import TooManyTrials
 
     loaded = load_file(path)
     name, scenario, diagnostics = loaded.name, loaded.scenario, loaded.diagnostics
     if scenario is None:
         return SensitivityOutcome(name, None, diagnostics)
-    return SensitivityOutcome(name, sensitivity(scenario, swing), diagnostics)
+    try:
+        return SensitivityOutcome(name, sensitivity(scenario, swing), diagnostics)
+    except TooManyTrials as exc:
+        return SensitivityOutcome(name, None, (*diagnostics, Diagnostic(name, 0, 0, str(exc))))
 
 
 def breakeven_file(path: StrPath, input_path: str, option: str | None = None,
@@ -252,6 +262,7 @@ def breakeven_file(path: StrPath, input_path: str, option: str | None = None,
     """Switching values of one input in one file (``kpo-calc breakeven``); errors are data:
     an unknown path or alternative is named with the closest one that exists."""
     from kpo_calc.engine.sensitivity import breakeven, paths_of, structural_at
+    from kpo_calc.engine.simulation import TooManyTrials
 
     loaded = load_file(path)
     name, scenario, diagnostics = loaded.name, loaded.scenario, loaded.diagnostics
@@ -287,8 +298,11 @@ def breakeven_file(path: StrPath, input_path: str, option: str | None = None,
     if problems:
         return BreakevenOutcome(name, None, (*diagnostics, *(
             Diagnostic(name, 0, 0, p) for p in problems)))
-    return BreakevenOutcome(name, breakeven(scenario, input_path, option, against),
-                            diagnostics)
+    try:
+        return BreakevenOutcome(name, breakeven(scenario, input_path, option, against),
+                                diagnostics)
+    except TooManyTrials as exc:
+        return BreakevenOutcome(name, None, (*diagnostics, Diagnostic(name, 0, 0, str(exc))))
 
 
 def previous_recommendations(path: StrPath) -> dict[str, str]:

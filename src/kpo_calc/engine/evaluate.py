@@ -49,7 +49,7 @@ from kpo_calc.engine.values import POINT_VALUES, Array, Mask, Values
 from kpo_calc.scenario import Scenario
 
 __all__ = ["CostedScenario", "TrialDecisions", "cost_scenario", "decide", "decide_trials",
-           "evaluate"]
+           "evaluate", "joined"]
 
 
 def evaluate(scenario: Scenario, values: Values | None = None,
@@ -174,6 +174,23 @@ class TrialDecisions:
         return int(self.metric.shape[1])
 
 
+def joined(parts: Sequence[TrialDecisions]) -> TrialDecisions:
+    """The decisions of consecutive chunks of trials as one (a design costed in chunks)."""
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+    return replace(
+        first,
+        metric=np.concatenate([p.metric for p in parts], axis=1),
+        savings=np.concatenate([p.savings for p in parts], axis=1),
+        required=np.concatenate([p.required for p in parts], axis=1),
+        clears=np.concatenate([p.clears for p in parts], axis=1),
+        moves=tuple(tuple((w, np.concatenate([p.moves[i][k][1] for p in parts]))
+                          for k, (w, _) in enumerate(moves))
+                    for i, moves in enumerate(first.moves)),
+        recommended=np.concatenate([p.recommended for p in parts]))
+
+
 def decide_trials(costed: CostedScenario) -> TrialDecisions:
     """The decision of ``decide``, made in every trial (design 9: one implementation of
     sections 7 and 11, vectorised over trials): savings, the threshold on the cost
@@ -241,6 +258,11 @@ class Judge:
         self._comparisons: dict[str, list[tuple[str, list[int], list[Variant],
                                                 list[Variant]]]] = {}
         self.base_light = self._parts_of(self.base_vectors)
+
+    @property
+    def variants(self) -> int:
+        """How many comparison parts (of ``A−i`` and ``B+i`` plans) were costed."""
+        return len(self._lights)
 
     def value(self, f: AlternativeFigures) -> Array:
         """The decision metric of an alternative, per trial."""

@@ -115,6 +115,11 @@ class Coster:
         self._index = {o.name: i for i, o in enumerate(scenario.options)}
         self._vectors: dict[int, tuple[Assign, list[tuple[float, ...] | None]]] = {}
 
+    def counts(self) -> tuple[int, int]:
+        """How many parts were costed in full, and how many light (without stress tests
+        or flexibility: comparison plans; a light part read from a full one is none)."""
+        return len(self._cache), len(self._light.keys() - self._cache.keys())
+
     def unchanged(self) -> Reusable:
         """The parts costed so far that no trial changed (one row that broadcasts): in
         another chunk of the same simulation they are the same figures."""

@@ -22,11 +22,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kpo_calc.engine.evaluate import TrialDecisions
+from kpo_calc.engine.evaluate import TrialDecisions, cost_scenario, decide
 from kpo_calc.engine.mixing import MixResult, as_plan, plan_name, same_assign
 from kpo_calc.engine.plans import Assign
 from kpo_calc.engine.search import Candidate, Expected, search, space_size
-from kpo_calc.engine.simulation import Chunk, MoveOdds, Stats, collect, draw, stats
+from kpo_calc.engine.simulation import (
+    Chunk,
+    MoveOdds,
+    Stats,
+    TrialCost,
+    collect,
+    draw,
+    stats,
+)
 from kpo_calc.scenario import Scenario
 
 #: The share of trials in which the robust plan must clear, unless the file says.
@@ -152,7 +160,13 @@ def _judge(scenario: Scenario, point: MixResult, ranked: tuple[Candidate, ...],
         if progress is not None:
             progress(item[0] + item[1], trials)
 
-    got = collect(extended, chunks, trials, each)
+    # What judging costs a trial, from a point costing of the same plans: refused
+    # beyond the budget, and costed in slices that keep memory bounded.
+    point_costed = cost_scenario(extended)
+    decide(point_costed)
+    cost = TrialCost.of(point_costed)
+    cost.check(trials, "mix --trials")
+    got = collect(extended, chunks, trials, each, size=cost.chunk(JUDGE_CHUNK))
     alt_names, feasible, metric, clears = got.names, got.feasible, got.metric, got.clears
     move_counts = got.move_counts
     index = {name: i for i, name in enumerate(alt_names)}

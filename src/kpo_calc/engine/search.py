@@ -51,6 +51,7 @@ from kpo_calc.engine.plans import (
     part_amount,
     part_metrics,
 )
+from kpo_calc.engine.simulation import MAX_TRIAL_CELLS
 from kpo_calc.engine.values import POINT_VALUES, Array, PathValues, Values
 from kpo_calc.scenario import (
     Mix,
@@ -80,9 +81,6 @@ BLOCK = 2048
 EXPECTED_BLOCK = 64
 #: In expectation: rows × trials costed in one array (small enough to stay in cache).
 EXPECTED_CELLS = 4096
-#: In expectation the costing limit counts share vectors × months × trials; this many
-#: times the point limit is allowed (a robust search may take minutes, not hours).
-EXPECTED_FACTOR = 200
 #: Finalists kept beyond ``--top``: compare re-judges each, and a plan that sits
 #: exactly on a threshold may go either way by float noise.
 FINALIST_MARGIN = 3
@@ -469,8 +467,8 @@ def _tables(scenario: Scenario, whole: list[list[Choice]], split: list[list[Choi
         cells += ((1 + a * len(levels)) << a) * (1 + len(fractions))
         trials = 1 if expected is None else expected.trials
         if (costed > MAX_COSTED or cells > MAX_CELLS
-                or costed * scenario.horizon_months * trials > MAX_COSTED_MONTHS * (
-                    1 if expected is None else EXPECTED_FACTOR)):
+                or costed * scenario.horizon_months * trials > (
+                    MAX_COSTED_MONTHS if expected is None else MAX_TRIAL_CELLS)):
             raise SearchTooLarge(too_large(scenario, space_size(scenario), whole, costed=True))
         plans.append((positions, fixed, fractions))
     tables: list[_Table] = []

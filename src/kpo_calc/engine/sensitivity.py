@@ -19,9 +19,21 @@ import numpy as np
 from pydantic import BaseModel
 
 from kpo_calc.distributions import Distribution
-from kpo_calc.engine.evaluate import TrialDecisions, cost_scenario, decide_trials, evaluate
+from kpo_calc.engine.evaluate import (
+    TrialDecisions,
+    cost_scenario,
+    decide,
+    decide_trials,
+    joined,
+)
 from kpo_calc.engine.results import ScenarioResult
-from kpo_calc.engine.simulation import clip, field_bounds, uncertain_inputs
+from kpo_calc.engine.simulation import (
+    CHUNK,
+    TrialCost,
+    clip,
+    field_bounds,
+    uncertain_inputs,
+)
 from kpo_calc.engine.values import Array, PathValues
 from kpo_calc.paths import numbers
 from kpo_calc.scenario import Scenario, is_sampleable, structural_reason
@@ -124,12 +136,17 @@ def inputs(scenario: Scenario) -> dict[str, Input]:
     return out
 
 
-def decide_at(scenario: Scenario, draws: Mapping[str, Array], trials: int) -> TrialDecisions:
+def decide_at(scenario: Scenario, draws: Mapping[str, Array], trials: int,
+              chunk: int = CHUNK) -> TrialDecisions:
     """The decision in designed trials: each path in ``draws`` takes its values (held in
     the field's range by ``_held`` beforehand), every other input its mean (stress tests
-    are not needed)."""
-    return decide_trials(cost_scenario(scenario, PathValues(scenario, draws, trials),
-                                       lean=True))
+    are not needed); ``chunk`` trials are costed at a time (``TrialCost.chunk``)."""
+    parts = []
+    for lo in range(0, trials, chunk):
+        n = min(chunk, trials - lo)
+        values = PathValues(scenario, {p: v[lo:lo + n] for p, v in draws.items()}, n)
+        parts.append(decide_trials(cost_scenario(scenario, values, lean=True)))
+    return joined(parts)
 
 
 def subject(point: ScenarioResult) -> tuple[str, str]:
@@ -143,7 +160,9 @@ def subject(point: ScenarioResult) -> tuple[str, str]:
 
 def sensitivity(scenario: Scenario, swing: float = 0.2) -> SensitivityResult:
     """The tornado: each uncertain input from its P10 to its P90, each point input ±swing."""
-    point = evaluate(scenario)
+    costed = cost_scenario(scenario)
+    point = decide(costed)
+    cost = TrialCost.of(costed)
     alternative, against = subject(point)
     candidates = inputs(scenario)
     ranges: dict[str, tuple[float, float]] = {}
@@ -157,12 +176,14 @@ def sensitivity(scenario: Scenario, swing: float = 0.2) -> SensitivityResult:
             ranges[path] = (low, high)
     paths = list(ranges)
     trials = 2 * len(paths) + 1  # the last trial: every input at its mean
+    cost.check(trials, "sensitivity")
+    chunk = cost.chunk()
     draws: dict[str, Array] = {}
     for k, path in enumerate(paths):
         column = np.full(trials, candidates[path].current)
         column[2 * k], column[2 * k + 1] = ranges[path]
         draws[path] = column
-    decided = decide_at(scenario, draws, trials) if paths else None
+    decided = decide_at(scenario, draws, trials, chunk) if paths else None
     names = decided.names if decided is not None else ()
     rows = []
     if decided is not None:
@@ -175,7 +196,7 @@ def sensitivity(scenario: Scenario, swing: float = 0.2) -> SensitivityResult:
             for end, pick in zip((low, high), picks, strict=True):
                 if pick != mean_pick and switching is None:
                     switching, index = _switch(scenario, path, candidates[path].current, end,
-                                               lambda d: d.recommended == mean_pick)
+                                               lambda d: d.recommended == mean_pick, chunk)
                     to = names[index] if index is not None else names[pick]
             rows.append(TornadoRow(path, low, high, float(decided.savings[a, 2 * k]),
                                    float(decided.savings[a, 2 * k + 1]), switching, to,
@@ -204,7 +225,8 @@ def _held(item: Input, low: float, high: float) -> tuple[float, float]:
 
 
 def _switch(scenario: Scenario, path: str, inside: float, outside: float,
-            same: Callable[[TrialDecisions], Array]) -> tuple[float | None, int | None]:
+            same: Callable[[TrialDecisions], Array],
+            chunk: int = CHUNK) -> tuple[float | None, int | None]:
     """Where ``same`` turns False between ``inside`` (where it holds) and ``outside``:
     narrowed on grids to ``PRECISION`` of the span; with what is picked beyond it."""
     a, b = inside, outside
@@ -212,7 +234,7 @@ def _switch(scenario: Scenario, path: str, inside: float, outside: float,
     index: int | None = None
     while abs(b - a) > _tolerance(a, b, span):
         grid = np.linspace(a, b, GRID)
-        decided = decide_at(scenario, {path: grid}, GRID)
+        decided = decide_at(scenario, {path: grid}, GRID, chunk)
         holds = np.asarray(same(decided), dtype=bool)
         first = int(np.argmin(holds)) if not holds.all() else None
         if first is None or first == 0:
@@ -241,7 +263,10 @@ def breakeven(scenario: Scenario, path: str, option: str | None = None,
     brackets every crossing, the one nearest the current value is narrowed to
     ``PRECISION`` of it.
     """
-    point = evaluate(scenario)
+    costed = cost_scenario(scenario)
+    point = decide(costed)
+    cost = TrialCost.of(costed)
+    chunk = cost.chunk()
     default, baseline = subject(point)
     option = option or default
     against = against or baseline
@@ -255,7 +280,8 @@ def breakeven(scenario: Scenario, path: str, option: str | None = None,
             point.metric))))
     low, high = _held(item, current - reach, current + reach)
     grid = np.linspace(low, high, 4 * GRID + 1)
-    decided = decide_at(scenario, {path: grid}, len(grid))
+    cost.check(len(grid), "breakeven")
+    decided = decide_at(scenario, {path: grid}, len(grid), chunk)
     a, b = decided.names.index(option), decided.names.index(against)
     def gap(d: TrialDecisions) -> Array:
         # A difference within float noise of the metrics is no difference: two
@@ -266,10 +292,11 @@ def breakeven(scenario: Scenario, path: str, option: str | None = None,
 
     gaps = gap(decided)
     same_everywhere = bool(np.all(gaps == 0))
-    equal_at = None if same_everywhere else _crossing(scenario, path, grid, gaps, current, gap)
+    equal_at = None if same_everywhere else _crossing(scenario, path, grid, gaps, current, gap,
+                                                      chunk)
     clears = decided.clears[a].astype(np.float64) - 0.5
     clears_at = _crossing(scenario, path, grid, clears, current,
-                          lambda d: d.clears[a].astype(np.float64) - 0.5)
+                          lambda d: d.clears[a].astype(np.float64) - 0.5, chunk)
     now = decide_at(scenario, {path: np.array([current])}, 1)
     return BreakevenResult(
         name=scenario.name, currency=scenario.currency, metric=point.metric, input=path,
@@ -279,7 +306,7 @@ def breakeven(scenario: Scenario, path: str, option: str | None = None,
 
 
 def _crossing(scenario: Scenario, path: str, grid: Array, values: Array, current: float,
-              measure: Callable[[TrialDecisions], Array]) -> float | None:
+              measure: Callable[[TrialDecisions], Array], chunk: int = CHUNK) -> float | None:
     """The root of ``measure`` nearest ``current``: a sign change on ``grid`` (an exact
     zero counts), narrowed by grids to ``PRECISION`` of the range searched."""
     signs = np.sign(values)
@@ -293,7 +320,7 @@ def _crossing(scenario: Scenario, path: str, grid: Array, values: Array, current
     span = float(grid[-1] - grid[0])
     while b - a > _tolerance(a, b, span):
         fine = np.linspace(a, b, GRID)
-        decided = decide_at(scenario, {path: fine}, GRID)
+        decided = decide_at(scenario, {path: fine}, GRID, chunk)
         s = np.sign(measure(decided))
         zero = np.flatnonzero(s == 0)
         if len(zero):

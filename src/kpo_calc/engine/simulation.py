@@ -21,7 +21,13 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from kpo_calc.distributions import Distribution
-from kpo_calc.engine.evaluate import TrialDecisions, cost_scenario, decide_trials, evaluate
+from kpo_calc.engine.evaluate import (
+    CostedScenario,
+    TrialDecisions,
+    cost_scenario,
+    decide,
+    decide_trials,
+)
 from kpo_calc.engine.figures import summary
 from kpo_calc.engine.plans import Reusable
 from kpo_calc.engine.results import Recommendation, ScenarioResult
@@ -125,6 +131,56 @@ class SimulationResult:
 
 
 Progress = Callable[[int, int], None]
+
+#: Above this many part-months costed over all the trials of a run (its parts and the
+#: comparison plans of its moves, times the horizon, times the trials), a run over
+#: trials is refused: about 50 seconds here (the insurer example costs 1,620 a trial).
+MAX_TRIAL_CELLS = 2_000_000_000
+#: The part-months of one chunk of trials held at once (bounds memory to a few hundred
+#: MB, whatever the file): a long horizon or many parts make the chunk shorter.
+CHUNK_CELLS = 4_000_000
+
+
+class TooManyTrials(ValueError):
+    """A run over trials beyond the budget; the message says how many trials fit."""
+
+
+@dataclass(frozen=True)
+class TrialCost:
+    """What one trial costs: the parts costed in full, the comparison parts of the moves
+    (light: no stress tests), and the months of each (from compare's costing)."""
+
+    parts: int
+    variants: int
+    horizon: int
+
+    @classmethod
+    def of(cls, costed: CostedScenario) -> TrialCost:
+        """The cost of a trial, read from a point costing that has been decided."""
+        full, light = costed.coster.counts()
+        return cls(full, light + costed.judge.variants, costed.scenario.horizon_months)
+
+    @property
+    def per_trial(self) -> int:
+        """Part-months a trial costs."""
+        return max(1, (self.parts + self.variants) * self.horizon)
+
+    def chunk(self, largest: int = CHUNK) -> int:
+        """Trials costed at a time: ``largest`` unless memory asks for fewer (at least 16)."""
+        return max(16, min(largest, CHUNK_CELLS // max(1, self.parts * self.horizon)))
+
+    def check(self, trials: int, what: str) -> None:
+        """Refuse a run of ``trials`` beyond ``MAX_TRIAL_CELLS``, saying what fits."""
+        if trials * self.per_trial <= MAX_TRIAL_CELLS:
+            return
+        fits = MAX_TRIAL_CELLS // self.per_trial
+        raise TooManyTrials(
+            f"{what} over {trials:,} trials would cost {trials * self.per_trial:,} "
+            f"part-months ({self.parts + self.variants:,} parts and comparison plans of "
+            f"{self.horizon} months in each trial), over the limit of {MAX_TRIAL_CELLS:,}: "
+            + (f"at most {fits:,} trials fit (--trials), or make the file smaller"
+               if fits >= 100 else "make the file smaller (fewer plans or options, or a "
+               "shorter horizon)"))
 
 
 def uncertain_inputs(scenario: Scenario) -> dict[str, tuple[Distribution, BaseModel, str]]:
@@ -261,10 +317,13 @@ class Collected:
 
 
 def collect(scenario: Scenario, chunks: Iterable[Chunk], trials: int,
-            each: Callable[[Chunk, TrialDecisions], None] | None = None) -> Collected:
-    """Decide ``scenario`` in every trial of ``chunks``; ``each`` sees every chunk."""
+            each: Callable[[Chunk, TrialDecisions], None] | None = None,
+            size: int | None = None) -> Collected:
+    """Decide ``scenario`` in every trial of ``chunks`` (costed ``size`` trials at a time
+    when that is fewer: the same draws, less memory); ``each`` sees every chunk."""
     got: Collected | None = None
-    for item, decided in decide_chunks(scenario, chunks):
+    for item, decided in decide_chunks(scenario, chunks if size is None else
+                                       _sliced(chunks, size)):
         start, n = item[0], item[1]
         if got is None:
             got = Collected(decided.names, decided.feasible,
@@ -285,11 +344,28 @@ def collect(scenario: Scenario, chunks: Iterable[Chunk], trials: int,
     return got
 
 
+def _sliced(chunks: Iterable[Chunk], size: int) -> Iterator[Chunk]:
+    """The chunks' trials ``size`` at a time (the draws held are reported once)."""
+    for start, n, held, moved in chunks:
+        for lo in range(0, n, size):
+            hi = min(n, lo + size)
+            yield (start + lo, hi - lo, {p: v[lo:hi] for p, v in held.items()},
+                   moved if lo == 0 else {})
+
+
 def simulate(scenario: Scenario, trials: int = DEFAULT_TRIALS, seed: int = DEFAULT_SEED,
-             latin_hypercube: bool = False, chunk: int = CHUNK,
+             latin_hypercube: bool = False, chunk: int | None = None,
              progress: Progress | None = None) -> SimulationResult:
-    """Sample every uncertain input ``trials`` times and decide in each trial."""
-    point = evaluate(scenario)
+    """Sample every uncertain input ``trials`` times and decide in each trial (``chunk``
+    trials at a time: by default ``CHUNK``, fewer for a file whose trials are large).
+
+    Raises :class:`TooManyTrials` for a run beyond ``MAX_TRIAL_CELLS``.
+    """
+    costed = cost_scenario(scenario)
+    point = decide(costed)
+    cost = TrialCost.of(costed)
+    cost.check(trials, "simulate")
+    chunk = chunk if chunk is not None else cost.chunk()
     inputs = uncertain_inputs(scenario)
     voi = EvppiAccumulator({p: d for p, (d, _, _) in inputs.items()},
                            alternatives=sum(o.feasible for o in point.options))
