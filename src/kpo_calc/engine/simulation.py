@@ -134,7 +134,7 @@ Progress = Callable[[int, int], None]
 
 #: Above this many part-months costed over all the trials of a run (its parts and the
 #: comparison plans of its moves, times the horizon, times the trials), a run over
-#: trials is refused: about 50 seconds here (the insurer example costs 1,620 a trial).
+#: trials is refused: about 50 seconds here (the insurer example costs 1,476 a trial).
 MAX_TRIAL_CELLS = 2_000_000_000
 #: The part-months of one chunk of trials held at once (bounds memory to a few hundred
 #: MB, whatever the file): a long horizon or many parts make the chunk shorter.
