@@ -49,6 +49,12 @@ class Line:
         return eval(self._code, {"__builtins__": {}, **_FUNCTIONS}, dict(drivers))
 
     @property
+    def reads(self) -> tuple[str, ...]:
+        """The drivers and inputs the formula reads, in the order it reads them."""
+        assert self._code is not None
+        return tuple(n for n in self._code.co_names if n not in _FUNCTIONS)
+
+    @property
     def shown(self) -> str:
         """The formula as a reader sees it (× for *, ÷ for /)."""
         return self.formula.replace(" * ", " × ").replace(" / ", " ÷ ")
