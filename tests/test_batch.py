@@ -14,36 +14,36 @@ import yaml
 
 from conftest import ROOT, SCENARIOS, TINY, run_cli, run_json, tiny_data
 from kpo_calc import api
-from kpo_calc.cli import CompareFormat, DiffFormat
-from kpo_calc.render import (
-    DIFF_FORMATS,
-    FORMATS,
-    MIX_FORMATS,
-    RenderOptions,
-    get_diff_renderer,
-    get_mix_renderer,
-    get_renderer,
-)
+from kpo_calc.formats import REGISTRY, choices
+from kpo_calc.render import RenderOptions, renderer
 from test_engine_tiny import TEAM_MONTHLY, VENDOR_ALT_MONTHLY, VENDOR_MONTHLY, WIND_DOWN, npv
 
 EXAMPLES = sorted(SCENARIOS.glob("*.yaml"))
 
 
-def test_format_registry_matches_the_command_line() -> None:
-    assert set(FORMATS) == {f.value for f in CompareFormat}
-    assert set(DIFF_FORMATS) == {f.value for f in DiffFormat}
-    for name in DIFF_FORMATS:
-        assert callable(get_diff_renderer(name))
-    # mix offers the same formats as compare, each rendered by its own module
-    assert set(MIX_FORMATS) == {f.value for f in CompareFormat}
-    for name in MIX_FORMATS:
-        assert callable(get_mix_renderer(name))
+@pytest.mark.parametrize("command", sorted(REGISTRY))
+def test_every_registered_format_has_a_renderer_and_is_a_choice(command: str) -> None:
+    # The registry is the only list: the command line offers exactly its formats.
+    for name in choices(command):
+        assert callable(renderer(command, name))
+    out = run_cli(command, "--help", env={"COLUMNS": "200"})
+    assert f"[{'|'.join(choices(command))}]" in out.stdout
+    wrong = run_cli(command, "x.yaml", *(["x.yaml"] if command == "diff" else []),
+                    "--format", "xml")
+    assert wrong.returncode == 2
+    assert "'xml' is not one of " + ", ".join(choices(command)) in wrong.stderr
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_a_format_is_matched_without_regard_to_case() -> None:
+    out = run_cli("compare", str(SCENARIOS / "legal-document-review.yaml"), "-f", "JSON")
+    assert out.returncode == 0
+    assert json.loads(out.stdout)["scenarios"][0]["name"]
+
+
+@pytest.mark.parametrize("fmt", choices("compare"))
 def test_every_format_renders_every_example(fmt: str) -> None:
     outcomes = api.compare_files(EXAMPLES)
-    render = get_renderer(fmt)
+    render = renderer("compare", fmt)
     together = render(outcomes, RenderOptions(width=120))
     for outcome in outcomes:
         alone = render([outcome], RenderOptions(width=120))

@@ -28,6 +28,7 @@ from kpo_calc.files import read_regular, too_large
 from kpo_calc.loader import MAX_BYTES, Document, parse_document, read_document
 from kpo_calc.outcome import (
     BreakevenOutcome,
+    ExplainOutcome,
     FileOutcome,
     MixOutcome,
     SensitivityOutcome,
@@ -303,6 +304,34 @@ def breakeven_file(path: StrPath, input_path: str, option: str | None = None,
                                 diagnostics)
     except TooManyTrials as exc:
         return BreakevenOutcome(name, None, (*diagnostics, Diagnostic(name, 0, 0, str(exc))))
+
+
+def explain_file(path: StrPath, alternative: str | None = None, by: str = "year",
+                 month: int | None = None) -> ExplainOutcome:
+    """The audit trail of one file (``kpo-calc explain``); errors are data: an unknown
+    alternative is named with the closest one, a month past the horizon with the horizon."""
+    from kpo_calc.engine.explain import explain
+
+    loaded = load_file(path)
+    name, scenario, diagnostics = loaded.name, loaded.scenario, loaded.diagnostics
+    if scenario is None:
+        return ExplainOutcome(name, None, diagnostics)
+    problems: list[str] = []
+    known = [o.name for o in scenario.options] + [p.name for p in scenario.plans]
+    if alternative is not None and alternative not in known:
+        hint = closest(alternative, known)
+        problems.append(f"--alternative {alternative!r} is not an option or plan of this "
+                        "scenario" + (f"; did you mean {hint!r}?" if hint else
+                                      f"; it has {', '.join(map(repr, known))}"))
+    if month is not None and month > scenario.horizon_months:
+        problems.append(f"--month {month} is past the horizon of this scenario "
+                        f"({scenario.horizon_months} months); choose 1 to "
+                        f"{scenario.horizon_months}")
+    if problems:
+        return ExplainOutcome(name, None, (*diagnostics, *(
+            Diagnostic(name, 0, 0, p) for p in problems)))
+    chosen = None if alternative is None else [alternative]
+    return ExplainOutcome(name, explain(scenario, chosen), diagnostics, by=by, month=month)
 
 
 def previous_recommendations(path: StrPath) -> dict[str, str]:

@@ -13,7 +13,7 @@ import re
 import shutil
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from kpo_calc._version import __version__
+from kpo_calc.formats import choices
 from kpo_calc.textsafe import guard, visible
 
 if TYPE_CHECKING:
@@ -48,31 +49,6 @@ class Color(StrEnum):
     auto = "auto"
     always = "always"
     never = "never"
-
-
-class CompareFormat(StrEnum):
-    """Output formats of ``compare``."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-
-
-class DiffFormat(StrEnum):
-    """Output formats of ``diff``."""
-
-    table = "table"
-    markdown = "markdown"
-    json = "json"
-
-
-class CheckFormat(StrEnum):
-    """Output formats of ``validate``."""
-
-    text = "text"
-    json = "json"
-    github = "github"
 
 
 class DomainName(StrEnum):
@@ -132,9 +108,25 @@ StrictOption = Annotated[bool, typer.Option(
 AllOption = Annotated[bool, typer.Option(
     "--all", help="Also show, in the tables, the alternatives that cannot do all the work "
     "(by default one line names them with the reason; JSON and CSV always have them).")]
-FormatOption = Annotated[CompareFormat, typer.Option(
-    "--format", "-f", help="table (for people), json (for scripts), csv (tidy long form) "
-    "or markdown (for a pull-request comment).", case_sensitive=False)]
+
+
+def _format_option(command: str, help: str) -> Any:
+    """The ``--format`` option of ``command``: its choices are the registry's
+    (``kpo_calc.formats``), matched without regard to case."""
+    names = choices(command)
+
+    def check(value: str) -> str:
+        if value.lower() not in names:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(names)}")
+        return value.lower()
+
+    return typer.Option("--format", "-f", help=help, metavar=f"[{'|'.join(names)}]",
+                        callback=check, autocompletion=lambda: list(names))
+
+
+FormatOption = Annotated[str, _format_option(
+    "mix", "table (for people), json (for scripts), csv (tidy long form) or markdown (for a "
+    "pull-request comment).")]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write the report to this file (atomically) instead of stdout.",
     dir_okay=False)]
@@ -143,10 +135,10 @@ OutputOption = Annotated[Path | None, typer.Option(
 @app.command()
 def compare(
     files: FilesArgument,
-    output_format: Annotated[CompareFormat, typer.Option(
-        "--format", "-f", help="table (for people), json (format version 1, for scripts), csv "
+    output_format: Annotated[str, _format_option(
+        "compare", "table (for people), json (format version 1, for scripts), csv "
         "(tidy long form for pandas, DuckDB, spreadsheets) or markdown (for a pull-request "
-        "comment).", case_sensitive=False)] = CompareFormat.table,
+        "comment).")] = "table",
     output: OutputOption = None,
     expect: Annotated[str | None, typer.Option(
         "--expect", metavar="OPTION",
@@ -180,7 +172,7 @@ def compare(
     gate options) or, with --strict, a file has a warning; 2 when a file is invalid.
     """
     from kpo_calc.api import compare_files, expand_paths
-    from kpo_calc.render import RenderOptions, get_renderer
+    from kpo_calc.render import RenderOptions
 
     expect = None if expect is None else _name_arg(expect, "--expect")
     gates = _run_gates(expect, min_savings or [], budget or [], fail_on_change)
@@ -195,11 +187,11 @@ def compare(
     _report_problems(outcomes, color)
     options = RenderOptions(color=_use_color(color) and output is None, width=_width(),
                             details=details, show_all=show_all)
-    if output_format is CompareFormat.table and not options.show_details(len(outcomes)):
+    if output_format == "table" and not options.show_details(len(outcomes)):
         sys.stderr.write(f"kpo-calc: {len(outcomes)} scenario files: showing the summary only; "
                          "pass --details for every scenario's tables\n")
     inputs: list[str | Path] = [*paths, *([fail_on_change] if fail_on_change else [])]
-    _finish(outcomes, get_renderer, output_format, output, inputs, step_summary, strict, color,
+    _finish(outcomes, "compare", output_format, output, inputs, step_summary, strict, color,
             reported=True, base_code=exit_code(outcomes), options=options,
             summary_options=RenderOptions(show_all=show_all))
 
@@ -207,7 +199,7 @@ def compare(
 @app.command()
 def mix(
     files: FilesArgument,
-    output_format: FormatOption = CompareFormat.table,
+    output_format: FormatOption = "table",
     output: OutputOption = None,
     top: Annotated[int, typer.Option(
         "--top", min=1, max=100, help="How many of the best plans to list.")] = 5,
@@ -248,7 +240,6 @@ def mix(
     """
     from kpo_calc.api import expand_paths, mix_file, mix_files
     from kpo_calc.outcome import MixOutcome
-    from kpo_calc.render import get_mix_renderer
 
     expect = None if expect is None else _name_arg(expect, "--expect")
     if confidence is not None and trials is None:
@@ -295,7 +286,7 @@ def mix(
         # Several files: one YAML document each, headed by its file.
         text = "".join((f"---\n# {visible(o.file)}\n" if len(done) > 1 else "")
                        + emit(o.result, o.robust) for o in done if o.result is not None)
-    _finish(outcomes, get_mix_renderer, output_format, output, paths, step_summary, strict,
+    _finish(outcomes, "mix", output_format, output, paths, step_summary, strict,
             color, reported=True, gate_failed=any(o.expect_passed is False for o in outcomes),
             text=text)
 
@@ -315,7 +306,7 @@ def simulate(
         "--latin-hypercube", help="Stratify each input's draws (one per equal-probability "
         "stratum within each chunk of trials): steadier percentiles for the same trials.")
     ] = False,
-    output_format: FormatOption = CompareFormat.table,
+    output_format: FormatOption = "table",
     output: OutputOption = None,
     min_agreement: Annotated[float | None, typer.Option(
         "--min-agreement", min=0.0, max=1.0, metavar="SHARE",
@@ -335,7 +326,6 @@ def simulate(
     """
     from kpo_calc.api import expand_paths, simulate_file
     from kpo_calc.outcome import SimulationOutcome
-    from kpo_calc.render import get_simulate_renderer
 
     paths, missing = expand_paths(files)
     _keep_freed_memory()
@@ -354,7 +344,7 @@ def simulate(
             sys.stderr.write(visible(f"{o.file}: gate min_agreement failed: "
                                      f"{o.result.agreement:.1%} of the trials agree, "
                                      f"{min_agreement:.1%} required") + "\n")
-    _finish(outcomes, get_simulate_renderer, output_format, output, paths, step_summary,
+    _finish(outcomes, "simulate", output_format, output, paths, step_summary,
             strict, color, reported=True,
             gate_failed=any(o.gate_passed is False for o in outcomes))
 
@@ -366,7 +356,7 @@ def sensitivity(
         "--swing", min=0.001, max=1.0, metavar="FRACTION",
         help="How far each point input moves either way (0.2: ±20%); an uncertain input "
         "moves from its P10 to its P90.")] = 0.2,
-    output_format: FormatOption = CompareFormat.table,
+    output_format: FormatOption = "table",
     output: OutputOption = None,
     step_summary: StepSummaryOption = False,
     strict: StrictOption = False,
@@ -381,12 +371,11 @@ def sensitivity(
     """
     from kpo_calc.api import expand_paths, sensitivity_file
     from kpo_calc.outcome import SensitivityOutcome
-    from kpo_calc.render.tornado import SENSITIVITY
 
     paths, missing = expand_paths(files)
     outcomes = [SensitivityOutcome(m.file, None, m.diagnostics) for m in missing]
     outcomes += [sensitivity_file(p, swing) for p in paths]
-    _finish(outcomes, SENSITIVITY.__getitem__, output_format, output, paths, step_summary,
+    _finish(outcomes, "sensitivity", output_format, output, paths, step_summary,
             strict, color)
 
 
@@ -402,7 +391,7 @@ def breakeven(
     against: Annotated[str | None, typer.Option(
         "--against", metavar="NAME", help="What it is compared with on the metric "
         "(default: the baseline). Clearing is always against the baseline.")] = None,
-    output_format: FormatOption = CompareFormat.table,
+    output_format: FormatOption = "table",
     output: OutputOption = None,
     step_summary: StepSummaryOption = False,
     strict: StrictOption = False,
@@ -417,19 +406,65 @@ def breakeven(
     """
     from kpo_calc.api import breakeven_file, expand_paths
     from kpo_calc.outcome import BreakevenOutcome
-    from kpo_calc.render.tornado import BREAKEVEN
 
     option = None if option is None else _name_arg(option, "--option")
     against = None if against is None else _name_arg(against, "--against")
     paths, missing = expand_paths(files)
     outcomes = [BreakevenOutcome(m.file, None, m.diagnostics) for m in missing]
     outcomes += [breakeven_file(p, input_path, option, against) for p in paths]
-    _finish(outcomes, BREAKEVEN.__getitem__, output_format, output, paths, step_summary,
+    _finish(outcomes, "breakeven", output_format, output, paths, step_summary,
             strict, color)
 
 
-def _finish(outcomes: Sequence[Outcome[Any]], renderer: Callable[[str], Callable[..., str]],
-            output_format: CompareFormat, output: Path | None, inputs: Sequence[str | Path],
+class By(StrEnum):
+    """The columns of ``explain``'s tables."""
+
+    year = "year"
+    month = "month"
+
+
+@app.command()
+def explain(
+    files: FilesArgument,
+    alternative: Annotated[str | None, typer.Option(
+        "--alternative", "-a", metavar="NAME", help="Explain only this option or plan "
+        "(default: every alternative).")] = None,
+    month: Annotated[int | None, typer.Option(
+        "--month", "-m", min=1, metavar="M", help="Show month M only, with each formula's "
+        "inputs substituted (what to type into a calculator to get the line).")] = None,
+    by: Annotated[By, typer.Option(
+        "--by", help="Columns of the tables: one per year (sums of costs and flows, "
+        "monthly averages of levels such as headcount) or one per month.",
+        case_sensitive=False)] = By.year,
+    output_format: Annotated[str, _format_option(
+        "explain", "table (for people), json (every series month by month, for scripts), "
+        "csv (one value per row: file, alternative, part, table, item, column, value; for "
+        "a pivot table) or markdown.")] = "table",
+    output: OutputOption = None,
+    step_summary: StepSummaryOption = False,
+    strict: StrictOption = False,
+    color: ColorOption = Color.auto,
+) -> None:
+    """The audit trail: how every figure of compare is built.
+
+    Per alternative and per part (an option on the hours the alternative gives it):
+    every cost line with its formula, the drivers it reads (headcount, hires, billed
+    hours, rates in the scenario currency, fx, other costs by name) and the amounts,
+    whose totals are compare's to the cent. Exit 2 on bad input (an unknown
+    alternative is named with the closest one).
+    """
+    from kpo_calc.api import expand_paths, explain_file
+    from kpo_calc.outcome import ExplainOutcome
+
+    alternative = None if alternative is None else _name_arg(alternative, "--alternative")
+    paths, missing = expand_paths(files)
+    outcomes = [ExplainOutcome(m.file, None, m.diagnostics) for m in missing]
+    outcomes += [explain_file(p, alternative, by.value, month) for p in paths]
+    _finish(outcomes, "explain", output_format, output, paths, step_summary, strict, color)
+
+
+def _finish(outcomes: Sequence[Outcome[Any]], command: str, output_format: str,
+            output: Path | None, inputs: Sequence[str | Path],
             step_summary: bool, strict: bool, color: Color, *, reported: bool = False,
             gate_failed: bool = False, base_code: int | None = None,
             options: RenderOptions | None = None,
@@ -438,7 +473,7 @@ def _finish(outcomes: Sequence[Outcome[Any]], renderer: Callable[[str], Callable
     render (or print ``text``), append the step summary, write, and exit with the run's
     code: 2 on any error, 1 when a gate failed (``gate_failed``, or ``base_code``) or,
     under --strict, on a warning. Nothing is written with --output when a file is bad."""
-    from kpo_calc.render import RenderOptions
+    from kpo_calc.render import RenderOptions, renderer
 
     if not reported:
         paint = _use_color(color, stream=sys.stderr)
@@ -448,13 +483,13 @@ def _finish(outcomes: Sequence[Outcome[Any]], renderer: Callable[[str], Callable
         base_code = (EXIT_INPUT if any(not o.ok for o in outcomes) else
                      EXIT_GATE if gate_failed else EXIT_OK)
     code = _strictly(base_code, outcomes, strict)
-    shown = text if text is not None else renderer(output_format.value)(
+    shown = text if text is not None else renderer(command, output_format)(
         outcomes, options or RenderOptions(color=_use_color(color) and output is None,
                                            width=_width()))
     if step_summary:  # a complete report, errors included: CI shows what went wrong
         _append_step_summary(
-            shown if text is None and output_format is CompareFormat.markdown else
-            renderer("markdown")(outcomes, summary_options or RenderOptions()), inputs)
+            shown if text is None and output_format == "markdown" else
+            renderer(command, "markdown")(outcomes, summary_options or RenderOptions()), inputs)
     if code == EXIT_INPUT and output is not None:
         raise typer.Exit(code)  # nothing half-written
     _emit(shown, output, inputs=inputs)
@@ -525,9 +560,8 @@ def diff(
         "(e.g. main:scenarios/x.yaml).", show_default=False)],
     new: Annotated[str, typer.Argument(
         help="The new version: a file, or REVISION:PATH.", show_default=False)],
-    output_format: Annotated[DiffFormat, typer.Option(
-        "--format", "-f", help="table, markdown (for a pull-request comment) or json.",
-        case_sensitive=False)] = DiffFormat.table,
+    output_format: Annotated[str, _format_option(
+        "diff", "table, markdown (for a pull-request comment) or json.")] = "table",
     output: OutputOption = None,
     fail_on_change: Annotated[bool, typer.Option(
         "--fail-on-change", help="Exit 1 if the recommendation changed.")] = False,
@@ -538,7 +572,7 @@ def diff(
     from kpo_calc.api import diff_files
     from kpo_calc.diagnostics import InputError
     from kpo_calc.outcome import FileOutcome
-    from kpo_calc.render import RenderOptions, get_diff_renderer
+    from kpo_calc.render import RenderOptions, renderer
 
     try:
         changes = diff_files(old, new)
@@ -547,7 +581,7 @@ def diff(
         raise typer.Exit(EXIT_INPUT) from None
     options = RenderOptions(color=_use_color(color) and output is None, width=_width(),
                             show_all=show_all)
-    _emit(get_diff_renderer(output_format.value)(changes, options), output,
+    _emit(renderer("diff", output_format)(changes, options), output,
           inputs=[spec for spec in (old, new) if os.path.lexists(spec)])
     if fail_on_change and changes.recommendation_changed:
         sys.stderr.write(visible(f"{new}: the recommendation changed from "
@@ -559,10 +593,9 @@ def diff(
 @app.command()
 def validate(
     files: FilesArgument,
-    output_format: Annotated[CheckFormat, typer.Option(
-        "--format", "-f", help="text (problems on stderr, a summary on stdout), json, or "
-        "github (workflow commands that annotate the pull request).",
-        case_sensitive=False)] = CheckFormat.text,
+    output_format: Annotated[str, _format_option(
+        "validate", "text (problems on stderr, a summary on stdout), json, or "
+        "github (workflow commands that annotate the pull request).")] = "text",
     strict: StrictOption = False,
     color: ColorOption = Color.auto,
 ) -> None:
@@ -572,17 +605,13 @@ def validate(
     otherwise.
     """
     from kpo_calc.api import expand_paths, validate_files
-    from kpo_calc.render import checks
+    from kpo_calc.render import renderer
 
     paths, missing = expand_paths(files)
     outcomes = [*missing, *validate_files(paths)]
-    if output_format is CheckFormat.text:
+    if output_format == "text":  # the problems themselves, for people, on stderr
         _report_problems(outcomes, color)
-        _emit(checks.summary(outcomes), None)
-    elif output_format is CheckFormat.json:
-        _emit(checks.as_json(outcomes), None)
-    else:
-        _emit(checks.as_github(outcomes), None)
+    _emit(renderer("validate", output_format)(outcomes), None)
     raise typer.Exit(_strictly(EXIT_INPUT if any(not o.ok for o in outcomes) else EXIT_OK,
                                outcomes, strict))
 

@@ -11,6 +11,7 @@ from kpo_calc.engine.results import ScenarioResult
 if TYPE_CHECKING:
     # Named in the Outcome[...] aliases below as strings (the engine modules that define
     # them are imported only by the commands that run them).
+    from kpo_calc.engine.explain import Explanation  # noqa: F401
     from kpo_calc.engine.mixing import MixResult  # noqa: F401
     from kpo_calc.engine.robust import RobustResult
     from kpo_calc.engine.sensitivity import BreakevenResult, SensitivityResult  # noqa: F401
@@ -85,3 +86,14 @@ class SimulationOutcome(Outcome["SimulationResult"]):
         if self.min_agreement is None or self.result is None:
             return None
         return self.result.agreement >= self.min_agreement - 1e-12
+
+
+@dataclass(frozen=True)
+class ExplainOutcome(Outcome["Explanation"]):
+    """One input file of ``explain``: its audit trail, or the problems that stopped it,
+    and how the tables show the months (``--by``, ``--month``)."""
+
+    #: "year" or "month": the columns of the tables
+    by: str = "year"
+    #: one month only, with the inputs substituted into each formula
+    month: int | None = None

@@ -191,6 +191,8 @@ class AlternativeWork:
 class Explanation:
     """The audit trail of a scenario: the discount factors and every alternative."""
 
+    #: the scenario's name
+    name: str
     currency: str
     horizon: int
     discount_rate: float
@@ -213,7 +215,7 @@ def explain(scenario: Scenario, names: Sequence[str] | None = None) -> Explanati
     coster = Coster(scenario, demand, v, factors)
     chosen = [a for a in alternatives(scenario) if names is None or a.name in names]
     return Explanation(
-        currency=scenario.currency, horizon=scenario.horizon_months,
+        name=scenario.name, currency=scenario.currency, horizon=scenario.horizon_months,
         discount_rate=float(rate.ravel()[0]),
         factors=_months(factors, scenario.horizon_months),
         alternatives=tuple(_alternative(coster, alt) for alt in chosen))
@@ -239,8 +241,11 @@ def _alternative(coster: Coster, alt: Alternative) -> AlternativeWork:
             hours=_months(hours, h),
             drivers=_drivers(drivers, h),
             other_costs=others,
+            # A team wound down with no work shows only what it costs (its severance), as
+            # in compare, not a column of zero salaries.
             lines=tuple(LineWork(name, _months(amount, h))
-                        for name, amount in figures.costing.lines.items()),
+                        for name, amount in figures.costing.lines.items()
+                        if np.any(hours > 0) or np.any(amount != 0)),
             risk=_months(expected_losses(option, hours, coster.v), h)))
     return AlternativeWork(alt.name, alt.kind, tuple(parts), h)
 

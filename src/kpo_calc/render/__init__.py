@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kpo_calc.formats import REGISTRY
 from kpo_calc.outcome import FileOutcome
 
 if TYPE_CHECKING:
@@ -40,64 +41,11 @@ class RenderOptions:
 Renderer = Callable[[Sequence[FileOutcome], RenderOptions], str]
 DiffRenderer = Callable[["ScenarioDiff", RenderOptions], str]
 
-#: ``--format`` choice -> module in this package that renders it.
-FORMATS: dict[str, str] = {
-    "table": "table",
-    "json": "json_format",
-    "csv": "csv_format",
-    "markdown": "markdown",
-}
 
-
-#: ``diff --format`` choice -> module in this package whose ``render`` prints a diff.
-DIFF_FORMATS: dict[str, str] = {
-    "table": "diff_table",
-    "markdown": "diff_markdown",
-    "json": "diff_json",
-}
-
-
-#: ``mix --format`` choice -> module in this package whose ``render`` prints a search.
-MIX_FORMATS: dict[str, str] = {
-    "table": "mix_table",
-    "json": "mix_json",
-    "csv": "mix_csv",
-    "markdown": "mix_markdown",
-}
-
-
-#: ``simulate --format`` choice -> module in this package whose ``render`` prints it.
-SIMULATE_FORMATS: dict[str, str] = {
-    "table": "sim_table",
-    "json": "sim_json",
-    "csv": "sim_csv",
-    "markdown": "sim_markdown",
-}
-
-
-def get_renderer(name: str) -> Renderer:
-    """The ``render`` function of the format called ``name``."""
-    module = importlib.import_module(f"kpo_calc.render.{FORMATS[name]}")
-    renderer: Renderer = module.render
-    return renderer
-
-
-def get_diff_renderer(name: str) -> DiffRenderer:
-    """The ``render`` function of the diff format called ``name``."""
-    module = importlib.import_module(f"kpo_calc.render.{DIFF_FORMATS[name]}")
-    renderer: DiffRenderer = module.render
-    return renderer
-
-
-def get_mix_renderer(name: str) -> Callable[..., str]:
-    """The ``render`` function of the ``mix`` format called ``name``."""
-    module = importlib.import_module(f"kpo_calc.render.{MIX_FORMATS[name]}")
-    renderer: Callable[..., str] = module.render
-    return renderer
-
-
-def get_simulate_renderer(name: str) -> Callable[..., str]:
-    """The ``render`` function of the ``simulate`` format called ``name``."""
-    module = importlib.import_module(f"kpo_calc.render.{SIMULATE_FORMATS[name]}")
-    renderer: Callable[..., str] = module.render
-    return renderer
+def renderer(command: str, name: str) -> Callable[..., str]:
+    """The function that prints ``command``'s results in the format ``name``
+    (``kpo_calc.formats.REGISTRY``); its module is imported now, on first use."""
+    module, _, function = REGISTRY[command][name].partition(":")
+    found: Callable[..., str] = getattr(
+        importlib.import_module(f"kpo_calc.render.{module}"), function)
+    return found

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.textsafe import json_text, visible
 
-CHECK_FORMATS = ("text", "json", "github")
-
 
 def summary(outcomes: Sequence[FileOutcome]) -> str:
     """One line per file and a total, for people (diagnostics themselves go to stderr)."""

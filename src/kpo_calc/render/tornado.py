@@ -6,7 +6,7 @@ each format only lays them out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from rich.console import RenderableType
@@ -119,7 +119,7 @@ def sensitivity_dict(file: str, r: SensitivityResult) -> dict[str, Any]:
                       "switches_to": row.switches_to} for row in r.rows]}
 
 
-def _sensitivity_table(outcomes: Sequence[SensitivityOutcome], options: RenderOptions) -> str:
+def sensitivity_table(outcomes: Sequence[SensitivityOutcome], options: RenderOptions) -> str:
     return each_result(outcomes, options, _sensitivity_blocks)
 
 
@@ -137,7 +137,7 @@ def _sensitivity_blocks(o: SensitivityOutcome, r: SensitivityResult,
             text(switch_sentence(r), "bold"), *fit(grid, width)]
 
 
-def _sensitivity_markdown(outcomes: Sequence[SensitivityOutcome],
+def sensitivity_markdown(outcomes: Sequence[SensitivityOutcome],
                           options: RenderOptions) -> str:
     lines: list[str] = error_lines(outcomes)
     for o in outcomes:
@@ -156,13 +156,13 @@ def _sensitivity_markdown(outcomes: Sequence[SensitivityOutcome],
     return "\n".join(lines).strip("\n") + "\n"
 
 
-def _sensitivity_json(outcomes: Sequence[SensitivityOutcome], options: RenderOptions) -> str:
+def sensitivity_json(outcomes: Sequence[SensitivityOutcome], options: RenderOptions) -> str:
     return json_text(envelope("sensitivities", [sensitivity_dict(o.file, o.result)
                                                 for o in outcomes if o.result is not None],
                               outcomes))
 
 
-def _sensitivity_csv(outcomes: Sequence[SensitivityOutcome], options: RenderOptions) -> str:
+def sensitivity_csv(outcomes: Sequence[SensitivityOutcome], options: RenderOptions) -> str:
     keys = ("low", "high", "savings_low", "savings_high", "switching_value", "switches_to")
 
     def rows(s: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
@@ -191,7 +191,7 @@ def breakeven_dict(file: str, r: BreakevenResult) -> dict[str, Any]:
             "equal_everywhere": r.equal_everywhere}
 
 
-def _breakeven_table(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
+def breakeven_table(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
     return each_result(outcomes, options, _breakeven_blocks)
 
 
@@ -209,7 +209,7 @@ def _breakeven_blocks(o: BreakevenOutcome, r: BreakevenResult,
             *(text(sentence) for sentence in breakeven_sentences(r)), *fit(grid, width)]
 
 
-def _breakeven_markdown(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
+def breakeven_markdown(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
     lines = error_lines(outcomes)
     for o in outcomes:
         r = o.result
@@ -222,13 +222,13 @@ def _breakeven_markdown(outcomes: Sequence[BreakevenOutcome], options: RenderOpt
     return "\n".join(lines).strip("\n") + "\n"
 
 
-def _breakeven_json(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
+def breakeven_json(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
     return json_text(envelope("breakevens", [breakeven_dict(o.file, o.result)
                                              for o in outcomes if o.result is not None],
                               outcomes))
 
 
-def _breakeven_csv(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
+def breakeven_csv(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
     def rows(b: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
         b["searched_low"], b["searched_high"] = b["searched"]["low"], b["searched"]["high"]
         for key in ("current", "equal_at", "clears_at", "clears_now", "searched_low",
@@ -241,10 +241,4 @@ def _breakeven_csv(outcomes: Sequence[BreakevenOutcome], options: RenderOptions)
                                 for row in rows(breakeven_dict(o.file, o.result))))
 
 
-SENSITIVITY: dict[str, Callable[..., str]] = {
-    "table": _sensitivity_table, "json": _sensitivity_json, "csv": _sensitivity_csv,
-    "markdown": _sensitivity_markdown}
-BREAKEVEN: dict[str, Callable[..., str]] = {
-    "table": _breakeven_table, "json": _breakeven_json, "csv": _breakeven_csv,
-    "markdown": _breakeven_markdown}
-__all__ = ["BREAKEVEN", "SENSITIVITY", "number"]
+__all__ = ["number"]

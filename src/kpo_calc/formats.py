@@ -1,0 +1,34 @@
+"""The one registry of output formats: for each command, each ``--format`` choice and the
+renderer that prints it (``module:function`` in ``kpo_calc.render``).
+
+The command line's choices, its ``--help`` and the renderer lookup all read this table,
+so a format exists for a command exactly when it is listed here. It imports nothing:
+``--help`` reads it without loading any renderer.
+"""
+
+from __future__ import annotations
+
+#: command -> format -> "module:function" in ``kpo_calc.render`` (the first is the default)
+REGISTRY: dict[str, dict[str, str]] = {
+    "compare": {"table": "table:render", "json": "json_format:render",
+                "csv": "csv_format:render", "markdown": "markdown:render"},
+    "mix": {"table": "mix_table:render", "json": "mix_json:render",
+            "csv": "mix_csv:render", "markdown": "mix_markdown:render"},
+    "simulate": {"table": "sim_table:render", "json": "sim_json:render",
+                 "csv": "sim_csv:render", "markdown": "sim_markdown:render"},
+    "sensitivity": {"table": "tornado:sensitivity_table", "json": "tornado:sensitivity_json",
+                    "csv": "tornado:sensitivity_csv",
+                    "markdown": "tornado:sensitivity_markdown"},
+    "breakeven": {"table": "tornado:breakeven_table", "json": "tornado:breakeven_json",
+                  "csv": "tornado:breakeven_csv", "markdown": "tornado:breakeven_markdown"},
+    "explain": {"table": "explain_formats:table", "json": "explain_json:render",
+                "csv": "explain_formats:csv", "markdown": "explain_formats:markdown"},
+    "diff": {"table": "diff_table:render", "markdown": "diff_markdown:render",
+             "json": "diff_json:render"},
+    "validate": {"text": "checks:summary", "json": "checks:as_json", "github": "checks:as_github"},
+}
+
+
+def choices(command: str) -> tuple[str, ...]:
+    """The ``--format`` choices of ``command``, the default first."""
+    return tuple(REGISTRY[command])

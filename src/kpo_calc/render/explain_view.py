@@ -1,0 +1,203 @@
+"""``explain`` as a view: per alternative its parts, and per part every cost line with its
+formula, the drivers the formula reads and the amounts, by year or month, or one month
+with the inputs substituted (``--month``).
+
+Every format (table, Markdown, CSV) lays out this one view (``view_formats``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kpo_calc.engine.explain import (
+    AlternativeWork,
+    Driver,
+    Explanation,
+    PartWork,
+    driver_info,
+)
+from kpo_calc.engine.lines import LINE_BY_NAME
+from kpo_calc.formatting import percent
+from kpo_calc.render.views import Cell, Col, Kind, Num, Table, View
+
+#: How a driver's unit reads in a table, and how its numbers are written.
+UNIT_KINDS: dict[str, tuple[str, Kind]] = {
+    "hours": ("hours", "hours"), "people": ("FTE / people", "people"),
+    "money": ("{currency}", "money"), "rate": ("%", "rate"), "factor": ("factor", "factor"),
+    "months": ("months", "number"), "flag": ("1 = yes", "number"),
+    "number": ("", "number"),
+}
+
+
+@dataclass(frozen=True)
+class Periods:
+    """The columns amounts are shown in: each month, each year, or one month."""
+
+    #: "month" or "year"
+    by: str
+    horizon: int
+    #: one month only (``--month``): the formulas with the inputs substituted
+    month: int | None = None
+
+    @property
+    def spans(self) -> list[tuple[str, int, int]]:
+        """(header, first month, last month) of each column (months 1-based, inclusive)."""
+        if self.month is not None:
+            return [(f"Month {self.month}", self.month, self.month)]
+        if self.by == "month":
+            return [(f"M{m}", m, m) for m in range(1, self.horizon + 1)]
+        years = math.ceil(self.horizon / 12)
+        out = []
+        for y in range(years):
+            first, last = 12 * y + 1, min(12 * y + 12, self.horizon)
+            months = last - first + 1
+            out.append((f"Year {y + 1}" + ("" if months == 12 else f" ({months} mo)"),
+                        first, last))
+        return out
+
+    def sums(self, monthly: Sequence[float]) -> list[float]:
+        """A flow (an amount, hires, hours) in each column: the sum of its months."""
+        return [float(np.sum(monthly[a - 1:b])) for _, a, b in self.spans]
+
+    def levels(self, monthly: Sequence[float]) -> list[float]:
+        """A level (headcount, a salary, fx) in each column: its monthly average."""
+        return [float(np.mean(monthly[a - 1:b])) for _, a, b in self.spans]
+
+
+def views(file: str, e: Explanation, periods: Periods) -> View:
+    """The view of one file's explanation."""
+    lines = [f"Amounts in {e.currency} over {e.horizon} months; each line is its formula "
+             "evaluated on the drivers below it, the figures of compare to the cent.",
+             f"Discount rate r = {percent(e.discount_rate, 2)} a year: "
+             "df(m) = (1 + r)^(-m/12); NPV = Σ cost(m) × df(m)."]
+    if periods.month is None and periods.by == "year":
+        lines.append("A year column sums the months of costs and flows (hires, hours); "
+                     "levels (headcount, salary, rates, fx) show the year's monthly average.")
+    tables = [_alternatives(e)]
+    if periods.by == "month" and periods.month is None:
+        tables.append(Table("Discount factors df(m)", (Col("", "text", key=True), *(
+            Col(h, "factor") for h, _, _ in periods.spans)),
+            (("df(m)", *e.factors),)))
+    for alt in e.alternatives:
+        tables.append(_parts(e, alt))
+        tables.append(_totals(e, alt, periods))
+        for part in alt.parts:
+            tables.append(_lines(e, alt, part, periods))
+            tables.append(_drivers(e, alt, part, periods))
+            if part.other_costs:
+                tables.append(_other_costs(alt, part, periods))
+    return View(file, f"How the figures of {e.name} are built", tuple(lines), tuple(tables),
+                section_names=("alternative", "part"))
+
+
+def _alternatives(e: Explanation) -> Table:
+    rows = tuple((a.name, a.kind, a.one_time_cost, a.total_cost - a.one_time_cost,
+                  a.total_cost, e.npv(a.monthly), float(sum(a.risk)))
+                 for a in e.alternatives)
+    return Table("Alternatives", (Col("Alternative", key=True), Col("Kind"),
+                                  Col("One-time cost", "money"), Col("Recurring cost", "money"),
+                                  Col("Total cost", "money"), Col("NPV", "money"),
+                                  Col("Expected risk losses", "money")), rows)
+
+
+def _parts(e: Explanation, alt: AlternativeWork) -> Table:
+    rows = tuple((p.option, p.model, p.currency, _shares(p), float(sum(p.hours)),
+                  p.total_cost, e.npv(p.monthly)) for p in alt.parts)
+    return Table(f"{alt.name}: parts", (
+        Col("Part", key=True), Col("Model"), Col("Currency"), Col("Share of each work item"),
+        Col("Hours", "hours"), Col("Total cost", "money"), Col("NPV", "money")), rows,
+        section=(alt.name, ""))
+
+
+def _shares(p: PartWork) -> str:
+    return "; ".join(f"{work} {percent(share, 0 if share * 100 == round(share * 100) else 1)}"
+                     for work, share in p.shares.items() if share)
+
+
+def _period_cols(periods: Periods, kind: Kind, total: bool) -> tuple[Col, ...]:
+    cols = tuple(Col(h, kind) for h, _, _ in periods.spans)
+    return (*cols, Col("Total", kind)) if total and periods.month is None else cols
+
+
+def _totals(e: Explanation, alt: AlternativeWork, periods: Periods) -> Table:
+    present = [c * f for c, f in zip(alt.monthly, e.factors, strict=True)]
+    rows: list[tuple[Cell, ...]] = [
+        ("Cost", *periods.sums(alt.monthly), alt.total_cost),
+        ("Present value: cost × df(m)", *periods.sums(present), e.npv(alt.monthly)),
+        ("Expected risk losses", *periods.sums(alt.risk), float(sum(alt.risk)))]
+    if periods.month is not None:
+        rows = [r[:-1] for r in rows]
+    return Table(f"{alt.name}: totals", (Col("", key=True),
+                                         *_period_cols(periods, "money", True)),
+                 tuple(rows), section=(alt.name, ""))
+
+
+def _lines(e: Explanation, alt: AlternativeWork, part: PartWork, periods: Periods) -> Table:
+    title = f"{alt.name} · {part.option}: cost lines"
+    if periods.month is not None:
+        m = periods.month
+        values = {d.name: d.monthly[m - 1] for d in part.drivers}
+        values["month"] = float(m)
+        one = tuple((line.label, line.formula, substituted(line.name, values),
+                     line.monthly[m - 1]) for line in part.lines)
+        return Table(title, (Col("Line", key=True), Col("Formula"),
+                             Col(f"Month {m}: with its values"), Col(f"Month {m}", "money")),
+                     one, section=(alt.name, part.option))
+    rows: list[tuple[Cell, ...]] = [(line.label, line.formula, *periods.sums(line.monthly),
+                                     line.total) for line in part.lines]
+    rows.append(("Total", "", *periods.sums(part.monthly), part.total_cost))
+    return Table(title, (Col("Line", key=True), Col("Formula"),
+                         *_period_cols(periods, "money", True)), tuple(rows),
+                 section=(alt.name, part.option))
+
+
+def _drivers(e: Explanation, alt: AlternativeWork, part: PartWork,
+             periods: Periods) -> Table:
+    rows: list[tuple[Cell, ...]] = []
+    for d in [_hours(part), *part.drivers]:
+        info = driver_info(d.name)
+        unit, kind = UNIT_KINDS.get(info.unit, ("", "number"))
+        values = periods.sums(d.monthly) if info.flow else periods.levels(d.monthly)
+        rows.append((d.name, info.label, unit.format(currency=e.currency),
+                     *(Num(x, kind) for x in values)))
+    return Table(f"{alt.name} · {part.option}: drivers",
+                 (Col("Driver", key=True), Col("What it is"), Col("Unit"),
+                  *_period_cols(periods, "number", False)),
+                 tuple(rows), section=(alt.name, part.option))
+
+
+def _hours(part: PartWork) -> Driver:
+    return Driver("hours", part.hours)
+
+
+def _other_costs(alt: AlternativeWork, part: PartWork, periods: Periods) -> Table:
+    rows = tuple((d.name, *periods.sums(d.monthly),
+                  *(() if periods.month is not None else (float(sum(d.monthly)),)))
+                 for d in part.other_costs)
+    return Table(f"{alt.name} · {part.option}: other costs by name",
+                 (Col("Cost", key=True), *_period_cols(periods, "money", True)), rows,
+                 section=(alt.name, part.option))
+
+
+_NAME = re.compile(r"\b[a-z_][a-z_0-9]*\b")
+
+
+def substituted(line: str, values: dict[str, float]) -> str:
+    """The line's formula with each driver replaced by its value in the month: what a
+    reviewer types into a calculator (``12 × 8333.33``)."""
+    formula = LINE_BY_NAME[line].shown
+    return _NAME.sub(lambda m: plain(values[m.group()]) if m.group() in values
+                     else m.group(), formula)
+
+
+def plain(x: float) -> str:
+    """A number as typed into a calculator, precise enough to recompute the line to the
+    cent: whole numbers bare, others to ten significant digits (no exponent below 1e10)."""
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.10g}"
