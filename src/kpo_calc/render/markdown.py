@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kpo_calc.engine.results import OptionResult, ScenarioResult
-from kpo_calc.formatting import money, number, percent, threshold
+from kpo_calc.engine.results import ScenarioResult
+from kpo_calc.formatting import number, threshold
 from kpo_calc.outcome import FileOutcome, Outcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.feasible import infeasible_note, shown
 from kpo_calc.render.rows import (
-    DASH,
     MOVE_HEADS,
     Row,
     assign_rows,
+    cost_rows,
     flexibility_rows,
     line_rows,
     marks,
@@ -129,22 +129,8 @@ def _brief(whole: ScenarioResult, file: str, show_all: bool, uncertain: int = 0)
              f"{number(whole.total_hours, 0)} hours · decided on {metric}", "",
              *_verdict(whole, show_all, uncertain), ""]
     r = shown(whole, show_all)
-    cells: list[tuple[str, Callable[[OptionResult], str]]] = [
-        ("One-time cost", lambda o: money(o.one_time_cost)),
-        ("Recurring cost", lambda o: money(o.recurring_cost)),
-        ("**Total cost**", lambda o: f"**{money(o.total_cost)}**"),
-        ("**NPV**", lambda o: f"**{money(o.npv)}**"),
-        ("Cost per hour", lambda o: money(o.cost_per_hour, cents=True)),
-        *([("Unmet hours", lambda o: number(o.unmet_hours, 0))]
-          if any(o.unmet_hours > 0.005 for o in r.options) else []),
-        (f"Savings vs baseline ({metric})",
-         lambda o: DASH if o.name == r.baseline else
-         f"{money(o.savings_vs_baseline)} ({percent(o.savings_pct)})"),
-        ("Breakeven month", lambda o: DASH if o.name == r.baseline else
-         str(o.breakeven_month or "never")),
-        ("Risk-adjusted NPV", lambda o: money(o.risk_adjusted_npv)),
-    ]
-    rows = [(label, [cell(o) for o in r.options]) for label, cell in cells]
+    rows = [(f"**{label}**", [f"**{c}**" for c in cells]) if headline else (label, cells)
+            for label, cells, headline in cost_rows(r)]
     rows += [(f"Who: {esc(work)}", [esc(c) for c in who]) for work, who in assign_rows(r)]
     lines += _options_table(r, rows)
     if r.scorecard is not None:

@@ -21,6 +21,34 @@ Row = tuple[str, list[str]]
 LINE_LABELS = {line.name: line.label for line in LINES}
 
 
+def cost_rows(r: ScenarioResult) -> list[tuple[str, list[str], bool]]:
+    """The cost summary, once for every format: (label, a cell per option, whether the
+    row is a headline figure): one-time, recurring, total, NPV, cost per hour, unmet
+    hours (when any), savings, breakeven, and the risks."""
+    from kpo_calc.render.wording import METRIC_LABELS
+
+    def vs_base(o: OptionResult, value: str) -> str:
+        return DASH if o.name == r.baseline else value
+
+    os = r.options
+    rows = [("One-time cost", [money(o.one_time_cost) for o in os], False),
+            ("Recurring cost", [money(o.recurring_cost) for o in os], False),
+            ("Total cost", [money(o.total_cost) for o in os], True),
+            ("NPV", [money(o.npv) for o in os], True),
+            ("Cost per hour", [money(o.cost_per_hour, cents=True) for o in os], False)]
+    if any(o.unmet_hours > 0.005 for o in os):
+        rows.append(("Unmet hours", [number(o.unmet_hours, 0) for o in os], False))
+    rows += [(f"Savings vs baseline ({METRIC_LABELS[r.metric]})",
+              [vs_base(o, money(o.savings_vs_baseline)) for o in os], False),
+             ("Savings %", [vs_base(o, percent(o.savings_pct)) for o in os], False),
+             ("Breakeven month", [vs_base(o, "never" if o.breakeven_month is None else
+                                          str(o.breakeven_month)) for o in os], False),
+             ("Risk (expected loss)", [money(o.risk_cost) for o in os], False),
+             ("Risk-adjusted total", [money(o.risk_adjusted_total) for o in os], False),
+             ("Risk-adjusted NPV", [money(o.risk_adjusted_npv) for o in os], False)]
+    return rows
+
+
 def line_rows(r: ScenarioResult) -> list[Row]:
     """Cost by line, for the lines some option has; one-time lines are marked."""
     return [

@@ -16,7 +16,7 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 from kpo_calc.engine.results import OptionResult, ScenarioResult
-from kpo_calc.formatting import money, number, percent, threshold
+from kpo_calc.formatting import money, number, threshold
 from kpo_calc.outcome import FileOutcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.feasible import infeasible_note, shown
@@ -25,6 +25,7 @@ from kpo_calc.render.rows import (
     DASH,
     MOVE_HEADS,
     assign_rows,
+    cost_rows,
     flexibility_rows,
     has_plans,
     line_rows,
@@ -41,7 +42,7 @@ from kpo_calc.render.scorecard import (
     scorecard_weights,
 )
 from kpo_calc.render.summary import SUMMARY_HEADERS, summary_rows
-from kpo_calc.render.wording import METRIC_LABELS, gate_message, reason, uncertain_note
+from kpo_calc.render.wording import gate_message, reason, uncertain_note
 from kpo_calc.textsafe import no_commands, visible
 
 DEFAULT_WIDTH = 100
@@ -153,25 +154,8 @@ def _grid(title: str, r: ScenarioResult) -> Grid:
 def summary_grid(r: ScenarioResult) -> Grid:
     """One-time, recurring, total, NPV, cost per hour, savings, breakeven, risk."""
     grid = _grid(f"Cost over {r.horizon_months} months ({r.currency})", r)
-    metric = METRIC_LABELS[r.metric]
-
-    def row(label: str, cells: Sequence[str], style: str = "") -> None:
-        grid.add(label, *cells, style=style)
-
-    row("One-time cost", [money(o.one_time_cost) for o in r.options])
-    row("Recurring cost", [money(o.recurring_cost) for o in r.options])
-    row("Total cost", [money(o.total_cost) for o in r.options], "bold")
-    row("NPV", [money(o.npv) for o in r.options], "bold")
-    row("Cost per hour", [money(o.cost_per_hour, cents=True) for o in r.options])
-    if any(o.unmet_hours > 0.005 for o in r.options):
-        row("Unmet hours", [number(o.unmet_hours, 0) for o in r.options])
-    row(f"Savings vs baseline ({metric})", [_vs_base(o, r, money(o.savings_vs_baseline))
-                                            for o in r.options])
-    row("Savings %", [_vs_base(o, r, percent(o.savings_pct)) for o in r.options])
-    row("Breakeven month", [_vs_base(o, r, _month(o.breakeven_month)) for o in r.options])
-    row("Risk (expected loss)", [money(o.risk_cost) for o in r.options])
-    row("Risk-adjusted total", [money(o.risk_adjusted_total) for o in r.options])
-    row("Risk-adjusted NPV", [money(o.risk_adjusted_npv) for o in r.options])
+    for label, cells, headline in cost_rows(r):
+        grid.add(label, *cells, style="bold" if headline else "")
     return grid
 
 
