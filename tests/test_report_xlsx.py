@@ -370,6 +370,30 @@ def test_the_bytes_are_deterministic(books: Books, tmp_path: Path) -> None:
     assert "2000-01-01T00:00:00Z" in core
 
 
+def test_formulas_call_only_the_plain_functions(books: Books, monkeypatch) -> None:
+    """The writer's rewrite for newer Excel functions is skipped (for speed): safe because
+    only SUM, SUMPRODUCT, IF and MAX are called, and the bytes are the same with it."""
+    from kpo_calc.api import load_file
+    from kpo_calc.engine import evaluate
+    from kpo_calc.report import xlsx
+
+    for path in books.written.values():
+        with zipfile.ZipFile(path) as z:
+            text = "".join(z.read(n).decode() for n in z.namelist()
+                           if n.startswith("xl/worksheets/sheet"))
+        formulas = re.findall(r"<f>([^<]*)</f>", text)
+        bare = [re.sub(r"'(?:[^']|'')*'!", "", f) for f in formulas]
+        assert {name for f in bare for name in re.findall(r"([A-Z][A-Z0-9.]*)\(", f)} \
+            <= xlsx.FUNCTIONS
+    loaded = load_file(SCENARIOS / "equity-research-india.yaml")
+    assert loaded.scenario is not None
+    result = evaluate(loaded.scenario)
+    fast = xlsx.workbook_bytes(loaded.name, loaded.scenario, result, loaded.document)
+    monkeypatch.setattr(xlsx, "_as_written", lambda sheet: sheet)
+    slow = xlsx.workbook_bytes(loaded.name, loaded.scenario, result, loaded.document)
+    assert fast == slow
+
+
 # --- (4) Text from the scenario stays text ----------------------------------------------
 
 
