@@ -276,8 +276,16 @@ def test_the_inputs_sheet_lists_every_number_with_its_line(books: Books) -> None
         _, got, line, _, _ = rows[path]
         assert got == value
         assert text in lines[line - 1], (path, line)
-    lines_seen = [row[2] for row in rows.values()]
+    lines_seen = [row[2] for row in rows.values() if row[2] is not None]
     assert lines_seen == sorted(lines_seen)  # file order
+    # The numbers TINY writes: 5 at the top (version, horizon, discount rate, hours per
+    # FTE, fx) + 2 + 3 for the work + 12 for Team + 13 + 2 (its risk) for Vendor + 4 for
+    # the stress tests + unmet_hour_cost = 42.
+    assert len(lines_seen) == 42
+    # The defaults the file leaves out come last, marked, with no line.
+    default = rows["options[Vendor].withholding_tax_rate"]
+    assert default[1:] == (0, None, None, "default (not in the file)")
+    assert list(rows).index("options[Vendor].withholding_tax_rate") >= 42
     from kpo_calc.api import load
     from kpo_calc.paths import numbers
 

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from kpo_calc.engine.decision import METRIC_LABELS
 from kpo_calc.engine.explain import AlternativeWork, Explanation, PartWork, driver_info, explain
 from kpo_calc.engine.lines import LINE_BY_NAME
-from kpo_calc.paths import located_numbers
+from kpo_calc.paths import Location, located_numbers
 from kpo_calc.render.wording import reason
 from kpo_calc.report.xlsx_formulas import COLUMN, template
 
@@ -370,19 +370,24 @@ def _sum_months(series: Sequence[Sequence[Sequence[float]]], horizon: int) -> li
 
 def _inputs_sheet(sheet: Worksheet, styles: _Styles, file: str, scenario: Scenario,
                   document: Document | None) -> str | None:
-    """Every number of the file with its path and line. Returns the discount rate's cell."""
-    sheet.write_string(0, 0, "Every number of the scenario file, in file order", styles.title)
+    """Every number of the scenario with its path and line, in file order; the defaults
+    the file leaves out come last, marked. Returns the discount rate's cell."""
+    sheet.write_string(0, 0, "Every number of the scenario, in file order", styles.title)
     sheet.write_string(1, 0, file, styles.note)
     for col, text in enumerate(("Field path", "Value", "Line", "Column",
-                                "Uncertain: the distribution (valued at its mean)")):
+                                "Uncertain: the distribution (valued at its mean); or a "
+                                "default the file leaves out")):
         sheet.write_string(2, col, text, styles.header)
-    found = []
+    written, defaults = [], []
     for path, at, _, _, value in located_numbers(scenario):
-        mark = document.locate(at) if document is not None else None
-        found.append((mark.line if mark else 0, mark.column if mark else 0, path, value))
-    found.sort(key=lambda item: (item[0], item[1]))
+        if document is not None and _in_file(document, at):
+            mark = document.locate(at)
+            written.append((mark.line, mark.column, path, value))
+        else:
+            defaults.append((0, 0, path, value))
+    written.sort(key=lambda item: (item[0], item[1]))
     rate_cell = None
-    for i, (line, column, path, value) in enumerate(found):
+    for i, (line, column, path, value) in enumerate([*written, *defaults]):
         row = 3 + i
         sheet.write_string(row, 0, path)
         sheet.write_number(row, 1, float(value))
@@ -392,6 +397,8 @@ def _inputs_sheet(sheet: Worksheet, styles: _Styles, file: str, scenario: Scenar
         describe = getattr(value, "describe", None)
         if callable(describe):
             sheet.write_string(row, 4, str(describe()))
+        elif not line and document is not None:
+            sheet.write_string(row, 4, "default (not in the file)", styles.note)
         if path == "discount_rate":
             rate_cell = f"{_INPUTS}!B{row + 1}"
     sheet.freeze_panes(3, 1)
@@ -400,6 +407,14 @@ def _inputs_sheet(sheet: Worksheet, styles: _Styles, file: str, scenario: Scenar
     sheet.set_column(2, 3, 8)
     sheet.set_column(4, 4, 48)
     return rate_cell
+
+
+def _in_file(document: Document, at: Location) -> bool:
+    """Whether the file writes the number at ``at`` (an fx rate written as a plain number
+    is the entry itself: ``fx.INR``, not ``fx.INR.rate``)."""
+    if tuple(at) in document.spans:
+        return True
+    return len(at) == 3 and at[0] == "fx" and at[2] == "rate" and tuple(at[:2]) in document.spans
 
 
 # --- Summary ----------------------------------------------------------------------------
