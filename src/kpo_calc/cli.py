@@ -463,6 +463,52 @@ def explain(
     _finish(outcomes, "explain", output_format, output, paths, step_summary, strict, color)
 
 
+@app.command()
+def report(
+    files: FilesArgument,
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="The report to write; its suffix names the format: .xlsx, a "
+        "workbook finance can re-check (the inputs with their file lines, every "
+        "alternative's drivers and cost lines month by month, and the totals, NPV and "
+        "savings as live formulas). One scenario file per workbook.", dir_okay=False,
+        show_default=False)],
+    strict: StrictOption = False,
+    color: ColorOption = Color.auto,
+) -> None:
+    """Write a report to forward: a workbook (-o model.xlsx) whose totals, NPV and savings
+    are live formulas over the monthly figures, equal to compare's.
+
+    Exit 2 on bad input (nothing is written), or with --strict 1 on a warning.
+    """
+    from kpo_calc.api import expand_paths, load_file
+
+    if output.suffix.lower() != ".xlsx":
+        _usage_error(f"--output {str(output)!r}: the report's format comes from the file's "
+                     "suffix: .xlsx (a workbook)")
+    paths, missing = expand_paths(files)
+    paint = _use_color(color, stream=sys.stderr)
+    for m in missing:
+        _report_diagnostics(m.diagnostics, paint)
+    if missing:
+        raise typer.Exit(EXIT_INPUT)
+    if len(paths) != 1:
+        _usage_error(f"a workbook holds one scenario, and {len(paths)} files were given: "
+                     "write one workbook per file")
+    loaded = load_file(paths[0])
+    _report_diagnostics(loaded.diagnostics, paint)
+    if loaded.scenario is None:
+        raise typer.Exit(EXIT_INPUT)  # nothing written
+    from kpo_calc.engine import evaluate
+    from kpo_calc.outcome import FileOutcome
+    from kpo_calc.report.xlsx import workbook_bytes
+
+    data = workbook_bytes(loaded.name, loaded.scenario, evaluate(loaded.scenario),
+                          loaded.document)
+    write_atomically(output, data, inputs=paths)
+    raise typer.Exit(_strictly(EXIT_OK, [FileOutcome(loaded.name, None, loaded.diagnostics)],
+                               strict))
+
+
 def _finish(outcomes: Sequence[Outcome[Any]], command: str, output_format: str,
             output: Path | None, inputs: Sequence[str | Path],
             step_summary: bool, strict: bool, color: Color, *, reported: bool = False,
@@ -858,7 +904,7 @@ def _emit(text: str, output: Path | None, inputs: Sequence[str | Path] = ()) -> 
         _usage_error(f"cannot write to standard output: {exc.strerror or exc}")
 
 
-def write_atomically(path: Path, text: str, *, inputs: Sequence[str | Path] = (),
+def write_atomically(path: Path, text: str | bytes, *, inputs: Sequence[str | Path] = (),
                      replace: bool = True) -> None:
     """Write through the one safe writer (:func:`kpo_calc.files.write_safely`); exit 2 when
     it refuses or fails, with nothing written."""
