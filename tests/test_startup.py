@@ -18,8 +18,8 @@ def test_a_run_registers_only_the_command_it_executes() -> None:
 
 
 def test_help_and_unknown_commands_see_every_command() -> None:
-    every = ["compare", "mix", "simulate", "sensitivity", "breakeven", "diff", "validate",
-             "schema", "init"]
+    every = ["compare", "mix", "simulate", "sensitivity", "breakeven", "report", "diff",
+             "validate", "schema", "init"]
     assert _names(app_for([])) == every
     assert _names(app_for(["--help"])) == every
     assert _names(app_for(["comprae", "x.yaml"])) == every  # Click's "No such command" lists them

@@ -428,6 +428,53 @@ def breakeven(
             strict, color)
 
 
+@app.command()
+def report(
+    files: FilesArgument,
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", metavar="FILE", help="The report to write (atomically; never over "
+        "an input): FILE.html (or .htm) is one self-contained page, printable on A4.",
+        dir_okay=False, show_default=False)],
+    trials: Annotated[int, typer.Option(
+        "--trials", "-n", min=100, max=100_000,
+        help="Trials of the simulation shown for a file with uncertain inputs (as "
+        "simulate's; fewer than its 10,000 keep the report quick).")] = 2_000,
+    seed: Annotated[int, typer.Option(
+        "--seed", min=0, max=2**63 - 1,
+        help="Seed of the simulation's draws (the same as simulate's for the same "
+        "file).")] = 20261129,
+    strict: StrictOption = False,
+    color: ColorOption = Color.auto,
+) -> None:
+    """Write the decision's report: one self-contained HTML page.
+
+    For the people who approve the decision: the verdict and its reason first, a
+    one-page summary, then charts, stress tests, plans' parts, the inputs with their
+    file lines and, when inputs are uncertain, the simulation, the value of
+    information and the tornado. No script, nothing fetched; prints on A4.
+    Several files make one report with a contents list. Exit 1 when a gate in a file
+    fails or, with --strict, a file has a warning (the report is written); 2 on bad
+    input (nothing is written).
+    """
+    from kpo_calc.api import expand_paths
+    from kpo_calc.report import format_for, get_writer
+    from kpo_calc.report.content import FileReport, report_files
+
+    writer = format_for(output)
+    if writer is None:
+        _usage_error(f"--output {visible(output.name)!r}: the report's format comes from the "
+                     "file's suffix: .html or .htm")
+    paths, missing = expand_paths(files)
+    outcomes = [*(FileReport(m.file, None, m.diagnostics) for m in missing),
+                *report_files(paths, trials, seed)]
+    _report_problems(outcomes, color)
+    code = _strictly(exit_code(outcomes), outcomes, strict)
+    if code == EXIT_INPUT:
+        raise typer.Exit(code)  # nothing written
+    write_atomically(output, get_writer(writer)(outcomes), inputs=paths)
+    raise typer.Exit(code)
+
+
 def _finish(outcomes: Sequence[Outcome[Any]], renderer: Callable[[str], Callable[..., str]],
             output_format: CompareFormat, output: Path | None, inputs: Sequence[str | Path],
             step_summary: bool, strict: bool, color: Color, *, reported: bool = False,
