@@ -338,6 +338,7 @@ def test_hostile_names_render_as_text(tmp_path) -> None:
     assert title  # the <title> is text, not a second title element
     assert sum(1 for tag, _ in page.elements if tag == "title") == 1
     assert sum(1 for tag, _ in page.elements if tag == "style") == 1
+    assert "1 input is uncertain: the figures are at the means" in text
 
 
 def test_nothing_in_the_page_points_outside(tmp_path, largest) -> None:

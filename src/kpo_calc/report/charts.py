@@ -18,6 +18,7 @@ from typing import Any
 
 import matplotlib
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -43,7 +44,7 @@ _STYLE: dict[Any, Any] = {
 #: Colour-blind-safe (Okabe–Ito, then Tol's muted colours): one colour per alternative or line.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
            "#332288", "#882255", "#44AA99", "#999933", "#AA4499", "#888888", "#117733",
-           "#DDCC77", "#661100")
+           "#DDCC77", "#661100", "#7570B3", "#A6761D", "#1B9E77", "#E7298A", "#66A61E")
 #: Charts are drawn this wide (inches) and scaled to the page by CSS.
 WIDTH = 7.5
 #: A chart label longer than this is cut (tables show the whole name).
@@ -135,9 +136,18 @@ def stacked_lines(r: ScenarioResult, shown: Sequence[str], key: str) -> str:
         rows = list(range(len(shown)))[::-1]  # the first alternative on top
         left = [0.0] * len(shown)
         for i, line in enumerate(used):
-            widths = [max(o.lines.get(line.name, 0.0), 0.0) for o in options]
-            ax.barh(rows, widths, left=left, color=colour(i), label=line.label, height=0.6)
-            left = [a + b for a, b in zip(left, widths, strict=True)]
+            # One collection a line (not a patch a bar): a fifth of the drawing time.
+            boxes = []
+            for j, (y, o) in enumerate(zip(rows, options, strict=True)):
+                width = max(o.lines.get(line.name, 0.0), 0.0)
+                x = left[j]
+                boxes.append([(x, y - 0.3), (x + width, y - 0.3), (x + width, y + 0.3),
+                              (x, y + 0.3)])
+                left[j] = x + width
+            ax.add_collection(PolyCollection(boxes, facecolors=colour(i), linewidths=0,
+                                             label=line.label), autolim=False)
+        ax.set_xlim(0, max(max(left), 1.0) * 1.02)
+        ax.set_ylim(-0.6, len(shown) - 0.4)
         ax.set_yticks(rows, names)
         ax.xaxis.set_major_formatter(_AMOUNT)
         ax.set_xlabel(f"Total cost over {r.horizon_months} months ({r.currency})")
@@ -153,9 +163,8 @@ def histogram(sim: SimulationResult, key: str) -> str:
     assert h is not None
     with matplotlib.rc_context(_STYLE):
         fig, ax = _axes(2.8, left=0.75)
-        widths = [b - a for a, b in zip(h.edges, h.edges[1:], strict=False)]
-        ax.bar(h.edges[:-1], h.counts, width=widths, align="edge", color=colour(0),
-               edgecolor="white", linewidth=0.5)
+        ax.stairs(h.counts, h.edges, fill=True, color=colour(0))
+        ax.set_ylim(0, max(max(h.counts), 1) * 1.08)
         ax.axvline(0, color="#333333", linewidth=1, linestyle="--")
         ax.xaxis.set_major_formatter(_AMOUNT)
         ax.set_xlabel(f"Savings against {label(sim.baseline)} ({sim.currency})")

@@ -64,9 +64,10 @@ def verdict(r: ScenarioResult, f: FileReport) -> str:
     if note is not None:
         out.append(paragraph(note, "note"))
     if f.simulation is not None:
-        out.append(paragraph(f"{f.uncertain_inputs} inputs are uncertain: the figures are at "
-                             "their means; how sure the answer is comes under Uncertainty.",
-                             "note"))
+        count = f.uncertain_inputs
+        inputs = "1 input is" if count == 1 else f"{count} inputs are"
+        out.append(paragraph(f"{inputs} uncertain: the figures are at the means; how sure "
+                             "the answer is comes under Uncertainty.", "note"))
     if r.gates:
         out.append("<ul>" + "".join(
             f"<li>Gate {esc(g.name)} {'PASS' if g.passed else 'FAIL'}: "
