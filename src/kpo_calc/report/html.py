@@ -19,7 +19,7 @@ from kpo_calc.report.sections import scenario_section
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 STYLE = """\
-@page { size: A4; margin: 14mm 12mm; }
+@page { size: A4; margin: 12mm 11mm; }
 * { box-sizing: border-box; }
 body { font: 10pt/1.45 system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
   color: #1a1a1a; max-width: 200mm; margin: 0 auto; padding: 8mm; }
@@ -47,9 +47,15 @@ figure svg { display: block; width: 100%; height: auto; }
 figure svg * { stroke-linejoin: round; stroke-linecap: butt; }
 nav ol { padding-left: 1.4em; }
 section.scenario + section.scenario, nav + section.scenario { break-before: page; }
+footer { margin-top: 2em; }
 .details { break-before: page; }
-@media screen { section.scenario { border-top: 2px solid #ccc; padding-top: 0.5em; } }
-@media print { body { padding: 0; max-width: none; } a { color: inherit; } }
+@media screen { section.scenario + section.scenario { border-top: 2px solid #ccc; } }
+@media print {
+  body { padding: 0; max-width: none; font-size: 9.5pt; }
+  a { color: inherit; }
+  table { font-size: 8pt; }
+  h3 { margin-top: 0.8em; }
+}
 """
 
 
@@ -63,16 +69,14 @@ def render(reports: Sequence[FileReport]) -> str:
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f'<meta name="generator" content="kpo-calc {esc(__version__)}">',
              f"<title>{esc(title)}: make-or-buy report</title>",
-             f"<style>\n{STYLE}</style>", "</head>", "<body>", "<header>",
-             f"<h1>{esc(title)}: make-or-buy report</h1>",
-             f'<p class="meta">kpo-calc {esc(__version__)}, cost methodology '
-             f"{done[0].result.methodology if done and done[0].result else 3}. The figures "
-             "equal <code>kpo-calc compare</code> on the same files; amounts are rounded "
-             "to whole units.</p>", "</header>"]
-    if len(done) > 1:
-        parts.append(contents(done))
+             f"<style>\n{STYLE}</style>", "</head>", "<body>"]
+    if len(done) > 1:  # one file's section heads the page itself: the summary keeps a page
+        parts += [f"<h1>{esc(title)}: make-or-buy report</h1>", contents(done)]
     parts += [scenario_section(f"s{i}", f) for i, f in enumerate(done, 1)]
-    parts += ["</body>", "</html>"]
+    parts += [f'<footer class="meta">Made by kpo-calc {esc(__version__)}, cost methodology '
+              f"{done[0].result.methodology if done and done[0].result else 3}. The figures "
+              "equal <code>kpo-calc compare</code> on the same files; amounts are rounded to "
+              "whole units.</footer>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"
 
 

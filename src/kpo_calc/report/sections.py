@@ -29,7 +29,8 @@ def scenario_section(key: str, f: FileReport) -> str:
     assert r is not None
     view = shown(r, show_all=False)
     names = [o.name for o in view.options]
-    parts = [f'<section class="scenario" id="{key}">', f"<h2>{esc(r.name)}</h2>",
+    parts = [f'<section class="scenario" id="{key}">',
+             f"<h2>{esc(r.name)}: make-or-buy report</h2>",
              paragraph(f"{f.file} · {r.currency} · {r.horizon_months} months · "
                        f"{number(r.total_hours, 0)} hours of work · decided on "
                        f"{METRIC_LABELS[r.metric]}", "meta"),
@@ -141,10 +142,11 @@ def scorecard_table(key: str, r: ScenarioResult) -> str:
     rows: list[Row] = [[figure(str(row.rank)), row.option, figure(f"{row.cost_score:.2f}"),
                         *(figure(number(row.scores[c], 1)) for c in criteria),
                         figure(f"{row.weighted_score:.2f}")] for row in r.scorecard.rows]
-    return table(f"{key}-scorecard", "Scorecard (higher is better)",
+    return table(f"{key}-scorecard",
+                 f"Scorecard (higher is better; weights: {scorecard_weights(r)})",
                  [figure("Rank"), "Option", *(figure(CRITERION_LABELS[c])
                                                for c in ("cost", *criteria)),
-                  figure("Weighted")], rows, note=f"Weights: {scorecard_weights(r)}.")
+                  figure("Weighted")], rows)
 
 
 def lines_table(key: str, r: ScenarioResult) -> str:
