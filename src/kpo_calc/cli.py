@@ -467,46 +467,57 @@ def explain(
 def report(
     files: FilesArgument,
     output: Annotated[Path, typer.Option(
-        "--output", "-o", help="The report to write; its suffix names the format: .xlsx, a "
-        "workbook finance can re-check (the inputs with their file lines, every "
-        "alternative's drivers and cost lines month by month, and the totals, NPV and "
-        "savings as live formulas). One scenario file per workbook.", dir_okay=False,
-        show_default=False)],
+        "--output", "-o", metavar="FILE", help="The report to write (atomically; never over "
+        "an input); its suffix picks the format: FILE.html (or .htm) is one self-contained "
+        "page, printable on A4; FILE.xlsx a workbook finance can re-check (the inputs with "
+        "their file lines, every alternative's drivers and cost lines month by month, the "
+        "totals, NPV and savings as live formulas; one scenario file per workbook).",
+        dir_okay=False, show_default=False)],
+    trials: Annotated[int, typer.Option(
+        "--trials", "-n", min=100, max=100_000,
+        help="Trials of the simulation the HTML page shows for a file with uncertain "
+        "inputs (as simulate's; fewer than its 10,000 keep the report quick).")] = 2_000,
+    seed: Annotated[int, typer.Option(
+        "--seed", min=0, max=2**63 - 1,
+        help="Seed of the simulation's draws (the same as simulate's for the same "
+        "file).")] = 20261129,
     strict: StrictOption = False,
     color: ColorOption = Color.auto,
 ) -> None:
-    """Write a report to forward: a workbook (-o model.xlsx) whose totals, NPV and savings
-    are live formulas over the monthly figures, equal to compare's.
+    """Write the decision's report: one self-contained HTML page, or a workbook.
 
-    Exit 2 on bad input (nothing is written), or with --strict 1 on a warning.
+    The page is for the people who approve the decision: the verdict and its reason
+    first, a one-page summary, then charts, stress tests, plans' parts, the inputs with
+    their file lines and, when inputs are uncertain, the simulation, the value of
+    information and the tornado; no script, nothing fetched; prints on A4. Several
+    files make one page with a contents list. The workbook (-o model.xlsx) is for
+    finance: its totals, NPV and savings are live formulas over the monthly figures,
+    equal to compare's. Exit 1 when a gate in a file fails or, with --strict, a file has
+    a warning (the report is written); 2 on bad input (nothing is written).
     """
-    from kpo_calc.api import expand_paths, load_file
+    from kpo_calc.api import expand_paths
+    from kpo_calc.formats import REPORTS
+    from kpo_calc.report import get_writer
+    from kpo_calc.report.content import FileReport, report_files
 
-    if output.suffix.lower() != ".xlsx":
-        _usage_error(f"--output {str(output)!r}: the report's format comes from the file's "
-                     "suffix: .xlsx (a workbook)")
+    known = REPORTS.get(output.suffix.lower())
+    if known is None:
+        _usage_error(f"--output {visible(output.name)!r}: the report's format comes from the "
+                     f"file's suffix: {', '.join(REPORTS)}")
+    writer, binary = known
     paths, missing = expand_paths(files)
-    paint = _use_color(color, stream=sys.stderr)
-    for m in missing:
-        _report_diagnostics(m.diagnostics, paint)
-    if missing:
-        raise typer.Exit(EXIT_INPUT)
-    if len(paths) != 1:
-        _usage_error(f"a workbook holds one scenario, and {len(paths)} files were given: "
-                     "write one workbook per file")
-    loaded = load_file(paths[0])
-    _report_diagnostics(loaded.diagnostics, paint)
-    if loaded.scenario is None:
-        raise typer.Exit(EXIT_INPUT)  # nothing written
-    from kpo_calc.engine import evaluate
-    from kpo_calc.outcome import FileOutcome
-    from kpo_calc.report.xlsx import workbook_bytes
-
-    data = workbook_bytes(loaded.name, loaded.scenario, evaluate(loaded.scenario),
-                          loaded.document)
-    write_atomically(output, data, inputs=paths)
-    raise typer.Exit(_strictly(EXIT_OK, [FileOutcome(loaded.name, None, loaded.diagnostics)],
-                               strict))
+    if binary and len(paths) + len(missing) > 1:
+        _usage_error(f"a workbook holds one scenario, and {len(paths) + len(missing)} files "
+                     "were given: write one workbook per file")
+    outcomes = [*(FileReport(m.file, None, m.diagnostics) for m in missing),
+                # a workbook holds the point run only: no simulation to pay for
+                *report_files(paths, trials, seed, uncertain=not binary)]
+    _report_problems(outcomes, color)
+    code = _strictly(exit_code(outcomes), outcomes, strict)
+    if code == EXIT_INPUT:
+        raise typer.Exit(code)  # nothing written
+    write_atomically(output, get_writer(writer)(outcomes), inputs=paths)
+    raise typer.Exit(code)
 
 
 def _finish(outcomes: Sequence[Outcome[Any]], command: str, output_format: str,

@@ -32,3 +32,11 @@ REGISTRY: dict[str, dict[str, str]] = {
 def choices(command: str) -> tuple[str, ...]:
     """The ``--format`` choices of ``command``, the default first."""
     return tuple(REGISTRY[command])
+
+
+#: ``report --output`` suffix (lower case) -> (writer "module:function" in
+#: ``kpo_calc.report``, whether it writes bytes rather than text)
+REPORTS: dict[str, tuple[str, bool]] = {
+    ".html": ("html:render", False), ".htm": ("html:render", False),
+    ".xlsx": ("xlsx:render", True),
+}

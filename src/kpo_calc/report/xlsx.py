@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
     from kpo_calc.engine.results import OptionResult, ScenarioResult
     from kpo_calc.loader import Document
+    from kpo_calc.report.content import FileReport
     from kpo_calc.scenario import Scenario
 
 #: The workbook's creation date: fixed, so the same input gives the same bytes.
@@ -62,6 +63,14 @@ _PER = {"once": "other cost, once (other_one_time)",
         "month": "other cost, a month (other_recurring)",
         "year": "other cost, a year ÷ 12 (other_recurring)"}
 _INPUTS = "Inputs"
+
+
+def render(reports: Sequence[FileReport]) -> bytes:
+    """The workbook of a report's one file (``report -o model.xlsx``)."""
+    (report,) = reports
+    assert report.scenario is not None
+    assert report.result is not None
+    return workbook_bytes(report.file, report.scenario, report.result, report.document)
 
 
 def workbook_bytes(file: str, scenario: Scenario, result: ScenarioResult,
