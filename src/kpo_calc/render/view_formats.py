@@ -42,8 +42,11 @@ def table(views: Sequence[View], options: RenderOptions) -> str:
 
 def _grid(t: Table) -> Grid:
     keys = sum(1 for c in t.columns if c.key) or 1
-    grid = Grid(t.title, [Column(visible(c.header), "left" if c.kind == "text" else "right")
-                          for c in t.columns], keep=keys, caption=t.caption)
+    # A title names an alternative or a part: user text, shown like the cells.
+    grid = Grid(visible(t.title), [Column(visible(c.header),
+                                          "left" if c.kind == "text" else "right")
+                                   for c in t.columns], keep=keys,
+                caption=None if t.caption is None else visible(t.caption))
     for row in t.rows:
         grid.add(*(visible(shown(cell, c.kind)) for cell, c in zip(row, t.columns, strict=True)))
     return grid
