@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -185,19 +185,37 @@ def _other_costs(alt: AlternativeWork, part: PartWork, periods: Periods) -> Tabl
 
 
 _NAME = re.compile(r"\b[a-z_][a-z_0-9]*\b")
+#: Significant digits tried in turn: the fewest that recompute the line to the cent.
+_DIGITS = (10, 12, 14, 17)
 
 
-def substituted(line: str, values: dict[str, float]) -> str:
+def substituted(line: str, values: Mapping[str, float]) -> str:
     """The line's formula with each driver replaced by its value in the month: what a
-    reviewer types into a calculator (``12 × 8333.33``)."""
-    formula = LINE_BY_NAME[line].shown
-    return _NAME.sub(lambda m: plain(values[m.group()]) if m.group() in values
-                     else m.group(), formula)
+    reviewer types into a calculator (``12 × 8333.33``), with the fewest digits (ten at
+    least) that give the line to the cent: a salary of 1e12 a year needs more."""
+    rule = LINE_BY_NAME[line]
+    shown = {name: plain(x) for name, x in values.items()}
+    if all(name in values for name in rule.reads):
+        with np.errstate(all="ignore"):  # as the engine: a zero divisor is inf, not a crash
+            exact = float(rule.compute({n: np.float64(x) for n, x in values.items()}))
+            for digits in _DIGITS:
+                shown = {name: plain(x, digits) for name, x in values.items()}
+                typed = float(rule.compute({n: np.float64(t) for n, t in shown.items()}))
+                if not math.isfinite(exact) or abs(typed - exact) < 0.005:
+                    break
+    return _NAME.sub(lambda m: shown.get(m.group(), m.group()), rule.shown)
 
 
-def plain(x: float) -> str:
-    """A number as typed into a calculator, precise enough to recompute the line to the
-    cent: whole numbers bare, others to ten significant digits (no exponent below 1e10)."""
+def plain(x: float, digits: int = 10) -> str:
+    """A number as typed into a calculator: whole numbers bare, others to ``digits``
+    significant digits (and two decimals at least), with no exponent from 1e-4 to 1e15."""
+    if not math.isfinite(x):
+        return str(x)
     if x == int(x) and abs(x) < 1e15:
         return str(int(x))
-    return f"{x:.10g}"
+    text = f"{x:.{digits}g}"
+    if "e+" in text and abs(x) < 1e15:  # 8.333333333e+10: written out, cents at least
+        decimals = max(digits - 1 - math.floor(math.log10(abs(x))), 2)
+        text = f"{x:.{decimals}f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+    return text
