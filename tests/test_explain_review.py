@@ -5,7 +5,13 @@ pivots)."""
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
+import pytest
+
 from conftest import SCENARIOS, run_cli, tiny_data
+from kpo_calc.engine.lines import LINE_BY_NAME
 from kpo_calc.render.explain_view import substituted
 
 INSURER = SCENARIOS / "insurer-claims-actuarial-myr.yaml"
@@ -51,6 +57,45 @@ def test_one_month_table_with_a_huge_salary(write_scenario) -> None:
     assert "333,333,333,333.33" in out.stdout
     assert "e+10" not in out.stdout
     assert "e+11" not in out.stdout
+
+
+def _vnd() -> dict:
+    """Tiny in Vietnamese dong: salaries in the hundreds of millions, and attrition of
+    10% a year on 7 heads, so that leavers a month (7 × 0.1 / 12 = 0.0583...) is not a
+    round number."""
+    data = tiny_data()
+    data.update(currency="VND", fx={"EUR": 27_000}, unmet_hour_cost=1_000_000)
+    data["options"][0].update(annual_salary=3.6e8, recruiting_cost_per_hire=5e7,
+                              training_cost_per_hire=2e7, overhead_per_fte_year=3e7,
+                              annual_training_per_fte=6e6, attrition_rate=0.1, existing_fte=7)
+    return data
+
+
+def test_json_drivers_recompute_every_line_in_a_currency_of_large_numbers(
+        write_scenario) -> None:
+    # Drivers rounded to 9 decimals lose the cent once multiplied by 10^8 (leavers ×
+    # per_hire was 3 cents off): they keep 15 significant digits, and so do the factors.
+    out = run_cli("explain", str(write_scenario(_vnd())), "-f", "json")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)["explanations"][0]
+    month = np.arange(1, doc["horizon_months"] + 1)
+    checked = 0
+    for alt in doc["alternatives"]:
+        for part in alt["parts"]:
+            values = {n: np.array(d["monthly"]) for n, d in part["drivers"].items()}
+            values["month"] = month
+            for line in part["lines"]:
+                if line["name"] in ("other_recurring", "other_one_time"):
+                    continue
+                expected = np.broadcast_to(LINE_BY_NAME[line["name"]].compute(values),
+                                           month.shape)
+                assert np.max(np.abs(np.array(line["monthly"]) - expected)) <= 0.005, (
+                    alt["name"], part["option"], line["name"])
+                checked += 1
+        # NPV from the JSON's own monthly amounts and factors, to the cent
+        assert sum(c * f for c, f in zip(alt["monthly"], doc["discount_factors"],
+                                         strict=True)) == pytest.approx(alt["npv"], abs=0.01)
+    assert checked == 19  # Team: 8 lines; Vendor: the team's severance and 10 vendor lines
 
 
 def test_markdown_never_starts_a_line_with_a_workflow_command(write_scenario) -> None:

@@ -1,8 +1,9 @@
 """``explain --format json``: ``{"explanations": [...]}``, one entry per computed file.
 
 Every series is month by month whatever ``--by`` and ``--month`` say (those shape the
-tables); amounts in the scenario currency rounded to cents, drivers to 9 decimals (enough to
-recompute every line to the cent).
+tables); amounts in the scenario currency rounded to cents, drivers and hours to 15
+significant digits and discount factors exact (fixed decimals lose the cent once a driver
+is multiplied by 10^8, as in dong or rupiah: every line recomputes to the cent).
 """
 
 from __future__ import annotations
@@ -32,12 +33,18 @@ def explanation_dict(file: str, e: Explanation) -> dict[str, Any]:
     """One file's audit trail."""
     return {"file": file, "scenario": e.name, "currency": e.currency,
             "horizon_months": e.horizon, "discount_rate": fraction(e.discount_rate),
-            "discount_factors": [round(f, 9) for f in e.factors],
+            "discount_factors": list(e.factors),
             "alternatives": [_alternative(e, a) for a in e.alternatives]}
 
 
 def _money(series: Sequence[float]) -> list[float]:
     return [cents(x) for x in series]
+
+
+def _figures(series: Sequence[float]) -> list[float]:
+    """Drivers to 15 significant digits: no float noise (0.1 + 0.2 is 0.3), and precise
+    enough for a product with amounts of any size."""
+    return [float(f"{x:.15g}") for x in series]
 
 
 def _alternative(e: Explanation, a: AlternativeWork) -> dict[str, Any]:
@@ -51,7 +58,7 @@ def _alternative(e: Explanation, a: AlternativeWork) -> dict[str, Any]:
 def _part(e: Explanation, p: PartWork) -> dict[str, Any]:
     return {"option": p.option, "model": p.model, "currency": p.currency,
             "shares": {work: fraction(s) for work, s in p.shares.items()},
-            "hours": [round(h, 9) for h in p.hours],
+            "hours": _figures(p.hours),
             "total_cost": cents(p.total_cost), "npv": cents(e.npv(p.monthly)),
             "risk_cost": cents(sum(p.risk)), "monthly": _money(p.monthly),
             "lines": [{"name": line.name, "label": line.label, "formula": line.formula,
@@ -60,7 +67,7 @@ def _part(e: Explanation, p: PartWork) -> dict[str, Any]:
                       for line in p.lines],
             "drivers": {d.name: {"label": driver_info(d.name).label,
                                  "unit": driver_info(d.name).unit,
-                                 "monthly": [round(x, 9) for x in d.monthly]}
+                                 "monthly": _figures(d.monthly)}
                         for d in p.drivers},
             "other_costs": {d.name: _money(d.monthly) for d in p.other_costs},
             "risk": _money(p.risk)}
