@@ -133,8 +133,8 @@ def test_csv_is_one_value_per_row(write_scenario) -> None:
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert list(rows[0]) == ["file", "alternative", "part", "table", "item", "column",
                              "value"]
-    team = [r for r in rows if r["table"] == "Team · Team: cost lines" and r["item"] == "Total"
-            and r["column"].startswith("M")]
+    team = [r for r in rows if r["table"] == "Cost lines" and r["alternative"] == "Team"
+            and r["part"] == "Team" and r["item"] == "Total" and r["column"].startswith("M")]
     assert [float(r["value"]) for r in team] == pytest.approx(TEAM_MONTHLY, abs=0.005)
 
 

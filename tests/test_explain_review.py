@@ -5,6 +5,8 @@ pivots)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import numpy as np
@@ -105,3 +107,16 @@ def test_markdown_never_starts_a_line_with_a_workflow_command(write_scenario) ->
     out = run_cli("explain", str(write_scenario(data)), "-f", "markdown")
     assert out.returncode == 0, out.stderr
     assert not any(line.lstrip().startswith("::") for line in out.stdout.splitlines())
+
+
+def test_csv_table_names_the_kind_of_table_not_the_alternative(write_scenario) -> None:
+    # The alternative and part have their own columns: the table column is the same for
+    # every part, so a pivot filters "Cost lines" once, whatever the names.
+    out = run_cli("explain", str(write_scenario(tiny_data())), "-f", "csv", "--by", "month")
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    tables = {r["table"] for r in rows}
+    assert tables == {"Alternatives", "Discount factors", "Parts", "Totals", "Cost lines",
+                      "Drivers"}
+    fees = [r for r in rows if r["table"] == "Cost lines" and r["item"] == "Vendor fees"
+            and r["column"] == "Total"]
+    assert [(r["alternative"], r["part"]) for r in fees] == [("Vendor", "Vendor")]

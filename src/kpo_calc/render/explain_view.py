@@ -82,7 +82,7 @@ def views(file: str, e: Explanation, periods: Periods) -> View:
     if periods.by == "month" and periods.month is None:
         tables.append(Table("Discount factors df(m)", (Col("", "text", key=True), *(
             Col(h, "factor") for h, _, _ in periods.spans)),
-            (("df(m)", *e.factors),)))
+            (("df(m)", *e.factors),), name="Discount factors"))
     for alt in e.alternatives:
         tables.append(_parts(e, alt))
         tables.append(_totals(e, alt, periods))
@@ -111,7 +111,7 @@ def _parts(e: Explanation, alt: AlternativeWork) -> Table:
     return Table(f"{alt.name}: parts", (
         Col("Part", key=True), Col("Model"), Col("Currency"), Col("Share of each work item"),
         Col("Hours", "hours"), Col("Total cost", "money"), Col("NPV", "money")), rows,
-        section=(alt.name, ""))
+        section=(alt.name, ""), name="Parts")
 
 
 def _shares(p: PartWork) -> str:
@@ -134,7 +134,7 @@ def _totals(e: Explanation, alt: AlternativeWork, periods: Periods) -> Table:
         rows = [r[:-1] for r in rows]
     return Table(f"{alt.name}: totals", (Col("", key=True),
                                          *_period_cols(periods, "money", True)),
-                 tuple(rows), section=(alt.name, ""))
+                 tuple(rows), section=(alt.name, ""), name="Totals")
 
 
 def _lines(e: Explanation, alt: AlternativeWork, part: PartWork, periods: Periods) -> Table:
@@ -147,13 +147,13 @@ def _lines(e: Explanation, alt: AlternativeWork, part: PartWork, periods: Period
                      line.monthly[m - 1]) for line in part.lines)
         return Table(title, (Col("Line", key=True), Col("Formula"),
                              Col(f"Month {m}: with its values"), Col(f"Month {m}", "money")),
-                     one, section=(alt.name, part.option))
+                     one, section=(alt.name, part.option), name="Cost lines")
     rows: list[tuple[Cell, ...]] = [(line.label, line.formula, *periods.sums(line.monthly),
                                      line.total) for line in part.lines]
     rows.append(("Total", "", *periods.sums(part.monthly), part.total_cost))
     return Table(title, (Col("Line", key=True), Col("Formula"),
                          *_period_cols(periods, "money", True)), tuple(rows),
-                 section=(alt.name, part.option))
+                 section=(alt.name, part.option), name="Cost lines")
 
 
 def _drivers(e: Explanation, alt: AlternativeWork, part: PartWork,
@@ -168,7 +168,7 @@ def _drivers(e: Explanation, alt: AlternativeWork, part: PartWork,
     return Table(f"{alt.name} · {part.option}: drivers",
                  (Col("Driver", key=True), Col("What it is"), Col("Unit"),
                   *_period_cols(periods, "number", False)),
-                 tuple(rows), section=(alt.name, part.option))
+                 tuple(rows), section=(alt.name, part.option), name="Drivers")
 
 
 def _hours(part: PartWork) -> Driver:
@@ -181,7 +181,7 @@ def _other_costs(alt: AlternativeWork, part: PartWork, periods: Periods) -> Tabl
                  for d in part.other_costs)
     return Table(f"{alt.name} · {part.option}: other costs by name",
                  (Col("Cost", key=True), *_period_cols(periods, "money", True)), rows,
-                 section=(alt.name, part.option))
+                 section=(alt.name, part.option), name="Other costs by name")
 
 
 _NAME = re.compile(r"\b[a-z_][a-z_0-9]*\b")

@@ -103,6 +103,6 @@ def _csv_rows(views: Sequence[View], sections: int,
                     if c.key or row[i] is None:
                         continue
                     value = raw(row[i], c.kind)
-                    yield [safe(view.file), *section, safe(t.title), *named, safe(c.header),
-                           safe(value) if isinstance(value, str) else value]
+                    yield [safe(view.file), *section, safe(t.name or t.title), *named,
+                           safe(c.header), safe(value) if isinstance(value, str) else value]
 

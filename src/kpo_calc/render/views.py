@@ -51,6 +51,9 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     section: tuple[str, ...] = ()
     caption: str | None = None
+    #: what the table is, the same in every section ("Cost lines"): the CSV's table
+    #: column, which the section's names would split (default: the title)
+    name: str = ""
 
 
 @dataclass(frozen=True)
