@@ -15,6 +15,7 @@ import pytest
 from conftest import SCENARIOS, run_cli, tiny_data
 from kpo_calc.engine.lines import LINE_BY_NAME
 from kpo_calc.render.explain_view import substituted
+from kpo_calc.render.markdown import LIMIT
 
 INSURER = SCENARIOS / "insurer-claims-actuarial-myr.yaml"
 
@@ -98,6 +99,37 @@ def test_json_drivers_recompute_every_line_in_a_currency_of_large_numbers(
         assert sum(c * f for c, f in zip(alt["monthly"], doc["discount_factors"],
                                          strict=True)) == pytest.approx(alt["npv"], abs=0.01)
     assert checked == 19  # Team: 8 lines; Vendor: the team's severance and 10 vendor lines
+
+
+def test_markdown_fits_a_github_comment_and_says_it_folded() -> None:
+    # The insurer's full audit trail is about 69,000 characters, and by month 254,000:
+    # past GitHub's 65,536 for a comment (and a step summary of several such files
+    # passes 1 MiB, when GitHub drops all of it). Markdown folds, as compare's does.
+    for extra in ((), ("--by", "month")):
+        out = run_cli("explain", str(INSURER), "-f", "markdown", *extra)
+        assert out.returncode == 0, out.stderr
+        assert len(out.stdout) <= LIMIT
+        assert "folded" in out.stdout
+        assert "--format json" in out.stdout
+        # the totals are still there: Today's total cost, 11,138,094.51 (compare's)
+        compared = json.loads(run_cli("compare", str(INSURER), "-f", "json").stdout)
+        today = next(o for o in compared["scenarios"][0]["options"] if o["name"] == "Today")
+        assert f"{today['total_cost']:,.2f}" in out.stdout
+    # One alternative fits unfolded.
+    whole = run_cli("explain", str(INSURER), "-f", "markdown", "-a", "Today").stdout
+    assert "folded" not in whole
+    assert "**Today · In-house actuaries: drivers**" in whole
+
+
+def test_step_summary_of_many_long_files_stays_within_the_limit(tmp_path) -> None:
+    summary = tmp_path / "summary.md"
+    files = [str(p) for p in sorted(SCENARIOS.glob("*.yaml"))]
+    out = run_cli("explain", *files, "--by", "month", "-f", "json", "--step-summary",
+                  env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert out.returncode == 0, out.stderr
+    text = summary.read_text(encoding="utf-8")
+    assert len(text) <= LIMIT + 1
+    assert "### How the figures of Insurer claims and actuarial work are built" in text
 
 
 def test_markdown_never_starts_a_line_with_a_workflow_command(write_scenario) -> None:

@@ -52,11 +52,15 @@ def _grid(t: Table) -> Grid:
     return grid
 
 
-def markdown(views: Sequence[View], outcomes: Sequence[Outcome[Any]]) -> str:
-    """Views as GitHub Markdown: a section per file, a table per view table."""
+def markdown(views: Sequence[View], outcomes: Sequence[Outcome[Any]],
+             note: str | None = None) -> str:
+    """Views as GitHub Markdown: a section per file, a table per view table; ``note`` (our
+    Markdown, not user text) after the broken files' errors."""
     lines = error_lines(outcomes)
     if lines:
         lines.append("")
+    if note:
+        lines += [note, ""]
     for view in views:
         lines += [f"### {esc(view.heading)}", code(view.file), ""]
         for line in view.lines:  # a paragraph each
@@ -65,7 +69,7 @@ def markdown(views: Sequence[View], outcomes: Sequence[Outcome[Any]]) -> str:
             lines += [f"**{esc(t.title)}**", "", *_md_table(t), ""]
             if t.caption:
                 lines += [f"_{md_text(t.caption)}_", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return no_commands("\n".join(lines).rstrip("\n") + "\n")
 
 
 def _md_table(t: Table) -> list[str]:
