@@ -141,6 +141,23 @@ def test_markdown_never_starts_a_line_with_a_workflow_command(write_scenario) ->
     assert not any(line.lstrip().startswith("::") for line in out.stdout.splitlines())
 
 
+def test_uncertain_inputs_are_said_to_be_at_their_means(write_scenario) -> None:
+    # compare says so; explain shows the means as drivers (a triangular [10, 20, 40]
+    # EUR rate is 70 / 3 = 23.33 EUR, 35.00 USD at 1.5), so it must say so too.
+    data = tiny_data()
+    data["options"][1]["hourly_rate"] = {"triangular": [10, 20, 40]}
+    data["options"][0]["annual_salary"] = "100000 to 150000"
+    path = write_scenario(data)
+    for fmt in ("table", "markdown"):
+        out = run_cli("explain", str(path), "-f", fmt, "-a", "Vendor", "--month", "1",
+                      env={"COLUMNS": "200"})
+        assert out.returncode == 0, out.stderr
+        assert "2 uncertain inputs are evaluated at their means" in out.stdout
+        assert "35.00" in out.stdout
+    plain = run_cli("explain", str(write_scenario(tiny_data(), name="point.yaml")))
+    assert "evaluated at" not in plain.stdout
+
+
 def test_csv_table_names_the_kind_of_table_not_the_alternative(write_scenario) -> None:
     # The alternative and part have their own columns: the table column is the same for
     # every part, so a pivot filters "Cost lines" once, whatever the names.

@@ -8,7 +8,8 @@ rate in the scenario currency, fx, ...) and the result in every month. The
 parts are costed by the same ``Coster`` as ``compare``, without the batched
 pass that drops the drivers, so the totals are ``compare``'s (tested to the cent).
 
-Only a point run is explained: one trial, every number as the file writes it.
+Only a point run is explained: one trial, every number as the file writes it, and an
+uncertain one (a distribution) at its mean, as ``compare`` costs it.
 """
 
 from __future__ import annotations
@@ -199,6 +200,8 @@ class Explanation:
     #: ``df(m) = (1 + r)^(-m/12)`` for m = 1..horizon
     factors: tuple[float, ...]
     alternatives: tuple[AlternativeWork, ...]
+    #: how many inputs the file writes as distributions: explained at their means
+    uncertain_inputs: int = 0
 
     def npv(self, monthly: Sequence[float]) -> float:
         """The present value of a monthly cost stream: ``Σ_m cost_m · df(m)``."""
@@ -218,7 +221,8 @@ def explain(scenario: Scenario, names: Sequence[str] | None = None) -> Explanati
         name=scenario.name, currency=scenario.currency, horizon=scenario.horizon_months,
         discount_rate=float(rate.ravel()[0]),
         factors=_months(factors, scenario.horizon_months),
-        alternatives=tuple(_alternative(coster, alt) for alt in chosen))
+        alternatives=tuple(_alternative(coster, alt) for alt in chosen),
+        uncertain_inputs=len(scenario.uncertain_inputs()))
 
 
 def _alternative(coster: Coster, alt: Alternative) -> AlternativeWork:

@@ -24,6 +24,7 @@ from kpo_calc.engine.explain import (
 from kpo_calc.engine.lines import LINE_BY_NAME
 from kpo_calc.formatting import percent
 from kpo_calc.render.views import Cell, Col, Kind, Num, Table, View
+from kpo_calc.render.wording import uncertain_note
 
 #: How a driver's unit reads in a table, and how its numbers are written.
 UNIT_KINDS: dict[str, tuple[str, Kind]] = {
@@ -75,6 +76,9 @@ def views(file: str, e: Explanation, periods: Periods) -> View:
              "evaluated on the drivers below it, the figures of compare to the cent.",
              f"Discount rate r = {percent(e.discount_rate, 2)} a year: "
              "df(m) = (1 + r)^(-m/12); NPV = Σ cost(m) × df(m)."]
+    note = uncertain_note(e.uncertain_inputs)
+    if note:
+        lines.append(note)
     if periods.month is None and periods.by == "year":
         lines.append("A year column sums the months of costs and flows (hires, hours); "
                      "levels (headcount, salary, rates, fx) show the year's monthly average.")
