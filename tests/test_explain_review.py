@@ -158,6 +158,16 @@ def test_uncertain_inputs_are_said_to_be_at_their_means(write_scenario) -> None:
     assert "evaluated at" not in plain.stdout
 
 
+def test_a_year_counts_the_first_billed_month_once(write_scenario) -> None:
+    # first_billed is an event: Year 1 has it once (1), not 1/12 (0.08) as a level.
+    out = run_cli("explain", str(write_scenario(tiny_data())), "-f", "csv", "-a", "Vendor")
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    first = {r["column"]: float(r["value"]) for r in rows
+             if r["part"] == "Vendor" and r["item"] == "first_billed"
+             and r["column"].startswith("Year")}
+    assert first == {"Year 1": 1.0, "Year 2 (2 mo)": 0.0}
+
+
 def test_csv_table_names_the_kind_of_table_not_the_alternative(write_scenario) -> None:
     # The alternative and part have their own columns: the table column is the same for
     # every part, so a pivot filters "Cost lines" once, whatever the names.

@@ -72,7 +72,9 @@ DRIVERS: dict[str, DriverInfo] = {
     "vendor_selection_cost": DriverInfo("Vendor selection cost", "money", False),
     "transition_months": DriverInfo("Transition months", "months", False),
     "transition_cost": DriverInfo("Transition cost", "money", False),
-    "first_billed": DriverInfo("First billed month (1 = yes)", "flag", False),
+    # An event, not a state: a year shows 1 when it has the first billed month (a level
+    # would average it to 1/12).
+    "first_billed": DriverInfo("First billed month (1 = yes)", "flag", True),
     "ramp_up_weeks": DriverInfo("Vendor ramp-up weeks", "number", False),
     "people": DriverInfo("Contractors working", "people", False),
     "people_before": DriverInfo("Contractors the month before", "people", False),
