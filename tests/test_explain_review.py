@@ -179,3 +179,22 @@ def test_csv_table_names_the_kind_of_table_not_the_alternative(write_scenario) -
     fees = [r for r in rows if r["table"] == "Cost lines" and r["item"] == "Vendor fees"
             and r["column"] == "Total"]
     assert [(r["alternative"], r["part"]) for r in fees] == [("Vendor", "Vendor")]
+
+
+def test_one_month_shows_the_named_other_costs_that_make_a_line(write_scenario) -> None:
+    # Month 3 of the vendor: Travel 1,200 EUR a year = 100 EUR = 150 USD at 1.5; Tooling
+    # 50 EUR a month (months 2-5) = 75 USD; Licence 1,000 USD once, in month 3.
+    data = tiny_data()
+    data["options"][1]["other_costs"] = [
+        {"name": "Licence", "amount": 1000, "per": "once", "month": 3},
+        {"name": "Travel", "amount": 1200, "per": "year", "currency": "EUR"},
+        {"name": "Tooling", "amount": 50, "per": "month", "from_month": 2, "to_month": 5,
+         "currency": "EUR"}]
+    out = run_cli("explain", str(write_scenario(data)), "-a", "Vendor", "--month", "3",
+                  "-f", "csv")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    shown = {r["item"]: r["value"] for r in rows
+             if r["part"] == "Vendor" and r["column"] == "Month 3: with its values"}
+    assert shown["Other recurring costs"] == "150 (Travel) + 75 (Tooling)"
+    assert shown["Other one-time costs"] == "1000 (Licence)"

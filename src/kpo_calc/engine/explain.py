@@ -15,7 +15,7 @@ uncertain one (a distribution) at its mean, as ``compare`` costs it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -153,6 +153,8 @@ class PartWork:
     lines: tuple[LineWork, ...]
     #: expected risk losses, month by month (not a cost line: the risk-adjusted metrics)
     risk: tuple[float, ...]
+    #: the line each named other cost is booked on (``other_one_time``: ``per: once``)
+    other_lines: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def monthly(self) -> tuple[float, ...]:
@@ -252,7 +254,9 @@ def _alternative(coster: Coster, alt: Alternative) -> AlternativeWork:
             lines=tuple(LineWork(name, _months(amount, h))
                         for name, amount in figures.costing.lines.items()
                         if np.any(hours > 0) or np.any(amount != 0)),
-            risk=_months(expected_losses(option, hours, coster.v), h)))
+            risk=_months(expected_losses(option, hours, coster.v), h),
+            other_lines={cost.name: "other_one_time" if cost.per == "once" else
+                         "other_recurring" for cost in option.other_costs}))
     return AlternativeWork(alt.name, alt.kind, tuple(parts), h)
 
 

@@ -21,7 +21,7 @@ from kpo_calc.engine.explain import (
     PartWork,
     driver_info,
 )
-from kpo_calc.engine.lines import LINE_BY_NAME
+from kpo_calc.engine.lines import LINE_BY_NAME, OTHER_LINES
 from kpo_calc.formatting import percent
 from kpo_calc.render.views import Cell, Col, Kind, Num, Table, View
 from kpo_calc.render.wording import uncertain_note
@@ -147,8 +147,10 @@ def _lines(e: Explanation, alt: AlternativeWork, part: PartWork, periods: Period
         m = periods.month
         values = {d.name: d.monthly[m - 1] for d in part.drivers}
         values["month"] = float(m)
-        one = tuple((line.label, line.formula, substituted(line.name, values),
-                     line.monthly[m - 1]) for line in part.lines)
+        one = tuple((line.label, line.formula,
+                     _named(part, line.name, m) if line.name in OTHER_LINES else
+                     substituted(line.name, values), line.monthly[m - 1])
+                    for line in part.lines)
         return Table(title, (Col("Line", key=True), Col("Formula"),
                              Col(f"Month {m}: with its values"), Col(f"Month {m}", "money")),
                      one, section=(alt.name, part.option), name="Cost lines")
@@ -173,6 +175,14 @@ def _drivers(e: Explanation, alt: AlternativeWork, part: PartWork,
                  (Col("Driver", key=True), Col("What it is"), Col("Unit"),
                   *_period_cols(periods, "number", False)),
                  tuple(rows), section=(alt.name, part.option), name="Drivers")
+
+
+def _named(part: PartWork, line: str, m: int) -> str:
+    """An other-costs line in month ``m``: the sum of its named costs (``150 (Travel) +
+    75 (Tooling)``), to the cent."""
+    return " + ".join(f"{plain(round(d.monthly[m - 1], 2), 15)} ({d.name})"
+                      for d in part.other_costs
+                      if part.other_lines.get(d.name) == line and d.monthly[m - 1]) or "0"
 
 
 def _hours(part: PartWork) -> Driver:
