@@ -8,12 +8,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from conftest import SCENARIOS, run_cli, tiny_data
 from kpo_calc.engine.lines import LINE_BY_NAME
+from kpo_calc.formats import choices
 from kpo_calc.render.explain_view import substituted
 from kpo_calc.render.markdown import LIMIT
 
@@ -198,3 +201,29 @@ def test_one_month_shows_the_named_other_costs_that_make_a_line(write_scenario) 
              if r["part"] == "Vendor" and r["column"] == "Month 3: with its values"}
     assert shown["Other recurring costs"] == "150 (Travel) + 75 (Tooling)"
     assert shown["Other one-time costs"] == "1000 (Licence)"
+
+
+@pytest.mark.parametrize("command", ["mix", "simulate", "sensitivity", "breakeven", "explain",
+                                     "compare", "diff", "validate"])
+def test_each_command_takes_the_formats_the_registry_lists_for_it(command) -> None:
+    # A format added to one command's entry reaches that command's --format, and no
+    # other's: simulate, sensitivity and breakeven read mix's entry, so a format added to
+    # simulate was refused, and one added to mix was accepted by simulate and crashed
+    # (no renderer: exit 3).
+    code = (
+        "import sys\n"
+        "import kpo_calc.formats as f\n"
+        f"f.REGISTRY[{command!r}] = {{**f.REGISTRY[{command!r}], 'xml': 'nowhere:render'}}\n"
+        "from kpo_calc import cli\n"
+        f"sys.argv = ['kpo-calc', {command!r}, '--help']\n"
+        "cli.run()\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=False, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert f"[{'|'.join(choices(command))}|xml]" in out.stdout
+    for other in ("mix", "simulate"):
+        if other != command:
+            helped = subprocess.run([sys.executable, "-c", code.replace(
+                f"[\'kpo-calc\', {command!r}, ", f"['kpo-calc', {other!r}, ")],
+                capture_output=True, text=True, check=False, timeout=60)
+            assert "xml" not in helped.stdout, other
