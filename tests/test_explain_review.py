@@ -227,3 +227,18 @@ def test_each_command_takes_the_formats_the_registry_lists_for_it(command) -> No
                 f"[\'kpo-calc\', {command!r}, ", f"['kpo-calc', {other!r}, ")],
                 capture_output=True, text=True, check=False, timeout=60)
             assert "xml" not in helped.stdout, other
+
+
+def test_risk_losses_are_summed_as_compare_sums_them(write_scenario) -> None:
+    # The largest risk the loader takes, certain, over 600 months: 1e13 / 12 a month. A
+    # plain running sum of the months is 4 off compare's (numpy's pairwise sum).
+    data = tiny_data()
+    data.update(horizon_months=600, stress=[])
+    data["options"][1]["risks"] = [{"name": "Fine", "annual_probability": 1, "impact": 1e13}]
+    path = str(write_scenario(data))
+    compared = json.loads(run_cli("compare", path, "-f", "json").stdout)["scenarios"][0]
+    explained = json.loads(run_cli("explain", path, "-f", "json").stdout)["explanations"][0]
+    risk = {o["name"]: o["risk_cost"] for o in compared["options"]}
+    assert {a["name"]: a["risk_cost"] for a in explained["alternatives"]} == risk
+    (vendor,) = (a for a in explained["alternatives"] if a["name"] == "Vendor")
+    assert sum(p["risk_cost"] for p in vendor["parts"]) == risk["Vendor"]

@@ -51,7 +51,7 @@ def _alternative(e: Explanation, a: AlternativeWork) -> dict[str, Any]:
     return {"name": a.name, "kind": a.kind, "total_cost": cents(a.total_cost),
             "one_time_cost": cents(a.one_time_cost),
             "recurring_cost": cents(a.total_cost - a.one_time_cost),
-            "npv": cents(e.npv(a.monthly)), "risk_cost": cents(sum(a.risk)),
+            "npv": cents(e.npv(a.monthly)), "risk_cost": cents(a.risk_cost),
             "monthly": _money(a.monthly), "parts": [_part(e, p) for p in a.parts]}
 
 
@@ -60,7 +60,7 @@ def _part(e: Explanation, p: PartWork) -> dict[str, Any]:
             "shares": {work: fraction(s) for work, s in p.shares.items()},
             "hours": _figures(p.hours),
             "total_cost": cents(p.total_cost), "npv": cents(e.npv(p.monthly)),
-            "risk_cost": cents(sum(p.risk)), "monthly": _money(p.monthly),
+            "risk_cost": cents(p.risk_cost), "monthly": _money(p.monthly),
             "lines": [{"name": line.name, "label": line.label, "formula": line.formula,
                        "reads": list(line.reads), "one_time": line.one_time,
                        "total": cents(line.total), "monthly": _money(line.monthly)}

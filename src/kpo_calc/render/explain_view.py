@@ -101,7 +101,7 @@ def views(file: str, e: Explanation, periods: Periods) -> View:
 
 def _alternatives(e: Explanation) -> Table:
     rows = tuple((a.name, a.kind, a.one_time_cost, a.total_cost - a.one_time_cost,
-                  a.total_cost, e.npv(a.monthly), float(sum(a.risk)))
+                  a.total_cost, e.npv(a.monthly), a.risk_cost)
                  for a in e.alternatives)
     return Table("Alternatives", (Col("Alternative", key=True), Col("Kind"),
                                   Col("One-time cost", "money"), Col("Recurring cost", "money"),
@@ -110,7 +110,7 @@ def _alternatives(e: Explanation) -> Table:
 
 
 def _parts(e: Explanation, alt: AlternativeWork) -> Table:
-    rows = tuple((p.option, p.model, p.currency, _shares(p), float(sum(p.hours)),
+    rows = tuple((p.option, p.model, p.currency, _shares(p), float(np.sum(p.hours)),
                   p.total_cost, e.npv(p.monthly)) for p in alt.parts)
     return Table(f"{alt.name}: parts", (
         Col("Part", key=True), Col("Model"), Col("Currency"), Col("Share of each work item"),
@@ -133,7 +133,7 @@ def _totals(e: Explanation, alt: AlternativeWork, periods: Periods) -> Table:
     rows: list[tuple[Cell, ...]] = [
         ("Cost", *periods.sums(alt.monthly), alt.total_cost),
         ("Present value: cost × df(m)", *periods.sums(present), e.npv(alt.monthly)),
-        ("Expected risk losses", *periods.sums(alt.risk), float(sum(alt.risk)))]
+        ("Expected risk losses", *periods.sums(alt.risk), alt.risk_cost)]
     if periods.month is not None:
         rows = [r[:-1] for r in rows]
     return Table(f"{alt.name}: totals", (Col("", key=True),
@@ -191,7 +191,7 @@ def _hours(part: PartWork) -> Driver:
 
 def _other_costs(alt: AlternativeWork, part: PartWork, periods: Periods) -> Table:
     rows = tuple((d.name, *periods.sums(d.monthly),
-                  *(() if periods.month is not None else (float(sum(d.monthly)),)))
+                  *(() if periods.month is not None else (float(np.sum(d.monthly)),)))
                  for d in part.other_costs)
     return Table(f"{alt.name} · {part.option}: other costs by name",
                  (Col("Cost", key=True), *_period_cols(periods, "money", True)), rows,
