@@ -242,3 +242,34 @@ def test_risk_losses_are_summed_as_compare_sums_them(write_scenario) -> None:
     assert {a["name"]: a["risk_cost"] for a in explained["alternatives"]} == risk
     (vendor,) = (a for a in explained["alternatives"] if a["name"] == "Vendor")
     assert sum(p["risk_cost"] for p in vendor["parts"]) == risk["Vendor"]
+
+
+def test_one_month_shows_its_discount_factor(write_scenario) -> None:
+    # Month 12 at 10%: df = 1.1^(-12/12) = 1/1.1 = 0.909090909091; Team costs 41,655.00
+    # that month, worth 41,655 / 1.1 = 37,868.18 today: the reviewer needs df to check it.
+    out = run_cli("explain", str(write_scenario(tiny_data())), "-a", "Team", "--month", "12",
+                  "-f", "csv")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    (df,) = (r for r in rows if r["table"] == "Discount factors")
+    assert (df["column"], float(df["value"])) == ("Month 12", 0.909090909091)
+    totals = {r["item"]: float(r["value"]) for r in rows if r["table"] == "Totals"}
+    assert totals["Cost"] == 41_655.00
+    assert totals["Present value: cost × df(m)"] == 37_868.18
+
+
+def test_csv_present_values_recompute_from_the_factors_shown(write_scenario) -> None:
+    # Dong: 480 million a month, so factors to six decimals were up to 154 off the
+    # present value of a month; to twelve they recompute it to the cent.
+    out = run_cli("explain", str(write_scenario(_vnd())), "-f", "csv", "--by", "month")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    df = {r["column"]: float(r["value"]) for r in rows if r["table"] == "Discount factors"}
+    assert len(df) == 14
+    for alt in ("Team", "Vendor"):
+        cells = {(r["item"], r["column"]): float(r["value"]) for r in rows
+                 if r["table"] == "Totals" and r["alternative"] == alt}
+        for month, factor in df.items():
+            # the cost is shown to the cent: its rounding moves the product by half a cent
+            assert cells["Cost", month] * factor == pytest.approx(
+                cells["Present value: cost × df(m)", month], abs=0.01), (alt, month)

@@ -83,10 +83,11 @@ def views(file: str, e: Explanation, periods: Periods) -> View:
         lines.append("A year column sums the months of costs and flows (hires, hours); "
                      "levels (headcount, salary, rates, fx) show the year's monthly average.")
     tables = [_alternatives(e)]
-    if periods.by == "month" and periods.month is None:
+    if periods.by == "month" or periods.month is not None:  # a year has no one factor
         tables.append(Table("Discount factors df(m)", (Col("", "text", key=True), *(
             Col(h, "factor") for h, _, _ in periods.spans)),
-            (("df(m)", *e.factors),), name="Discount factors"))
+            (("df(m)", *(e.factors[a - 1] for _, a, _ in periods.spans)),),
+            name="Discount factors"))
     for alt in e.alternatives:
         tables.append(_parts(e, alt))
         tables.append(_totals(e, alt, periods))
