@@ -15,7 +15,7 @@ from typing import Literal
 from kpo_calc.formatting import money, number, percent
 
 #: Decimals of a factor (df, fx, growth): a month's cost times its factor recomputes the
-#: present value to the cent up to ten billion a month (six decimals lost 129 on 480
+#: present value to the cent up to ten billion a month (six decimals lost 154 on 480
 #: million dong).
 FACTOR_DECIMALS = 12
 
