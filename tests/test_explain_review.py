@@ -273,3 +273,23 @@ def test_csv_present_values_recompute_from_the_factors_shown(write_scenario) -> 
             # the cost is shown to the cent: its rounding moves the product by half a cent
             assert cells["Cost", month] * factor == pytest.approx(
                 cells["Present value: cost × df(m)", month], abs=0.01), (alt, month)
+
+
+def test_csv_says_the_currency_of_its_amounts(write_scenario) -> None:
+    # The vendor's inputs are in EUR and its amounts in USD (the scenario's): the CSV, which
+    # has no sentence saying so, names the currency on every row, and the parts table says
+    # that its currency is the inputs'.
+    first = write_scenario(tiny_data())
+    data = tiny_data()
+    data.update(currency="EUR", fx={"USD": 0.9})
+    data["options"][1]["currency"] = "USD"
+    second = write_scenario(data, name="eur.yaml")
+    out = run_cli("explain", str(first), str(second), "-f", "csv", "-a", "Vendor")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert {(r["file"], r["currency"]) for r in rows} == {(str(first), "USD"),
+                                                         (str(second), "EUR")}
+    inputs = {(r["currency"], r["value"]) for r in rows
+              if r["table"] == "Parts" and r["item"] == "Vendor"
+              and r["column"] == "Input currency"}
+    assert inputs == {("USD", "EUR"), ("EUR", "USD")}

@@ -443,8 +443,8 @@ def explain(
         case_sensitive=False)] = By.year,
     output_format: Annotated[str, _format_option(
         "explain", "table (for people), json (every series month by month, for scripts), "
-        "csv (one value per row: file, alternative, part, table, item, column, value; for "
-        "a pivot table) or markdown.")] = "table",
+        "csv (one value per row: file, currency, alternative, part, table, item, column, "
+        "value; for a pivot table) or markdown.")] = "table",
     output: OutputOption = None,
     step_summary: StepSummaryOption = False,
     strict: StrictOption = False,

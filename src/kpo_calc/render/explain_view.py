@@ -97,7 +97,7 @@ def views(file: str, e: Explanation, periods: Periods) -> View:
             if part.other_costs:
                 tables.append(_other_costs(alt, part, periods))
     return View(file, f"How the figures of {e.name} are built", tuple(lines), tuple(tables),
-                section_names=("alternative", "part"))
+                section_names=("alternative", "part"), currency=e.currency)
 
 
 def _alternatives(e: Explanation) -> Table:
@@ -114,7 +114,8 @@ def _parts(e: Explanation, alt: AlternativeWork) -> Table:
     rows = tuple((p.option, p.model, p.currency, _shares(p), float(np.sum(p.hours)),
                   p.total_cost, e.npv(p.monthly)) for p in alt.parts)
     return Table(f"{alt.name}: parts", (
-        Col("Part", key=True), Col("Model"), Col("Currency"), Col("Share of each work item"),
+        Col("Part", key=True), Col("Model"), Col("Input currency"),
+        Col("Share of each work item"),
         Col("Hours", "hours"), Col("Total cost", "money"), Col("NPV", "money")), rows,
         section=(alt.name, ""), name="Parts")
 

@@ -83,20 +83,23 @@ def _md_table(t: Table) -> list[str]:
 
 
 def csv(views: Sequence[View]) -> str:
-    """Views as one tidy long table: each value on its own row, named by the file, the
-    table's section, the table, the row's key cells and the column (pivot-ready)."""
+    """Views as one tidy long table: each value on its own row, named by the file (and
+    its currency), the table's section, the table, the row's key cells and the column
+    (pivot-ready)."""
     names = max((v.section_names for v in views), key=len, default=())
     keys = max((sum(1 for c in t.columns if c.key) for v in views for t in v.tables),
                default=1)
-    header = ["file", *names, "table", *(["item"] if keys <= 1 else
-                                          [f"item_{i + 1}" for i in range(keys)]),
+    currency = any(v.currency for v in views)
+    header = ["file", *(["currency"] if currency else []), *names, "table",
+              *(["item"] if keys <= 1 else [f"item_{i + 1}" for i in range(keys)]),
               "column", "value"]
-    return csv_text(header, _csv_rows(views, len(names), max(keys, 1)))
+    return csv_text(header, _csv_rows(views, len(names), max(keys, 1), currency))
 
 
-def _csv_rows(views: Sequence[View], sections: int,
-              keys: int) -> Iterator[list[object]]:
+def _csv_rows(views: Sequence[View], sections: int, keys: int,
+              currency: bool) -> Iterator[list[object]]:
     for view in views:
+        lead = [safe(view.file), *([safe(view.currency)] if currency else [])]
         for t in view.tables:
             section = [safe(s) for s in t.section] + [""] * (sections - len(t.section))
             key_at = [i for i, c in enumerate(t.columns) if c.key]
@@ -107,6 +110,6 @@ def _csv_rows(views: Sequence[View], sections: int,
                     if c.key or row[i] is None:
                         continue
                     value = raw(row[i], c.kind)
-                    yield [safe(view.file), *section, safe(t.name or t.title), *named,
+                    yield [*lead, *section, safe(t.name or t.title), *named,
                            safe(c.header), safe(value) if isinstance(value, str) else value]
 

@@ -71,6 +71,9 @@ class View:
     tables: tuple[Table, ...]
     #: the names of ``Table.section``'s entries (CSV headers), e.g. ("alternative", "part")
     section_names: tuple[str, ...] = ()
+    #: the currency of the view's money cells: a CSV column when set, as the sentence
+    #: that says it is not in the CSV
+    currency: str = ""
 
 
 def shown(value: Cell, kind: Kind) -> str:
