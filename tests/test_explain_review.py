@@ -293,3 +293,23 @@ def test_csv_says_the_currency_of_its_amounts(write_scenario) -> None:
               if r["table"] == "Parts" and r["item"] == "Vendor"
               and r["column"] == "Input currency"}
     assert inputs == {("USD", "EUR"), ("EUR", "USD")}
+
+
+def test_alternatives_that_cannot_do_all_the_work_are_marked() -> None:
+    # The insurer's In-house clerks serve only the claims: at 4,337,858.47 they are the
+    # cheapest line of the table, and no choice. compare says so; explain must too.
+    compared = json.loads(run_cli("compare", str(INSURER), "-f", "json").stdout)
+    reasons = {o["name"]: o["infeasible_reasons"] for o in compared["scenarios"][0]["options"]}
+    doc = json.loads(run_cli("explain", str(INSURER), "-f", "json").stdout)
+    alts = doc["explanations"][0]["alternatives"]
+    assert {a["name"]: a["infeasible_reasons"] for a in alts} == reasons
+    assert {a["name"] for a in alts if not a["feasible"]} == {
+        "In-house clerks", "In-house actuaries", "BPO Manila", "Contract actuaries"}
+    table = run_cli("explain", str(INSURER), "-a", "In-house clerks", env={"COLUMNS": "1000"})
+    assert "Not feasible (cannot do all the work; compare leaves them out of the decision): " \
+           "In-house clerks ('Actuarial analytics' is not in the serves list of In-house " \
+           "clerks; 'IFRS 17 migration' is not in the serves list of In-house clerks)." \
+           in table.stdout
+    rows = list(csv.DictReader(io.StringIO(run_cli("explain", str(INSURER), "-f", "csv",
+                                                   "-a", "Today").stdout)))
+    assert [r["value"] for r in rows if r["column"] == "Feasible"] == ["yes"]

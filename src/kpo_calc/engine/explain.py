@@ -178,6 +178,13 @@ class AlternativeWork:
     kind: str
     parts: tuple[PartWork, ...]
     horizon: int
+    #: why it cannot do all the work (compare's reasons; empty when it can): it is costed
+    #: all the same, but it is no choice
+    infeasible_reasons: tuple[str, ...] = ()
+
+    @property
+    def feasible(self) -> bool:
+        return not self.infeasible_reasons
 
     @property
     def monthly(self) -> tuple[float, ...]:
@@ -241,11 +248,13 @@ def explain(scenario: Scenario, names: Sequence[str] | None = None) -> Explanati
 
 def _alternative(coster: Coster, alt: Alternative) -> AlternativeWork:
     scenario, h = coster.scenario, coster.scenario.horizon_months
-    parts = []
+    parts: list[PartWork] = []
+    reasons: list[str] = []
     for option, shares in zip(scenario.options, coster.vectors(alt.assign), strict=True):
         if shares is None:
             continue
         figures = coster.part(option, shares)
+        reasons += figures.infeasible_reasons
         hours = coster.hours(shares)
         drivers = figures.costing.drivers
         others = tuple(
@@ -267,7 +276,7 @@ def _alternative(coster: Coster, alt: Alternative) -> AlternativeWork:
             risk=_months(expected_losses(option, hours, coster.v), h),
             other_lines={cost.name: "other_one_time" if cost.per == "once" else
                          "other_recurring" for cost in option.other_costs}))
-    return AlternativeWork(alt.name, alt.kind, tuple(parts), h)
+    return AlternativeWork(alt.name, alt.kind, tuple(parts), h, tuple(reasons))
 
 
 def _drivers(drivers: Mapping[str, object], horizon: int) -> tuple[Driver, ...]:

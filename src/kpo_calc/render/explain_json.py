@@ -48,7 +48,8 @@ def _figures(series: Sequence[float]) -> list[float]:
 
 
 def _alternative(e: Explanation, a: AlternativeWork) -> dict[str, Any]:
-    return {"name": a.name, "kind": a.kind, "total_cost": cents(a.total_cost),
+    return {"name": a.name, "kind": a.kind, "feasible": a.feasible,
+            "infeasible_reasons": list(a.infeasible_reasons), "total_cost": cents(a.total_cost),
             "one_time_cost": cents(a.one_time_cost),
             "recurring_cost": cents(a.total_cost - a.one_time_cost),
             "npv": cents(e.npv(a.monthly)), "risk_cost": cents(a.risk_cost),

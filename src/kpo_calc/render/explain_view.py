@@ -79,6 +79,11 @@ def views(file: str, e: Explanation, periods: Periods) -> View:
     note = uncertain_note(e.uncertain_inputs)
     if note:
         lines.append(note)
+    cannot = [a for a in e.alternatives if not a.feasible]
+    if cannot:  # costed, but no choice: compare leaves them out of the decision
+        lines.append("Not feasible (cannot do all the work; compare leaves them out of the "
+                     "decision): " + "; ".join(f"{a.name} ({'; '.join(a.infeasible_reasons)})"
+                                               for a in cannot) + ".")
     if periods.month is None and periods.by == "year":
         lines.append("A year column sums the months of costs and flows (hires, hours); "
                      "levels (headcount, salary, rates, fx) show the year's monthly average.")
@@ -101,10 +106,10 @@ def views(file: str, e: Explanation, periods: Periods) -> View:
 
 
 def _alternatives(e: Explanation) -> Table:
-    rows = tuple((a.name, a.kind, a.one_time_cost, a.total_cost - a.one_time_cost,
-                  a.total_cost, e.npv(a.monthly), a.risk_cost)
+    rows = tuple((a.name, a.kind, "yes" if a.feasible else "no", a.one_time_cost,
+                  a.total_cost - a.one_time_cost, a.total_cost, e.npv(a.monthly), a.risk_cost)
                  for a in e.alternatives)
-    return Table("Alternatives", (Col("Alternative", key=True), Col("Kind"),
+    return Table("Alternatives", (Col("Alternative", key=True), Col("Kind"), Col("Feasible"),
                                   Col("One-time cost", "money"), Col("Recurring cost", "money"),
                                   Col("Total cost", "money"), Col("NPV", "money"),
                                   Col("Expected risk losses", "money")), rows)
