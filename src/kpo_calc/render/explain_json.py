@@ -42,8 +42,8 @@ def _money(series: Sequence[float]) -> list[float]:
 
 
 def _figures(series: Sequence[float]) -> list[float]:
-    """Drivers to 15 significant digits: no float noise (0.1 + 0.2 is 0.3), and precise
-    enough for a product with amounts of any size."""
+    """Drivers to 15 significant digits: no float noise (0.1 + 0.2 is 0.3), and a product
+    still right to the cent up to amounts of about 10^12."""
     return [float(f"{x:.15g}") for x in series]
 
 
