@@ -131,10 +131,10 @@ def test_csv_is_one_value_per_row(write_scenario) -> None:
     path = write_scenario(TINY)
     out = run_cli("explain", str(path), "--format", "csv", "--by", "month")
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
-    assert list(rows[0]) == ["file", "alternative", "part", "table", "item", "column",
-                             "value"]
-    team = [r for r in rows if r["table"] == "Team · Team: cost lines" and r["item"] == "Total"
-            and r["column"].startswith("M")]
+    assert list(rows[0]) == ["file", "currency", "alternative", "part", "table", "item",
+                             "column", "value"]
+    team = [r for r in rows if r["table"] == "Cost lines" and r["alternative"] == "Team"
+            and r["part"] == "Team" and r["item"] == "Total" and r["column"].startswith("M")]
     assert [float(r["value"]) for r in team] == pytest.approx(TEAM_MONTHLY, abs=0.005)
 
 
@@ -157,9 +157,9 @@ def test_hostile_names_are_data(write_scenario) -> None:
     assert "\\[bold\\]=cmd\\|x\\`\\<b\\>" in md
     assert "@&#8203;team \\*Analysis\\*" in md
     rows = list(csv.reader(io.StringIO(run_cli("explain", str(path), "-f", "csv").stdout)))
-    assert any(r[1] == "[bold]=cmd|x`<b>" and r[2] == "[bold]=cmd|x`<b>" for r in rows)
-    assert ["'=1+2", "'=1+2"] in [r[1:3] for r in rows]
-    assert "'@team *Analysis* 100%; =SUM(A1) 100%" in [r[6] for r in rows]
+    assert any(r[2] == "[bold]=cmd|x`<b>" and r[3] == "[bold]=cmd|x`<b>" for r in rows)
+    assert ["'=1+2", "'=1+2"] in [r[2:4] for r in rows]
+    assert "'@team *Analysis* 100%; =SUM(A1) 100%" in [r[7] for r in rows]
     assert not any(c.startswith("=") for r in rows for c in r)  # never a formula
 
 

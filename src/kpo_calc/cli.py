@@ -124,9 +124,14 @@ def _format_option(command: str, help: str) -> Any:
                         callback=check, autocompletion=lambda: list(names))
 
 
-FormatOption = Annotated[str, _format_option(
-    "mix", "table (for people), json (for scripts), csv (tidy long form) or markdown (for a "
-    "pull-request comment).")]
+_TABULAR = ("table (for people), json (for scripts), csv (tidy long form) or markdown (for a "
+            "pull-request comment).")
+# Each command's --format reads its own entry of the registry: a format added to one
+# command is offered by that command only.
+MixFormat = Annotated[str, _format_option("mix", _TABULAR)]
+SimulateFormat = Annotated[str, _format_option("simulate", _TABULAR)]
+SensitivityFormat = Annotated[str, _format_option("sensitivity", _TABULAR)]
+BreakevenFormat = Annotated[str, _format_option("breakeven", _TABULAR)]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write the report to this file (atomically) instead of stdout.",
     dir_okay=False)]
@@ -199,7 +204,7 @@ def compare(
 @app.command()
 def mix(
     files: FilesArgument,
-    output_format: FormatOption = "table",
+    output_format: MixFormat = "table",
     output: OutputOption = None,
     top: Annotated[int, typer.Option(
         "--top", min=1, max=100, help="How many of the best plans to list.")] = 5,
@@ -306,7 +311,7 @@ def simulate(
         "--latin-hypercube", help="Stratify each input's draws (one per equal-probability "
         "stratum within each chunk of trials): steadier percentiles for the same trials.")
     ] = False,
-    output_format: FormatOption = "table",
+    output_format: SimulateFormat = "table",
     output: OutputOption = None,
     min_agreement: Annotated[float | None, typer.Option(
         "--min-agreement", min=0.0, max=1.0, metavar="SHARE",
@@ -356,7 +361,7 @@ def sensitivity(
         "--swing", min=0.001, max=1.0, metavar="FRACTION",
         help="How far each point input moves either way (0.2: ±20%); an uncertain input "
         "moves from its P10 to its P90.")] = 0.2,
-    output_format: FormatOption = "table",
+    output_format: SensitivityFormat = "table",
     output: OutputOption = None,
     step_summary: StepSummaryOption = False,
     strict: StrictOption = False,
@@ -391,7 +396,7 @@ def breakeven(
     against: Annotated[str | None, typer.Option(
         "--against", metavar="NAME", help="What it is compared with on the metric "
         "(default: the baseline). Clearing is always against the baseline.")] = None,
-    output_format: FormatOption = "table",
+    output_format: BreakevenFormat = "table",
     output: OutputOption = None,
     step_summary: StepSummaryOption = False,
     strict: StrictOption = False,
@@ -438,8 +443,8 @@ def explain(
         case_sensitive=False)] = By.year,
     output_format: Annotated[str, _format_option(
         "explain", "table (for people), json (every series month by month, for scripts), "
-        "csv (one value per row: file, alternative, part, table, item, column, value; for "
-        "a pivot table) or markdown.")] = "table",
+        "csv (one value per row: file, currency, alternative, part, table, item, column, "
+        "value; for a pivot table) or markdown.")] = "table",
     output: OutputOption = None,
     step_summary: StepSummaryOption = False,
     strict: StrictOption = False,

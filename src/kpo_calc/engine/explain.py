@@ -8,13 +8,14 @@ rate in the scenario currency, fx, ...) and the result in every month. The
 parts are costed by the same ``Coster`` as ``compare``, without the batched
 pass that drops the drivers, so the totals are ``compare``'s (tested to the cent).
 
-Only a point run is explained: one trial, every number as the file writes it.
+Only a point run is explained: one trial, every number as the file writes it, and an
+uncertain one (a distribution) at its mean, as ``compare`` costs it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -71,7 +72,9 @@ DRIVERS: dict[str, DriverInfo] = {
     "vendor_selection_cost": DriverInfo("Vendor selection cost", "money", False),
     "transition_months": DriverInfo("Transition months", "months", False),
     "transition_cost": DriverInfo("Transition cost", "money", False),
-    "first_billed": DriverInfo("First billed month (1 = yes)", "flag", False),
+    # An event, not a state: a year shows 1 when it has the first billed month (a level
+    # would average it to 1/12).
+    "first_billed": DriverInfo("First billed month (1 = yes)", "flag", True),
     "ramp_up_weeks": DriverInfo("Vendor ramp-up weeks", "number", False),
     "people": DriverInfo("Contractors working", "people", False),
     "people_before": DriverInfo("Contractors the month before", "people", False),
@@ -150,6 +153,8 @@ class PartWork:
     lines: tuple[LineWork, ...]
     #: expected risk losses, month by month (not a cost line: the risk-adjusted metrics)
     risk: tuple[float, ...]
+    #: the line each named other cost is booked on (``other_one_time``: ``per: once``)
+    other_lines: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def monthly(self) -> tuple[float, ...]:
@@ -158,6 +163,10 @@ class PartWork:
     @property
     def total_cost(self) -> float:
         return float(np.sum(self.monthly))
+
+    @property
+    def risk_cost(self) -> float:
+        return float(np.sum(self.risk))
 
 
 @dataclass(frozen=True)
@@ -169,6 +178,13 @@ class AlternativeWork:
     kind: str
     parts: tuple[PartWork, ...]
     horizon: int
+    #: why it cannot do all the work (compare's reasons; empty when it can): it is costed
+    #: all the same, but it is no choice
+    infeasible_reasons: tuple[str, ...] = ()
+
+    @property
+    def feasible(self) -> bool:
+        return not self.infeasible_reasons
 
     @property
     def monthly(self) -> tuple[float, ...]:
@@ -186,6 +202,12 @@ class AlternativeWork:
     def risk(self) -> tuple[float, ...]:
         return _sum_months([p.risk for p in self.parts], self.horizon)
 
+    @property
+    def risk_cost(self) -> float:
+        """The expected risk losses over the horizon, summed as compare sums them (numpy's
+        pairwise sum: a plain sum of 600 months of 8e11 is 4 off)."""
+        return float(np.sum(self.risk))
+
 
 @dataclass(frozen=True)
 class Explanation:
@@ -199,6 +221,8 @@ class Explanation:
     #: ``df(m) = (1 + r)^(-m/12)`` for m = 1..horizon
     factors: tuple[float, ...]
     alternatives: tuple[AlternativeWork, ...]
+    #: how many inputs the file writes as distributions: explained at their means
+    uncertain_inputs: int = 0
 
     def npv(self, monthly: Sequence[float]) -> float:
         """The present value of a monthly cost stream: ``Σ_m cost_m · df(m)``."""
@@ -218,16 +242,19 @@ def explain(scenario: Scenario, names: Sequence[str] | None = None) -> Explanati
         name=scenario.name, currency=scenario.currency, horizon=scenario.horizon_months,
         discount_rate=float(rate.ravel()[0]),
         factors=_months(factors, scenario.horizon_months),
-        alternatives=tuple(_alternative(coster, alt) for alt in chosen))
+        alternatives=tuple(_alternative(coster, alt) for alt in chosen),
+        uncertain_inputs=len(scenario.uncertain_inputs()))
 
 
 def _alternative(coster: Coster, alt: Alternative) -> AlternativeWork:
     scenario, h = coster.scenario, coster.scenario.horizon_months
-    parts = []
+    parts: list[PartWork] = []
+    reasons: list[str] = []
     for option, shares in zip(scenario.options, coster.vectors(alt.assign), strict=True):
         if shares is None:
             continue
         figures = coster.part(option, shares)
+        reasons += figures.infeasible_reasons
         hours = coster.hours(shares)
         drivers = figures.costing.drivers
         others = tuple(
@@ -246,8 +273,10 @@ def _alternative(coster: Coster, alt: Alternative) -> AlternativeWork:
             lines=tuple(LineWork(name, _months(amount, h))
                         for name, amount in figures.costing.lines.items()
                         if np.any(hours > 0) or np.any(amount != 0)),
-            risk=_months(expected_losses(option, hours, coster.v), h)))
-    return AlternativeWork(alt.name, alt.kind, tuple(parts), h)
+            risk=_months(expected_losses(option, hours, coster.v), h),
+            other_lines={cost.name: "other_one_time" if cost.per == "once" else
+                         "other_recurring" for cost in option.other_costs}))
+    return AlternativeWork(alt.name, alt.kind, tuple(parts), h, tuple(reasons))
 
 
 def _drivers(drivers: Mapping[str, object], horizon: int) -> tuple[Driver, ...]:

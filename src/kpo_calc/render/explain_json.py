@@ -1,8 +1,9 @@
 """``explain --format json``: ``{"explanations": [...]}``, one entry per computed file.
 
 Every series is month by month whatever ``--by`` and ``--month`` say (those shape the
-tables); amounts in the scenario currency rounded to cents, drivers to 9 decimals (enough to
-recompute every line to the cent).
+tables); amounts in the scenario currency rounded to cents, drivers and hours to 15
+significant digits and discount factors exact (fixed decimals lose the cent once a driver
+is multiplied by 10^8, as in dong or rupiah: every line recomputes to the cent).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def explanation_dict(file: str, e: Explanation) -> dict[str, Any]:
     """One file's audit trail."""
     return {"file": file, "scenario": e.name, "currency": e.currency,
             "horizon_months": e.horizon, "discount_rate": fraction(e.discount_rate),
-            "discount_factors": [round(f, 9) for f in e.factors],
+            "discount_factors": list(e.factors),
             "alternatives": [_alternative(e, a) for a in e.alternatives]}
 
 
@@ -40,27 +41,34 @@ def _money(series: Sequence[float]) -> list[float]:
     return [cents(x) for x in series]
 
 
+def _figures(series: Sequence[float]) -> list[float]:
+    """Drivers to 15 significant digits: no float noise (0.1 + 0.2 is 0.3), and a product
+    still right to the cent up to amounts of about 10^12."""
+    return [float(f"{x:.15g}") for x in series]
+
+
 def _alternative(e: Explanation, a: AlternativeWork) -> dict[str, Any]:
-    return {"name": a.name, "kind": a.kind, "total_cost": cents(a.total_cost),
+    return {"name": a.name, "kind": a.kind, "feasible": a.feasible,
+            "infeasible_reasons": list(a.infeasible_reasons), "total_cost": cents(a.total_cost),
             "one_time_cost": cents(a.one_time_cost),
             "recurring_cost": cents(a.total_cost - a.one_time_cost),
-            "npv": cents(e.npv(a.monthly)), "risk_cost": cents(sum(a.risk)),
+            "npv": cents(e.npv(a.monthly)), "risk_cost": cents(a.risk_cost),
             "monthly": _money(a.monthly), "parts": [_part(e, p) for p in a.parts]}
 
 
 def _part(e: Explanation, p: PartWork) -> dict[str, Any]:
     return {"option": p.option, "model": p.model, "currency": p.currency,
             "shares": {work: fraction(s) for work, s in p.shares.items()},
-            "hours": [round(h, 9) for h in p.hours],
+            "hours": _figures(p.hours),
             "total_cost": cents(p.total_cost), "npv": cents(e.npv(p.monthly)),
-            "risk_cost": cents(sum(p.risk)), "monthly": _money(p.monthly),
+            "risk_cost": cents(p.risk_cost), "monthly": _money(p.monthly),
             "lines": [{"name": line.name, "label": line.label, "formula": line.formula,
                        "reads": list(line.reads), "one_time": line.one_time,
                        "total": cents(line.total), "monthly": _money(line.monthly)}
                       for line in p.lines],
             "drivers": {d.name: {"label": driver_info(d.name).label,
                                  "unit": driver_info(d.name).unit,
-                                 "monthly": [round(x, 9) for x in d.monthly]}
+                                 "monthly": _figures(d.monthly)}
                         for d in p.drivers},
             "other_costs": {d.name: _money(d.monthly) for d in p.other_costs},
             "risk": _money(p.risk)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,9 +21,10 @@ from kpo_calc.engine.explain import (
     PartWork,
     driver_info,
 )
-from kpo_calc.engine.lines import LINE_BY_NAME
+from kpo_calc.engine.lines import LINE_BY_NAME, OTHER_LINES
 from kpo_calc.formatting import percent
 from kpo_calc.render.views import Cell, Col, Kind, Num, Table, View
+from kpo_calc.render.wording import uncertain_note
 
 #: How a driver's unit reads in a table, and how its numbers are written.
 UNIT_KINDS: dict[str, tuple[str, Kind]] = {
@@ -75,14 +76,23 @@ def views(file: str, e: Explanation, periods: Periods) -> View:
              "evaluated on the drivers below it, the figures of compare to the cent.",
              f"Discount rate r = {percent(e.discount_rate, 2)} a year: "
              "df(m) = (1 + r)^(-m/12); NPV = Σ cost(m) × df(m)."]
+    note = uncertain_note(e.uncertain_inputs)
+    if note:
+        lines.append(note)
+    cannot = [a for a in e.alternatives if not a.feasible]
+    if cannot:  # costed, but no choice: compare leaves them out of the decision
+        lines.append("Not feasible (cannot do all the work; compare leaves them out of the "
+                     "decision): " + "; ".join(f"{a.name} ({'; '.join(a.infeasible_reasons)})"
+                                               for a in cannot) + ".")
     if periods.month is None and periods.by == "year":
         lines.append("A year column sums the months of costs and flows (hires, hours); "
                      "levels (headcount, salary, rates, fx) show the year's monthly average.")
     tables = [_alternatives(e)]
-    if periods.by == "month" and periods.month is None:
+    if periods.by == "month" or periods.month is not None:  # a year has no one factor
         tables.append(Table("Discount factors df(m)", (Col("", "text", key=True), *(
             Col(h, "factor") for h, _, _ in periods.spans)),
-            (("df(m)", *e.factors),)))
+            (("df(m)", *(e.factors[a - 1] for _, a, _ in periods.spans)),),
+            name="Discount factors"))
     for alt in e.alternatives:
         tables.append(_parts(e, alt))
         tables.append(_totals(e, alt, periods))
@@ -92,26 +102,27 @@ def views(file: str, e: Explanation, periods: Periods) -> View:
             if part.other_costs:
                 tables.append(_other_costs(alt, part, periods))
     return View(file, f"How the figures of {e.name} are built", tuple(lines), tuple(tables),
-                section_names=("alternative", "part"))
+                section_names=("alternative", "part"), currency=e.currency)
 
 
 def _alternatives(e: Explanation) -> Table:
-    rows = tuple((a.name, a.kind, a.one_time_cost, a.total_cost - a.one_time_cost,
-                  a.total_cost, e.npv(a.monthly), float(sum(a.risk)))
+    rows = tuple((a.name, a.kind, "yes" if a.feasible else "no", a.one_time_cost,
+                  a.total_cost - a.one_time_cost, a.total_cost, e.npv(a.monthly), a.risk_cost)
                  for a in e.alternatives)
-    return Table("Alternatives", (Col("Alternative", key=True), Col("Kind"),
+    return Table("Alternatives", (Col("Alternative", key=True), Col("Kind"), Col("Feasible"),
                                   Col("One-time cost", "money"), Col("Recurring cost", "money"),
                                   Col("Total cost", "money"), Col("NPV", "money"),
                                   Col("Expected risk losses", "money")), rows)
 
 
 def _parts(e: Explanation, alt: AlternativeWork) -> Table:
-    rows = tuple((p.option, p.model, p.currency, _shares(p), float(sum(p.hours)),
+    rows = tuple((p.option, p.model, p.currency, _shares(p), float(np.sum(p.hours)),
                   p.total_cost, e.npv(p.monthly)) for p in alt.parts)
     return Table(f"{alt.name}: parts", (
-        Col("Part", key=True), Col("Model"), Col("Currency"), Col("Share of each work item"),
+        Col("Part", key=True), Col("Model"), Col("Input currency"),
+        Col("Share of each work item"),
         Col("Hours", "hours"), Col("Total cost", "money"), Col("NPV", "money")), rows,
-        section=(alt.name, ""))
+        section=(alt.name, ""), name="Parts")
 
 
 def _shares(p: PartWork) -> str:
@@ -129,12 +140,12 @@ def _totals(e: Explanation, alt: AlternativeWork, periods: Periods) -> Table:
     rows: list[tuple[Cell, ...]] = [
         ("Cost", *periods.sums(alt.monthly), alt.total_cost),
         ("Present value: cost × df(m)", *periods.sums(present), e.npv(alt.monthly)),
-        ("Expected risk losses", *periods.sums(alt.risk), float(sum(alt.risk)))]
+        ("Expected risk losses", *periods.sums(alt.risk), alt.risk_cost)]
     if periods.month is not None:
         rows = [r[:-1] for r in rows]
     return Table(f"{alt.name}: totals", (Col("", key=True),
                                          *_period_cols(periods, "money", True)),
-                 tuple(rows), section=(alt.name, ""))
+                 tuple(rows), section=(alt.name, ""), name="Totals")
 
 
 def _lines(e: Explanation, alt: AlternativeWork, part: PartWork, periods: Periods) -> Table:
@@ -143,17 +154,19 @@ def _lines(e: Explanation, alt: AlternativeWork, part: PartWork, periods: Period
         m = periods.month
         values = {d.name: d.monthly[m - 1] for d in part.drivers}
         values["month"] = float(m)
-        one = tuple((line.label, line.formula, substituted(line.name, values),
-                     line.monthly[m - 1]) for line in part.lines)
+        one = tuple((line.label, line.formula,
+                     _named(part, line.name, m) if line.name in OTHER_LINES else
+                     substituted(line.name, values), line.monthly[m - 1])
+                    for line in part.lines)
         return Table(title, (Col("Line", key=True), Col("Formula"),
                              Col(f"Month {m}: with its values"), Col(f"Month {m}", "money")),
-                     one, section=(alt.name, part.option))
+                     one, section=(alt.name, part.option), name="Cost lines")
     rows: list[tuple[Cell, ...]] = [(line.label, line.formula, *periods.sums(line.monthly),
                                      line.total) for line in part.lines]
     rows.append(("Total", "", *periods.sums(part.monthly), part.total_cost))
     return Table(title, (Col("Line", key=True), Col("Formula"),
                          *_period_cols(periods, "money", True)), tuple(rows),
-                 section=(alt.name, part.option))
+                 section=(alt.name, part.option), name="Cost lines")
 
 
 def _drivers(e: Explanation, alt: AlternativeWork, part: PartWork,
@@ -168,7 +181,15 @@ def _drivers(e: Explanation, alt: AlternativeWork, part: PartWork,
     return Table(f"{alt.name} · {part.option}: drivers",
                  (Col("Driver", key=True), Col("What it is"), Col("Unit"),
                   *_period_cols(periods, "number", False)),
-                 tuple(rows), section=(alt.name, part.option))
+                 tuple(rows), section=(alt.name, part.option), name="Drivers")
+
+
+def _named(part: PartWork, line: str, m: int) -> str:
+    """An other-costs line in month ``m``: the sum of its named costs (``150 (Travel) +
+    75 (Tooling)``), to the cent."""
+    return " + ".join(f"{plain(round(d.monthly[m - 1], 2), 15)} ({d.name})"
+                      for d in part.other_costs
+                      if part.other_lines.get(d.name) == line and d.monthly[m - 1]) or "0"
 
 
 def _hours(part: PartWork) -> Driver:
@@ -177,27 +198,45 @@ def _hours(part: PartWork) -> Driver:
 
 def _other_costs(alt: AlternativeWork, part: PartWork, periods: Periods) -> Table:
     rows = tuple((d.name, *periods.sums(d.monthly),
-                  *(() if periods.month is not None else (float(sum(d.monthly)),)))
+                  *(() if periods.month is not None else (float(np.sum(d.monthly)),)))
                  for d in part.other_costs)
     return Table(f"{alt.name} · {part.option}: other costs by name",
                  (Col("Cost", key=True), *_period_cols(periods, "money", True)), rows,
-                 section=(alt.name, part.option))
+                 section=(alt.name, part.option), name="Other costs by name")
 
 
 _NAME = re.compile(r"\b[a-z_][a-z_0-9]*\b")
+#: Significant digits tried in turn: the fewest that recompute the line to the cent.
+_DIGITS = (10, 12, 14, 17)
 
 
-def substituted(line: str, values: dict[str, float]) -> str:
+def substituted(line: str, values: Mapping[str, float]) -> str:
     """The line's formula with each driver replaced by its value in the month: what a
-    reviewer types into a calculator (``12 × 8333.33``)."""
-    formula = LINE_BY_NAME[line].shown
-    return _NAME.sub(lambda m: plain(values[m.group()]) if m.group() in values
-                     else m.group(), formula)
+    reviewer types into a calculator (``12 × 8333.33``), with the fewest digits (ten at
+    least) that give the line to the cent: a salary of 1e12 a year needs more."""
+    rule = LINE_BY_NAME[line]
+    shown = {name: plain(x) for name, x in values.items()}
+    if all(name in values for name in rule.reads):
+        with np.errstate(all="ignore"):  # as the engine: a zero divisor is inf, not a crash
+            exact = float(rule.compute({n: np.float64(x) for n, x in values.items()}))
+            for digits in _DIGITS:
+                shown = {name: plain(x, digits) for name, x in values.items()}
+                typed = float(rule.compute({n: np.float64(t) for n, t in shown.items()}))
+                if not math.isfinite(exact) or abs(typed - exact) < 0.005:
+                    break
+    return _NAME.sub(lambda m: shown.get(m.group(), m.group()), rule.shown)
 
 
-def plain(x: float) -> str:
-    """A number as typed into a calculator, precise enough to recompute the line to the
-    cent: whole numbers bare, others to ten significant digits (no exponent below 1e10)."""
+def plain(x: float, digits: int = 10) -> str:
+    """A number as typed into a calculator: whole numbers bare, others to ``digits``
+    significant digits (and two decimals at least), with no exponent from 1e-4 to 1e15."""
+    if not math.isfinite(x):
+        return str(x)
     if x == int(x) and abs(x) < 1e15:
         return str(int(x))
-    return f"{x:.10g}"
+    text = f"{x:.{digits}g}"
+    if "e+" in text and abs(x) < 1e15:  # 8.333333333e+10: written out, cents at least
+        decimals = max(digits - 1 - math.floor(math.log10(abs(x))), 2)
+        text = f"{x:.{decimals}f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+    return text

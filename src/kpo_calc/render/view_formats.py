@@ -42,18 +42,25 @@ def table(views: Sequence[View], options: RenderOptions) -> str:
 
 def _grid(t: Table) -> Grid:
     keys = sum(1 for c in t.columns if c.key) or 1
-    grid = Grid(t.title, [Column(visible(c.header), "left" if c.kind == "text" else "right")
-                          for c in t.columns], keep=keys, caption=t.caption)
+    # A title names an alternative or a part: user text, shown like the cells.
+    grid = Grid(visible(t.title), [Column(visible(c.header),
+                                          "left" if c.kind == "text" else "right")
+                                   for c in t.columns], keep=keys,
+                caption=None if t.caption is None else visible(t.caption))
     for row in t.rows:
         grid.add(*(visible(shown(cell, c.kind)) for cell, c in zip(row, t.columns, strict=True)))
     return grid
 
 
-def markdown(views: Sequence[View], outcomes: Sequence[Outcome[Any]]) -> str:
-    """Views as GitHub Markdown: a section per file, a table per view table."""
+def markdown(views: Sequence[View], outcomes: Sequence[Outcome[Any]],
+             note: str | None = None) -> str:
+    """Views as GitHub Markdown: a section per file, a table per view table; ``note`` (our
+    Markdown, not user text) after the broken files' errors."""
     lines = error_lines(outcomes)
     if lines:
         lines.append("")
+    if note:
+        lines += [note, ""]
     for view in views:
         lines += [f"### {esc(view.heading)}", code(view.file), ""]
         for line in view.lines:  # a paragraph each
@@ -62,7 +69,7 @@ def markdown(views: Sequence[View], outcomes: Sequence[Outcome[Any]]) -> str:
             lines += [f"**{esc(t.title)}**", "", *_md_table(t), ""]
             if t.caption:
                 lines += [f"_{md_text(t.caption)}_", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return no_commands("\n".join(lines).rstrip("\n") + "\n")
 
 
 def _md_table(t: Table) -> list[str]:
@@ -76,20 +83,23 @@ def _md_table(t: Table) -> list[str]:
 
 
 def csv(views: Sequence[View]) -> str:
-    """Views as one tidy long table: each value on its own row, named by the file, the
-    table's section, the table, the row's key cells and the column (pivot-ready)."""
+    """Views as one tidy long table: each value on its own row, named by the file (and
+    its currency), the table's section, the table, the row's key cells and the column
+    (pivot-ready)."""
     names = max((v.section_names for v in views), key=len, default=())
     keys = max((sum(1 for c in t.columns if c.key) for v in views for t in v.tables),
                default=1)
-    header = ["file", *names, "table", *(["item"] if keys <= 1 else
-                                          [f"item_{i + 1}" for i in range(keys)]),
+    currency = any(v.currency for v in views)
+    header = ["file", *(["currency"] if currency else []), *names, "table",
+              *(["item"] if keys <= 1 else [f"item_{i + 1}" for i in range(keys)]),
               "column", "value"]
-    return csv_text(header, _csv_rows(views, len(names), max(keys, 1)))
+    return csv_text(header, _csv_rows(views, len(names), max(keys, 1), currency))
 
 
-def _csv_rows(views: Sequence[View], sections: int,
-              keys: int) -> Iterator[list[object]]:
+def _csv_rows(views: Sequence[View], sections: int, keys: int,
+              currency: bool) -> Iterator[list[object]]:
     for view in views:
+        lead = [safe(view.file), *([safe(view.currency)] if currency else [])]
         for t in view.tables:
             section = [safe(s) for s in t.section] + [""] * (sections - len(t.section))
             key_at = [i for i, c in enumerate(t.columns) if c.key]
@@ -100,6 +110,6 @@ def _csv_rows(views: Sequence[View], sections: int,
                     if c.key or row[i] is None:
                         continue
                     value = raw(row[i], c.kind)
-                    yield [safe(view.file), *section, safe(t.title), *named, safe(c.header),
-                           safe(value) if isinstance(value, str) else value]
+                    yield [*lead, *section, safe(t.name or t.title), *named,
+                           safe(c.header), safe(value) if isinstance(value, str) else value]
 

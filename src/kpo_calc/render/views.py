@@ -14,6 +14,11 @@ from typing import Literal
 
 from kpo_calc.formatting import money, number, percent
 
+#: Decimals of a factor (df, fx, growth): a month's cost times its factor recomputes the
+#: present value to the cent up to ten billion a month (six decimals lost 154 on 480
+#: million dong).
+FACTOR_DECIMALS = 12
+
 #: What the cells of a column hold, which fixes how each format writes them.
 Kind = Literal["text", "money", "hours", "people", "rate", "factor", "number", "month"]
 
@@ -51,6 +56,9 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     section: tuple[str, ...] = ()
     caption: str | None = None
+    #: what the table is, the same in every section ("Cost lines"): the CSV's table
+    #: column, which the section's names would split (default: the title)
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,11 +71,15 @@ class View:
     tables: tuple[Table, ...]
     #: the names of ``Table.section``'s entries (CSV headers), e.g. ("alternative", "part")
     section_names: tuple[str, ...] = ()
+    #: the currency of the view's money cells: a CSV column when set, as the sentence
+    #: that says it is not in the CSV
+    currency: str = ""
 
 
 def shown(value: Cell, kind: Kind) -> str:
     """A cell as people read it: money to the cent with separators, hours and people to
-    two decimals, rates as percentages, factors to six decimals, text as it is."""
+    two decimals, rates as percentages, factors to twelve decimals (a discount factor times
+    a month's cost recomputes its present value to the cent), text as it is."""
     if value is None:
         return ""
     if isinstance(value, Num):
@@ -79,18 +91,19 @@ def shown(value: Cell, kind: Kind) -> str:
     if kind == "rate":
         return percent(value, 2)
     if kind == "factor":
-        return number(value, 6)
+        return number(value, FACTOR_DECIMALS)
     if kind == "month":
         return number(value, 0)
     return number(value, 2)
 
 
 def raw(value: Cell, kind: Kind = "number") -> str | float | int:
-    """A cell for machines (CSV): money rounded to cents, other numbers to 6 decimals (as
-    the JSON), without separators; nothing as an empty string."""
+    """A cell for machines (CSV): money rounded to cents, factors to twelve decimals, other
+    numbers to six, without separators; nothing as an empty string."""
     if isinstance(value, Num):
         return raw(value.value, value.kind)
     if value is None or isinstance(value, str):
         return "" if value is None else value
-    rounded = round(float(value), 2 if kind == "money" else 6)
+    rounded = round(float(value), 2 if kind == "money" else
+                    FACTOR_DECIMALS if kind == "factor" else 6)
     return 0.0 if rounded == 0 else rounded
