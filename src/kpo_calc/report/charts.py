@@ -49,17 +49,24 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 WIDTH = 7.5
 #: A chart label longer than this is cut (tables show the whole name).
 LABEL_CHARS = 40
+#: The most alternatives whose legend fits inside the cumulative chart.
+LEGEND_INSIDE = 6
 
 def short_amount(x: float, _pos: object = None) -> str:
-    """An axis tick: ``12.5M``, ``250k``, ``800`` (the axis label names the currency)."""
+    """An axis tick: ``12.5M``, ``250k``, ``800`` (the axis label names the currency);
+    billions and trillions as ``B`` and ``T``, so a tick stays short enough for its margin."""
     size = abs(x)
-    if size >= 1e6:
+    if size >= 1e12:
+        text = f"{x / 1e12:,.1f}".removesuffix(".0") + "T"
+    elif size >= 1e9:
+        text = f"{x / 1e9:,.1f}".removesuffix(".0") + "B"
+    elif size >= 1e6:
         text = f"{x / 1e6:,.1f}".removesuffix(".0") + "M"
     elif size >= 1e3:
         text = f"{x / 1e3:,.0f}k"
     else:
         text = f"{x:,.0f}"
-    return "0" if text in ("-0", "0k", "-0k", "0M", "-0M") else text
+    return "0" if text in ("-0", "0k", "-0k", "0M", "-0M", "0B", "-0B", "0T", "-0T") else text
 
 
 _AMOUNT = FuncFormatter(short_amount)
@@ -99,8 +106,11 @@ def _label_room(labels: Sequence[str]) -> float:
 def cumulative(r: ScenarioResult, shown: Sequence[str], key: str) -> str:
     """Cumulative cost per alternative over the months; each alternative's breakeven
     month (cumulative savings stay positive from it) marked on its line."""
+    # More names than the empty upper left corner holds go under the axes, two a row.
+    below = -(-len(shown) // 2) if len(shown) > LEGEND_INSIDE else 0
+    bottom = 0.5 + (0.3 + 0.16 * below if below else 0)
     with matplotlib.rc_context(_STYLE):
-        fig, ax = _axes(3.6, left=0.75)
+        fig, ax = _axes(3.1 + bottom, left=0.75, bottom=bottom)
         months = range(1, r.horizon_months + 1)
         for i, name in enumerate(shown):
             o = r.option(name)
@@ -120,7 +130,12 @@ def cumulative(r: ScenarioResult, shown: Sequence[str], key: str) -> str:
         ax.set_ylabel(f"Cumulative cost ({r.currency})")
         ax.yaxis.set_major_formatter(_AMOUNT)
         ax.set_xlim(1, max(r.horizon_months, 2))
-        ax.legend(loc="upper left", fontsize=8, frameon=False)
+        if below:
+            fig.legend(*ax.get_legend_handles_labels(), loc="lower left", ncol=2,
+                       fontsize=7.5, frameon=False, bbox_to_anchor=(0.02, 0.01),
+                       borderaxespad=0)
+        else:
+            ax.legend(loc="upper left", fontsize=8, frameon=False)
         return svg(fig, key)
 
 

@@ -22,7 +22,7 @@ STYLE = """\
 @page { size: A4; margin: 12mm 11mm; }
 * { box-sizing: border-box; }
 body { font: 10pt/1.45 system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  color: #1a1a1a; max-width: 200mm; margin: 0 auto; padding: 8mm; }
+  color: #1a1a1a; max-width: 200mm; margin: 0 auto; padding: 8mm; overflow-wrap: break-word; }
 h1 { font-size: 17pt; margin: 0 0 0.2em; }
 h2 { font-size: 14pt; margin: 0.2em 0 0.1em; }
 h3 { font-size: 11.5pt; margin: 1.2em 0 0.3em; border-bottom: 1px solid #ccc; }

@@ -9,6 +9,7 @@ in ``data-value``, so a reader, or a test, can match it to ``compare --format js
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,18 @@ from kpo_calc.textsafe import visible
 def esc(text: str) -> str:
     """User text as HTML text or a quoted attribute's value."""
     return html.escape(visible(text), quote=True)
+
+
+#: A run of this many characters without a space (an HTML entity counts as one) gets a
+#: break opportunity every ``_PIECE``: a table is as wide as its widest unbreakable word,
+#: and one long name would push the figures beside it off the page.
+_RUN = re.compile(r"(?:&#?\w+;|\S){24,}")
+_PIECE = re.compile(r"(?:&#?\w+;|\S){1,16}")
+
+
+def breakable(text: str) -> str:
+    """User text as HTML text (:func:`esc`) that can wrap inside a long word."""
+    return _RUN.sub(lambda m: "<wbr>".join(_PIECE.findall(m.group())), esc(text))
 
 
 @dataclass(frozen=True)
@@ -39,7 +52,7 @@ class Cell:
             attrs += f' data-field="{esc(self.field)}"'
         if self.value is not None:
             attrs += f' data-value="{self.value!r}"'
-        return f"<{tag}{attrs}>{esc(self.text)}</{tag}>"
+        return f"<{tag}{attrs}>{breakable(self.text)}</{tag}>"
 
 
 def amount(x: float, field: str | None = None) -> Cell:
@@ -64,7 +77,7 @@ def table(key: str, caption: str, heads: Sequence[Cell | str], rows: Sequence[Ro
           chosen: str | None = None, note: str | None = None) -> str:
     """A table with an id (``key``), a caption and a header row; a row whose first cell
     reads ``chosen`` is highlighted (the recommendation)."""
-    out = [f'<table id="{esc(key)}">', f"<caption>{esc(caption)}</caption>",
+    out = [f'<table id="{esc(key)}">', f"<caption>{breakable(caption)}</caption>",
            "<thead><tr>" + "".join(_cell(h).html("th") for h in heads) + "</tr></thead>",
            "<tbody>"]
     for row in rows:

@@ -7,6 +7,9 @@ Sentences are the other formats' own (``render.wording``, ``render.sim_words``,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypeVar
+
 from kpo_calc.engine.lines import LINES
 from kpo_calc.engine.results import OptionResult, ScenarioResult
 from kpo_calc.formatting import number, threshold
@@ -18,7 +21,12 @@ from kpo_calc.report import charts
 from kpo_calc.report.content import FileReport
 from kpo_calc.report.markup import Cell, Row, amount, chart, esc, figure, paragraph, share, table
 
+T = TypeVar("T")
+
 DASH = "—"
+#: Alternatives a table shows side by side, as columns: six amounts in the trillions
+#: and the row labels still fit across A4; more go on into another table.
+COLUMNS = 6
 #: A figure that does not apply, aligned with the figures of its column
 NONE = figure(DASH)
 
@@ -45,7 +53,7 @@ def scenario_section(key: str, f: FileReport) -> str:
               "<h3>Cost by line</h3>",
               chart(charts.stacked_lines(r, names, f"{key}-lines"),
                     f"Total cost of each alternative by cost line ({r.currency})."),
-              lines_table(key, view), *stress_tables(key, view), *plan_tables(key, view),
+              *lines_table(key, view), *stress_tables(key, view), *plan_tables(key, view),
               *uncertainty(key, f), inputs_table(key, f), "</div>", "</section>"]
     return "\n".join(parts)
 
@@ -149,15 +157,29 @@ def scorecard_table(key: str, r: ScenarioResult) -> str:
                   figure("Weighted")], rows)
 
 
-def lines_table(key: str, r: ScenarioResult) -> str:
-    """The figures behind the stacked bars: each line's cost in each alternative."""
+def _groups(items: Sequence[T]) -> list[Sequence[T]]:
+    """``items`` in runs of at most ``COLUMNS`` (at least one run, maybe empty)."""
+    return [items[i:i + COLUMNS] for i in range(0, max(len(items), 1), COLUMNS)]
+
+
+def _continued(key: str, caption: str, i: int) -> tuple[str, str]:
+    """The id and caption of the ``i``-th table of a run (the first keeps the plain ones)."""
+    return (key, caption) if i == 0 else (f"{key}{i + 1}", f"{caption}, continued")
+
+
+def lines_table(key: str, r: ScenarioResult) -> list[str]:
+    """The figures behind the stacked bars: each line's cost in each alternative (the
+    alternatives are columns: ``COLUMNS`` to a table)."""
     used = [line for line in LINES if any(line.name in o.lines for o in r.options)]
-    rows: list[Row] = [[line.label + (" (one-time)" if line.one_time else ""),
-                        *(amount(o.lines[line.name], line.name) if line.name in o.lines
-                          else NONE for o in r.options)] for line in used]
-    rows.append([Cell("Total"), *(amount(o.total_cost, "total_cost") for o in r.options)])
-    return table(f"{key}-lines", f"Cost by line ({r.currency})",
-                 ["Line", *(figure(o.name) for o in r.options)], rows)
+    out = []
+    for i, options in enumerate(_groups(r.options)):
+        rows: list[Row] = [[line.label + (" (one-time)" if line.one_time else ""),
+                            *(amount(o.lines[line.name], line.name) if line.name in o.lines
+                              else NONE for o in options)] for line in used]
+        rows.append([Cell("Total"), *(amount(o.total_cost, "total_cost") for o in options)])
+        out.append(table(*_continued(f"{key}-lines", f"Cost by line ({r.currency})", i),
+                         ["Line", *(figure(o.name) for o in options)], rows))
+    return out
 
 
 def stress_tables(key: str, r: ScenarioResult) -> list[str]:
@@ -191,9 +213,10 @@ def plan_tables(key: str, r: ScenarioResult) -> list[str]:
         return []
     out = ["<h3>Plans and their parts</h3>"]
     work = list(dict.fromkeys(w for o in r.options for w in o.assign))
-    if work:
-        out.append(table(f"{key}-who", "Who does the work", ["Work", *(o.name for o in plans)],
-                         [[w, *(assignment(o.assign.get(w, {})) or DASH for o in plans)]
+    for i, group in enumerate(_groups(plans) if work else []):
+        out.append(table(*_continued(f"{key}-who", "Who does the work", i),
+                         ["Work", *(o.name for o in group)],
+                         [[w, *(assignment(o.assign.get(w, {})) or DASH for o in group)]
                           for w in work]))
     for i, o in enumerate(plans):
         rows: list[Row] = [[name, amount(part.total_cost, "total_cost"),
