@@ -167,3 +167,32 @@ def test_other_commands_do_not_load_the_workbook_writer(tmp_path) -> None:
         proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
                               text=True, check=False, timeout=120)
         assert proc.stderr.endswith("CLEAN"), (args, proc.stderr[-300:])
+
+
+# --- 4. Chart labels of long names ---------------------------------------------------------
+# A label was cut at its end: every tornado bar of an option with a long name read
+# "options[$x$ yyyy…… ±", whatever the input (salary, benefits, overhead), and two
+# alternatives named alike up to their 40th character had the same bar label.
+
+def test_a_long_label_keeps_its_end(tmp_path) -> None:
+    from kpo_calc.report.charts import LABEL_CHARS, label
+
+    name = "options[" + "y" * 60 + "].annual_salary"
+    shown = label(name)
+    assert len(shown) == LABEL_CHARS
+    assert shown.startswith("options[yyy")
+    assert shown.endswith("…" + name[-13:])  # "annual_salary"
+    assert label("y" * LABEL_CHARS) == "y" * LABEL_CHARS
+
+
+def test_the_tornado_tells_apart_the_inputs_of_an_option_with_a_long_name(tmp_path) -> None:
+    text = (Path(__file__).parent / "data" / "uncertain-full.yaml").read_text("utf-8")
+    long = "Team of analysts in the Kuala Lumpur shared service centre"
+    path = tmp_path / "long.yaml"
+    path.write_text(re.sub(r"\bTeam\b", long, text), "utf-8")
+    markup = page_file(tmp_path, path).read_text("utf-8")
+    tornado = markup[markup.index('id="s1-tornado-'):]
+    tornado = tornado[:tornado.index("</svg>")]
+    labels = re.findall(r"<text[^>]*>(options\[Team[^<]*)</text>", tornado)
+    assert len(labels) >= 3  # salary, benefits, overhead, ... of the team
+    assert len(set(labels)) == len(labels), labels

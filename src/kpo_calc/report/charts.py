@@ -73,9 +73,13 @@ _AMOUNT = FuncFormatter(short_amount)
 
 
 def label(name: str) -> str:
-    """A name as a chart shows it: controls as escapes, long names cut."""
+    """A name as a chart shows it: controls as escapes, a long name cut in its middle (two
+    names, or an input's paths, that differ only at their ends stay apart)."""
     shown = visible(name)
-    return shown if len(shown) <= LABEL_CHARS else shown[:LABEL_CHARS - 1] + "…"
+    if len(shown) <= LABEL_CHARS:
+        return shown
+    tail = LABEL_CHARS // 3
+    return shown[:LABEL_CHARS - 1 - tail] + "…" + shown[-tail:]
 
 
 def colour(i: int) -> str:
