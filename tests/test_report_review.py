@@ -196,3 +196,25 @@ def test_the_tornado_tells_apart_the_inputs_of_an_option_with_a_long_name(tmp_pa
     labels = re.findall(r"<text[^>]*>(options\[Team[^<]*)</text>", tornado)
     assert len(labels) >= 3  # salary, benefits, overhead, ... of the team
     assert len(set(labels)) == len(labels), labels
+
+
+# --- 5. A one-month horizon ----------------------------------------------------------------
+# The cumulative chart drew each alternative as a line of one point (nothing shows) on an
+# axis of months 1.05, 1.20, ..., 1.95.
+
+def test_a_one_month_horizon_draws_a_dot_per_alternative_on_whole_months(tmp_path) -> None:
+    from kpo_calc import api
+    from kpo_calc.report.charts import colour, cumulative
+
+    data = tiny_data()
+    data["horizon_months"] = 1
+    data["work"][1].update(start_month=1, duration_months=1)
+    data["options"][1].update(transition={"cost": 6000, "months": 1}, notice_months=0)
+    data["stress"] = []
+    result = api.compare(written(tmp_path, data))
+    svg = cumulative(result, ["Team", "Vendor"], "k")
+    # The baseline Team has no breakeven dot: its only mark is its month.
+    for i in (0, 1):
+        assert re.search(rf'<use [^>]*style="fill: {colour(i)}', svg, re.I), i
+    xticks = svg[svg.index('id="k-matplotlib.axis_1"'):svg.index('id="k-matplotlib.axis_2"')]
+    assert re.findall(r"<text[^>]*>([^<]*)</text>", xticks) == ["1", "Month"]

@@ -116,12 +116,14 @@ def cumulative(r: ScenarioResult, shown: Sequence[str], key: str) -> str:
     with matplotlib.rc_context(_STYLE):
         fig, ax = _axes(3.1 + bottom, left=0.75, bottom=bottom)
         months = range(1, r.horizon_months + 1)
+        # A line needs two months: over one, each alternative is a dot.
+        dot = "o" if r.horizon_months == 1 else None
         for i, name in enumerate(shown):
             o = r.option(name)
             running = list(accumulate(o.monthly))
             chosen = name == r.recommendation.option
             ax.plot(months, running, color=colour(i), linewidth=2.4 if chosen else 1.3,
-                    label=label(name) + (" (recommended)" if chosen else ""))
+                    marker=dot, label=label(name) + (" (recommended)" if chosen else ""))
             month = o.breakeven_month
             if name != r.baseline and month is not None:
                 ax.plot([month], [running[month - 1]], marker="o", color=colour(i),
@@ -133,7 +135,12 @@ def cumulative(r: ScenarioResult, shown: Sequence[str], key: str) -> str:
         ax.set_xlabel("Month")
         ax.set_ylabel(f"Cumulative cost ({r.currency})")
         ax.yaxis.set_major_formatter(_AMOUNT)
-        ax.set_xlim(1, max(r.horizon_months, 2))
+        if dot:
+            ax.set_xlim(0.5, 1.5)
+            ax.set_xticks([1])
+        else:
+            ax.xaxis.set_major_locator(MaxNLocator(7, integer=True))  # months, not 1.5
+            ax.set_xlim(1, r.horizon_months)
         if below:
             fig.legend(*ax.get_legend_handles_labels(), loc="lower left", ncol=2,
                        fontsize=7.5, frameon=False, bbox_to_anchor=(0.02, 0.01),
