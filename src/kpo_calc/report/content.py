@@ -78,9 +78,12 @@ def report_file(path: StrPath, trials: int = DEFAULT_TRIALS,
         # Each reads the file again; only their errors are new (the warnings are the
         # load's): a run over too many trials is refused as simulate refuses it.
         simulated = simulate_file(path, trials, seed)
-        tornado = sensitivity_file(path)
-        diagnostics = (*diagnostics, *simulated.errors, *tornado.errors)
-        simulation, sensitivity = simulated.result, tornado.result
+        diagnostics = (*diagnostics, *simulated.errors)
+        simulation = simulated.result
+        if simulated.ok:  # a refused run stops here: no tornado to wait for
+            tornado = sensitivity_file(path)
+            diagnostics = (*diagnostics, *tornado.errors)
+            sensitivity = tornado.result
     return FileReport(name, result, diagnostics, count, input_rows(doc, scenario),
                       simulation, sensitivity, scenario, doc)
 
