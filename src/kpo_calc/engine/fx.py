@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from kpo_calc.engine.finance import escalation, months
-from kpo_calc.engine.values import Array, Values
+from kpo_calc.engine.values import Array, Values, derived
 from kpo_calc.scenario import Scenario, StressTest
 
 
@@ -20,6 +20,12 @@ def fx_path(scenario: Scenario, currency: str | None, v: Values,
     ``shock`` is a stress test whose ``fx`` multiplies the rate of a currency by
     ``1 + change`` from its ``from_month`` (methodology 3, point 9).
     """
+    return derived(v, ("fx", currency, id(shock)),
+                   lambda: _fx_path(scenario, currency, v, shock))
+
+
+def _fx_path(scenario: Scenario, currency: str | None, v: Values,
+             shock: StressTest | None) -> Array:
     if currency is None or currency == scenario.currency:
         path: Array = np.ones((1, scenario.horizon_months))
     else:

@@ -7,7 +7,7 @@ import numpy as np
 from kpo_calc.engine.finance import escalation, months
 from kpo_calc.engine.fx import fx_path
 from kpo_calc.engine.lines import Drivers, lines_of
-from kpo_calc.engine.values import Array, Values
+from kpo_calc.engine.values import Array, Values, derived
 from kpo_calc.scenario import InHouseOption, Scenario, StressTest
 
 #: Demand of 3.0000000001 FTE still needs 3 people, not 4 (float noise from growth).
@@ -42,6 +42,12 @@ def lead_time_cap(option: InHouseOption, demand: Array, needed: Array,
 def monthly_salary(option: InHouseOption, scenario: Scenario, v: Values,
                    shock: StressTest | None = None) -> Array:
     """``s_m = annual_salary / 12 * esc(salary_growth, m) * fx_m`` in the scenario currency."""
+    return derived(v, ("salary", id(option), id(shock)),
+                   lambda: _monthly_salary(option, scenario, v, shock))
+
+
+def _monthly_salary(option: InHouseOption, scenario: Scenario, v: Values,
+                    shock: StressTest | None) -> Array:
     fx = fx_path(scenario, option.currency, v, shock)
     return v(option, "annual_salary") * fx / 12 * escalation(v(option, "salary_growth"),
                                                           scenario.horizon_months)
@@ -94,6 +100,14 @@ def releases_owed_severance(headcount: Array, existing: Array,
     return owed, (cohort * eligible).sum(axis=1, keepdims=True)
 
 
+def _per_hire(option: InHouseOption, v: Values, fx: Array, salary: Array,
+              benefits_rate: Array) -> Array:
+    """The cost of bringing one person in: recruiting, onboarding, and half the loaded pay
+    of the ramp-up months (productivity rises linearly to full)."""
+    return ((v(option, "recruiting_cost_per_hire") + v(option, "training_cost_per_hire")) * fx
+            + 0.5 * v(option, "ramp_up_months") * salary * (1 + benefits_rate))
+
+
 def in_house_costs(option: InHouseOption, headcount: Array, scenario: Scenario,
                    v: Values, shock: StressTest | None = None) -> Drivers:
     """The drivers of employing ``headcount`` people in each month, each ``(trials,
@@ -114,11 +128,8 @@ def in_house_costs(option: InHouseOption, headcount: Array, scenario: Scenario,
         "annual_training_per_fte": v(option, "annual_training_per_fte"),
         "hires": np.maximum(headcount - _previous(headcount, existing), 0.0),
         "leavers": headcount * v(option, "attrition_rate") / 12,
-        # The cost of bringing one person in: recruiting, onboarding, and half the
-        # loaded pay of the ramp-up months (productivity rises linearly to full).
-        "per_hire": ((v(option, "recruiting_cost_per_hire")
-                      + v(option, "training_cost_per_hire")) * fx
-                     + 0.5 * v(option, "ramp_up_months") * salary * (1 + benefits_rate)),
+        "per_hire": derived(v, ("per_hire", id(option), id(shock)),
+                            lambda: _per_hire(option, v, fx, salary, benefits_rate)),
         "owed": owed,
         "severance_months": v(option, "severance_months"),
     }

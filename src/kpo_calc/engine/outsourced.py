@@ -10,7 +10,7 @@ from kpo_calc.engine.demand import hours_per_fte
 from kpo_calc.engine.finance import escalation, months
 from kpo_calc.engine.fx import fx_path
 from kpo_calc.engine.lines import Drivers, lines_of
-from kpo_calc.engine.values import Array, Mask, Values
+from kpo_calc.engine.values import Array, Mask, Values, derived
 from kpo_calc.scenario import ContractorOption, OutsourcedOption, Scenario, StressTest
 
 #: The same lines for KPO and BPO: the line table gives both kinds these.
@@ -24,6 +24,12 @@ def hourly_rate(option: OutsourcedOption | ContractorOption, scenario: Scenario,
     ``fte_monthly_rate`` is per ``hours_per_fte_month`` hours: the option's own for
     contract staff (methodology 3, point 8), else the scenario's.
     """
+    return derived(v, ("rate", id(option), id(shock)),
+                   lambda: _hourly_rate(option, scenario, v, shock))
+
+
+def _hourly_rate(option: OutsourcedOption | ContractorOption, scenario: Scenario, v: Values,
+                 shock: StressTest | None) -> Array:
     fx = fx_path(scenario, option.currency, v, shock)
     if option.hourly_rate is not None:
         base = v(option, "hourly_rate")

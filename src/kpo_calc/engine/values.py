@@ -16,7 +16,7 @@ hold the same number are two inputs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Protocol
 
 import numpy as np
@@ -94,6 +94,9 @@ class PathValues:
             if column.shape[0] != trials:
                 raise ValueError(f"{path}: {column.shape[0]} values for {trials} trials")
         self._arrays: dict[float, Array] = {}
+        #: figures made from these values alone (an option's rate path, its salary path),
+        #: by ``derived``: a chunk of trials costs each option as several parts
+        self.derived: dict[Hashable, Array] = {}
 
     def path(self, owner: BaseModel, field: str) -> str:
         """The field path of ``owner.field``."""
@@ -105,6 +108,19 @@ class PathValues:
         if found is not None:
             return found
         return _column(written(owner, field, default), self._arrays)
+
+
+def derived(v: Values, key: Hashable, make: Callable[[], Array]) -> Array:
+    """``make()``, made once per sampled reading ``v`` (keyed on ``key``: the figure's kind
+    and the identities of the models it reads, which ``v``'s scenario keeps alive); a
+    point reading makes it each time (its arrays are one row: nothing to save)."""
+    memo: dict[Hashable, Array] | None = getattr(v, "derived", None)
+    if memo is None:
+        return make()
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = make()
+    return found
 
 
 #: The owners' paths of recent scenarios, by identity (the scenario is kept in the entry,

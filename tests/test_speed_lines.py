@@ -1,0 +1,79 @@
+"""The engine's speed-ups compute the same numbers: shared terms of the line formulas,
+and figures made once per sampled reading."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import two_vendors
+from kpo_calc.engine.lines import LINE_BY_NAME, LINES, book, lines_of
+from kpo_calc.engine.values import PathValues, PointValues, derived
+from kpo_calc.scenario import Scenario
+
+
+def _vendor_drivers() -> dict[str, object]:
+    return {
+        "billed": np.array([[100.0, 0.0, 50.0]]), "rate": np.array([[20.0, 20.0, 22.0]]),
+        "governance_rate": np.full((1, 1), 0.05), "communication_overhead": np.full((1, 1), 0.02),
+        "indirect_tax_rate": np.full((1, 1), 0.06), "withholding_tax_rate": np.full((1, 1), 0.1),
+        "engaged": np.array([[True, True, True]]),
+        "retained_cost_per_year": np.full((1, 1), 1200.0),
+        "month": np.array([1.0, 2.0, 3.0]), "vendor_selection_cost": np.full((1, 1), 500.0),
+        "transition_months": 2, "transition_cost": np.full((1, 1), 300.0),
+        "first_billed": np.array([[True, False, False]]), "ramp_up_weeks": np.full((1, 1), 13.0),
+        "unmet": np.zeros((1, 3)), "unmet_hour_cost": np.full((1, 1), 0.0),
+        "other_recurring": np.zeros((1, 3)), "other_one_time": np.zeros((1, 3)),
+    }
+
+
+def test_book_shares_terms_and_keeps_every_number() -> None:
+    drivers = _vendor_drivers()
+    lines = book(lines_of("kpo"), drivers)
+    # vendor fees: billed × rate = 100×20, 0×20, 50×22
+    assert lines["vendor_fees"].tolist() == [[2000.0, 0.0, 1100.0]]
+    # governance: 5% of the fees: 100, 0, 55
+    assert np.allclose(lines["governance"], [[100.0, 0.0, 55.0]])
+    # withholding: fees × 0.1 / 0.9 = 222.22…, 0, 122.22…
+    assert np.allclose(lines["withholding_tax"], [[2000 / 9, 0.0, 1100 / 9]])
+    # ramp-up: half of 13 weeks (3 months) of month 1's fees: 0.5 × 3 × 2000 = 3000
+    assert lines["ramp_up"].tolist() == [[3000.0, 0.0, 0.0]]
+    # transition: 300 over 2 months
+    assert lines["transition"].tolist() == [[150.0, 150.0, 0.0]]
+    # bit for bit what each formula gives evaluated alone
+    for name, value in lines.items():
+        alone = LINE_BY_NAME[name].compute(drivers)
+        assert np.array_equal(value, alone), name
+        assert np.shape(value) == np.shape(alone), name
+
+
+def test_book_reads_every_formula_as_a_tree() -> None:
+    # a formula the tree cannot read would be evaluated alone (correct, but slower)
+    assert all(line._tree is not None for line in LINES)
+
+
+def test_book_names_a_missing_driver() -> None:
+    drivers = _vendor_drivers()
+    del drivers["rate"]
+    with pytest.raises(NameError, match="'rate'"):
+        book(("vendor_fees",), drivers)
+
+
+def test_derived_once_per_sampled_reading() -> None:
+    tiny = Scenario.model_validate(two_vendors())
+    made: list[int] = []
+
+    def make() -> np.ndarray:
+        made.append(1)
+        return np.full((1, 1), 2.0)
+
+    sampled = PathValues(tiny, {}, 4)
+    assert derived(sampled, ("x", 1), make).tolist() == [[2.0]]
+    assert derived(sampled, ("x", 1), make).tolist() == [[2.0]]
+    assert len(made) == 1  # the second read is the first figure
+    derived(PathValues(tiny, {}, 4), ("x", 1), make)
+    assert len(made) == 2  # another reading (another chunk) makes its own
+    point = PointValues()
+    derived(point, ("x", 1), make)
+    derived(point, ("x", 1), make)
+    assert len(made) == 4  # a point reading keeps nothing
