@@ -49,11 +49,16 @@ def _remembered(kind: str, array: Array, make: Callable[[Array], Mask]) -> Mask:
     found = _MASKS.get(key)
     if found is not None and found[0] is array:
         return found[1]
-    mask = make(array)
-    mask.flags.writeable = False
+    return _remember(kind, array, make(array))
+
+
+def _remember(kind: str, array: Array, mask: Mask) -> Mask:
+    """Keep ``mask`` as the ``kind`` mask of ``array`` (read-only: it is shared)."""
+    if mask.flags.writeable:
+        mask.flags.writeable = False
     if len(_MASKS) >= 64:
         _MASKS.clear()
-    _MASKS[key] = (array, mask)
+    _MASKS[(kind, id(array))] = (array, mask)
     return mask
 
 
@@ -87,7 +92,14 @@ def _first(amounts: Array) -> Mask:
 def billed_hours(option: OutsourcedOption, demand: Array, v: Values) -> Array:
     """``B_m = max(D_m / productivity * (1 + rework_rate), min_monthly_hours)`` while engaged."""
     needed = demand / v(option, "productivity") * (1 + v(option, "rework_rate"))
-    return np.where(engaged_months(demand), np.maximum(needed, v(option, "min_monthly_hours")), 0.0)
+    minimum = v(option, "min_monthly_hours")
+    engaged = engaged_months(demand)
+    billed: Array = np.where(engaged, np.maximum(needed, minimum), 0.0)
+    if np.all(minimum > 0):
+        # Billed hours are then positive in exactly the months engaged: the fees' lines
+        # read the same mask, not one worked out again from the hours.
+        _remember("engaged", billed, engaged)
+    return billed
 
 
 def outsourced_costs(option: OutsourcedOption, billed: Array, scenario: Scenario,

@@ -1,0 +1,61 @@
+"""Speed-ups that must not change a number: the expected shortfall's partial sort, and a
+vendor's billed hours sharing the demand's engaged months."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import two_vendors
+from kpo_calc.engine.outsourced import billed_hours, engaged_months
+from kpo_calc.engine.sampling import es
+from kpo_calc.engine.values import POINT_VALUES
+from kpo_calc.scenario import Scenario
+
+
+def test_es_of_the_tail_by_hand() -> None:
+    # 20 trials, worst 5%: one trial, the largest
+    assert float(es(np.arange(1.0, 21.0))) == 20.0
+    # 40 trials: the two largest, (40 + 39) / 2
+    assert float(es(np.arange(40.0, 0.0, -1.0))) == 39.5
+    # 30 trials: 1.5 of them, (30 + 0.5 × 29) / 1.5
+    assert float(es(np.arange(1.0, 31.0))) == pytest.approx(44.5 / 1.5, rel=1e-15)
+
+
+def test_es_is_the_full_sort_bit_for_bit() -> None:
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 19, 20, 21, 999, 10_000, 100_001):
+        x = rng.normal(1e6, 3e5, size=(2, n))
+        x[:, ::5] = x[:, :1]  # ties
+        for level in (0.0, 0.5, 0.95, 0.999):
+            ordered = -np.sort(-x, axis=-1)
+            tail = n * (1 - level)
+            if abs(tail - round(tail)) < 1e-9 * n:
+                tail = float(round(tail))
+            whole = int(tail)
+            full = (ordered[:, 0] if tail == 0 else
+                    (ordered[:, :whole].sum(axis=-1) + ((tail - whole) * ordered[:, whole]
+                                                        if tail > whole else 0.0)) / tail)
+            assert np.array_equal(es(x, level), full), (n, level)
+
+
+def test_billed_hours_share_the_engaged_months() -> None:
+    data = two_vendors()
+    data["options"][0].update(min_monthly_hours=30, productivity=2.0)
+    option = Scenario.model_validate(data).options[0]
+    demand = np.array([[0.0, 10.0, 0.0, 100.0, 0.0]])
+    billed = billed_hours(option, demand, POINT_VALUES)
+    # months 2-4 engaged: max(10/2, 30) = 30, the minimum 30 in the gap, 100/2 = 50
+    assert billed.tolist() == [[0.0, 30.0, 30.0, 50.0, 0.0]]
+    assert engaged_months(billed) is engaged_months(demand)
+    assert engaged_months(billed).tolist() == [[False, True, True, True, False]]
+
+
+def test_billed_hours_without_a_minimum_find_their_own_months() -> None:
+    data = two_vendors()
+    data["options"][0].update(productivity=2.0)
+    option = Scenario.model_validate(data).options[0]
+    demand = np.array([[0.0, 10.0, 0.0, 100.0, 0.0]])
+    billed = billed_hours(option, demand, POINT_VALUES)
+    assert billed.tolist() == [[0.0, 5.0, 0.0, 50.0, 0.0]]
+    assert engaged_months(billed).tolist() == [[False, True, True, True, False]]
