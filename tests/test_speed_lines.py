@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import two_vendors
-from kpo_calc.engine.lines import LINE_BY_NAME, LINES, book, lines_of
+from kpo_calc.engine.lines import LINE_BY_NAME, book, booker, lines_of
 from kpo_calc.engine.values import PathValues, PointValues, derived
 from kpo_calc.scenario import Scenario
 
@@ -47,9 +47,12 @@ def test_book_shares_terms_and_keeps_every_number() -> None:
         assert np.shape(value) == np.shape(alone), name
 
 
-def test_book_reads_every_formula_as_a_tree() -> None:
-    # a formula the tree cannot read would be evaluated alone (correct, but slower)
-    assert all(line._tree is not None for line in LINES)
+def test_book_runs_every_formula_in_one_function() -> None:
+    # a formula outside the grammar would be evaluated alone (correct, but slower)
+    for kind in ("in_house", "kpo", "bpo", "contractor"):
+        assert ".compute(" not in (booker(lines_of(kind)).__doc__ or ""), kind
+    # the vendor's fees are computed once and read by five other lines
+    assert (booker(lines_of("kpo")).__doc__ or "").count(" = d0 * d1") == 1
 
 
 def test_book_names_a_missing_driver() -> None:

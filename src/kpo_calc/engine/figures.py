@@ -145,6 +145,8 @@ def summary(per_trial: Array) -> Array:
 
 def scalar(per_trial: Array) -> float:
     """``summary`` of a ``(trials,)`` figure, as a float."""
+    if per_trial.shape[0] == 1:  # a point run's one trial, as ``summary`` gives it
+        return float(per_trial[0])
     return float(summary(per_trial))
 
 

@@ -84,7 +84,7 @@ def releases_owed_severance(headcount: Array, existing: Array,
     for m in range(1, horizon + 1):
         now = headcount[:, m - 1]
         leaving = np.maximum(previous - now, 0.0)
-        if np.any(leaving > 0):
+        if (leaving > 0).any():
             held = cohort[:, :m]
             # people hired after each cohort: they leave first
             newer = np.cumsum(held[:, ::-1], axis=1)[:, ::-1] - held

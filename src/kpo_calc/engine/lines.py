@@ -13,7 +13,6 @@ follow from the table.
 from __future__ import annotations
 
 import ast
-import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import CodeType
@@ -41,12 +40,9 @@ class Line:
     #: driver names, ``where`` and ``maximum``)
     formula: str = ""
     _code: CodeType | None = field(default=None, repr=False, compare=False)
-    #: the formula as a tree ``book`` evaluates with the other lines' (None: ``eval`` it)
-    _tree: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_code", compile(self.formula, f"<line {self.name}>", "eval"))
-        object.__setattr__(self, "_tree", _tree(ast.parse(self.formula, mode="eval").body))
 
     def compute(self, drivers: Mapping[str, Any]) -> Any:
         """The line's amounts from ``drivers`` (the names its formula reads)."""
@@ -63,55 +59,6 @@ class Line:
 Drivers = dict[str, Any]
 #: What a formula may call besides arithmetic.
 _FUNCTIONS: dict[str, Any] = {"where": np.where, "maximum": np.maximum}
-
-
-#: The operators a formula may use, as the functions Python calls for them.
-_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-    ast.Div: operator.truediv, ast.Eq: operator.eq, ast.NotEq: operator.ne,
-    ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
-
-#: A formula as a tree: ``("name", n)``, ``("const", value)``, or ``(key, function,
-#: operands)`` where ``key`` is the subexpression's text (equal text, equal value).
-Tree = tuple[Any, ...]
-
-
-def _tree(node: ast.expr) -> Tree | None:
-    """``node`` as a tree ``_evaluate`` reads; None when it uses anything else."""
-    if isinstance(node, ast.Name):
-        return ("name", node.id)
-    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-        return ("const", node.value)
-    operands: list[ast.expr]
-    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-        function, operands = _OPERATORS[type(node.op)], [node.left, node.right]
-    elif (isinstance(node, ast.Compare) and len(node.ops) == 1
-          and type(node.ops[0]) in _OPERATORS):
-        function, operands = _OPERATORS[type(node.ops[0])], [node.left, node.comparators[0]]
-    elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-          and node.func.id in _FUNCTIONS and not node.keywords):
-        function, operands = _FUNCTIONS[node.func.id], list(node.args)
-    else:
-        return None
-    trees = [_tree(x) for x in operands]
-    if any(t is None for t in trees):
-        return None
-    return (ast.dump(node), function, tuple(trees))
-
-
-def _evaluate(tree: Tree, drivers: Mapping[str, Any], shared: dict[str, Any]) -> Any:
-    """The value of ``tree``; ``shared`` holds the subexpressions computed so far."""
-    key = tree[0]
-    if key == "name":
-        if tree[1] not in drivers:
-            raise NameError(f"name {tree[1]!r} is not defined")
-        return drivers[tree[1]]
-    if key == "const":
-        return tree[1]
-    found = shared.get(key)
-    if found is None:
-        found = shared[key] = tree[1](*(_evaluate(t, drivers, shared) for t in tree[2]))
-    return found
 
 
 #: In display and JSON order (design section 4, "Line names"; section 8: methodology 2;
@@ -174,15 +121,77 @@ LINE_BY_NAME: dict[str, Line] = {line.name: line for line in LINES}
 def book(names: tuple[str, ...] | list[str], drivers: Mapping[str, Any]) -> dict[str, Any]:
     """The lines ``names``, each computed by its formula from ``drivers``.
 
-    A term several formulas share (``billed * rate`` is in six of a vendor's lines) is
-    computed once: the same operation on the same operands, so the same numbers as
-    evaluating each formula alone, for fewer passes over ``(trials, horizon)`` arrays.
+    The formulas of ``names`` run as one function (``booker``): a term several of them
+    share (``billed * rate`` is in six of a vendor's lines) is computed once, the same
+    operation on the same operands, so the numbers are those of each formula alone.
     """
-    shared: dict[str, Any] = {}
-    out: dict[str, Any] = {}
-    for name in names:
-        line = LINE_BY_NAME[name]
-        out[name] = (line.compute(drivers) if line._tree is None
-                     else _evaluate(line._tree, drivers, shared))
-    return out
+    return booker(tuple(names))(drivers)
 
+
+#: The functions ``booker`` made, by the tuple of line names they book.
+_BOOKERS: dict[tuple[str, ...], Callable[[Mapping[str, Any]], dict[str, Any]]] = {}
+#: The Python operator of each operation a formula may use.
+_SYMBOLS: dict[type, str] = {
+    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Eq: "==", ast.NotEq: "!=",
+    ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+
+
+def booker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    """One function computing the lines ``names`` from the drivers: their formulas in
+    order, each subexpression met before read from a local variable (equal text, equal
+    value: the formulas are pure); a formula outside the grammar is ``eval``'d alone."""
+    made = _BOOKERS.get(names)
+    if made is not None:
+        return made
+    body: list[str] = []
+    known: dict[str, str] = {}  # subexpression (ast.dump) -> local variable
+    read: dict[str, str] = {}  # driver -> local variable
+
+    def emit(node: ast.expr) -> str | None:
+        if isinstance(node, ast.Name):
+            if node.id not in read:
+                read[node.id] = f"d{len(read)}"
+            return read[node.id]
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            return repr(node.value)
+        key = ast.dump(node)
+        if key in known:
+            return known[key]
+        if isinstance(node, ast.BinOp) and type(node.op) in _SYMBOLS:
+            parts, text = [node.left, node.right], "{0} " + _SYMBOLS[type(node.op)] + " {1}"
+        elif (isinstance(node, ast.Compare) and len(node.ops) == 1
+              and type(node.ops[0]) in _SYMBOLS):
+            parts = [node.left, node.comparators[0]]
+            text = "{0} " + _SYMBOLS[type(node.ops[0])] + " {1}"
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id in _FUNCTIONS and not node.keywords):
+            parts = list(node.args)
+            text = node.func.id + "(" + ", ".join(f"{{{i}}}" for i in range(len(parts))) + ")"
+        else:
+            return None
+        operands = [emit(x) for x in parts]
+        if any(x is None for x in operands):
+            return None
+        known[key] = f"t{len(known)}"
+        body.append(f"    {known[key]} = {text.format(*operands)}")
+        return known[key]
+
+    out = []
+    for i, name in enumerate(names):
+        line = LINE_BY_NAME[name]
+        value = emit(ast.parse(line.formula, mode="eval").body)
+        if value is None:
+            body.append(f"    x{i} = LINE_BY_NAME[{name!r}].compute(drivers)")
+            value = f"x{i}"
+        out.append(f"{name!r}: {value}")
+    loads = [f"    {var} = drivers[{driver!r}]" for driver, var in read.items()]
+    source = "\n".join(["def book(drivers):", "    try:", *("    " + x for x in loads),
+                        "    except KeyError as missing:",
+                        "        raise NameError(f'name {missing.args[0]!r} is not defined')"
+                        " from None", *body, "    return {" + ", ".join(out) + "}"])
+    scope: dict[str, Any] = {**_FUNCTIONS, "LINE_BY_NAME": LINE_BY_NAME}
+    exec(compile(source, f"<lines {', '.join(names)}>", "exec"), scope)  # our own formulas
+    found: Callable[[Mapping[str, Any]], dict[str, Any]] = scope["book"]
+    _BOOKERS[names] = found
+    found.__doc__ = source  # what it runs, for a reader (``help`` shows it)
+    return found

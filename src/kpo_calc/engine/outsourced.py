@@ -73,20 +73,21 @@ def first_months(amounts: Array) -> Mask:
 
 
 def _engaged(demand: Array) -> Mask:
-    has: Mask = np.asarray(demand > 0)
+    has: Mask = demand > 0
     horizon = demand.shape[1]
-    first = np.argmax(has, axis=1)
-    last = horizon - 1 - np.argmax(np.flip(has, axis=1), axis=1)
+    first = has.argmax(axis=1)
+    last = horizon - 1 - has[:, ::-1].argmax(axis=1)
     index = np.arange(horizon)
-    return np.asarray((index >= first[:, None]) & (index <= last[:, None])
-                      & np.any(has, axis=1, keepdims=True))
+    engaged: Mask = ((index >= first[:, None]) & (index <= last[:, None])
+                     & has.any(axis=1, keepdims=True))
+    return engaged
 
 
 def _first(amounts: Array) -> Mask:
-    has = amounts > 0
-    first = np.argmax(has, axis=1)  # the first True (0 for a row with none: masked below)
-    return np.asarray((np.arange(has.shape[1]) == first[:, None])
-                      & has.any(axis=1, keepdims=True))
+    has: Mask = amounts > 0
+    first = has.argmax(axis=1)  # the first True (0 for a row with none: masked below)
+    found: Mask = (np.arange(has.shape[1]) == first[:, None]) & has.any(axis=1, keepdims=True)
+    return found
 
 
 def billed_hours(option: OutsourcedOption, demand: Array, v: Values) -> Array:
@@ -95,7 +96,7 @@ def billed_hours(option: OutsourcedOption, demand: Array, v: Values) -> Array:
     minimum = v(option, "min_monthly_hours")
     engaged = engaged_months(demand)
     billed: Array = np.where(engaged, np.maximum(needed, minimum), 0.0)
-    if np.all(minimum > 0):
+    if (minimum > 0).all():
         # Billed hours are then positive in exactly the months engaged: the fees' lines
         # read the same mask, not one worked out again from the hours.
         _remember("engaged", billed, engaged)

@@ -280,7 +280,7 @@ class Coster:
         hours = np.zeros((len(shares), self.demand.shape[1]))
         scaled = np.empty_like(hours)
         for w, item in enumerate(self.per_work):
-            if np.any(shares[:, w]):
+            if shares[:, w].any():
                 # In place, to spare an allocation a term; the same sums, bit for bit.
                 np.multiply(shares[:, w:w + 1], item, out=scaled)
                 hours += scaled
@@ -296,7 +296,7 @@ class Coster:
                 continue
             hit = np.zeros((len(shares), self.demand.shape[1]))
             for w, (name, item) in enumerate(zip(self.names, self.per_work, strict=True)):
-                if name in test.work and np.any(shares[:, w]):
+                if name in test.work and shares[:, w].any():
                     hit = hit + shares[:, w:w + 1] * item
             out.append(hit)
         return out
@@ -394,7 +394,7 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
         return AlternativeFigures(alt, parts, lean_figures, unmet_total)
     # A team wound down with no work shows only what it costs (its severance), not a
     # row of zero salaries beside a vendor.
-    shown = [{n for n, a in f.lines.items() if np.any(f.hours > 0) or np.any(a != 0)}
+    shown = [set(f.lines) if (f.hours > 0).any() else {n for n, a in f.lines.items() if a.any()}
              for f in figures]
     names = [n for n in LINE_NAMES if any(n in s for s in shown)]
     lines = {n: _add([f.lines[n] for f in figures if n in f.lines]) for n in names}
@@ -463,11 +463,11 @@ def summarise_alternative(f: AlternativeFigures) -> OptionResult:
             total_cost=scalar(p.figures.total_cost), npv=scalar(p.figures.npv))
         for p in f.parts})
     assign = MappingProxyType({w: MappingProxyType(dict(to)) for w, to in alt.assign.items()})
-    result = replace(result, kind=alt.kind, assign=assign, by_option=by_option,
-                     unmet_hours=scalar(f.unmet_hours))
+    changes: dict[str, Any] = {"kind": alt.kind, "assign": assign, "by_option": by_option,
+                               "unmet_hours": scalar(f.unmet_hours)}
     if alt.kind == "plan":
-        result = replace(result, name=alt.name, model="plan", provider=None, location=None)
-    return result
+        changes.update(name=alt.name, model="plan", provider=None, location=None)
+    return replace(result, **changes)
 
 
 def part_amount(figures: OptionFigures, metric: str, threshold_base: str,
