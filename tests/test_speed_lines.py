@@ -62,21 +62,37 @@ def test_book_names_a_missing_driver() -> None:
         book(("vendor_fees",), drivers)
 
 
-def test_derived_once_per_sampled_reading() -> None:
-    tiny = Scenario.model_validate(two_vendors())
-    made: list[int] = []
+def test_derived_once_per_reading_and_owners() -> None:
+    scenario = Scenario.model_validate(two_vendors())
+    incumbent, challenger = scenario.options
+    made: list[str] = []
 
-    def make() -> np.ndarray:
-        made.append(1)
+    def make(name: str) -> np.ndarray:
+        made.append(name)
         return np.full((1, 1), 2.0)
 
-    sampled = PathValues(tiny, {}, 4)
-    assert derived(sampled, ("x", 1), make).tolist() == [[2.0]]
-    assert derived(sampled, ("x", 1), make).tolist() == [[2.0]]
-    assert len(made) == 1  # the second read is the first figure
-    derived(PathValues(tiny, {}, 4), ("x", 1), make)
-    assert len(made) == 2  # another reading (another chunk) makes its own
+    sampled = PathValues(scenario, {}, 4)
+    first = derived(sampled, "x", (incumbent,), lambda: make("a"))
+    assert derived(sampled, "x", (incumbent,), lambda: make("b")) is first
+    assert made == ["a"]  # the second read is the first figure, kept read-only
+    assert not first.flags.writeable
+    derived(sampled, "x", (challenger,), lambda: make("c"))  # another owner
+    derived(sampled, "y", (incumbent,), lambda: make("d"))  # another kind
+    derived(PathValues(scenario, {}, 4), "x", (incumbent,), lambda: make("e"))  # a chunk
+    assert made == ["a", "c", "d", "e"]
     point = PointValues()
-    derived(point, ("x", 1), make)
-    derived(point, ("x", 1), make)
-    assert len(made) == 4  # a point reading keeps nothing
+    derived(point, "x", (incumbent,), lambda: make("f"))
+    derived(point, "x", (incumbent,), lambda: make("g"))
+    # an equal but distinct model (another file) is another owner
+    derived(point, "x", (incumbent.model_copy(),), lambda: make("h"))
+    assert made == ["a", "c", "d", "e", "f", "h"]
+
+
+def test_derived_without_a_memo_makes_each_time() -> None:
+    class Plain:
+        trials = 1
+
+    made: list[int] = []
+    derived(Plain(), "x", (), lambda: np.full((1, 1), float(len(made.append(1) or made))))
+    derived(Plain(), "x", (), lambda: np.full((1, 1), float(len(made.append(1) or made))))
+    assert len(made) == 2

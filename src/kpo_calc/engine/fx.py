@@ -20,8 +20,17 @@ def fx_path(scenario: Scenario, currency: str | None, v: Values,
     ``shock`` is a stress test whose ``fx`` multiplies the rate of a currency by
     ``1 + change`` from its ``from_month`` (methodology 3, point 9).
     """
-    return derived(v, ("fx", currency, id(shock)),
+    shock = fx_shock(currency, shock)
+    return derived(v, f"fx {currency}", (scenario, shock),
                    lambda: _fx_path(scenario, currency, v, shock))
+
+
+def fx_shock(currency: str | None, shock: StressTest | None) -> StressTest | None:
+    """``shock`` when it moves the rate of ``currency``, else None (the figures that read
+    the rate are then the planned ones)."""
+    if shock is not None and currency is not None and shock.fx.get(currency, 0.0):
+        return shock
+    return None
 
 
 def _fx_path(scenario: Scenario, currency: str | None, v: Values,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from kpo_calc.engine.finance import escalation, months
-from kpo_calc.engine.fx import fx_path
+from kpo_calc.engine.fx import fx_path, fx_shock
 from kpo_calc.engine.lines import Drivers, lines_of
 from kpo_calc.engine.values import Array, Values, derived
 from kpo_calc.scenario import InHouseOption, Scenario, StressTest
@@ -42,7 +42,8 @@ def lead_time_cap(option: InHouseOption, demand: Array, needed: Array,
 def monthly_salary(option: InHouseOption, scenario: Scenario, v: Values,
                    shock: StressTest | None = None) -> Array:
     """``s_m = annual_salary / 12 * esc(salary_growth, m) * fx_m`` in the scenario currency."""
-    return derived(v, ("salary", id(option), id(shock)),
+    shock = fx_shock(option.currency, shock)
+    return derived(v, "salary", (option, scenario, shock),
                    lambda: _monthly_salary(option, scenario, v, shock))
 
 
@@ -59,8 +60,8 @@ def _previous(headcount: Array, existing: Array) -> Array:
                            headcount[:, :-1]], axis=1)
 
 
-def releases_owed_severance(headcount: Array, existing: Array,
-                            min_tenure: float) -> tuple[Array, Array]:
+def releases_owed_severance(headcount: Array, existing: Array, min_tenure: float,
+                            before: Array | None = None) -> tuple[Array, Array]:
     """Releases that are owed severance, by month; and the final team that would be.
 
     Methodology 3, point 6: releases take the most recently hired first (last
@@ -69,11 +70,14 @@ def releases_owed_severance(headcount: Array, existing: Array,
     ``min_tenure``. Existing staff always are (they were hired before month 1,
     and today's staff are taken to have served the minimum). Attrition
     replacements keep the tenure of the person they replace, so they change
-    no cohort. The final team is released in month ``horizon + 1``.
+    no cohort. The final team is released in month ``horizon + 1``. ``before``: the
+    headcount of the month before each month, when the caller has it.
     """
     rows, horizon = max(headcount.shape[0], existing.shape[0]), headcount.shape[1]
     headcount = np.broadcast_to(headcount, (rows, horizon))
-    releases = np.maximum(_previous(headcount, existing) - headcount, 0.0)
+    if before is None or before.shape != (rows, horizon):
+        before = _previous(headcount, existing)
+    releases = np.maximum(before - headcount, 0.0)
     if min_tenure <= 0:
         return releases, headcount[:, -1:]
     # cohort[:, h]: people hired in month h still employed (h = 0: today's staff)
@@ -117,7 +121,9 @@ def in_house_costs(option: InHouseOption, headcount: Array, scenario: Scenario,
     salary = monthly_salary(option, scenario, v, shock)
     benefits_rate = v(option, "benefits_rate")
     existing = v(option, "existing_fte")
-    owed, _ = releases_owed_severance(headcount, existing, option.severance_min_tenure_months)
+    before = _previous(headcount, existing)
+    owed, _ = releases_owed_severance(headcount, existing, option.severance_min_tenure_months,
+                                      before)
     return {
         "headcount": headcount,
         "salary": salary,
@@ -126,9 +132,9 @@ def in_house_costs(option: InHouseOption, headcount: Array, scenario: Scenario,
         "growth": escalation(v(option, "salary_growth"), h),
         "overhead_per_fte_year": v(option, "overhead_per_fte_year"),
         "annual_training_per_fte": v(option, "annual_training_per_fte"),
-        "hires": np.maximum(headcount - _previous(headcount, existing), 0.0),
+        "hires": np.maximum(headcount - before, 0.0),
         "leavers": headcount * v(option, "attrition_rate") / 12,
-        "per_hire": derived(v, ("per_hire", id(option), id(shock)),
+        "per_hire": derived(v, "per_hire", (option, scenario, fx_shock(option.currency, shock)),
                             lambda: _per_hire(option, v, fx, salary, benefits_rate)),
         "owed": owed,
         "severance_months": v(option, "severance_months"),

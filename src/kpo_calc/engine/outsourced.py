@@ -8,7 +8,7 @@ import numpy as np
 
 from kpo_calc.engine.demand import hours_per_fte
 from kpo_calc.engine.finance import escalation, months
-from kpo_calc.engine.fx import fx_path
+from kpo_calc.engine.fx import fx_path, fx_shock
 from kpo_calc.engine.lines import Drivers, lines_of
 from kpo_calc.engine.values import Array, Mask, Values, derived
 from kpo_calc.scenario import ContractorOption, OutsourcedOption, Scenario, StressTest
@@ -24,7 +24,8 @@ def hourly_rate(option: OutsourcedOption | ContractorOption, scenario: Scenario,
     ``fte_monthly_rate`` is per ``hours_per_fte_month`` hours: the option's own for
     contract staff (methodology 3, point 8), else the scenario's.
     """
-    return derived(v, ("rate", id(option), id(shock)),
+    shock = fx_shock(option.currency, shock)
+    return derived(v, "rate", (option, scenario, shock),
                    lambda: _hourly_rate(option, scenario, v, shock))
 
 
