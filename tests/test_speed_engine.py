@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from conftest import two_vendors
+from kpo_calc.engine.figures import NOT_COSTED, cost_option
+from kpo_calc.engine.finance import discount_factors
 from kpo_calc.engine.outsourced import billed_hours, engaged_months
 from kpo_calc.engine.sampling import es
 from kpo_calc.engine.values import POINT_VALUES
@@ -59,3 +61,31 @@ def test_billed_hours_without_a_minimum_find_their_own_months() -> None:
     billed = billed_hours(option, demand, POINT_VALUES)
     assert billed.tolist() == [[0.0, 5.0, 0.0, 50.0, 0.0]]
     assert engaged_months(billed).tolist() == [[False, True, True, True, False]]
+
+
+def test_a_lean_costing_sums_its_metric_alone_and_as_a_full_one() -> None:
+    data = two_vendors()
+    data["options"][0]["risks"] = [{"name": "Leak", "annual_probability": 0.1,
+                                    "impact": 1200}]
+    scenario = Scenario.model_validate(data)
+    incumbent = scenario.options[0]
+    demand = np.full((1, 12), 100.0)
+    factors = discount_factors(np.full((1, 1), 0.1), 12)
+    full = cost_option(incumbent, scenario, demand, POINT_VALUES, factors=factors)
+    # 100 hours × 12 months × 40 an hour; the risk 0.1 × 1,200 a year, 10 a month
+    assert float(full.total_cost[0]) == 48_000.0
+    assert float(full.risk_cost[0]) == pytest.approx(120.0, rel=1e-12)
+    total = cost_option(incumbent, scenario, demand, POINT_VALUES, factors=factors,
+                        lean=True, metric="total")
+    assert total.total_cost.tolist() == [48_000.0]
+    assert total.npv is NOT_COSTED
+    assert total.risk_adjusted_npv is NOT_COSTED
+    for metric, name in (("npv", "npv"), ("risk_adjusted_npv", "risk_adjusted_npv")):
+        lean = cost_option(incumbent, scenario, demand, POINT_VALUES, factors=factors,
+                           lean=True, metric=metric)
+        assert np.array_equal(getattr(lean, name), getattr(full, name)), metric
+        assert lean.total_cost is NOT_COSTED
+        assert lean.hours is NOT_COSTED
+    # the risk-adjusted NPV is the NPV plus the discounted risk, 10 a month
+    assert float(full.risk_adjusted_npv[0] - full.npv[0]) == pytest.approx(
+        float((10.0 * factors).sum()), rel=1e-12)

@@ -23,7 +23,14 @@ import numpy as np
 
 from kpo_calc.engine.costing import Costing
 from kpo_calc.engine.demand import work_hours
-from kpo_calc.engine.figures import OptionFigures, cost_option, metric_of, scalar, summarise
+from kpo_calc.engine.figures import (
+    NOT_COSTED,
+    OptionFigures,
+    cost_option,
+    metric_of,
+    scalar,
+    summarise,
+)
 from kpo_calc.engine.finance import npv
 from kpo_calc.engine.flexibility import FlexibilityFigures, StressFigures
 from kpo_calc.engine.lines import LINE_NAMES
@@ -104,6 +111,8 @@ class Coster:
         #: True: parts carry only what a decision reads (``cost_option(lean=True)``): a
         #: simulation over many trials reports no stress tests, flexibility or lines
         self.lean = lean
+        #: the figure a lean part sums (``cost_option(metric=...)``): the decision's metric
+        self.metric = scenario.decision.metric
         self.demand = demand
         self.v = v
         self.factors = factors
@@ -124,7 +133,8 @@ class Coster:
         """The parts costed so far that no trial changed (one row that broadcasts): in
         another chunk of the same simulation they are the same figures."""
         parts = {key: f for key, f in self._cache.items()
-                 if all(x.shape[0] == 1 for x in (f.total_cost, f.npv, f.risk_cost, f.hours))}
+                 if all(x.shape[0] == 1 for x in (f.total_cost, f.npv, f.risk_cost, f.hours,
+                                                  f.risk_adjusted_npv, f.risk_adjusted_total))}
         lights = {key: (value, amount) for key, (value, amount) in self._light.items()
                   if np.shape(value)[:1] in ((), (1,)) and np.shape(amount)[:1] in ((), (1,))}
         return parts, lights
@@ -143,7 +153,7 @@ class Coster:
                                   work=[w for w, s in zip(self.scenario.work, shares,
                                                           strict=True) if s > 0],
                                   factors=self.factors, affected=self.affected(shares),
-                                  lean=self.lean)
+                                  lean=self.lean, metric=self.metric)
             self._cache[key] = figures
         return figures
 
@@ -220,7 +230,7 @@ class Coster:
             block = (self._rows(np.array(rows[lo:lo + LIGHT_BLOCK], dtype=np.float64))
                      if hours is None else hours[lo:lo + LIGHT_BLOCK])
             figures = cost_option(option, self.scenario, block, self.v,
-                                  factors=self.factors, lean=True)
+                                  factors=self.factors, lean=True, metric=metric)
             values = metric_of(figures, metric)
             amounts = part_amount(figures, metric, threshold_base, self.factors)
             out += [(float(x), float(y)) for x, y in zip(np.broadcast_to(values, len(block)),
@@ -236,7 +246,7 @@ class Coster:
             full = self._cache.get(key)
             figures = full if full is not None else cost_option(
                 option, self.scenario, self.hours(shares), self.v, factors=self.factors,
-                lean=True)
+                lean=True, metric=metric)
             value = metric_of(figures, metric)
             amount = part_amount(figures, metric, threshold_base, self.factors)
             # A point run keeps floats (the search and compare's moves add many of them);
@@ -269,7 +279,7 @@ class Coster:
                 figures = cost_option(option, self.scenario, self._rows(table), self.v,
                                       factors=self.factors,
                                       affected=self._affected_rows(table),
-                                      lean=self.lean)
+                                      lean=self.lean, metric=self.metric)
                 for i, row in enumerate(chunk):
                     served = [w for w, s in zip(self.scenario.work, row, strict=True) if s > 0]
                     self._cache[(option.name, row)] = take_row(
@@ -373,9 +383,9 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
     """
     figures = [p.figures for p in parts]
     total = _add([f.total_cost for f in figures])
-    hours = demand.sum(axis=1)
+    hours = NOT_COSTED if lean else demand.sum(axis=1)  # a decision does not read it
     # What a decision reads: the same sums in a lean and in a full costing.
-    sums = {"option": alt.option if alt.option is not None else parts[0].option,
+    sums: dict[str, Any] = {"option": alt.option if alt.option is not None else parts[0].option,
             "hours": hours,
             "infeasible_reasons": tuple(r for f in figures for r in f.infeasible_reasons),
             "total_cost": total,
