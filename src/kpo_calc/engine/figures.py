@@ -111,6 +111,10 @@ def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
 #: A figure a lean costing for one metric leaves out (``cost_option(metric=...)``).
 NOT_COSTED = np.zeros(1)
 NOT_COSTED.flags.writeable = False
+_NO_MONTHS = np.zeros((1, 1))
+_NO_MONTHS.flags.writeable = False
+#: The lines of the personnel threshold base (``plans.part_amount``).
+PERSONNEL_LINES = ("salaries", "benefits")
 
 
 def _decision_figures(option: AnyOption, costing: Costing, demand: Array, v: Values,
@@ -123,8 +127,13 @@ def _decision_figures(option: AnyOption, costing: Costing, demand: Array, v: Val
     present = NOT_COSTED if metric == "total" else npv(monthly, factors)
     risk_npv = (present + npv(expected_losses(option, demand, v), factors)
                 if metric == "risk_adjusted_npv" else NOT_COSTED)
+    # Only the lines a threshold amount reads are kept: a chunk holds every part at once,
+    # and memory freed is memory the next part reuses while it is still in cache.
+    kept = Costing({n: costing.lines[n] for n in PERSONNEL_LINES if n in costing.lines},
+                   _NO_MONTHS.astype(bool), _NO_MONTHS, _NO_MONTHS)
+    kept.__dict__["total"] = monthly  # its cached total is the part's, not the lines kept
     return OptionFigures(
-        option=option, costing=costing, hours=NOT_COSTED, unmet_hours=NOT_COSTED,
+        option=option, costing=kept, hours=NOT_COSTED, unmet_hours=NOT_COSTED,
         infeasible_reasons=reasons, lines={}, monthly=monthly, one_time_cost=NOT_COSTED,
         recurring_cost=NOT_COSTED, total_cost=total, npv=present, risk_cost=NOT_COSTED,
         risk_adjusted_total=NOT_COSTED, risk_adjusted_npv=risk_npv,

@@ -138,13 +138,18 @@ _SYMBOLS: dict[type, str] = {
 
 def booker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
     """One function computing the lines ``names`` from the drivers: their formulas in
-    order, each subexpression met before read from a local variable (equal text, equal
-    value: the formulas are pure); a formula outside the grammar is ``eval``'d alone."""
+    order as Python evaluates each alone, except that a subexpression several of them
+    share is computed once, into a local variable (equal text, equal value: the formulas
+    are pure); a formula outside the grammar is ``eval``'d alone."""
     made = _BOOKERS.get(names)
     if made is not None:
         return made
+    trees = [ast.parse(LINE_BY_NAME[n].formula, mode="eval").body for n in names]
+    uses: dict[str, int] = {}  # subexpression (ast.dump) -> formulas or terms reading it
+    for tree in trees:
+        _count(tree, uses)
     body: list[str] = []
-    known: dict[str, str] = {}  # subexpression (ast.dump) -> local variable
+    known: dict[str, str] = {}  # shared subexpression -> local variable
     read: dict[str, str] = {}  # driver -> local variable
 
     def emit(node: ast.expr) -> str | None:
@@ -158,11 +163,11 @@ def booker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], dict[str, An
         if key in known:
             return known[key]
         if isinstance(node, ast.BinOp) and type(node.op) in _SYMBOLS:
-            parts, text = [node.left, node.right], "{0} " + _SYMBOLS[type(node.op)] + " {1}"
+            parts, text = [node.left, node.right], "({0} " + _SYMBOLS[type(node.op)] + " {1})"
         elif (isinstance(node, ast.Compare) and len(node.ops) == 1
               and type(node.ops[0]) in _SYMBOLS):
             parts = [node.left, node.comparators[0]]
-            text = "{0} " + _SYMBOLS[type(node.ops[0])] + " {1}"
+            text = "({0} " + _SYMBOLS[type(node.ops[0])] + " {1})"
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
               and node.func.id in _FUNCTIONS and not node.keywords):
             parts = list(node.args)
@@ -172,18 +177,20 @@ def booker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], dict[str, An
         operands = [emit(x) for x in parts]
         if any(x is None for x in operands):
             return None
+        expression = text.format(*operands)
+        if uses[key] < 2:
+            return expression  # inline: its temporaries are reused as Python reuses them
         known[key] = f"t{len(known)}"
-        body.append(f"    {known[key]} = {text.format(*operands)}")
+        body.append(f"    {known[key]} = {expression}")
         return known[key]
 
     out = []
-    for i, name in enumerate(names):
-        line = LINE_BY_NAME[name]
-        value = emit(ast.parse(line.formula, mode="eval").body)
+    for i, (name, tree) in enumerate(zip(names, trees, strict=True)):
+        value = emit(tree)
         if value is None:
-            body.append(f"    x{i} = LINE_BY_NAME[{name!r}].compute(drivers)")
-            value = f"x{i}"
-        out.append(f"{name!r}: {value}")
+            value = f"LINE_BY_NAME[{name!r}].compute(drivers)"
+        body.append(f"    x{i} = {value}")  # in order, as the lines were booked one by one
+        out.append(f"{name!r}: x{i}")
     loads = [f"    {var} = drivers[{driver!r}]" for driver, var in read.items()]
     source = "\n".join(["def book(drivers):", "    try:", *("    " + x for x in loads),
                         "    except KeyError as missing:",
@@ -195,3 +202,16 @@ def booker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], dict[str, An
     _BOOKERS[names] = found
     found.__doc__ = source  # what it runs, for a reader (``help`` shows it)
     return found
+
+
+def _count(node: ast.expr, uses: dict[str, int]) -> None:
+    """Count the readers of each compound subexpression: a formula, or a term met for the
+    first time (a shared term's own parts are read once, by it)."""
+    if isinstance(node, ast.Name | ast.Constant):
+        return
+    key = ast.dump(node)
+    uses[key] = uses.get(key, 0) + 1
+    if uses[key] == 1:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                _count(child, uses)

@@ -25,6 +25,7 @@ from kpo_calc.engine.costing import Costing
 from kpo_calc.engine.demand import work_hours
 from kpo_calc.engine.figures import (
     NOT_COSTED,
+    PERSONNEL_LINES,
     OptionFigures,
     cost_option,
     metric_of,
@@ -489,7 +490,7 @@ def part_amount(figures: OptionFigures, metric: str, threshold_base: str,
     if threshold_base == "personnel":
         lines = figures.costing.lines
         pay = np.zeros_like(figures.monthly)
-        for name in ("salaries", "benefits"):
+        for name in PERSONNEL_LINES:
             if name in lines:
                 pay = pay + lines[name]
         return pay.sum(axis=1) if metric == "total" else npv(pay, factors)
