@@ -3,6 +3,9 @@ vendor's billed hours sharing the demand's engaged months."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 import numpy as np
 import pytest
 
@@ -11,6 +14,7 @@ from kpo_calc.engine.figures import NOT_COSTED, cost_option
 from kpo_calc.engine.finance import discount_factors
 from kpo_calc.engine.outsourced import billed_hours, engaged_months
 from kpo_calc.engine.sampling import es
+from kpo_calc.engine.sanity import NonFiniteResult, check_finite
 from kpo_calc.engine.values import POINT_VALUES
 from kpo_calc.scenario import Scenario
 
@@ -89,3 +93,20 @@ def test_a_lean_costing_sums_its_metric_alone_and_as_a_full_one() -> None:
     # the risk-adjusted NPV is the NPV plus the discounted risk, 10 a month
     assert float(full.risk_adjusted_npv[0] - full.npv[0]) == pytest.approx(
         float((10.0 * factors).sum()), rel=1e-12)
+
+
+def test_check_finite_finds_a_nan_or_infinity_anywhere() -> None:
+    @dataclass(frozen=True)
+    class Leaf:
+        monthly: tuple[float, ...]
+        label: str
+
+    good = {"a": (Leaf((1.0, 2.0), "x"), [3.0, Leaf((), "y")]), "b": 1e308}
+    assert check_finite(good) is good
+    # two huge finite figures overflow their sum: the walk that names one finds none
+    huge = (1e308, 1e308, Leaf((1e308, 1e308), "z"))
+    assert check_finite(huge) is huge
+    for bad, where in (((1.0, float("nan")), "[1]"), ([Leaf((0.0, float("inf")), "")], ".monthly"),
+                       ({"k": (1.0, "text", -float("inf"))}, "['k'][2]")):
+        with pytest.raises(NonFiniteResult, match=re.escape(where)):
+            check_finite(bad)
