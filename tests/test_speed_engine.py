@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from conftest import two_vendors
+from kpo_calc.engine.costing import add_in_order
 from kpo_calc.engine.figures import NOT_COSTED, cost_option
 from kpo_calc.engine.finance import discount_factors
 from kpo_calc.engine.outsourced import billed_hours, engaged_months
@@ -110,3 +111,18 @@ def test_check_finite_finds_a_nan_or_infinity_anywhere() -> None:
                        ({"k": (1.0, "text", -float("inf"))}, "['k'][2]")):
         with pytest.raises(NonFiniteResult, match=re.escape(where)):
             check_finite(bad)
+
+
+def test_add_in_order_is_the_sum_of_the_lines() -> None:
+    fees = np.array([[100.0, 200.0, 300.0], [10.0, 20.0, 30.0]])  # two trials
+    once = np.array([[50.0, 0.0, 0.0]])  # the same in every trial
+    minus_zero = np.full((2, 3), -0.0)
+    total = add_in_order([fees, once, minus_zero])
+    assert total.tolist() == [[150.0, 200.0, 300.0], [60.0, 20.0, 30.0]]
+    # 0 + (-0.0) is 0.0, as sum() gives it
+    assert np.signbit(add_in_order([minus_zero])).sum() == 0
+    rng = np.random.default_rng(3)
+    lines = [rng.normal(size=(4, 5)), rng.normal(size=(1, 5)), rng.normal(size=5) * 1e-9,
+             rng.normal(size=(4, 1)) * 1e6]
+    assert np.array_equal(add_in_order(lines), sum(lines))
+    assert add_in_order([]).tolist() == 0.0
