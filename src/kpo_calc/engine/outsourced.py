@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from kpo_calc.engine.demand import hours_per_fte
-from kpo_calc.engine.finance import escalation, months
+from kpo_calc.engine.finance import CACHED_CELLS, escalation, months
 from kpo_calc.engine.fx import fx_path, fx_shock
 from kpo_calc.engine.lines import Drivers, lines_of
 from kpo_calc.engine.values import Array, Mask, Values, derived
@@ -43,6 +43,7 @@ def _hourly_rate(option: OutsourcedOption | ContractorOption, scenario: Scenario
 #: Masks of recent arrays, by identity (the array is kept in the entry, so an identity
 #: is not reused while cached): a part's demand is read by its lines and its risks.
 _MASKS: dict[tuple[str, int], tuple[Array, Mask]] = {}
+_cells = [0]
 
 
 def _remembered(kind: str, array: Array, make: Callable[[Array], Mask]) -> Mask:
@@ -54,12 +55,16 @@ def _remembered(kind: str, array: Array, make: Callable[[Array], Mask]) -> Mask:
 
 
 def _remember(kind: str, array: Array, mask: Mask) -> Mask:
-    """Keep ``mask`` as the ``kind`` mask of ``array`` (read-only: it is shared)."""
+    """Keep ``mask`` as the ``kind`` mask of ``array`` (read-only: it is shared). At most
+    64, holding at most ``CACHED_CELLS`` numbers (a simulation's arrays are large, and a
+    chunk's are not read by the next)."""
     if mask.flags.writeable:
         mask.flags.writeable = False
-    if len(_MASKS) >= 64:
+    if len(_MASKS) >= 64 or _cells[0] + array.size > CACHED_CELLS:
         _MASKS.clear()
+        _cells[0] = 0
     _MASKS[(kind, id(array))] = (array, mask)
+    _cells[0] += array.size
     return mask
 
 
