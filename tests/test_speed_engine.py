@@ -119,10 +119,14 @@ def test_add_in_order_is_the_sum_of_the_lines() -> None:
     minus_zero = np.full((2, 3), -0.0)
     total = add_in_order([fees, once, minus_zero])
     assert total.tolist() == [[150.0, 200.0, 300.0], [60.0, 20.0, 30.0]]
+    # the same, trials enough to add in place: 2,000 copies of each row
+    many = [np.repeat(x, 2000, axis=0) if x.shape[0] == 2 else x
+            for x in (fees, once, minus_zero)]
+    assert add_in_order(many)[::2000].tolist() == total.tolist()
     # 0 + (-0.0) is 0.0, as sum() gives it
     assert np.signbit(add_in_order([minus_zero])).sum() == 0
     rng = np.random.default_rng(3)
-    lines = [rng.normal(size=(4, 5)), rng.normal(size=(1, 5)), rng.normal(size=5) * 1e-9,
-             rng.normal(size=(4, 1)) * 1e6]
+    lines = [rng.normal(size=(4000, 5)), rng.normal(size=(1, 5)), rng.normal(size=5) * 1e-9,
+             rng.normal(size=(4000, 1)) * 1e6]
     assert np.array_equal(add_in_order(lines), sum(lines))
     assert add_in_order([]).tolist() == 0.0

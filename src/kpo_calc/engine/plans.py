@@ -234,9 +234,8 @@ class Coster:
                                   factors=self.factors, lean=True, metric=metric)
             values = metric_of(figures, metric)
             amounts = part_amount(figures, metric, threshold_base, self.factors)
-            out += [(float(x), float(y)) for x, y in zip(np.broadcast_to(values, len(block)),
-                                                         np.broadcast_to(amounts, len(block)),
-                                                         strict=True)]
+            out += zip(np.broadcast_to(values, len(block)).tolist(),  # floats, as float(x)
+                       np.broadcast_to(amounts, len(block)).tolist(), strict=True)
         return out
 
     def _light_part(self, option: AnyOption, shares: tuple[float, ...], metric: str,
