@@ -35,7 +35,25 @@ class Costing:
     @cached_property
     def total(self) -> Array:
         """The sum of all lines in each month (computed once: several results need it)."""
-        return np.asarray(sum(self.lines.values()), dtype=np.float64)
+        return add_in_order(list(self.lines.values()))
+
+
+#: Below this many numbers a line is added the plain way (the checks would cost more).
+SMALL = 4096
+
+
+def add_in_order(arrays: list[Any]) -> Array:
+    """``sum(arrays)`` as float64: from 0, each array added in order, into one array (the
+    same additions, so the same numbers, without a new array per term: a line that is the
+    same in every trial is added in place, not broadcast into a new array)."""
+    if (not arrays or np.size(arrays[0]) < SMALL
+            or any(np.result_type(a) != np.float64 for a in arrays)):
+        return np.asarray(sum(arrays), dtype=np.float64)  # a point run's rows: no gain
+    total = np.empty(np.broadcast_shapes(*(np.shape(a) for a in arrays)))
+    np.add(0, arrays[0], out=total)
+    for a in arrays[1:]:
+        np.add(total, a, out=total)
+    return total
 
 
 def stressed_demand(demand: Array, test: StressTest, affected: Array | None = None) -> Array:

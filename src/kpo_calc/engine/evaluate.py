@@ -25,7 +25,6 @@ from kpo_calc.engine.decision import (
     savings,
     scorecard,
     tolerance,
-    whole_clears,
 )
 from kpo_calc.engine.demand import total_demand
 from kpo_calc.engine.figures import metric_of, scalar, summary
@@ -114,18 +113,19 @@ def decide(costed: CostedScenario, extra_gates: ExtraGates | None = None) -> Sce
             compared.append(replace(result, savings_vs_baseline=amount, savings_pct=share))
             continue
         moved_base = judge.avoided(f)
-        judged = replace(result, savings_vs_baseline=amount, savings_pct=share,
-                         breakeven_month=breakeven_month(base_monthly,
-                                                         summary(f.combined.monthly)),
-                         moved_base=moved_base,
-                         required_savings=scenario.decision.min_savings * moved_base,
-                         moved=judge.moved(f))
-        if result.feasible and base_feasible and len(judged.moved) >= 2:
-            judged = replace(judged, moves=judge.moves(f))
-        compared.append(replace(judged, clears=result.feasible and whole_clears(
-            judged, judge.base_metric, scenario.decision.min_savings,
-            scenario.decision.min_savings_amount)
-            and all(m.clears for m in judged.moves)))
+        required = scenario.decision.min_savings * moved_base
+        moved = judge.moved(f)
+        moves = (judge.moves(f) if result.feasible and base_feasible and len(moved) >= 2
+                 else result.moves)
+        # ``whole_clears`` of the result made below (one ``replace``, not three)
+        clears = result.feasible and bool(clears_test(
+            amount, required, scenario.decision.min_savings_amount,
+            tolerance(judge.base_metric))) and all(m.clears for m in moves)
+        compared.append(replace(result, savings_vs_baseline=amount, savings_pct=share,
+                                breakeven_month=breakeven_month(base_monthly,
+                                                                summary(f.combined.monthly)),
+                                moved_base=moved_base, required_savings=required,
+                                moved=moved, moves=moves, clears=clears))
     recommendation = recommend(compared, scenario.baseline_name, metric,
                                scenario.decision.min_savings, scenario.currency,
                                scenario.decision.min_savings_amount)

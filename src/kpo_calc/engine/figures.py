@@ -52,7 +52,8 @@ class OptionFigures:
 def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
                 work: Sequence[RecurringWork | OneOffWork] | None = None,
                 factors: Array | None = None, affected: Sequence[Array | None] | None = None,
-                with_stress: bool = True, lean: bool = False) -> OptionFigures:
+                with_stress: bool = True, lean: bool = False,
+                metric: str | None = None) -> OptionFigures:
     """Cost ``option`` on ``demand`` (``(trials, horizon)`` hours it is given).
 
     ``work`` is the work those hours come from (default: all the scenario's
@@ -62,7 +63,9 @@ def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
     stress tests out. ``lean``: only what a decision reads (the metric's monthly cost,
     the risks and the monthly lines), for a run over many trials: no stress tests, no
     flexibility figures (zeros) and no line totals (the same cost models compute the
-    same lines; their sums over months are left undone).
+    same lines; their sums over months are left undone). ``metric`` with ``lean``: only
+    that decision metric's figure is summed (the other sums are ``NOT_COSTED``); a
+    decision over trials reads it and each part's threshold amount, nothing else.
     """
     if factors is None:
         factors = discount_factors(v(scenario, "discount_rate"), scenario.horizon_months)
@@ -70,6 +73,10 @@ def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
     costing = model.planned(option, scenario, demand, v)
     if lean:  # a decision reads the lines only: the drivers are not kept (memory per chunk)
         costing = replace(costing, drivers={})
+    served = list(scenario.work) if work is None else list(work)
+    if lean and metric is not None:
+        return _decision_figures(option, costing, demand, v, factors, metric,
+                                 tuple(option_specialization_gap(option, served)))
     lines = {} if lean else {name: costing.lines[name].sum(axis=1) for name in costing.lines}
     monthly = costing.total
     one_time = np.asarray(sum((amount for name, amount in lines.items()
@@ -80,7 +87,6 @@ def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
     present = npv(monthly, factors)
     hours = demand.sum(axis=1)
     per_hour = np.divide(total, hours, out=np.zeros_like(total), where=hours != 0)
-    served = list(scenario.work) if work is None else list(work)
     return OptionFigures(
         option=option,
         costing=costing,
@@ -100,6 +106,38 @@ def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
         flexibility=NO_FLEXIBILITY if lean else flexibility(
             option, costing, scenario, demand, factors, v, affected, with_stress),
     )
+
+
+#: A figure a lean costing for one metric leaves out (``cost_option(metric=...)``).
+NOT_COSTED = np.zeros(1)
+NOT_COSTED.flags.writeable = False
+_NO_MONTHS = np.zeros((1, 1))
+_NO_MONTHS.flags.writeable = False
+#: The lines of the personnel threshold base (``plans.part_amount``).
+PERSONNEL_LINES = ("salaries", "benefits")
+
+
+def _decision_figures(option: AnyOption, costing: Costing, demand: Array, v: Values,
+                      factors: Array, metric: str, reasons: tuple[str, ...]) -> OptionFigures:
+    """A lean costing's figures for ``metric`` alone: each a sum over months (a pass over
+    every trial and month) that only another metric, or a report, would read is left
+    out. The figures made are made as in a full costing."""
+    monthly = costing.total
+    total = monthly.sum(axis=1) if metric == "total" else NOT_COSTED
+    present = NOT_COSTED if metric == "total" else npv(monthly, factors)
+    risk_npv = (present + npv(expected_losses(option, demand, v), factors)
+                if metric == "risk_adjusted_npv" else NOT_COSTED)
+    # Only the lines a threshold amount reads are kept: a chunk holds every part at once,
+    # and memory freed is memory the next part reuses while it is still in cache.
+    kept = Costing({n: costing.lines[n] for n in PERSONNEL_LINES if n in costing.lines},
+                   _NO_MONTHS.astype(bool), _NO_MONTHS, _NO_MONTHS)
+    kept.__dict__["total"] = monthly  # its cached total is the part's, not the lines kept
+    return OptionFigures(
+        option=option, costing=kept, hours=NOT_COSTED, unmet_hours=NOT_COSTED,
+        infeasible_reasons=reasons, lines={}, monthly=monthly, one_time_cost=NOT_COSTED,
+        recurring_cost=NOT_COSTED, total_cost=total, npv=present, risk_cost=NOT_COSTED,
+        risk_adjusted_total=NOT_COSTED, risk_adjusted_npv=risk_npv,
+        cost_per_hour=NOT_COSTED, flexibility=NO_FLEXIBILITY)
 
 
 def metric_of(f: OptionFigures, metric: str) -> Array:
@@ -145,6 +183,8 @@ def summary(per_trial: Array) -> Array:
 
 def scalar(per_trial: Array) -> float:
     """``summary`` of a ``(trials,)`` figure, as a float."""
+    if per_trial.shape[0] == 1:  # a point run's one trial, as ``summary`` gives it
+        return float(per_trial[0])
     return float(summary(per_trial))
 
 

@@ -19,6 +19,10 @@ def months(horizon: int) -> Array:
 #: Recent escalations by the identity of their rate column (kept alive in the entry, so
 #: an identity is not reused while cached): one input's column is escalated many times.
 _ESCALATIONS: dict[tuple[int, int], tuple[Array, Array]] = {}
+#: The numbers those escalations hold, at most: a simulation's chunk makes a few per
+#: option, each (trials, horizon), and the chunks before it are not read again.
+CACHED_CELLS = 1 << 22
+_cells = [0]
 
 
 def escalation(rate: Array, horizon: int) -> Array:
@@ -36,9 +40,11 @@ def escalation(rate: Array, horizon: int) -> Array:
     index = (np.arange(horizon) // 12)
     result: Array = np.take(per_year, index, axis=-1)
     result.flags.writeable = False
-    if len(_ESCALATIONS) >= 256:
+    if len(_ESCALATIONS) >= 256 or _cells[0] + result.size > CACHED_CELLS:
         _ESCALATIONS.clear()
+        _cells[0] = 0
     _ESCALATIONS[key] = (rate, result)
+    _cells[0] += result.size
     return result
 
 

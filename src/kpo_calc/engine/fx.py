@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from kpo_calc.engine.finance import escalation, months
-from kpo_calc.engine.values import Array, Values
+from kpo_calc.engine.values import Array, Values, derived
 from kpo_calc.scenario import Scenario, StressTest
 
 
@@ -20,6 +20,21 @@ def fx_path(scenario: Scenario, currency: str | None, v: Values,
     ``shock`` is a stress test whose ``fx`` multiplies the rate of a currency by
     ``1 + change`` from its ``from_month`` (methodology 3, point 9).
     """
+    shock = fx_shock(currency, shock)
+    return derived(v, f"fx {currency}", (scenario, shock),
+                   lambda: _fx_path(scenario, currency, v, shock))
+
+
+def fx_shock(currency: str | None, shock: StressTest | None) -> StressTest | None:
+    """``shock`` when it moves the rate of ``currency``, else None (the figures that read
+    the rate are then the planned ones)."""
+    if shock is not None and currency is not None and shock.fx.get(currency, 0.0):
+        return shock
+    return None
+
+
+def _fx_path(scenario: Scenario, currency: str | None, v: Values,
+             shock: StressTest | None) -> Array:
     if currency is None or currency == scenario.currency:
         path: Array = np.ones((1, scenario.horizon_months))
     else:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from kpo_calc.engine.finance import escalation, months
-from kpo_calc.engine.fx import fx_path
+from kpo_calc.engine.fx import fx_path, fx_shock
 from kpo_calc.engine.lines import Drivers, lines_of
-from kpo_calc.engine.values import Array, Values
+from kpo_calc.engine.values import Array, Values, derived
 from kpo_calc.scenario import InHouseOption, Scenario, StressTest
 
 #: Demand of 3.0000000001 FTE still needs 3 people, not 4 (float noise from growth).
@@ -42,6 +42,13 @@ def lead_time_cap(option: InHouseOption, demand: Array, needed: Array,
 def monthly_salary(option: InHouseOption, scenario: Scenario, v: Values,
                    shock: StressTest | None = None) -> Array:
     """``s_m = annual_salary / 12 * esc(salary_growth, m) * fx_m`` in the scenario currency."""
+    shock = fx_shock(option.currency, shock)
+    return derived(v, "salary", (option, scenario, shock),
+                   lambda: _monthly_salary(option, scenario, v, shock))
+
+
+def _monthly_salary(option: InHouseOption, scenario: Scenario, v: Values,
+                    shock: StressTest | None) -> Array:
     fx = fx_path(scenario, option.currency, v, shock)
     return v(option, "annual_salary") * fx / 12 * escalation(v(option, "salary_growth"),
                                                           scenario.horizon_months)
@@ -53,8 +60,8 @@ def _previous(headcount: Array, existing: Array) -> Array:
                            headcount[:, :-1]], axis=1)
 
 
-def releases_owed_severance(headcount: Array, existing: Array,
-                            min_tenure: float) -> tuple[Array, Array]:
+def releases_owed_severance(headcount: Array, existing: Array, min_tenure: float,
+                            before: Array | None = None) -> tuple[Array, Array]:
     """Releases that are owed severance, by month; and the final team that would be.
 
     Methodology 3, point 6: releases take the most recently hired first (last
@@ -63,11 +70,14 @@ def releases_owed_severance(headcount: Array, existing: Array,
     ``min_tenure``. Existing staff always are (they were hired before month 1,
     and today's staff are taken to have served the minimum). Attrition
     replacements keep the tenure of the person they replace, so they change
-    no cohort. The final team is released in month ``horizon + 1``.
+    no cohort. The final team is released in month ``horizon + 1``. ``before``: the
+    headcount of the month before each month, when the caller has it.
     """
     rows, horizon = max(headcount.shape[0], existing.shape[0]), headcount.shape[1]
     headcount = np.broadcast_to(headcount, (rows, horizon))
-    releases = np.maximum(_previous(headcount, existing) - headcount, 0.0)
+    if before is None or before.shape != (rows, horizon):
+        before = _previous(headcount, existing)
+    releases = np.maximum(before - headcount, 0.0)
     if min_tenure <= 0:
         return releases, headcount[:, -1:]
     # cohort[:, h]: people hired in month h still employed (h = 0: today's staff)
@@ -78,7 +88,7 @@ def releases_owed_severance(headcount: Array, existing: Array,
     for m in range(1, horizon + 1):
         now = headcount[:, m - 1]
         leaving = np.maximum(previous - now, 0.0)
-        if np.any(leaving > 0):
+        if (leaving > 0).any():
             held = cohort[:, :m]
             # people hired after each cohort: they leave first
             newer = np.cumsum(held[:, ::-1], axis=1)[:, ::-1] - held
@@ -94,6 +104,14 @@ def releases_owed_severance(headcount: Array, existing: Array,
     return owed, (cohort * eligible).sum(axis=1, keepdims=True)
 
 
+def _per_hire(option: InHouseOption, v: Values, fx: Array, salary: Array,
+              benefits_rate: Array) -> Array:
+    """The cost of bringing one person in: recruiting, onboarding, and half the loaded pay
+    of the ramp-up months (productivity rises linearly to full)."""
+    return ((v(option, "recruiting_cost_per_hire") + v(option, "training_cost_per_hire")) * fx
+            + 0.5 * v(option, "ramp_up_months") * salary * (1 + benefits_rate))
+
+
 def in_house_costs(option: InHouseOption, headcount: Array, scenario: Scenario,
                    v: Values, shock: StressTest | None = None) -> Drivers:
     """The drivers of employing ``headcount`` people in each month, each ``(trials,
@@ -103,7 +121,9 @@ def in_house_costs(option: InHouseOption, headcount: Array, scenario: Scenario,
     salary = monthly_salary(option, scenario, v, shock)
     benefits_rate = v(option, "benefits_rate")
     existing = v(option, "existing_fte")
-    owed, _ = releases_owed_severance(headcount, existing, option.severance_min_tenure_months)
+    before = _previous(headcount, existing)
+    owed, _ = releases_owed_severance(headcount, existing, option.severance_min_tenure_months,
+                                      before)
     return {
         "headcount": headcount,
         "salary": salary,
@@ -112,13 +132,10 @@ def in_house_costs(option: InHouseOption, headcount: Array, scenario: Scenario,
         "growth": escalation(v(option, "salary_growth"), h),
         "overhead_per_fte_year": v(option, "overhead_per_fte_year"),
         "annual_training_per_fte": v(option, "annual_training_per_fte"),
-        "hires": np.maximum(headcount - _previous(headcount, existing), 0.0),
+        "hires": np.maximum(headcount - before, 0.0),
         "leavers": headcount * v(option, "attrition_rate") / 12,
-        # The cost of bringing one person in: recruiting, onboarding, and half the
-        # loaded pay of the ramp-up months (productivity rises linearly to full).
-        "per_hire": ((v(option, "recruiting_cost_per_hire")
-                      + v(option, "training_cost_per_hire")) * fx
-                     + 0.5 * v(option, "ramp_up_months") * salary * (1 + benefits_rate)),
+        "per_hire": derived(v, "per_hire", (option, scenario, fx_shock(option.currency, shock)),
+                            lambda: _per_hire(option, v, fx, salary, benefits_rate)),
         "owed": owed,
         "severance_months": v(option, "severance_months"),
     }

@@ -12,7 +12,8 @@ follow from the table.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import ast
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import CodeType
 from typing import Any
@@ -124,5 +125,99 @@ LINE_BY_NAME: dict[str, Line] = {line.name: line for line in LINES}
 
 
 def book(names: tuple[str, ...] | list[str], drivers: Mapping[str, Any]) -> dict[str, Any]:
-    """The lines ``names``, each computed by its formula from ``drivers``."""
-    return {name: LINE_BY_NAME[name].compute(drivers) for name in names}
+    """The lines ``names``, each computed by its formula from ``drivers``.
+
+    The formulas of ``names`` run as one function (``booker``): a term several of them
+    share (``billed * rate`` is in six of a vendor's lines) is computed once, the same
+    operation on the same operands, so the numbers are those of each formula alone.
+    """
+    return booker(tuple(names))(drivers)
+
+
+#: The functions ``booker`` made, by the tuple of line names they book.
+_BOOKERS: dict[tuple[str, ...], Callable[[Mapping[str, Any]], dict[str, Any]]] = {}
+#: The Python operator of each operation a formula may use.
+_SYMBOLS: dict[type, str] = {
+    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Eq: "==", ast.NotEq: "!=",
+    ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+
+
+def booker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    """One function computing the lines ``names`` from the drivers: their formulas in
+    order as Python evaluates each alone, except that a subexpression several of them
+    share is computed once, into a local variable (equal text, equal value: the formulas
+    are pure); a formula outside the grammar is ``eval``'d alone."""
+    made = _BOOKERS.get(names)
+    if made is not None:
+        return made
+    trees = [ast.parse(LINE_BY_NAME[n].formula, mode="eval").body for n in names]
+    uses: dict[str, int] = {}  # subexpression (ast.dump) -> formulas or terms reading it
+    for tree in trees:
+        _count(tree, uses)
+    body: list[str] = []
+    known: dict[str, str] = {}  # shared subexpression -> local variable
+    read: dict[str, str] = {}  # driver -> local variable
+
+    def emit(node: ast.expr) -> str | None:
+        if isinstance(node, ast.Name):
+            if node.id not in read:
+                read[node.id] = f"d{len(read)}"
+            return read[node.id]
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            return repr(node.value)
+        key = ast.dump(node)
+        if key in known:
+            return known[key]
+        if isinstance(node, ast.BinOp) and type(node.op) in _SYMBOLS:
+            parts, text = [node.left, node.right], "({0} " + _SYMBOLS[type(node.op)] + " {1})"
+        elif (isinstance(node, ast.Compare) and len(node.ops) == 1
+              and type(node.ops[0]) in _SYMBOLS):
+            parts = [node.left, node.comparators[0]]
+            text = "({0} " + _SYMBOLS[type(node.ops[0])] + " {1})"
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id in _FUNCTIONS and not node.keywords):
+            parts = list(node.args)
+            text = node.func.id + "(" + ", ".join(f"{{{i}}}" for i in range(len(parts))) + ")"
+        else:
+            return None
+        operands = [emit(x) for x in parts]
+        if any(x is None for x in operands):
+            return None
+        expression = text.format(*operands)
+        if uses[key] < 2:
+            return expression  # inline: its temporaries are reused as Python reuses them
+        known[key] = f"t{len(known)}"
+        body.append(f"    {known[key]} = {expression}")
+        return known[key]
+
+    out = []
+    for i, (name, tree) in enumerate(zip(names, trees, strict=True)):
+        value = emit(tree)
+        if value is None:
+            value = f"LINE_BY_NAME[{name!r}].compute(drivers)"
+        body.append(f"    x{i} = {value}")  # in order, as the lines were booked one by one
+        out.append(f"{name!r}: x{i}")
+    loads = [f"    {var} = drivers[{driver!r}]" for driver, var in read.items()]
+    source = "\n".join(["def book(drivers):", "    try:", *("    " + x for x in loads),
+                        "    except KeyError as missing:",
+                        "        raise NameError(f'name {missing.args[0]!r} is not defined')"
+                        " from None", *body, "    return {" + ", ".join(out) + "}"])
+    scope: dict[str, Any] = {**_FUNCTIONS, "LINE_BY_NAME": LINE_BY_NAME}
+    exec(compile(source, f"<lines {', '.join(names)}>", "exec"), scope)  # our own formulas
+    found: Callable[[Mapping[str, Any]], dict[str, Any]] = scope["book"]
+    _BOOKERS[names] = found
+    found.__doc__ = source  # what it runs, for a reader (``help`` shows it)
+    return found
+
+
+def _count(node: ast.expr, uses: dict[str, int]) -> None:
+    """Count the readers of each compound subexpression: a formula, or a term met for the
+    first time (a shared term's own parts are read once, by it)."""
+    if isinstance(node, ast.Name | ast.Constant):
+        return
+    key = ast.dump(node)
+    uses[key] = uses.get(key, 0) + 1
+    if uses[key] == 1:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                _count(child, uses)

@@ -219,7 +219,7 @@ class OutsourcedModel(CostModel[OutsourcedOption]):
         billed = billed_hours(option, served, v)
         # Notice period: capacity cannot shrink for notice_months months.
         notice = self.notice(test, option.notice_months, scenario.horizon_months)
-        if np.any(notice):
+        if notice.any():
             billed = np.where(notice, np.maximum(billed, billed_hours(option, planned, v)),
                               billed)
         return self.costing(option, outsourced_costs(option, billed, scenario, v, test), demand,
@@ -269,7 +269,7 @@ class ContractorModel(CostModel[ContractorOption]):
                                                        np.minimum(demand, planned), demand), v)
         billed = contractor_billed(option, served, v)
         notice = self.notice(test, option.notice_months, scenario.horizon_months)
-        if np.any(notice):
+        if notice.any():
             planned_billed = contractor_billed(option, contractor_served(option, planned, v)[0],
                                                v)
             billed = np.where(notice, np.maximum(billed, planned_billed), billed)

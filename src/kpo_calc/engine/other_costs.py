@@ -25,7 +25,7 @@ def other_cost_lines(costs: list[OtherCost], demand: Array, scenario: Scenario, 
     m = months(h)
     # The months first..last of the option's demand, as a vendor is engaged for them.
     engaged = engaged_months(demand)
-    holds = np.any(demand > 0, axis=1, keepdims=True)
+    holds = (demand > 0).any(axis=1, keepdims=True)
     once = np.zeros(demand.shape)
     recurring = np.zeros(demand.shape)
     for cost in costs:

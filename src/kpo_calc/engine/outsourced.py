@@ -7,10 +7,10 @@ from collections.abc import Callable
 import numpy as np
 
 from kpo_calc.engine.demand import hours_per_fte
-from kpo_calc.engine.finance import escalation, months
-from kpo_calc.engine.fx import fx_path
+from kpo_calc.engine.finance import CACHED_CELLS, escalation, months
+from kpo_calc.engine.fx import fx_path, fx_shock
 from kpo_calc.engine.lines import Drivers, lines_of
-from kpo_calc.engine.values import Array, Mask, Values
+from kpo_calc.engine.values import Array, Mask, Values, derived
 from kpo_calc.scenario import ContractorOption, OutsourcedOption, Scenario, StressTest
 
 #: The same lines for KPO and BPO: the line table gives both kinds these.
@@ -24,6 +24,13 @@ def hourly_rate(option: OutsourcedOption | ContractorOption, scenario: Scenario,
     ``fte_monthly_rate`` is per ``hours_per_fte_month`` hours: the option's own for
     contract staff (methodology 3, point 8), else the scenario's.
     """
+    shock = fx_shock(option.currency, shock)
+    return derived(v, "rate", (option, scenario, shock),
+                   lambda: _hourly_rate(option, scenario, v, shock))
+
+
+def _hourly_rate(option: OutsourcedOption | ContractorOption, scenario: Scenario, v: Values,
+                 shock: StressTest | None) -> Array:
     fx = fx_path(scenario, option.currency, v, shock)
     if option.hourly_rate is not None:
         base = v(option, "hourly_rate")
@@ -36,6 +43,7 @@ def hourly_rate(option: OutsourcedOption | ContractorOption, scenario: Scenario,
 #: Masks of recent arrays, by identity (the array is kept in the entry, so an identity
 #: is not reused while cached): a part's demand is read by its lines and its risks.
 _MASKS: dict[tuple[str, int], tuple[Array, Mask]] = {}
+_cells = [0]
 
 
 def _remembered(kind: str, array: Array, make: Callable[[Array], Mask]) -> Mask:
@@ -43,11 +51,20 @@ def _remembered(kind: str, array: Array, make: Callable[[Array], Mask]) -> Mask:
     found = _MASKS.get(key)
     if found is not None and found[0] is array:
         return found[1]
-    mask = make(array)
-    mask.flags.writeable = False
-    if len(_MASKS) >= 64:
+    return _remember(kind, array, make(array))
+
+
+def _remember(kind: str, array: Array, mask: Mask) -> Mask:
+    """Keep ``mask`` as the ``kind`` mask of ``array`` (read-only: it is shared). At most
+    64, holding at most ``CACHED_CELLS`` numbers (a simulation's arrays are large, and a
+    chunk's are not read by the next)."""
+    if mask.flags.writeable:
+        mask.flags.writeable = False
+    if len(_MASKS) >= 64 or _cells[0] + array.size > CACHED_CELLS:
         _MASKS.clear()
-    _MASKS[key] = (array, mask)
+        _cells[0] = 0
+    _MASKS[(kind, id(array))] = (array, mask)
+    _cells[0] += array.size
     return mask
 
 
@@ -62,26 +79,34 @@ def first_months(amounts: Array) -> Mask:
 
 
 def _engaged(demand: Array) -> Mask:
-    has: Mask = np.asarray(demand > 0)
+    has: Mask = demand > 0
     horizon = demand.shape[1]
-    first = np.argmax(has, axis=1)
-    last = horizon - 1 - np.argmax(np.flip(has, axis=1), axis=1)
+    first = has.argmax(axis=1)
+    last = horizon - 1 - has[:, ::-1].argmax(axis=1)
     index = np.arange(horizon)
-    return np.asarray((index >= first[:, None]) & (index <= last[:, None])
-                      & np.any(has, axis=1, keepdims=True))
+    engaged: Mask = ((index >= first[:, None]) & (index <= last[:, None])
+                     & has.any(axis=1, keepdims=True))
+    return engaged
 
 
 def _first(amounts: Array) -> Mask:
-    has = amounts > 0
-    first = np.argmax(has, axis=1)  # the first True (0 for a row with none: masked below)
-    return np.asarray((np.arange(has.shape[1]) == first[:, None])
-                      & has.any(axis=1, keepdims=True))
+    has: Mask = amounts > 0
+    first = has.argmax(axis=1)  # the first True (0 for a row with none: masked below)
+    found: Mask = (np.arange(has.shape[1]) == first[:, None]) & has.any(axis=1, keepdims=True)
+    return found
 
 
 def billed_hours(option: OutsourcedOption, demand: Array, v: Values) -> Array:
     """``B_m = max(D_m / productivity * (1 + rework_rate), min_monthly_hours)`` while engaged."""
     needed = demand / v(option, "productivity") * (1 + v(option, "rework_rate"))
-    return np.where(engaged_months(demand), np.maximum(needed, v(option, "min_monthly_hours")), 0.0)
+    minimum = v(option, "min_monthly_hours")
+    engaged = engaged_months(demand)
+    billed: Array = np.where(engaged, np.maximum(needed, minimum), 0.0)
+    if (minimum > 0).all():
+        # Billed hours are then positive in exactly the months engaged: the fees' lines
+        # read the same mask, not one worked out again from the hours.
+        _remember("engaged", billed, engaged)
+    return billed
 
 
 def outsourced_costs(option: OutsourcedOption, billed: Array, scenario: Scenario,

@@ -23,7 +23,15 @@ import numpy as np
 
 from kpo_calc.engine.costing import Costing
 from kpo_calc.engine.demand import work_hours
-from kpo_calc.engine.figures import OptionFigures, cost_option, metric_of, scalar, summarise
+from kpo_calc.engine.figures import (
+    NOT_COSTED,
+    PERSONNEL_LINES,
+    OptionFigures,
+    cost_option,
+    metric_of,
+    scalar,
+    summarise,
+)
 from kpo_calc.engine.finance import npv
 from kpo_calc.engine.flexibility import FlexibilityFigures, StressFigures
 from kpo_calc.engine.lines import LINE_NAMES
@@ -104,6 +112,8 @@ class Coster:
         #: True: parts carry only what a decision reads (``cost_option(lean=True)``): a
         #: simulation over many trials reports no stress tests, flexibility or lines
         self.lean = lean
+        #: the figure a lean part sums (``cost_option(metric=...)``): the decision's metric
+        self.metric = scenario.decision.metric
         self.demand = demand
         self.v = v
         self.factors = factors
@@ -124,7 +134,8 @@ class Coster:
         """The parts costed so far that no trial changed (one row that broadcasts): in
         another chunk of the same simulation they are the same figures."""
         parts = {key: f for key, f in self._cache.items()
-                 if all(x.shape[0] == 1 for x in (f.total_cost, f.npv, f.risk_cost, f.hours))}
+                 if all(x.shape[0] == 1 for x in (f.total_cost, f.npv, f.risk_cost, f.hours,
+                                                  f.risk_adjusted_npv, f.risk_adjusted_total))}
         lights = {key: (value, amount) for key, (value, amount) in self._light.items()
                   if np.shape(value)[:1] in ((), (1,)) and np.shape(amount)[:1] in ((), (1,))}
         return parts, lights
@@ -143,7 +154,7 @@ class Coster:
                                   work=[w for w, s in zip(self.scenario.work, shares,
                                                           strict=True) if s > 0],
                                   factors=self.factors, affected=self.affected(shares),
-                                  lean=self.lean)
+                                  lean=self.lean, metric=self.metric)
             self._cache[key] = figures
         return figures
 
@@ -220,12 +231,11 @@ class Coster:
             block = (self._rows(np.array(rows[lo:lo + LIGHT_BLOCK], dtype=np.float64))
                      if hours is None else hours[lo:lo + LIGHT_BLOCK])
             figures = cost_option(option, self.scenario, block, self.v,
-                                  factors=self.factors, lean=True)
+                                  factors=self.factors, lean=True, metric=metric)
             values = metric_of(figures, metric)
             amounts = part_amount(figures, metric, threshold_base, self.factors)
-            out += [(float(x), float(y)) for x, y in zip(np.broadcast_to(values, len(block)),
-                                                         np.broadcast_to(amounts, len(block)),
-                                                         strict=True)]
+            out += zip(np.broadcast_to(values, len(block)).tolist(),  # floats, as float(x)
+                       np.broadcast_to(amounts, len(block)).tolist(), strict=True)
         return out
 
     def _light_part(self, option: AnyOption, shares: tuple[float, ...], metric: str,
@@ -236,7 +246,7 @@ class Coster:
             full = self._cache.get(key)
             figures = full if full is not None else cost_option(
                 option, self.scenario, self.hours(shares), self.v, factors=self.factors,
-                lean=True)
+                lean=True, metric=metric)
             value = metric_of(figures, metric)
             amount = part_amount(figures, metric, threshold_base, self.factors)
             # A point run keeps floats (the search and compare's moves add many of them);
@@ -269,7 +279,7 @@ class Coster:
                 figures = cost_option(option, self.scenario, self._rows(table), self.v,
                                       factors=self.factors,
                                       affected=self._affected_rows(table),
-                                      lean=self.lean)
+                                      lean=self.lean, metric=self.metric)
                 for i, row in enumerate(chunk):
                     served = [w for w, s in zip(self.scenario.work, row, strict=True) if s > 0]
                     self._cache[(option.name, row)] = take_row(
@@ -280,7 +290,7 @@ class Coster:
         hours = np.zeros((len(shares), self.demand.shape[1]))
         scaled = np.empty_like(hours)
         for w, item in enumerate(self.per_work):
-            if np.any(shares[:, w]):
+            if shares[:, w].any():
                 # In place, to spare an allocation a term; the same sums, bit for bit.
                 np.multiply(shares[:, w:w + 1], item, out=scaled)
                 hours += scaled
@@ -296,7 +306,7 @@ class Coster:
                 continue
             hit = np.zeros((len(shares), self.demand.shape[1]))
             for w, (name, item) in enumerate(zip(self.names, self.per_work, strict=True)):
-                if name in test.work and np.any(shares[:, w]):
+                if name in test.work and shares[:, w].any():
                     hit = hit + shares[:, w:w + 1] * item
             out.append(hit)
         return out
@@ -373,9 +383,9 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
     """
     figures = [p.figures for p in parts]
     total = _add([f.total_cost for f in figures])
-    hours = demand.sum(axis=1)
+    hours = NOT_COSTED if lean else demand.sum(axis=1)  # a decision does not read it
     # What a decision reads: the same sums in a lean and in a full costing.
-    sums = {"option": alt.option if alt.option is not None else parts[0].option,
+    sums: dict[str, Any] = {"option": alt.option if alt.option is not None else parts[0].option,
             "hours": hours,
             "infeasible_reasons": tuple(r for f in figures for r in f.infeasible_reasons),
             "total_cost": total,
@@ -394,7 +404,7 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
         return AlternativeFigures(alt, parts, lean_figures, unmet_total)
     # A team wound down with no work shows only what it costs (its severance), not a
     # row of zero salaries beside a vendor.
-    shown = [{n for n, a in f.lines.items() if np.any(f.hours > 0) or np.any(a != 0)}
+    shown = [set(f.lines) if (f.hours > 0).any() else {n for n, a in f.lines.items() if a.any()}
              for f in figures]
     names = [n for n in LINE_NAMES if any(n in s for s in shown)]
     lines = {n: _add([f.lines[n] for f in figures if n in f.lines]) for n in names}
@@ -463,11 +473,11 @@ def summarise_alternative(f: AlternativeFigures) -> OptionResult:
             total_cost=scalar(p.figures.total_cost), npv=scalar(p.figures.npv))
         for p in f.parts})
     assign = MappingProxyType({w: MappingProxyType(dict(to)) for w, to in alt.assign.items()})
-    result = replace(result, kind=alt.kind, assign=assign, by_option=by_option,
-                     unmet_hours=scalar(f.unmet_hours))
+    changes: dict[str, Any] = {"kind": alt.kind, "assign": assign, "by_option": by_option,
+                               "unmet_hours": scalar(f.unmet_hours)}
     if alt.kind == "plan":
-        result = replace(result, name=alt.name, model="plan", provider=None, location=None)
-    return result
+        changes.update(name=alt.name, model="plan", provider=None, location=None)
+    return replace(result, **changes)
 
 
 def part_amount(figures: OptionFigures, metric: str, threshold_base: str,
@@ -479,7 +489,7 @@ def part_amount(figures: OptionFigures, metric: str, threshold_base: str,
     if threshold_base == "personnel":
         lines = figures.costing.lines
         pay = np.zeros_like(figures.monthly)
-        for name in ("salaries", "benefits"):
+        for name in PERSONNEL_LINES:
             if name in lines:
                 pay = pay + lines[name]
         return pay.sum(axis=1) if metric == "total" else npv(pay, factors)

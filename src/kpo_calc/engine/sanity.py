@@ -56,26 +56,40 @@ def _first_non_finite(value: Any, where: str) -> str | None:
 
 
 def _all_finite(value: Any) -> bool:
-    """Is every float in ``value`` finite? (The walk of :func:`_first_non_finite`, pathless.)"""
-    kind = type(value)
-    if kind is float:
-        return math.isfinite(value)
-    if kind in _ATOMS or value is None:
-        return True
-    if kind is tuple or kind is list:
-        if all(type(x) is float for x in value):  # monthly figures: no call per item
-            return all(map(math.isfinite, value))
-        return all(map(_all_finite, value))
-    if kind is dict or isinstance(value, Mapping):
-        return all(map(_all_finite, value.values()))
-    names = _FIELDS.get(kind)
-    if names is None and dataclasses.is_dataclass(value):
-        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
-    if names is not None:
-        return all(_all_finite(getattr(value, n)) for n in names)
-    if isinstance(value, numbers.Real):  # a numpy scalar that slipped through
-        return math.isfinite(float(value))
-    return True
+    """Is every float in ``value`` finite? (The walk of :func:`_first_non_finite`, pathless.)
+
+    The floats are gathered and summed: a sum is finite only if every term is (an
+    infinity or a NaN carries through; a sum that overflows sends the caller to the
+    walk that names the culprit, which then finds none).
+    """
+    sums: list[float] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is float:
+            sums.append(item)
+        elif kind in _ATOMS or item is None:
+            continue
+        elif kind is tuple or kind is list:
+            if item and type(item[0]) is float:
+                try:  # monthly figures: summed in C, not walked item by item
+                    sums.append(float(sum(item, 0.0)))
+                    continue
+                except TypeError:
+                    pass
+            stack.extend(item)
+        elif kind is dict or isinstance(item, Mapping):
+            stack.extend(item.values())
+        else:
+            names = _FIELDS.get(kind)
+            if names is None and dataclasses.is_dataclass(item):
+                names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(item))
+            if names is not None:
+                stack.extend([getattr(item, n) for n in names])
+            elif isinstance(item, numbers.Real):  # a numpy scalar that slipped through
+                sums.append(float(item))
+    return math.isfinite(sum(sums, 0.0))
 
 
 _ATOMS: frozenset[type] = frozenset({bool, int, str})

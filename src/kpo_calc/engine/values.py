@@ -16,7 +16,7 @@ hold the same number are two inputs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 import numpy as np
@@ -69,6 +69,8 @@ class PointValues:
 
     def __init__(self) -> None:
         self._arrays: dict[float, Array] = {}
+        #: figures made from these values alone, by ``derived``
+        self.derived: dict[tuple[Any, ...], tuple[tuple[Any, ...], Array]] = {}
 
     def __call__(self, owner: BaseModel, field: str, default: float = 0.0) -> Array:
         """``owner.field`` as a read-only 1×1 array."""
@@ -94,6 +96,9 @@ class PathValues:
             if column.shape[0] != trials:
                 raise ValueError(f"{path}: {column.shape[0]} values for {trials} trials")
         self._arrays: dict[float, Array] = {}
+        #: figures made from these values alone (an option's rate path, its salary path),
+        #: by ``derived``: a chunk of trials costs each option as several parts
+        self.derived: dict[tuple[Any, ...], tuple[tuple[Any, ...], Array]] = {}
 
     def path(self, owner: BaseModel, field: str) -> str:
         """The field path of ``owner.field``."""
@@ -105,6 +110,33 @@ class PathValues:
         if found is not None:
             return found
         return _column(written(owner, field, default), self._arrays)
+
+
+#: Figures ``derived`` keeps per reading, at most (a point reading serves every file).
+DERIVED_LIMIT = 512
+
+
+def derived(v: Values, kind: str, owners: tuple[Any, ...],
+            make: Callable[[], Array]) -> Array:
+    """``make()``: a figure of ``kind`` that depends only on the numbers of ``owners`` (the
+    models it reads, or None) as ``v`` reads them, made once per reading: an option is
+    costed as several parts, and under stress tests that leave its figure alone. Kept
+    read-only, with its owners (so their identities are not reused meanwhile)."""
+    memo: dict[tuple[Any, ...], tuple[tuple[Any, ...], Array]] | None = getattr(
+        v, "derived", None)
+    if memo is None:  # a reading without a memo (a caller's own): made each time
+        return make()
+    key = (kind, *map(id, owners))
+    found = memo.get(key)
+    if found is not None and all(a is b for a, b in zip(found[0], owners, strict=True)):
+        return found[1]
+    value = make()
+    if isinstance(value, np.ndarray) and value.flags.writeable:
+        value.flags.writeable = False
+    if len(memo) >= DERIVED_LIMIT:
+        memo.clear()
+    memo[key] = (owners, value)
+    return value
 
 
 #: The owners' paths of recent scenarios, by identity (the scenario is kept in the entry,
