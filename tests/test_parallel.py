@@ -122,3 +122,43 @@ def test_outcomes_with_read_only_mappings_survive_the_pipe() -> None:
 def test_files_given_as_paths_are_named_as_given(three_workers: None) -> None:
     names = api.run_files([Path(f) for f in FILES], lambda f: f.name)
     assert names == [os.fspath(f) for f in FILES]
+
+
+def _in_session(session: int) -> list[int]:
+    """Processes of a session (field 6 of /proc/PID/stat)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == session:
+                found.append(int(entry.name))
+    return found
+
+
+def test_workers_stop_when_the_run_is_killed(tmp_path: Path) -> None:
+    import shutil
+    import signal
+    import subprocess
+    import time
+
+    # Half of 1,600 files is seconds of work for the worker, far longer than one chunk.
+    for i in range(1600):
+        shutil.copy(sorted(SCENARIOS.glob("*.yaml"))[i % 4], tmp_path / f"s{i:03d}.yaml")
+    exe = Path(sys.executable).with_name("kpo-calc")
+    proc = subprocess.Popen([str(exe), "compare", "--format", "json", str(tmp_path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.monotonic() + 30
+    while len(_in_session(proc.pid)) < 2 and proc.poll() is None:  # the worker is forked
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run ended before it could be killed"
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(10) == -signal.SIGTERM
+    stop = time.monotonic() + 2
+    while _in_session(proc.pid):  # the worker sees its parent gone after its chunk
+        assert time.monotonic() < stop, "a worker outlived the killed run"
+        time.sleep(0.05)

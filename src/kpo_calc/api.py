@@ -158,6 +158,7 @@ def _fork(files: list[StrPath], compute: Callable[[Loaded], OutcomeT],
     """A child computing ``chunks``: its pid and the read end of its pipe (None when the
     system refuses another process)."""
     read, write = os.pipe()
+    parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:
@@ -166,7 +167,7 @@ def _fork(files: list[StrPath], compute: Callable[[Loaded], OutcomeT],
         return None
     if pid == 0:
         os.close(read)
-        _child(files, compute, chunks, write)
+        _child(files, compute, chunks, write, parent)
     os.close(write)
     return pid, read
 
@@ -177,7 +178,7 @@ def _share(files: list[StrPath], compute: Callable[[Loaded], OutcomeT],
 
 
 def _child(files: list[StrPath], compute: Callable[[Loaded], OutcomeT], chunks: list[range],
-           write: int) -> NoReturn:
+           write: int, parent: int) -> NoReturn:
     """A forked worker's whole life. It ends with ``os._exit``: the parent's buffers,
     exit handlers and open files are the parent's to flush and close."""
     import signal
@@ -186,11 +187,17 @@ def _child(files: list[StrPath], compute: Callable[[Loaded], OutcomeT], chunks: 
     try:
         # Ctrl-C reaches the whole process group; the parent alone answers it.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        payload = _pickled(_share(files, compute, chunks))
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(write, view):]
-        code = 0
+        outcomes: list[OutcomeT] = []
+        for chunk in chunks:
+            if os.getppid() != parent:  # the parent is gone (killed): so is the run
+                break
+            outcomes += _share(files, compute, [chunk])
+        else:
+            payload = _pickled(outcomes)
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(write, view):]
+            code = 0
     except BaseException:  # whatever it was, the parent computes this share again
         pass
     finally:
