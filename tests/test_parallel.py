@@ -102,8 +102,8 @@ def test_small_batches_and_threaded_callers_stay_in_one_process(three_workers: N
 
 
 def test_the_default_batch_threshold_is_at_least_a_few_dozen_files() -> None:
-    # Forking and sending outcomes back costs about what a second core saves on a few
-    # dozen files (benchmarks/batch.py): small runs never fork.
+    # Forking and sending outcomes back cost about what a second core saves on 16 files
+    # (benchmarks/batch.py): small runs never fork.
     assert api.PARALLEL_FROM >= 32
     assert api._workers(api.PARALLEL_FROM - 1) == 1
 
@@ -125,7 +125,8 @@ def test_files_given_as_paths_are_named_as_given(three_workers: None) -> None:
 
 
 def _in_session(session: int) -> list[int]:
-    """Processes of a session (field 6 of /proc/PID/stat)."""
+    """Live processes of a session (field 6 of /proc/PID/stat; a zombie has ended, and
+    waits only for whoever adopted it to reap it)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -133,7 +134,7 @@ def _in_session(session: int) -> list[int]:
                 fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            if int(fields[3]) == session:
+            if int(fields[3]) == session and fields[0] != "Z":
                 found.append(int(entry.name))
     return found
 

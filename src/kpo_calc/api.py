@@ -97,8 +97,9 @@ def run_files(paths: Iterable[StrPath], compute: Callable[[Loaded], OutcomeT]) -
 
 
 #: Below this many files one process does the run: forking and sending the outcomes
-#: back costs about as much as the second core saves on a few dozen files.
-PARALLEL_FROM = 64
+#: back cost about what a second core saves on 16 files (32 files: 110 ms instead of
+#: 195 on two idle cores; benchmarks/batch.py).
+PARALLEL_FROM = 32
 #: Files per chunk; worker ``k`` of ``n`` takes chunks ``k``, ``k + n``, ... so that the
 #: shares stay even when the files differ in size.
 CHUNK = 16
@@ -130,11 +131,14 @@ def _forked(files: list[StrPath], compute: Callable[[Loaded], OutcomeT],
               for start in range(0, len(files), CHUNK)]
     children: dict[int, tuple[int, int]] = {}  # worker -> (pid, read end of its pipe)
     try:
+        # The first file first: what a run imports and caches on first use, the children
+        # then inherit instead of each doing it again.
+        first = [compute(load_file(files[0]))]
         for worker in range(1, workers):
             child = _fork(files, compute, chunks[worker::workers])
             if child is not None:
                 children[worker] = child
-        shares = {0: _share(files, compute, chunks[0::workers])}
+        shares = {0: first + _share(files, compute, [chunks[0][1:], *chunks[workers::workers]])}
         for worker in range(1, workers):
             received = _receive(*children.pop(worker)) if worker in children else None
             shares[worker] = (received if received is not None
@@ -181,12 +185,16 @@ def _child(files: list[StrPath], compute: Callable[[Loaded], OutcomeT], chunks: 
            write: int, parent: int) -> NoReturn:
     """A forked worker's whole life. It ends with ``os._exit``: the parent's buffers,
     exit handlers and open files are the parent's to flush and close."""
+    import gc
     import signal
 
     code = 1
     try:
         # Ctrl-C reaches the whole process group; the parent alone answers it.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # The collector would write to every inherited object it scans, copying the
+        # pages the parent shares with this process; they all outlive the child anyway.
+        gc.freeze()
         outcomes: list[OutcomeT] = []
         for chunk in chunks:
             if os.getppid() != parent:  # the parent is gone (killed): so is the run
