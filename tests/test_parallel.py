@@ -163,3 +163,22 @@ def test_workers_stop_when_the_run_is_killed(tmp_path: Path) -> None:
     while _in_session(proc.pid):  # the worker sees its parent gone after its chunk
         assert time.monotonic() < stop, "a worker outlived the killed run"
         time.sleep(0.05)
+
+
+def test_every_outcome_of_the_examples_goes_through_the_pipe_unchanged() -> None:
+    # A result that pickle cannot send would make every child fail and each batch
+    # quietly run in one process again (correct, but slow): keep results picklable.
+    import pickle
+
+    outcomes = [*api.compare_files(FILES), *api.validate_files(FILES)]
+    assert pickle.loads(api._pickled(outcomes)) == outcomes
+
+
+def test_a_system_that_refuses_a_process_gets_the_run_in_one(
+        three_workers: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    done = api.run_files(FILES, _pid_and_name)
+    assert done == [(os.getpid(), os.fspath(f)) for f in FILES]
