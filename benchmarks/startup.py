@@ -4,8 +4,9 @@ Baseline: ``python -c "import typer, rich, pydantic, yaml, numpy"`` on the same
 machine. Targets: ``compare`` on the largest example <= 1.5x the baseline (the
 design goal, kept as the model grows), ``--version`` <= 0.5x. Each command runs
 ``--runs`` times, alternating so that machine noise hits every command alike;
-medians are reported. Run it on a quiet machine: other processes on the two
-cores inflate every figure, the ratios less so.
+medians are reported, of the wall time and of the CPU time (user + system),
+which other processes on the machine inflate far less. Run it on a quiet
+machine: other processes on the two cores inflate every figure, the ratios less so.
 
 Run: ``python benchmarks/startup.py [--runs 30]``
 """
@@ -51,11 +52,13 @@ ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
        "COLUMNS": "120"}
 
 
-def time_once(cmd: list[str]) -> float:
+def time_once(cmd: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one run."""
     start = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
-                   env=ENV)
-    return time.perf_counter() - start
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0  # reaped by wait4
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -82,15 +85,20 @@ def main() -> None:
     }
     for cmd in commands.values():  # warm the OS file cache and .pyc files
         time_once(cmd)
-    samples: dict[str, list[float]] = {name: [] for name in commands}
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(args.runs):
         for name, cmd in commands.items():
             samples[name].append(time_once(cmd))
-    medians = {name: statistics.median(times) for name, times in samples.items()}
-    base = medians[next(iter(commands))]
-    print(f"{'command':58} {'median ms':>10} {'x baseline':>11}")
-    for name, median in medians.items():
-        print(f"{name:58} {median * 1000:10.1f} {median / base:11.2f}")
+    walls = {name: statistics.median(t[0] for t in times) for name, times in samples.items()}
+    cpus = {name: statistics.median(t[1] for t in times) for name, times in samples.items()}
+    base = next(iter(commands))
+    floor = next(name for name in commands if name.startswith("floor"))
+    print(f"{'command':58} {'median ms':>10} {'x baseline':>11} {'x floor':>8} "
+          f"{'CPU ms':>7} {'x floor':>8}")
+    for name in commands:
+        print(f"{name:58} {walls[name] * 1000:10.1f} {walls[name] / walls[base]:11.2f} "
+              f"{walls[name] / walls[floor]:8.2f} {cpus[name] * 1000:7.1f} "
+              f"{cpus[name] / cpus[floor]:8.2f}")
 
 
 if __name__ == "__main__":

@@ -40,8 +40,10 @@ PathKey = tuple[str | int, ...]
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
-_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MERGE = (
-    _TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "merge"))
+_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MERGE, _SEQ, _MAP = (
+    _TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "merge", "seq",
+                       "map"))
+_ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
 
 
 class _SafeLoader(_BaseLoader):  # type: ignore[misc]
@@ -53,12 +55,21 @@ class _SafeLoader(_BaseLoader):  # type: ignore[misc]
     ``1:30``, ``1_000`` and ``yes`` are text, which validation then explains.
     """
 
+    # The composer asks for every node's tag, in Python: these answer at once.
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is not yaml.ScalarNode:
-            return str(super().resolve(kind, value, implicit))
-        if not implicit[0]:  # quoted or block text is always a string
-            return _STR
-        return core_tag(value)
+        if kind is _ScalarNode:
+            if not implicit[0]:  # quoted or block text is always a string
+                return _STR
+            return _RESOLVED.get(value) or core_tag(value)
+        # What the base resolver answers without path resolvers (a safe loader has none).
+        return _SEQ if kind is _SequenceNode else _MAP
+
+    # Path resolvers are not used: no need to track where the composer is.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
 
 
 #: YAML 1.2 core schema (section 10.3.2), plus the merge key ``<<``.
@@ -313,20 +324,23 @@ class _Builder:
                                          f"nested more than {MAX_DEPTH} levels deep",
                                          format_path(path))])
         if path not in self.spans:
-            self.spans[path] = (*key_at, *_start(node))
+            mark = node.start_mark
+            self.spans[path] = (key_at[0], key_at[1], mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
-            if node.tag not in (_TAG + "seq",):
+            if node.tag != _SEQ:
                 self.problem(node, f"the tag {node.tag!r} is not allowed; remove it", path)
             return [self.build(item, (*path, i), _NO_KEY, depth + 1)
                     for i, item in enumerate(node.value)]
         raise TypeError(f"unexpected YAML node {node!r}")  # the composer makes no other kind
 
     def mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
-        return {key: self.build(value_node, (*path, key), _start(key_node), depth + 1)
+        build, inner = self.build, depth + 1
+        return {key: build(value_node, (*path, key),
+                           (key_node.start_mark.line + 1, key_node.start_mark.column + 1), inner)
                 for key, (key_node, value_node) in self.entries(node, path, depth).items()}
 
     def entries(self, node: yaml.MappingNode, path: PathKey,
@@ -348,11 +362,10 @@ class _Builder:
         if node.tag != _TAG + "map":
             self.problem(node, f"the tag {node.tag!r} is not allowed; remove it", path)
         out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-        first_seen: dict[str, int] = {}
         merged: list[yaml.Node] = []
-        stray = self.split_numbers(node, path) if node.flow_style else set()
+        stray = self.split_numbers(node, path) if node.flow_style else ()
         for index, (key_node, value_node) in enumerate(node.value):
-            if index in stray:
+            if stray and index in stray:
                 continue
             if key_node.tag == _MERGE:
                 merged.append(value_node)
@@ -362,12 +375,13 @@ class _Builder:
                 continue
             # The source text, not the resolved value: `NO:` stays "NO", `1:` stays "1".
             key = str(key_node.value)
-            if key in first_seen:
+            first = out.get(key)
+            if first is not None:
                 self.problem(key_node, f"duplicate key {key!r} (first defined at line "
-                             f"{first_seen[key]}); YAML parsers silently keep only the last "
-                             "one, so remove or rename one of them", (*path, key), bad=False)
+                             f"{_start(first[0])[0]}); YAML parsers silently keep only the "
+                             "last one, so remove or rename one of them", (*path, key),
+                             bad=False)
                 continue
-            first_seen[key] = _start(key_node)[0]
             out[key] = (key_node, value_node)
         done: set[int] = set()
         for source in merged:
@@ -434,9 +448,12 @@ class _Builder:
             self.quoted.add(path)
         if tag in (_STR, _TIMESTAMP):  # no dates in the format: keep the text
             return str(node.value)
+        if tag == _FLOAT:
+            return self.number(node, path, _core_float)
         if tag == _MERGE:  # `<<` merges only as a key; as a value it is the text "<<"
             return "<<"
-        if tag == _INT and _digit_count(str(node.value)) > MAX_DIGITS:
+        if tag == _INT and len(node.value) > MAX_DIGITS and _digit_count(
+                str(node.value)) > MAX_DIGITS:
             self.problem(node, f"{clipped(str(node.value))} has "
                          f"{_digit_count(str(node.value)):,} digits, far beyond any amount a "
                          f"scenario holds (the largest bound is 1e15); write the amount meant, "
@@ -447,6 +464,11 @@ class _Builder:
             self.problem(node, f"the tag {tag!r} is not allowed in a scenario (only plain "
                          "numbers, text, true/false and null); remove it", path)
             return None
+        return self.number(node, path, construct)
+
+    def number(self, node: yaml.ScalarNode, path: PathKey,
+               construct: Callable[[str], Any]) -> Any:
+        """A plain number, true/false or null, read by ``construct``."""
         try:
             value = construct(str(node.value))
         except ValueError as exc:

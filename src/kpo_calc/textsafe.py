@@ -163,10 +163,21 @@ def json_text(doc: Any) -> str:
     ``#`` of a GitHub ``##[`` command: parsers read them back to the same string.
     Everything else stays as written (no ``ensure_ascii``).
     """
-    text = indented_json(doc)
-    # A JSON string never has ``#`` after a backslash, so this only changes data.
-    text = text.replace(_OLD_COMMAND, "#\\u0023[")
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return _JsonWriter(_safe_json_string).write(doc, "\n") + "\n"
+
+
+def _safe_json_string(text: str) -> str:
+    """A JSON string literal of ``text`` as :func:`json_text` writes it."""
+    from json.encoder import encode_basestring
+
+    out = str(encode_basestring(text))
+    # Only strings hold ``#`` and these characters, so escaping each string is
+    # escaping the whole text.
+    if _OLD_COMMAND in out:
+        out = out.replace(_OLD_COMMAND, "#\\u0023[")
+    if _JSON_UNSAFE.search(out):
+        out = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
+    return out
 
 
 def indented_json(doc: Any) -> str:
@@ -178,49 +189,111 @@ def indented_json(doc: Any) -> str:
     """
     from json.encoder import encode_basestring
 
-    def scalar(value: Any) -> str | None:
-        if isinstance(value, str):
-            return str(encode_basestring(value))
+    return _JsonWriter(encode_basestring).write(doc, "\n")
+
+
+class _JsonWriter:
+    """Indented JSON as ``json.dumps(indent=2, ensure_ascii=False)`` writes it.
+
+    Exact types take the short paths (a batch report is mostly floats in lists and
+    dicts); anything else (subclasses, specials) goes the way ``json`` goes, by
+    ``isinstance``. Each distinct string is escaped once: names and keys repeat in
+    every scenario.
+    """
+
+    def __init__(self, string: Any) -> None:
+        self.string = string
+        self.strings: dict[str, str] = {}
+
+    def text(self, value: str) -> str:
+        out = self.strings.get(value)
+        if out is None:
+            out = self.strings[value] = str(self.string(value))
+        return out
+
+    def write(self, value: Any, newline: str) -> str:
+        """``value`` at the depth whose lines start with ``newline``."""
+        kind = type(value)
+        if kind is str:
+            return self.text(value)
+        if kind is float:
+            return _float(value)
+        if kind is dict:
+            return self.mapping(value, newline) if value else "{}"
+        if kind is list or kind is tuple:
+            return self.sequence(value, newline) if value else "[]"
+        return self.other(value, newline)
+
+    def mapping(self, value: dict[Any, Any], newline: str) -> str:
+        inner = newline + "  "
+        text, write, strings = self.text, self.write, self.strings
+        parts = []
+        for key, item in value.items():
+            name = (strings.get(key) or text(key)) if type(key) is str else self.key(key)
+            kind = type(item)
+            if kind is float:
+                shown = float.__repr__(item)
+                if "n" in shown:  # nan, inf
+                    shown = _float(item)
+            elif kind is str:
+                shown = strings.get(item) or text(item)
+            else:
+                shown = write(item, inner)
+            parts.append(f"{name}: {shown}")
+        return "{" + inner + ("," + inner).join(parts) + newline + "}"
+
+    def sequence(self, value: list[Any] | tuple[Any, ...], newline: str) -> str:
+        inner = newline + "  "
+        if type(value[0]) is float:
+            try:
+                body = ("," + inner).join(map(float.__repr__, value))
+            except TypeError:  # not all floats
+                pass
+            else:
+                if "n" not in body:  # no nan or inf, which JSON spells differently
+                    return "[" + inner + body + newline + "]"
+        write = self.write
+        return "[" + inner + ("," + inner).join([write(v, inner) for v in value]) + newline + "]"
+
+    def other(self, value: Any, newline: str) -> str:
         if value is None:
             return "null"
         if value is True:
             return "true"
         if value is False:
             return "false"
+        if isinstance(value, str):
+            return str(self.string(value))
         if isinstance(value, int):
             return int.__repr__(value)
         if isinstance(value, float):
-            if value != value:
-                return "NaN"
-            if value in (float("inf"), float("-inf")):
-                return "Infinity" if value > 0 else "-Infinity"
-            return float.__repr__(value)
-        return None
-
-    def write(value: Any, level: int) -> str:
-        text = scalar(value)
-        if text is not None:
-            return text
-        inner = "\n" + "  " * (level + 1)
+            return _float(value)
         if isinstance(value, dict):
-            if not value:
-                return "{}"
-            items = [f"{_key(k)}: {write(v, level + 1)}" for k, v in value.items()]
-            return "{" + inner + ("," + inner).join(items) + "\n" + "  " * level + "}"
+            return self.mapping(value, newline) if value else "{}"
         if isinstance(value, list | tuple):
-            if not value:
-                return "[]"
-            items = [write(v, level + 1) for v in value]
-            return "[" + inner + ("," + inner).join(items) + "\n" + "  " * level + "]"
+            return self.sequence(value, newline) if value else "[]"
         raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
-    def _key(key: Any) -> str:
+    def key(self, key: Any) -> str:
+        """A key that is not exactly ``str``, converted as ``json`` converts it."""
         if isinstance(key, str):
-            return str(encode_basestring(key))
-        text = scalar(key)
-        if text is None:
-            raise TypeError(f"keys must be str, int, float, bool or None, not "
-                            f"{type(key).__name__}")
-        return text if isinstance(key, str) else str(encode_basestring(text))
+            return str(self.string(key))
+        if key is None or isinstance(key, bool):
+            return f'"{self.other(key, "")}"'
+        if isinstance(key, int):
+            return f'"{int.__repr__(key)}"'
+        if isinstance(key, float):
+            return f'"{_float(key)}"'
+        raise TypeError(f"keys must be str, int, float, bool or None, not "
+                        f"{type(key).__name__}")
 
-    return write(doc, 0)
+
+def _float(value: float) -> str:
+    """A float as ``json`` writes it (``NaN``, ``Infinity`` as JavaScript spells them)."""
+    if value != value:
+        return "NaN"
+    if value == float("inf"):
+        return "Infinity"
+    if value == float("-inf"):
+        return "-Infinity"
+    return float.__repr__(value)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from kpo_calc._version import __version__
@@ -49,6 +49,17 @@ def cents(amount: float) -> float:
     """Round money to cents; never print -0.0."""
     value = round(amount, 2)
     return 0.0 if value == 0 else value
+
+
+def cents_list(amounts: Iterable[float]) -> list[float]:
+    """:func:`cents` of each amount (inlined: a report rounds hundreds of thousands)."""
+    return [0.0 if (value := round(amount, 2)) == 0 else value for amount in amounts]
+
+
+def cents_map(amounts: Mapping[str, float]) -> dict[str, float]:
+    """:func:`cents` of each amount of a mapping, keys kept."""
+    return {name: 0.0 if (value := round(amount, 2)) == 0 else value
+            for name, amount in amounts.items()}
 
 
 def fraction(value: float) -> float:
@@ -100,12 +111,12 @@ def option_dict(o: OptionResult) -> dict[str, Any]:
         "savings_vs_baseline": cents(o.savings_vs_baseline),
         "savings_pct": fraction(o.savings_pct),
         "breakeven_month": o.breakeven_month,
-        "lines": {name: cents(amount) for name, amount in o.lines.items()},
-        "monthly": [cents(amount) for amount in o.monthly],
+        "lines": cents_map(o.lines),
+        "monthly": cents_list(o.monthly),
         "flexibility": flexibility_dict(o.flexibility),
         "kind": o.kind,
         "assign": {work: dict(shares) for work, shares in o.assign.items()},
-        "by_option": {name: {"lines": {n: cents(a) for n, a in part.lines.items()},
+        "by_option": {name: {"lines": cents_map(part.lines),
                              "total_cost": cents(part.total_cost), "npv": cents(part.npv)}
                       for name, part in o.by_option.items()},
         "moved_base": None if o.moved_base is None else cents(o.moved_base),

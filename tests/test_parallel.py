@@ -1,0 +1,184 @@
+"""A large batch is shared with forked workers: same outcomes, same order, same failures."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SCENARIOS
+from kpo_calc import api
+from kpo_calc.render import RenderOptions, get_renderer
+
+#: Valid examples and broken files (parse errors, validation errors, a missing file), mixed.
+FILES = [*sorted(SCENARIOS.glob("*.yaml")), *sorted((ROOT / "tests/corpus").glob("*.yaml"))[:12],
+         ROOT / "tests/corpus/no-such-file.yaml"]
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="workers are forked on Linux only")
+
+
+@pytest.fixture
+def three_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small batches forked, in chunks of two, over three workers (two children)."""
+    monkeypatch.setattr(api, "PARALLEL_FROM", 4)
+    monkeypatch.setattr(api, "CHUNK", 2)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2}, raising=False)
+
+
+def _pid_and_name(loaded: api.Loaded) -> tuple[int, str]:
+    return os.getpid(), loaded.name
+
+
+def test_a_batch_is_shared_in_chunks_and_comes_back_in_order(three_workers: None) -> None:
+    assert api._workers(len(FILES)) == 3
+    done = api.run_files(FILES, _pid_and_name)
+    assert [name for _, name in done] == [os.fspath(f) for f in FILES]
+    pids = [pid for pid, _ in done]
+    assert len(set(pids)) == 3
+    # chunks of two, dealt in turn: files 0-1 here, 2-3 to the first child, 4-5 to the
+    # second, 6-7 here again
+    assert pids[0] == pids[1] == pids[6] == pids[7] == os.getpid()
+    assert pids[2] == pids[3] != pids[4] == pids[5]
+    assert os.getpid() not in (pids[2], pids[4])
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "table"])
+def test_forked_outcomes_equal_one_process_outcomes(three_workers: None, fmt: str) -> None:
+    forked = api.compare_files(FILES)
+    api.PARALLEL_FROM = 10**9  # restored by monkeypatch
+    alone = api.compare_files(FILES)
+    assert forked == alone
+    assert [o.file for o in forked] == [os.fspath(f) for f in FILES]
+    assert sum(not o.ok for o in forked) >= 10  # the broken files are in it, with errors
+    render = get_renderer(fmt)
+    assert render(forked, RenderOptions(width=100)) == render(alone, RenderOptions(width=100))
+
+
+def test_validate_gives_the_same_diagnostics_forked(three_workers: None) -> None:
+    forked = api.validate_files(FILES)
+    api.PARALLEL_FROM = 10**9
+    assert forked == api.validate_files(FILES)
+
+
+def test_a_child_that_dies_costs_only_time(three_workers: None) -> None:
+    parent = os.getpid()
+
+    def die_in_children(loaded: api.Loaded) -> tuple[int, str]:
+        if os.getpid() != parent:
+            os._exit(9)
+        return _pid_and_name(loaded)
+
+    done = api.run_files(FILES, die_in_children)
+    assert done == [(parent, os.fspath(f)) for f in FILES]
+
+
+def test_a_bug_raises_in_the_parent_as_without_workers(three_workers: None) -> None:
+    def bug(loaded: api.Loaded) -> str:
+        if loaded.name.endswith(FILES[3].name):  # a file of the first child's share
+            raise ZeroDivisionError("a bug")
+        return loaded.name
+
+    with pytest.raises(ZeroDivisionError, match="a bug"):
+        api.run_files(FILES, bug)
+
+
+def test_small_batches_and_threaded_callers_stay_in_one_process(three_workers: None) -> None:
+    assert api._workers(3) == 1  # below PARALLEL_FROM
+    assert api._workers(4) == 2  # one worker per PARALLEL_FROM / 2 files, up to the cores
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert api._workers(len(FILES)) == 1  # a fork would copy only this thread
+        done = api.run_files(FILES, _pid_and_name)
+        assert {pid for pid, _ in done} == {os.getpid()}
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_the_default_batch_threshold_is_at_least_a_few_dozen_files() -> None:
+    # Forking and sending outcomes back cost about what a second core saves on 16 files
+    # (benchmarks/batch.py): small runs never fork.
+    assert api.PARALLEL_FROM >= 32
+    assert api._workers(api.PARALLEL_FROM - 1) == 1
+
+
+def test_outcomes_with_read_only_mappings_survive_the_pipe() -> None:
+    import pickle
+    import types
+
+    data = {"a": types.MappingProxyType({"x": types.MappingProxyType({"y": 1.5})})}
+    back = pickle.loads(api._pickled([data]))
+    assert back == [data]
+    assert isinstance(back[0]["a"], types.MappingProxyType)
+    assert isinstance(back[0]["a"]["x"], types.MappingProxyType)
+
+
+def test_files_given_as_paths_are_named_as_given(three_workers: None) -> None:
+    names = api.run_files([Path(f) for f in FILES], lambda f: f.name)
+    assert names == [os.fspath(f) for f in FILES]
+
+
+def _in_session(session: int) -> list[int]:
+    """Live processes of a session (field 6 of /proc/PID/stat; a zombie has ended, and
+    waits only for whoever adopted it to reap it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == session and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def test_workers_stop_when_the_run_is_killed(tmp_path: Path) -> None:
+    import shutil
+    import signal
+    import subprocess
+    import time
+
+    # Half of 1,600 files is seconds of work for the worker, far longer than one chunk.
+    for i in range(1600):
+        shutil.copy(sorted(SCENARIOS.glob("*.yaml"))[i % 4], tmp_path / f"s{i:03d}.yaml")
+    exe = Path(sys.executable).with_name("kpo-calc")
+    proc = subprocess.Popen([str(exe), "compare", "--format", "json", str(tmp_path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.monotonic() + 30
+    while len(_in_session(proc.pid)) < 2 and proc.poll() is None:  # the worker is forked
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run ended before it could be killed"
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(10) == -signal.SIGTERM
+    stop = time.monotonic() + 2
+    while _in_session(proc.pid):  # the worker sees its parent gone after its chunk
+        assert time.monotonic() < stop, "a worker outlived the killed run"
+        time.sleep(0.05)
+
+
+def test_every_outcome_of_the_examples_goes_through_the_pipe_unchanged() -> None:
+    # A result that pickle cannot send would make every child fail and each batch
+    # quietly run in one process again (correct, but slow): keep results picklable.
+    import pickle
+
+    outcomes = [*api.compare_files(FILES), *api.validate_files(FILES)]
+    assert pickle.loads(api._pickled(outcomes)) == outcomes
+
+
+def test_a_system_that_refuses_a_process_gets_the_run_in_one(
+        three_workers: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    done = api.run_files(FILES, _pid_and_name)
+    assert done == [(os.getpid(), os.fspath(f)) for f in FILES]
