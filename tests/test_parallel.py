@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, SCENARIOS
 from kpo_calc import api
-from kpo_calc.render import RenderOptions, get_renderer
+from kpo_calc.render import RenderOptions, renderer
 
 #: Valid examples and broken files (parse errors, validation errors, a missing file), mixed.
 FILES = [*sorted(SCENARIOS.glob("*.yaml")), *sorted((ROOT / "tests/corpus").glob("*.yaml"))[:12],
@@ -54,7 +54,7 @@ def test_forked_outcomes_equal_one_process_outcomes(three_workers: None, fmt: st
     assert forked == alone
     assert [o.file for o in forked] == [os.fspath(f) for f in FILES]
     assert sum(not o.ok for o in forked) >= 10  # the broken files are in it, with errors
-    render = get_renderer(fmt)
+    render = renderer("compare", fmt)
     assert render(forked, RenderOptions(width=100)) == render(alone, RenderOptions(width=100))
 
 
