@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SCENARIOS
-from kpo_calc import api
+from kpo_calc import api, parallel
 from kpo_calc.render import RenderOptions, renderer
 
 #: Valid examples and broken files (parse errors, validation errors, a missing file), mixed.
@@ -24,8 +24,8 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
 @pytest.fixture
 def three_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Small batches forked, in chunks of two, over three workers (two children)."""
-    monkeypatch.setattr(api, "PARALLEL_FROM", 4)
-    monkeypatch.setattr(api, "CHUNK", 2)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 4)
+    monkeypatch.setattr(parallel, "CHUNK", 2)
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2}, raising=False)
 
 
@@ -34,7 +34,7 @@ def _pid_and_name(loaded: api.Loaded) -> tuple[int, str]:
 
 
 def test_a_batch_is_shared_in_chunks_and_comes_back_in_order(three_workers: None) -> None:
-    assert api._workers(len(FILES)) == 3
+    assert parallel._workers(len(FILES)) == 3
     done = api.run_files(FILES, _pid_and_name)
     assert [name for _, name in done] == [os.fspath(f) for f in FILES]
     pids = [pid for pid, _ in done]
@@ -49,7 +49,7 @@ def test_a_batch_is_shared_in_chunks_and_comes_back_in_order(three_workers: None
 @pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "table"])
 def test_forked_outcomes_equal_one_process_outcomes(three_workers: None, fmt: str) -> None:
     forked = api.compare_files(FILES)
-    api.PARALLEL_FROM = 10**9  # restored by monkeypatch
+    parallel.PARALLEL_FROM = 10**9  # restored by monkeypatch
     alone = api.compare_files(FILES)
     assert forked == alone
     assert [o.file for o in forked] == [os.fspath(f) for f in FILES]
@@ -60,7 +60,7 @@ def test_forked_outcomes_equal_one_process_outcomes(three_workers: None, fmt: st
 
 def test_validate_gives_the_same_diagnostics_forked(three_workers: None) -> None:
     forked = api.validate_files(FILES)
-    api.PARALLEL_FROM = 10**9
+    parallel.PARALLEL_FROM = 10**9
     assert forked == api.validate_files(FILES)
 
 
@@ -87,13 +87,13 @@ def test_a_bug_raises_in_the_parent_as_without_workers(three_workers: None) -> N
 
 
 def test_small_batches_and_threaded_callers_stay_in_one_process(three_workers: None) -> None:
-    assert api._workers(3) == 1  # below PARALLEL_FROM
-    assert api._workers(4) == 2  # one worker per PARALLEL_FROM / 2 files, up to the cores
+    assert parallel._workers(3) == 1  # below PARALLEL_FROM
+    assert parallel._workers(4) == 2  # one worker per PARALLEL_FROM / 2 files, up to the cores
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert api._workers(len(FILES)) == 1  # a fork would copy only this thread
+        assert parallel._workers(len(FILES)) == 1  # a fork would copy only this thread
         done = api.run_files(FILES, _pid_and_name)
         assert {pid for pid, _ in done} == {os.getpid()}
     finally:
@@ -104,8 +104,8 @@ def test_small_batches_and_threaded_callers_stay_in_one_process(three_workers: N
 def test_the_default_batch_threshold_is_at_least_a_few_dozen_files() -> None:
     # Forking and sending outcomes back cost about what a second core saves on 16 files
     # (benchmarks/batch.py): small runs never fork.
-    assert api.PARALLEL_FROM >= 32
-    assert api._workers(api.PARALLEL_FROM - 1) == 1
+    assert parallel.PARALLEL_FROM >= 32
+    assert parallel._workers(parallel.PARALLEL_FROM - 1) == 1
 
 
 def test_outcomes_with_read_only_mappings_survive_the_pipe() -> None:
@@ -113,7 +113,7 @@ def test_outcomes_with_read_only_mappings_survive_the_pipe() -> None:
     import types
 
     data = {"a": types.MappingProxyType({"x": types.MappingProxyType({"y": 1.5})})}
-    back = pickle.loads(api._pickled([data]))
+    back = pickle.loads(parallel._pickled([data]))
     assert back == [data]
     assert isinstance(back[0]["a"], types.MappingProxyType)
     assert isinstance(back[0]["a"]["x"], types.MappingProxyType)
@@ -171,7 +171,7 @@ def test_every_outcome_of_the_examples_goes_through_the_pipe_unchanged() -> None
     import pickle
 
     outcomes = [*api.compare_files(FILES), *api.validate_files(FILES)]
-    assert pickle.loads(api._pickled(outcomes)) == outcomes
+    assert pickle.loads(parallel._pickled(outcomes)) == outcomes
 
 
 def test_a_system_that_refuses_a_process_gets_the_run_in_one(

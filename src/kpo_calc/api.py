@@ -16,10 +16,9 @@ import glob
 import os
 import re
 import subprocess
-import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from kpo_calc.diagnostics import Diagnostic, InputError
 from kpo_calc.engine import ExtraGates, evaluate
@@ -34,6 +33,7 @@ from kpo_calc.outcome import (
     SensitivityOutcome,
     SimulationOutcome,
 )
+from kpo_calc.parallel import in_order
 from kpo_calc.scenario import Gate, Scenario
 from kpo_calc.validation import check_document, load_scenario
 
@@ -87,168 +87,10 @@ def run_files(paths: Iterable[StrPath], compute: Callable[[Loaded], OutcomeT]) -
     """Each file read, validated and computed by ``compute``, which also makes the outcome
     of a broken file (its diagnostics): one broken file never stops the others.
 
-    A large batch is shared with forked copies of this process, one per core (see
-    :func:`_workers`); the outcomes are the same, in the same order, either way.
+    A large batch is shared with forked copies of this process, one per core
+    (:mod:`kpo_calc.parallel`); the outcomes are the same, in the same order, either way.
     """
-    files = list(paths)
-    workers = _workers(len(files))
-    if workers < 2:
-        return [compute(load_file(p)) for p in files]
-    return _forked(files, compute, workers)
-
-
-#: Below this many files one process does the run: forking and sending the outcomes
-#: back cost about what a second core saves on 16 files (32 files: 110 ms instead of
-#: 195 on two idle cores; benchmarks/batch.py).
-PARALLEL_FROM = 32
-#: Files per chunk; worker ``k`` of ``n`` takes chunks ``k``, ``k + n``, ... so that the
-#: shares stay even when the files differ in size.
-CHUNK = 16
-#: The most processes a run uses (each holds a copy of what it computes).
-MAX_WORKERS = 8
-
-
-def _workers(files: int) -> int:
-    """How many processes share a batch of ``files``: one per core the process may use,
-    none idle. Only on Linux, where forking a process is safe, and never when other
-    threads run (a library caller's): a fork copies only the thread that made it."""
-    import sys
-    import threading
-
-    if files < PARALLEL_FROM or not sys.platform.startswith("linux"):
-        return 1
-    if threading.active_count() > 1:
-        return 1
-    return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS, files // (PARALLEL_FROM // 2)))
-
-
-def _forked(files: list[StrPath], compute: Callable[[Loaded], OutcomeT],
-            workers: int) -> list[OutcomeT]:
-    """``run_files`` with the chunks shared between this process and ``workers - 1`` forked
-    children, each of which sends its outcomes back pickled through a pipe. A child that
-    fails (cannot be forked, is killed, meets a bug) costs only time: its share is then
-    computed here, where a bug raises as it would have without children."""
-    chunks = [range(start, min(start + CHUNK, len(files)))
-              for start in range(0, len(files), CHUNK)]
-    children: dict[int, tuple[int, int]] = {}  # worker -> (pid, read end of its pipe)
-    try:
-        # The first file first: what a run imports and caches on first use, the children
-        # then inherit instead of each doing it again.
-        first = [compute(load_file(files[0]))]
-        for worker in range(1, workers):
-            child = _fork(files, compute, chunks[worker::workers])
-            if child is not None:
-                children[worker] = child
-        shares = {0: first + _share(files, compute, [chunks[0][1:], *chunks[workers::workers]])}
-        for worker in range(1, workers):
-            received = _receive(*children.pop(worker)) if worker in children else None
-            shares[worker] = (received if received is not None
-                              else _share(files, compute, chunks[worker::workers]))
-    finally:
-        for pid, read in children.values():  # interrupted: stop the children at once
-            import signal
-
-            os.close(read)
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-    out: list[OutcomeT] = []
-    for index in range(len(chunks)):
-        turn = index // workers  # the chunk's place in its worker's share
-        out += shares[index % workers][turn * CHUNK:(turn + 1) * CHUNK]
-    return out
-
-
-def _fork(files: list[StrPath], compute: Callable[[Loaded], OutcomeT],
-          chunks: list[range]) -> tuple[int, int] | None:
-    """A child computing ``chunks``: its pid and the read end of its pipe (None when the
-    system refuses another process)."""
-    read, write = os.pipe()
-    parent = os.getpid()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read)
-        os.close(write)
-        return None
-    if pid == 0:
-        os.close(read)
-        _child(files, compute, chunks, write, parent)
-    os.close(write)
-    return pid, read
-
-
-def _share(files: list[StrPath], compute: Callable[[Loaded], OutcomeT],
-           chunks: list[range]) -> list[OutcomeT]:
-    return [compute(load_file(files[i])) for chunk in chunks for i in chunk]
-
-
-def _child(files: list[StrPath], compute: Callable[[Loaded], OutcomeT], chunks: list[range],
-           write: int, parent: int) -> NoReturn:
-    """A forked worker's whole life. It ends with ``os._exit``: the parent's buffers,
-    exit handlers and open files are the parent's to flush and close."""
-    import gc
-    import signal
-
-    code = 1
-    try:
-        # Ctrl-C reaches the whole process group; the parent alone answers it.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        # The collector would write to every inherited object it scans, copying the
-        # pages the parent shares with this process; they all outlive the child anyway.
-        gc.freeze()
-        outcomes: list[OutcomeT] = []
-        for chunk in chunks:
-            if os.getppid() != parent:  # the parent is gone (killed): so is the run
-                break
-            outcomes += _share(files, compute, [chunk])
-        else:
-            payload = _pickled(outcomes)
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(write, view):]
-            code = 0
-    except BaseException:  # whatever it was, the parent computes this share again
-        pass
-    finally:
-        os._exit(code)
-
-
-def _pickled(outcomes: list[Any]) -> bytes:
-    import copyreg
-    import io
-    import pickle
-
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
-    # Results hold read-only views of dicts, which pickle cannot send as they are.
-    pickler.dispatch_table = {**copyreg.dispatch_table, types.MappingProxyType: _reduce_proxy}
-    pickler.dump(outcomes)
-    return buffer.getvalue()
-
-
-def _reduce_proxy(proxy: types.MappingProxyType[Any, Any]) -> tuple[Any, ...]:
-    return _proxy, (dict(proxy),)
-
-
-def _proxy(items: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
-    return types.MappingProxyType(items)
-
-
-def _receive(pid: int, read: int) -> list[Any] | None:
-    """A child's outcomes, or None when it did not finish well."""
-    import pickle
-
-    chunks: list[bytes] = []
-    try:
-        while data := os.read(read, 1 << 20):
-            chunks.append(data)
-    finally:
-        os.close(read)
-    _, status = os.waitpid(pid, 0)
-    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-        return None
-    outcomes: list[Any] = pickle.loads(b"".join(chunks))
-    return outcomes
+    return in_order(list(paths), lambda p: compute(load_file(p)))
 
 
 def check_file(path: StrPath) -> tuple[Scenario | None, list[Diagnostic]]:
