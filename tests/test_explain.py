@@ -191,3 +191,14 @@ def test_json_envelope_is_a_list_per_file() -> None:
     assert doc["schema_version"] == 1
     assert doc["errors"] == []
     assert [e["file"] for e in doc["explanations"]] == files
+
+
+def test_a_one_month_horizon_reads_as_one_month() -> None:
+    from kpo_calc.engine.explain import Explanation
+    from kpo_calc.render.explain_view import views
+
+    one = Explanation("One", "USD", 1, 0.1, (1.1 ** (-1 / 12),), ())
+    assert views("f.yaml", one, Periods("year", 1)).lines[0].startswith(
+        "Amounts in USD over 1 month; ")
+    many = Explanation("Two", "USD", 2, 0.1, (1.0, 1.0), ())
+    assert "over 2 months; " in views("f.yaml", many, Periods("year", 2)).lines[0]

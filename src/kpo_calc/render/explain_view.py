@@ -72,7 +72,8 @@ class Periods:
 
 def views(file: str, e: Explanation, periods: Periods) -> View:
     """The view of one file's explanation."""
-    lines = [f"Amounts in {e.currency} over {e.horizon} months; each line is its formula "
+    months = f"{e.horizon} month" + ("" if e.horizon == 1 else "s")
+    lines = [f"Amounts in {e.currency} over {months}; each line is its formula "
              "evaluated on the drivers below it, the figures of compare to the cent.",
              f"Discount rate r = {percent(e.discount_rate, 2)} a year: "
              "df(m) = (1 + r)^(-m/12); NPV = Σ cost(m) × df(m)."]
