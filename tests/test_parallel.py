@@ -182,3 +182,39 @@ def test_a_system_that_refuses_a_process_gets_the_run_in_one(
     monkeypatch.setattr(os, "fork", refuse)
     done = api.run_files(FILES, _pid_and_name)
     assert done == [(os.getpid(), os.fspath(f)) for f in FILES]
+
+
+def test_background_work_runs_in_a_child_and_comes_back(three_workers: None) -> None:
+    from kpo_calc.report.content import report_files
+
+    insurer = SCENARIOS / "insurer-claims-actuarial-myr.yaml"
+    wait = parallel.background(lambda: (os.getpid(), report_files([insurer], 200, 7)))
+    pid, forked = wait()
+    assert pid != os.getpid()  # computed by the child, and a report survives the pipe
+    assert forked == report_files([insurer], 200, 7)
+    assert forked[0].simulation is not None
+
+
+def test_background_work_falls_back_to_this_process(
+        three_workers: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def die() -> int:
+        if os.getpid() != parent:
+            os._exit(9)
+        return os.getpid()
+
+    parent = os.getpid()
+    assert parallel.background(die)() == parent  # the child died: computed here instead
+    release = threading.Event()
+    running = threading.Thread(target=release.wait)
+    running.start()
+    try:  # a fork would copy only this thread: the work is simply this process's
+        assert parallel.background(os.getpid) is os.getpid
+    finally:
+        release.set()
+        running.join()
+
+    def refuse() -> int:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    assert parallel.background(os.getpid)() == parent

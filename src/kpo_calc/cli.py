@@ -502,6 +502,7 @@ def report(
     """
     from kpo_calc.api import expand_paths
     from kpo_calc.formats import REPORTS
+    from kpo_calc.parallel import background
     from kpo_calc.report import get_writer
     from kpo_calc.report.content import FileReport, report_files
 
@@ -514,14 +515,16 @@ def report(
     if binary and len(paths) + len(missing) > 1:
         _usage_error(f"a workbook holds one scenario, and {len(paths) + len(missing)} files "
                      "were given: write one workbook per file")
-    outcomes = [*(FileReport(m.file, None, m.diagnostics) for m in missing),
-                # a workbook holds the point run only: no simulation to pay for
-                *report_files(paths, trials, seed, uncertain=not binary)]
+    # A second core costs and simulates while this one loads the writer (matplotlib for
+    # the page: as long as the computing, benchmarks/report.py).
+    computed = background(lambda: report_files(paths, trials, seed, uncertain=not binary))
+    write = get_writer(writer)
+    outcomes = [*(FileReport(m.file, None, m.diagnostics) for m in missing), *computed()]
     _report_problems(outcomes, color)
     code = _strictly(exit_code(outcomes), outcomes, strict)
     if code == EXIT_INPUT:
         raise typer.Exit(code)  # nothing written
-    write_atomically(output, get_writer(writer)(outcomes), inputs=paths)
+    write_atomically(output, write(outcomes), inputs=paths)
     raise typer.Exit(code)
 
 

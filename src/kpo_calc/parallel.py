@@ -19,6 +19,25 @@ ItemT = TypeVar("ItemT")
 ResultT = TypeVar("ResultT")
 
 
+def background(work: Callable[[], ResultT]) -> Callable[[], ResultT]:
+    """Start ``work`` in a forked child and return the function that waits for its result:
+    the caller does something else meanwhile (``report`` imports its plotting library
+    while the child costs and simulates). Where a fork is not safe (off Linux, other
+    threads running) or fails, or the child does not finish well, the wait computes
+    ``work()`` here instead: the result is the same either way."""
+    if _workers(PARALLEL_FROM) < 2:
+        return work
+    child = _fork([None], lambda _: work(), [range(1)])
+    if child is None:
+        return work
+
+    def wait() -> ResultT:
+        received = _receive(*child)
+        return work() if received is None else received[0]
+
+    return wait
+
+
 def in_order(items: list[ItemT], work: Callable[[ItemT], ResultT]) -> list[ResultT]:
     """``work`` of each item, in order; shared between cores when there are many."""
     workers = _workers(len(items))
