@@ -132,6 +132,13 @@ MixFormat = Annotated[str, _format_option("mix", _TABULAR)]
 SimulateFormat = Annotated[str, _format_option("simulate", _TABULAR)]
 SensitivityFormat = Annotated[str, _format_option("sensitivity", _TABULAR)]
 BreakevenFormat = Annotated[str, _format_option("breakeven", _TABULAR)]
+#: The default seed of every run over trials: the same file gives the same draws in
+#: simulate, mix --trials and report.
+SEED = 20261129
+SeedOption = Annotated[int, typer.Option(
+    "--seed", min=0, max=2**63 - 1,
+    help="Seed of the draws: the same seed, trials and file give byte-identical output, "
+    "and the same draws in simulate, mix --trials and report (the default is fixed).")]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write the report to this file (atomically) instead of stdout.",
     dir_okay=False)]
@@ -223,10 +230,7 @@ def mix(
         help="Also find the robust plan: the lowest expected metric over this many "
         "trials of the uncertain inputs among the plans that clear in at least "
         "--confidence of them; --expect and --emit-plan then use it.")] = None,
-    seed: Annotated[int, typer.Option(
-        "--seed", min=0, max=2**63 - 1,
-        help="Seed of the draws for --trials (the same as simulate's for the same "
-        "file).")] = 20261129,
+    seed: SeedOption = SEED,
     confidence: Annotated[float | None, typer.Option(
         "--confidence", min=0.0, max=1.0, metavar="SHARE",
         help="With --trials: the share of trials in which the robust plan must clear, "
@@ -303,10 +307,7 @@ def simulate(
         "--trials", "-n", min=100, max=1_000_000,
         help="How many trials to draw (at least 100; the JSON, percentiles and value of "
         "information settle by 10,000).")] = 10_000,
-    seed: Annotated[int, typer.Option(
-        "--seed", min=0, max=2**63 - 1,
-        help="Seed of the draws: the same seed, trials and file give byte-identical "
-        "output (the default is fixed, and printed with the result).")] = 20261129,
+    seed: SeedOption = SEED,
     latin_hypercube: Annotated[bool, typer.Option(
         "--latin-hypercube", help="Stratify each input's draws (one per equal-probability "
         "stratum within each chunk of trials): steadier percentiles for the same trials.")
@@ -482,10 +483,7 @@ def report(
         "--trials", "-n", min=100, max=100_000,
         help="Trials of the simulation the HTML page shows for a file with uncertain "
         "inputs (as simulate's; fewer than its 10,000 keep the report quick).")] = 2_000,
-    seed: Annotated[int, typer.Option(
-        "--seed", min=0, max=2**63 - 1,
-        help="Seed of the simulation's draws (the same as simulate's for the same "
-        "file).")] = 20261129,
+    seed: SeedOption = SEED,
     strict: StrictOption = False,
     color: ColorOption = Color.auto,
 ) -> None:
