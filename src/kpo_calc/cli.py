@@ -13,10 +13,11 @@ import re
 import shutil
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from kpo_calc.render import RenderOptions
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
+OutcomeT = TypeVar("OutcomeT")
+ResultT = TypeVar("ResultT")
 
 _APP_SETTINGS: dict[str, Any] = {
     "name": "kpo-calc",
@@ -263,10 +266,8 @@ def mix(
         found = mix_files(paths, top, expect)
     else:
         _keep_freed_memory()
-        found = []
-        for path in paths:
-            with _Progress(path) as progress:
-                found.append(mix_file(path, top, expect, trials, seed, confidence, progress))
+        found = [_Progress.run(p, partial(mix_file, p, top, expect, trials, seed, confidence))
+                 for p in paths]
     outcomes = [*(MixOutcome(m.file, None, m.diagnostics) for m in missing), *found]
     if trials is not None and outcomes and all(o.ok and o.robust is None for o in outcomes):
         for o in outcomes:
@@ -330,17 +331,13 @@ def simulate(
     deciding is worth (the value of information). Exit 1 when --min-agreement fails,
     2 on bad input (or a file with no uncertain input).
     """
-    from kpo_calc.api import expand_paths, simulate_file
+    from kpo_calc.api import simulate_file
     from kpo_calc.outcome import SimulationOutcome
 
-    paths, missing = expand_paths(files)
     _keep_freed_memory()
     paint = _use_color(color, stream=sys.stderr)
-    outcomes = [SimulationOutcome(m.file, None, m.diagnostics) for m in missing]
-    for path in paths:
-        with _Progress(path) as progress:
-            outcomes.append(simulate_file(path, trials, seed, latin_hypercube, min_agreement,
-                                          progress=progress))
+    paths, outcomes = _each_file(files, SimulationOutcome, lambda p: _Progress.run(
+        p, partial(simulate_file, p, trials, seed, latin_hypercube, min_agreement)))
     for o in outcomes:
         _report_diagnostics(o.diagnostics, paint)
     if outcomes and all(o.ok and o.result is None for o in outcomes):
@@ -375,12 +372,10 @@ def sensitivity(
     means; the top ten, with the value at which the recommendation switches when it
     lies inside the range. Exit 2 on bad input.
     """
-    from kpo_calc.api import expand_paths, sensitivity_file
+    from kpo_calc.api import sensitivity_file
     from kpo_calc.outcome import SensitivityOutcome
 
-    paths, missing = expand_paths(files)
-    outcomes = [SensitivityOutcome(m.file, None, m.diagnostics) for m in missing]
-    outcomes += [sensitivity_file(p, swing) for p in paths]
+    paths, outcomes = _each_file(files, SensitivityOutcome, lambda p: sensitivity_file(p, swing))
     _finish(outcomes, "sensitivity", output_format, output, paths, step_summary,
             strict, color)
 
@@ -410,14 +405,13 @@ def breakeven(
     by bracketing and narrowing grids to 1e-6 of the value. Exit 2 on bad input (an unknown
     path or alternative is named with the closest one).
     """
-    from kpo_calc.api import breakeven_file, expand_paths
+    from kpo_calc.api import breakeven_file
     from kpo_calc.outcome import BreakevenOutcome
 
     option = None if option is None else _name_arg(option, "--option")
     against = None if against is None else _name_arg(against, "--against")
-    paths, missing = expand_paths(files)
-    outcomes = [BreakevenOutcome(m.file, None, m.diagnostics) for m in missing]
-    outcomes += [breakeven_file(p, input_path, option, against) for p in paths]
+    paths, outcomes = _each_file(files, BreakevenOutcome,
+                                 lambda p: breakeven_file(p, input_path, option, against))
     _finish(outcomes, "breakeven", output_format, output, paths, step_summary,
             strict, color)
 
@@ -459,13 +453,12 @@ def explain(
     whose totals are compare's to the cent. Exit 2 on bad input (an unknown
     alternative is named with the closest one).
     """
-    from kpo_calc.api import expand_paths, explain_file
+    from kpo_calc.api import explain_file
     from kpo_calc.outcome import ExplainOutcome
 
     alternative = None if alternative is None else _name_arg(alternative, "--alternative")
-    paths, missing = expand_paths(files)
-    outcomes = [ExplainOutcome(m.file, None, m.diagnostics) for m in missing]
-    outcomes += [explain_file(p, alternative, by.value, month) for p in paths]
+    paths, outcomes = _each_file(files, ExplainOutcome,
+                                 lambda p: explain_file(p, alternative, by.value, month))
     _finish(outcomes, "explain", output_format, output, paths, step_summary, strict, color)
 
 
@@ -575,6 +568,18 @@ def _keep_freed_memory() -> None:
         pass
 
 
+def _each_file(files: Sequence[str], kind: Callable[[str, None, tuple[Diagnostic, ...]],
+                                                   OutcomeT],
+               compute: Callable[[str], OutcomeT]) -> tuple[list[str], list[OutcomeT]]:
+    """The files FILES names and an outcome for each: first ``kind`` carrying the problem
+    of each argument that names nothing, then ``compute`` of each file, in order."""
+    from kpo_calc.api import expand_paths
+
+    paths, missing = expand_paths(files)
+    return paths, [*(kind(m.file, None, m.diagnostics) for m in missing),
+                   *(compute(p) for p in paths)]
+
+
 class _Progress:
     """A progress bar on stderr for a run that takes over half a second, on a terminal only
     (a log or a pipe gets nothing: the result is the same without it)."""
@@ -592,6 +597,12 @@ class _Progress:
 
         self.started = time.monotonic()
         return self
+
+    @staticmethod
+    def run(label: str, work: Callable[[_Progress], ResultT]) -> ResultT:
+        """``work(progress)`` with a progress bar labelled ``label``."""
+        with _Progress(label) as progress:
+            return work(progress)
 
     def __call__(self, done: int, total: int) -> None:
         import time
