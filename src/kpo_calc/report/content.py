@@ -88,18 +88,22 @@ def report_file(path: StrPath, trials: int = DEFAULT_TRIALS,
                       simulation, sensitivity, scenario, doc)
 
 
-def input_rows(doc: Document, scenario: Scenario) -> tuple[InputRow, ...]:
+def input_rows(doc: Document | None, scenario: Scenario,
+               defaults: bool = False) -> tuple[InputRow, ...]:
     """Every number of the scenario with its field path and its line in the file, in
-    file order (a default the file does not write is not echoed: it has no line)."""
-    rows = []
+    file order. A default the file does not write has no line: it is left out, or with
+    ``defaults`` listed last with line 0 (the workbook's Inputs sheet)."""
+    rows, left_out = [], []
     for path, at, _, _, value in located_numbers(scenario):
+        written = value.describe() if isinstance(value, Uncertain) else None
         where = tuple(at)
-        if where not in doc.spans and where[-1:] == ("rate",) and where[0] == "fx":
+        if doc is not None and where not in doc.spans and where[-1:] == ("rate",) \
+                and where[0] == "fx":
             where = where[:-1]  # an fx rate written as a plain number is the entry itself
-        if where not in doc.spans:
+        if doc is None or where not in doc.spans:
+            left_out.append(InputRow(path, float(value), written, 0, 0))
             continue
         mark = doc.locate(where)
-        written = value.describe() if isinstance(value, Uncertain) else None
         rows.append(InputRow(path, float(value), written, mark.line, mark.column))
     rows.sort(key=lambda row: (row.line, row.column))
-    return tuple(rows)
+    return tuple(rows + left_out) if defaults else tuple(rows)

@@ -37,8 +37,8 @@ from typing import TYPE_CHECKING, Any
 from kpo_calc.engine.decision import METRIC_LABELS
 from kpo_calc.engine.explain import AlternativeWork, Explanation, PartWork, driver_info, explain
 from kpo_calc.engine.lines import LINE_BY_NAME
-from kpo_calc.paths import Location, located_numbers
 from kpo_calc.render.wording import reason
+from kpo_calc.report.content import input_rows
 from kpo_calc.report.xlsx_formulas import COLUMN, template
 
 if TYPE_CHECKING:
@@ -387,28 +387,19 @@ def _inputs_sheet(sheet: Worksheet, styles: _Styles, file: str, scenario: Scenar
                                 "Uncertain: the distribution (valued at its mean); or a "
                                 "default the file leaves out")):
         sheet.write_string(2, col, text, styles.header)
-    written, defaults = [], []
-    for path, at, _, _, value in located_numbers(scenario):
-        if document is not None and _in_file(document, at):
-            mark = document.locate(at)
-            written.append((mark.line, mark.column, path, value))
-        else:
-            defaults.append((0, 0, path, value))
-    written.sort(key=lambda item: (item[0], item[1]))
     rate_cell = None
-    for i, (line, column, path, value) in enumerate([*written, *defaults]):
+    for i, r in enumerate(input_rows(document, scenario, defaults=True)):
         row = 3 + i
-        sheet.write_string(row, 0, path)
-        sheet.write_number(row, 1, float(value))
-        if line:
-            sheet.write_number(row, 2, line, styles.integer)
-            sheet.write_number(row, 3, column, styles.integer)
-        describe = getattr(value, "describe", None)
-        if callable(describe):
-            sheet.write_string(row, 4, str(describe()))
-        elif not line and document is not None:
+        sheet.write_string(row, 0, r.path)
+        sheet.write_number(row, 1, r.value)
+        if r.line:
+            sheet.write_number(row, 2, r.line, styles.integer)
+            sheet.write_number(row, 3, r.column, styles.integer)
+        if r.distribution is not None:
+            sheet.write_string(row, 4, r.distribution)
+        elif not r.line and document is not None:
             sheet.write_string(row, 4, "default (not in the file)", styles.note)
-        if path == "discount_rate":
+        if r.path == "discount_rate":
             rate_cell = f"{_INPUTS}!B{row + 1}"
     sheet.freeze_panes(3, 1)
     sheet.set_column(0, 0, 52)
@@ -416,14 +407,6 @@ def _inputs_sheet(sheet: Worksheet, styles: _Styles, file: str, scenario: Scenar
     sheet.set_column(2, 3, 8)
     sheet.set_column(4, 4, 48)
     return rate_cell
-
-
-def _in_file(document: Document, at: Location) -> bool:
-    """Whether the file writes the number at ``at`` (an fx rate written as a plain number
-    is the entry itself: ``fx.INR``, not ``fx.INR.rate``)."""
-    if tuple(at) in document.spans:
-        return True
-    return len(at) == 3 and at[0] == "fx" and at[2] == "rate" and tuple(at[:2]) in document.spans
 
 
 # --- Summary ----------------------------------------------------------------------------
