@@ -68,8 +68,12 @@ class Loaded:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def load_file(path: StrPath) -> Loaded:
-    """Read and validate one file; every problem is a diagnostic, never an exception."""
+def load_file(path: StrPath | Loaded) -> Loaded:
+    """Read and validate one file; every problem is a diagnostic, never an exception.
+    A file already loaded is returned as it is (a caller that runs several commands'
+    functions on one file reads it once)."""
+    if isinstance(path, Loaded):
+        return path
     name = os.fspath(path)
     try:
         doc = read_document(path)
@@ -224,7 +228,7 @@ NOTHING_UNCERTAIN = ("no input is uncertain, so there is nothing to simulate in 
                      "(a 90% interval), {triangular: [18, 22, 30]} or {normal: [22, 2]}")
 
 
-def simulate_file(path: StrPath, trials: int, seed: int, latin_hypercube: bool = False,
+def simulate_file(path: StrPath | Loaded, trials: int, seed: int, latin_hypercube: bool = False,
                   min_agreement: float | None = None,
                   progress: Callable[[int, int], None] | None = None) -> SimulationOutcome:
     """Monte Carlo over one file's uncertain inputs (``kpo-calc simulate``); errors are data.
@@ -247,7 +251,7 @@ def simulate_file(path: StrPath, trials: int, seed: int, latin_hypercube: bool =
     return SimulationOutcome(name, result, tuple(diagnostics), min_agreement)
 
 
-def sensitivity_file(path: StrPath, swing: float = 0.2) -> SensitivityOutcome:
+def sensitivity_file(path: StrPath | Loaded, swing: float = 0.2) -> SensitivityOutcome:
     """The tornado of one file (``kpo-calc sensitivity``); errors are data."""
     from kpo_calc.engine.sensitivity import sensitivity
     from kpo_calc.engine.simulation import TooManyTrials

@@ -75,13 +75,13 @@ def report_file(path: StrPath, trials: int = DEFAULT_TRIALS,
     diagnostics = loaded.diagnostics
     simulation = sensitivity = None
     if uncertain and count:
-        # Each reads the file again; only their errors are new (the warnings are the
-        # load's): a run over too many trials is refused as simulate refuses it.
-        simulated = simulate_file(path, trials, seed)
+        # On the file as loaded; only their errors are new (the warnings are the load's):
+        # a run over too many trials is refused as simulate refuses it.
+        simulated = simulate_file(loaded, trials, seed)
         diagnostics = (*diagnostics, *simulated.errors)
         simulation = simulated.result
         if simulated.ok:  # a refused run stops here: no tornado to wait for
-            tornado = sensitivity_file(path)
+            tornado = sensitivity_file(loaded)
             diagnostics = (*diagnostics, *tornado.errors)
             sensitivity = tornado.result
     return FileReport(name, result, diagnostics, count, input_rows(doc, scenario),
