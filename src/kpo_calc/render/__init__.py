@@ -1,4 +1,4 @@
-"""Output formats: one module per format, each with the same ``render`` signature.
+"""Output formats: every command's renderers, found through ``kpo_calc.formats``.
 
 Nothing else in the program formats results. Modules are imported on first
 use so that a run pays only for the format it prints.
@@ -7,15 +7,10 @@ use so that a run pays only for the format it prints.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from kpo_calc.formats import REGISTRY
-from kpo_calc.outcome import FileOutcome
-
-if TYPE_CHECKING:
-    from kpo_calc.diffing import ScenarioDiff
 
 #: With more scenario files than this, the table format shows only the summary
 #: unless details are asked for: nobody reads a thousand sets of tables.
@@ -36,10 +31,6 @@ class RenderOptions:
     def show_details(self, files: int) -> bool:
         """Whether to print each scenario's tables for a run over ``files`` files."""
         return self.details if self.details is not None else files <= DETAIL_LIMIT
-
-
-Renderer = Callable[[Sequence[FileOutcome], RenderOptions], str]
-DiffRenderer = Callable[["ScenarioDiff", RenderOptions], str]
 
 
 def renderer(command: str, name: str) -> Callable[..., str]:
