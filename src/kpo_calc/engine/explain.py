@@ -21,7 +21,7 @@ import numpy as np
 
 from kpo_calc.engine.demand import total_demand
 from kpo_calc.engine.figures import expected_losses
-from kpo_calc.engine.finance import discount_factors
+from kpo_calc.engine.finance import discount_factors, npv
 from kpo_calc.engine.lines import LINE_BY_NAME, ONE_TIME_LINES
 from kpo_calc.engine.other_costs import other_cost_lines
 from kpo_calc.engine.plans import Alternative, Coster, alternatives
@@ -225,8 +225,9 @@ class Explanation:
     uncertain_inputs: int = 0
 
     def npv(self, monthly: Sequence[float]) -> float:
-        """The present value of a monthly cost stream: ``Σ_m cost_m · df(m)``."""
-        return float(np.dot(np.asarray(monthly), np.asarray(self.factors)))
+        """The present value of a monthly cost stream: ``Σ_m cost_m · df(m)``, as compare
+        computes it (``finance.npv``)."""
+        return float(npv(np.asarray(monthly), np.asarray(self.factors)))
 
 
 def explain(scenario: Scenario, names: Sequence[str] | None = None) -> Explanation:
