@@ -25,7 +25,7 @@ def background(work: Callable[[], ResultT]) -> Callable[[], ResultT]:
     while the child costs and simulates). Where a fork is not safe (off Linux, other
     threads running) or fails, or the child does not finish well, the wait computes
     ``work()`` here instead: the result is the same either way."""
-    if _workers(PARALLEL_FROM) < 2:
+    if _cores() < 2:
         return work
     child = _fork([None], lambda _: work(), [range(1)])
     if child is None:
@@ -59,16 +59,22 @@ MAX_WORKERS = 8
 
 def _workers(files: int) -> int:
     """How many processes share a batch of ``files``: one per core the process may use,
-    none idle. Only on Linux, where forking a process is safe, and never when other
-    threads run (a library caller's): a fork copies only the thread that made it."""
+    none idle (below ``PARALLEL_FROM`` files, one)."""
+    if files < PARALLEL_FROM:
+        return 1
+    return max(1, min(_cores(), MAX_WORKERS, files // (PARALLEL_FROM // 2)))
+
+
+def _cores() -> int:
+    """The cores this process may fork onto: those it may use, on Linux, where forking a
+    process is safe, and 1 when other threads run (a library caller's): a fork copies
+    only the thread that made it."""
     import sys
     import threading
 
-    if files < PARALLEL_FROM or not sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
         return 1
-    if threading.active_count() > 1:
-        return 1
-    return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS, files // (PARALLEL_FROM // 2)))
+    return len(os.sched_getaffinity(0))
 
 
 def _forked(items: list[ItemT], work: Callable[[ItemT], ResultT],
