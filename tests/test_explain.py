@@ -198,7 +198,7 @@ def test_a_one_month_horizon_reads_as_one_month() -> None:
     from kpo_calc.render.explain_view import views
 
     one = Explanation("One", "USD", 1, 0.1, (1.1 ** (-1 / 12),), ())
-    assert views("f.yaml", one, Periods("year", 1)).lines[0].startswith(
+    assert views("f.yaml", one, Periods("year", 1)).blocks[0].text.startswith(  # type: ignore[union-attr]
         "Amounts in USD over 1 month; ")
     many = Explanation("Two", "USD", 2, 0.1, (1.0, 1.0), ())
-    assert "over 2 months; " in views("f.yaml", many, Periods("year", 2)).lines[0]
+    assert "over 2 months; " in views("f.yaml", many, Periods("year", 2)).blocks[0].text  # type: ignore[union-attr]

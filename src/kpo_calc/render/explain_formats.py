@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from kpo_calc.outcome import ExplainOutcome
 from kpo_calc.render import RenderOptions, view_formats
 from kpo_calc.render.explain_view import Periods, views
-from kpo_calc.render.markdown import LIMIT
+from kpo_calc.render.markdown import LIMIT, error_lines
 from kpo_calc.render.views import View
 
 
@@ -22,14 +21,9 @@ def table(outcomes: Sequence[ExplainOutcome], options: RenderOptions) -> str:
     return view_formats.table(_views(outcomes), options)
 
 
-#: The tables Markdown keeps when the whole audit trail does not fit GitHub's limit, each
-#: fold keeping less (the drivers of a 36-month file of ten alternatives are 69,000
-#: characters; by month, a quarter of a million).
-FOLDS: tuple[frozenset[str], ...] = (
-    frozenset({"Alternatives", "Parts", "Totals", "Cost lines"}),
-    frozenset({"Alternatives", "Parts", "Totals"}),
-    frozenset({"Alternatives"}),
-)
+#: Said when the whole audit trail does not fit GitHub's limit (the drivers of a 36-month
+#: file of ten alternatives are 69,000 characters; by month, a quarter of a million): the
+#: tables fold, drivers first (``Table.fold``).
 FOLD_NOTE = ("_Detail was folded to keep this report under {limit:,} characters (GitHub's "
              "limit for a comment): `kpo-calc explain --format table`, `--format csv` or "
              "`--format json` on the same files shows all of it, and so does this format "
@@ -39,15 +33,8 @@ FOLD_NOTE = ("_Detail was folded to keep this report under {limit:,} characters 
 def markdown(outcomes: Sequence[ExplainOutcome], options: RenderOptions) -> str:
     """GitHub Markdown, broken files' errors first: the whole audit trail when it fits in
     ``LIMIT`` characters (a pull-request comment, a step summary), else folded."""
-    views = _views(outcomes)
-    text = view_formats.markdown(views, outcomes)
-    for keep in FOLDS:
-        if len(text) <= LIMIT:
-            return text
-        text = view_formats.markdown(
-            [replace(v, tables=tuple(t for t in v.tables if (t.name or t.title) in keep))
-             for v in views], outcomes, note=FOLD_NOTE.format(limit=LIMIT))
-    return text if len(text) <= LIMIT else text[: LIMIT - 2] + "…\n"
+    return view_formats.markdown(_views(outcomes), error_lines(outcomes), limit=LIMIT,
+                                 note=FOLD_NOTE.format(limit=LIMIT))
 
 
 def csv(outcomes: Sequence[ExplainOutcome], options: RenderOptions) -> str:

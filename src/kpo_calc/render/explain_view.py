@@ -23,7 +23,7 @@ from kpo_calc.engine.explain import (
 )
 from kpo_calc.engine.lines import LINE_BY_NAME, OTHER_LINES
 from kpo_calc.formatting import percent
-from kpo_calc.render.views import Cell, Col, Kind, Num, Table, View
+from kpo_calc.render.views import Cell, Col, Kind, Num, Say, Table, View
 from kpo_calc.render.wording import uncertain_note
 
 #: How a driver's unit reads in a table, and how its numbers are written.
@@ -93,7 +93,7 @@ def views(file: str, e: Explanation, periods: Periods) -> View:
         tables.append(Table("Discount factors df(m)", (Col("", "text", key=True), *(
             Col(h, "factor") for h, _, _ in periods.spans)),
             (("df(m)", *(e.factors[a - 1] for _, a, _ in periods.spans)),),
-            name="Discount factors"))
+            name="Discount factors", fold=1))
     for alt in e.alternatives:
         tables.append(_parts(e, alt))
         tables.append(_totals(e, alt, periods))
@@ -102,7 +102,8 @@ def views(file: str, e: Explanation, periods: Periods) -> View:
             tables.append(_drivers(e, alt, part, periods))
             if part.other_costs:
                 tables.append(_other_costs(alt, part, periods))
-    return View(file, f"How the figures of {e.name} are built", tuple(lines), tuple(tables),
+    return View(file, f"How the figures of {e.name} are built",
+                (*(Say(line) for line in lines), *tables),
                 section_names=("alternative", "part"), currency=e.currency)
 
 
@@ -123,7 +124,7 @@ def _parts(e: Explanation, alt: AlternativeWork) -> Table:
         Col("Part", key=True), Col("Model"), Col("Input currency"),
         Col("Share of each work item"),
         Col("Hours", "hours"), Col("Total cost", "money"), Col("NPV", "money")), rows,
-        section=(alt.name, ""), name="Parts")
+        section=(alt.name, ""), name="Parts", fold=3)
 
 
 def _shares(p: PartWork) -> str:
@@ -146,7 +147,7 @@ def _totals(e: Explanation, alt: AlternativeWork, periods: Periods) -> Table:
         rows = [r[:-1] for r in rows]
     return Table(f"{alt.name}: totals", (Col("", key=True),
                                          *_period_cols(periods, "money", True)),
-                 tuple(rows), section=(alt.name, ""), name="Totals")
+                 tuple(rows), section=(alt.name, ""), name="Totals", fold=3)
 
 
 def _lines(e: Explanation, alt: AlternativeWork, part: PartWork, periods: Periods) -> Table:
@@ -161,13 +162,13 @@ def _lines(e: Explanation, alt: AlternativeWork, part: PartWork, periods: Period
                     for line in part.lines)
         return Table(title, (Col("Line", key=True), Col("Formula"),
                              Col(f"Month {m}: with its values"), Col(f"Month {m}", "money")),
-                     one, section=(alt.name, part.option), name="Cost lines")
+                     one, section=(alt.name, part.option), name="Cost lines", fold=2)
     rows: list[tuple[Cell, ...]] = [(line.label, line.formula, *periods.sums(line.monthly),
                                      line.total) for line in part.lines]
     rows.append(("Total", "", *periods.sums(part.monthly), part.total_cost))
     return Table(title, (Col("Line", key=True), Col("Formula"),
                          *_period_cols(periods, "money", True)), tuple(rows),
-                 section=(alt.name, part.option), name="Cost lines")
+                 section=(alt.name, part.option), name="Cost lines", fold=2)
 
 
 def _drivers(e: Explanation, alt: AlternativeWork, part: PartWork,
@@ -182,7 +183,7 @@ def _drivers(e: Explanation, alt: AlternativeWork, part: PartWork,
     return Table(f"{alt.name} · {part.option}: drivers",
                  (Col("Driver", key=True), Col("What it is"), Col("Unit"),
                   *_period_cols(periods, "number", False)),
-                 tuple(rows), section=(alt.name, part.option), name="Drivers")
+                 tuple(rows), section=(alt.name, part.option), name="Drivers", fold=1)
 
 
 def _named(part: PartWork, line: str, m: int) -> str:
@@ -203,7 +204,7 @@ def _other_costs(alt: AlternativeWork, part: PartWork, periods: Periods) -> Tabl
                  for d in part.other_costs)
     return Table(f"{alt.name} · {part.option}: other costs by name",
                  (Col("Cost", key=True), *_period_cols(periods, "money", True)), rows,
-                 section=(alt.name, part.option), name="Other costs by name")
+                 section=(alt.name, part.option), name="Other costs by name", fold=1)
 
 
 _NAME = re.compile(r"\b[a-z_][a-z_0-9]*\b")

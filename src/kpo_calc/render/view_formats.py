@@ -1,6 +1,6 @@
 """Every view in every text format: table (rich), Markdown and CSV (tidy long form).
 
-A format lays out a ``views.View``'s typed cells; it never rebuilds them, so a
+A format lays out a ``views.View``'s blocks; it never rebuilds them, so a
 command with a view builder gets all three formats, and they agree by
 construction. Every string is user data: shown through ``visible`` (table),
 ``md_text`` (Markdown) or ``safe`` (CSV), never parsed as markup.
@@ -10,76 +10,220 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Sequence
-from typing import Any
+from dataclasses import replace
 
-from kpo_calc.outcome import Outcome
+from rich.console import RenderableType
+from rich.text import Text
+
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.csv_format import csv_text, safe
-from kpo_calc.render.layout import Column, Grid, fit, text
-from kpo_calc.render.markdown import code, error_lines, esc
+from kpo_calc.render.layout import Column, Grid, fit, panel, text
 from kpo_calc.render.table import console_for
-from kpo_calc.render.views import Table, View, raw, shown
-from kpo_calc.textsafe import md_text, no_commands, visible
+from kpo_calc.render.views import Box, Cell, Col, Kind, Lines, Say, Table, Tone, View, raw, shown
+from kpo_calc.textsafe import md_code, md_text, no_commands, visible
+
+#: How a tone looks on a terminal.
+STYLES: dict[Tone, str] = {
+    "plain": "", "strong": "bold", "good": "bold green", "bad": "red", "fail": "bold red",
+    "pass": "green", "alert": "bold yellow", "warn": "yellow", "quiet": "dim",
+}
+
+# --- table -------------------------------------------------------------------------------
 
 
 def table(views: Sequence[View], options: RenderOptions) -> str:
-    """Views as terminal tables: a heading, its sentences, then each table fitted to the
-    width (split into parts that repeat the row names when its columns do not fit)."""
+    """Views as terminal text: each view's heading, then its blocks; tables fitted to the
+    width (split into parts that repeat the row names when their columns do not fit),
+    a blank line between blocks except between two sentences, and after each view."""
     buffer = io.StringIO()
     console = console_for(buffer, options)
+    width = console.width
     for view in views:
-        console.print(text(view.heading, "bold"))
-        console.print(text(view.file, "dim"))
-        for line in view.lines:
-            console.print(text(line))
-        for t in view.tables:
-            console.print()
-            for block in fit(_grid(t), console.width):
-                console.print(block)
+        # (piece, whether it is a sentence): sentences run on; a blank line sets every
+        # table (each part of one), box and heading-to-table step apart.
+        pieces: list[tuple[RenderableType, bool]] = []
+        if view.heading:
+            head = text(view.heading, "bold")
+            if view.file or view.about:
+                under = f"{view.file}: {view.about}" if view.file and view.about else (
+                    view.file or view.about)
+                head = Text.assemble(head, "\n", text(under, "dim"))
+            pieces.append((head, True))
+        for block in view.blocks:
+            if isinstance(block, Table):
+                pieces += [(part, False) for part in table_parts(block, width)]
+            elif isinstance(block, Box):
+                pieces.append((panel(block.title, [text(s.text, STYLES[s.tone])
+                                                   for s in block.lines],
+                                     width, console, STYLES[block.tone]), False))
+            else:
+                pieces.append((text(block.text, STYLES[block.tone]), True))
+        for n, (piece, sentence) in enumerate(pieces):
+            if n and not (sentence and pieces[n - 1][1]):
+                console.print()
+            console.print(piece)
         console.print()
     return no_commands(buffer.getvalue())
 
 
-def _grid(t: Table) -> Grid:
-    keys = sum(1 for c in t.columns if c.key) or 1
-    # A title names an alternative or a part: user text, shown like the cells.
-    grid = Grid(visible(t.title), [Column(visible(c.header),
-                                          "left" if c.kind == "text" else "right")
-                                   for c in t.columns], keep=keys,
-                caption=None if t.caption is None else visible(t.caption))
-    for row in t.rows:
-        grid.add(*(visible(shown(cell, c.kind)) for cell, c in zip(row, t.columns, strict=True)))
-    return grid
+def table_parts(t: Table, width: int) -> list[RenderableType]:
+    """``t`` fitted to ``width``: one table, or its parts; a table with ``narrow``
+    replacements that would split is replaced by them."""
+    parts = fit(grid(t), width)
+    if len(parts) > 1 and t.narrow:
+        return [p for n in t.narrow for p in fit(grid(n), width)]
+    return parts
 
 
-def markdown(views: Sequence[View], outcomes: Sequence[Outcome[Any]],
-             note: str | None = None) -> str:
-    """Views as GitHub Markdown: a section per file, a table per view table; ``note`` (our
-    Markdown, not user text) after the broken files' errors."""
-    lines = error_lines(outcomes)
-    if lines:
+def _term(value: Cell | str | Lines, kind: Kind = "text") -> str:
+    # A Lines cell's breaks are the format's; a break inside user text shows as \n.
+    if isinstance(value, Lines):
+        return "\n".join(visible(line) for line in value.lines)
+    return visible(shown(value, kind))
+
+
+def grid(t: Table) -> Grid:
+    """``t`` as a layout grid: every string through ``visible``."""
+    g = Grid(visible(t.title), [Column(_term(c.header),
+                                       "left" if c.kind in ("text", "code") else "right",
+                                       STYLES[c.tone])
+                                for c in t.columns], keep=t.kept, records=t.records,
+             caption=None if t.caption is None else visible(t.caption))
+    for n, row in enumerate(t.rows):
+        g.add(*(_term(cell, c.kind) for cell, c in zip(row, t.columns, strict=True)),
+              style=STYLES[t.tone(n)])
+    return g
+
+
+# --- Markdown ----------------------------------------------------------------------------
+
+#: Markdown's emphasis of a tone: (before, after).
+_EMPHASIS: dict[Tone, tuple[str, str]] = {
+    "strong": ("**", "**"), "good": ("**", "**"), "alert": ("**", "**"),
+    "fail": ("- ❌ ", ""), "pass": ("- ✅ ", ""), "warn": ("_", "_"), "quiet": ("_", "_"),
+    "bad": (":x: ", ""), "plain": ("", ""),
+}
+
+
+def markdown(views: Sequence[View], head: Sequence[str] = (), *, limit: int | None = None,
+             note: str = "") -> str:
+    """Views as GitHub Markdown after ``head`` (our Markdown: a title, broken files'
+    errors). Over ``limit`` characters, the tables fold: fold 1 first, then 2, then 3
+    (``note``, our Markdown, then says so); then the summary view's rows; then the text
+    is cut."""
+    out = _markdown(views, head, "")
+    if limit is None or len(out) <= limit:
+        return out
+    for level in (1, 2, 3):
+        folded = [replace(v, blocks=tuple(b for b in v.blocks if not isinstance(b, Table)
+                                          or not 0 < b.fold <= level)) for v in views]
+        out = _markdown(folded, head, note)
+        if len(out) <= limit:
+            return out
+    summaries = [v for v in views if v.summary and v.tables]
+    if summaries:
+        out = _cut_summary(summaries[0], head, note, limit)
+    return out if len(out) <= limit else out[: limit - 2] + "…\n"
+
+
+def _cut_summary(view: View, head: Sequence[str], note: str, limit: int) -> str:
+    """``view`` alone, its first table cut to the most rows that fit ``limit``."""
+    first = view.tables[0]
+
+    def cut(rows: int) -> str:
+        left = len(first.rows) - rows
+        t = replace(first, rows=first.rows[:rows], tones=first.tones[:rows],
+                    caption=(f"… and {left} more rows, left out to fit." if left else
+                             first.caption))
+        return _markdown([replace(view, blocks=(t,))], head, note)
+
+    low, high = 0, len(first.rows)
+    while low < high:  # the most rows that fit
+        mid = (low + high + 1) // 2
+        if len(cut(mid)) <= limit:
+            low = mid
+        else:
+            high = mid - 1
+    return cut(low)
+
+
+def _markdown(views: Sequence[View], head: Sequence[str], note: str) -> str:
+    lines = list(head)
+    if lines and lines[-1]:
         lines.append("")
     if note:
         lines += [note, ""]
     for view in views:
-        lines += [f"### {esc(view.heading)}", code(view.file), ""]
-        for line in view.lines:  # a paragraph each
-            lines += [esc(line), ""]
-        for t in view.tables:
-            lines += [f"**{esc(t.title)}**", "", *_md_table(t), ""]
-            if t.caption:
-                lines += [f"_{md_text(t.caption)}_", ""]
-    return no_commands("\n".join(lines).rstrip("\n") + "\n")
+        if view.heading:
+            lines += [f"### {md_text(view.heading)}"]
+        if view.file or view.about:
+            lines += [(f"{md_code(view.file)}: " if view.file and view.about else
+                       md_code(view.file) if view.file else "") + md_text(view.about)]
+        if view.heading or view.file or view.about:
+            lines.append("")
+        for block in view.blocks:
+            if isinstance(block, Table):
+                lines += _md_block(block)
+            elif isinstance(block, Box):
+                lines += _md_says(block.lines)
+            else:
+                lines += _md_says((block,))
+    while lines and lines[-1] == "":
+        lines.pop()
+    return no_commands("\n".join(lines) + "\n")
+
+
+def _md_says(says: Sequence[Say]) -> list[str]:
+    """Sentences as paragraphs; a run of gate outcomes as one list."""
+    out: list[str] = []
+    listed = False
+    for s in says:
+        before, after = _EMPHASIS[s.tone]
+        item = s.tone in ("pass", "fail")
+        if out and not (item and listed):
+            out.append("")
+        listed = item
+        out.append(f"{before}{md_text(s.text)}{after}")
+    return [*out, ""] if out else out
+
+
+def _md_block(t: Table) -> list[str]:
+    title = md_text(t.title)
+    body = [*_md_table(t), ""]
+    if t.caption:
+        body += [f"_{md_text(t.caption)}_", ""]
+    if t.collapsed:
+        return [f"<details><summary>{title}</summary>", "", *body, "</details>", ""]
+    return [f"**{title}**", "", *body]
+
+
+def _md_cell(value: Cell, kind: Kind, tone: Tone) -> str:
+    if isinstance(value, Lines):
+        cell = "<br>".join(md_text(line) for line in value.lines)
+    elif kind == "code" and isinstance(value, str) and value:
+        cell = md_code(value, table=True)
+    else:
+        cell = md_text(shown(value, kind))
+    return f"**{cell}**" if tone == "strong" and cell else cell
+
+
+def _md_head(c: Col) -> str:
+    if isinstance(c.header, Lines):
+        return " ".join(md_text(line) for line in c.header.lines) or " "
+    return md_text(c.header) or " "
 
 
 def _md_table(t: Table) -> list[str]:
-    heads = [esc(c.header) or " " for c in t.columns]
-    rule = ["---" if c.kind == "text" else "--:" for c in t.columns]
-    out = [f"| {' | '.join(heads)} |", f"|{'|'.join(rule)}|"]
-    for row in t.rows:
-        cells = [esc(shown(cell, c.kind)) for cell, c in zip(row, t.columns, strict=True)]
+    rule = ["---" if c.kind in ("text", "code") else "--:" for c in t.columns]
+    out = [f"| {' | '.join(_md_head(c) for c in t.columns)} |", f"|{'|'.join(rule)}|"]
+    for n, row in enumerate(t.rows):
+        cells = [_md_cell(cell, c.kind, t.tone(n))
+                 for cell, c in zip(row, t.columns, strict=True)]
         out.append(f"| {' | '.join(cells)} |")
     return out
+
+
+# --- CSV ---------------------------------------------------------------------------------
 
 
 def csv(views: Sequence[View]) -> str:
@@ -110,6 +254,6 @@ def _csv_rows(views: Sequence[View], sections: int, keys: int,
                     if c.key or row[i] is None:
                         continue
                     value = raw(row[i], c.kind)
+                    head = raw(c.header) if isinstance(c.header, Lines) else c.header
                     yield [*lead, *section, safe(t.name or t.title), *named,
-                           safe(c.header), safe(value) if isinstance(value, str) else value]
-
+                           safe(str(head)), safe(value) if isinstance(value, str) else value]
