@@ -298,7 +298,7 @@ def test_diff_against_a_git_revision(tmp_path: Path) -> None:
 
 
 def test_markdown_stays_under_githubs_comment_limit() -> None:
-    from kpo_calc.render.markdown import LIMIT, fit
+    from kpo_calc.render.compare_view import LIMIT, fit
 
     outcomes = api.compare_files(EXAMPLES)
     full = fit(outcomes, LIMIT)
@@ -321,7 +321,7 @@ def test_step_summary_is_appended(write_scenario, tmp_path: Path) -> None:
     assert proc.returncode == 0
     text = summary.read_text()
     assert text.startswith("earlier step\n## ✅ kpo-calc: 1 scenario file")
-    assert "**Recommendation: Vendor.**" in text
+    assert "**Recommendation: Vendor**" in text
     assert "Cost over" in proc.stdout  # stdout still holds the table
     unset = run_cli("compare", write_scenario(), "--step-summary",
                     env={"GITHUB_STEP_SUMMARY": ""})

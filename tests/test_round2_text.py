@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli, tiny_data
-from kpo_calc.render.markdown import FOLD_NOTE, fit
+from kpo_calc.render.compare_view import FOLD_NOTE, fit
 from kpo_calc.textsafe import json_text, md_text, no_commands, visible
 from test_mix import data as mix_data
 

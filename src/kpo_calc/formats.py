@@ -10,8 +10,8 @@ from __future__ import annotations
 
 #: command -> format -> "module:function" in ``kpo_calc.render`` (the first is the default)
 REGISTRY: dict[str, dict[str, str]] = {
-    "compare": {"table": "table:render", "json": "json_format:render",
-                "csv": "csv_format:render", "markdown": "markdown:render"},
+    "compare": {"table": "compare_view:table", "json": "json_format:render",
+                "csv": "csv_format:render", "markdown": "compare_view:markdown"},
     "mix": {"table": "mix_table:render", "json": "mix_json:render",
             "csv": "mix_csv:render", "markdown": "mix_markdown:render"},
     "simulate": {"table": "sim_table:render", "json": "sim_json:render",

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from kpo_calc.engine.results import ScenarioResult
 from kpo_calc.formatting import number, percent
-from kpo_calc.textsafe import visible
 
 CRITERION_LABELS = {"cost": "Cost", "control": "Control", "ip_security": "IP security",
                     "quality": "Quality", "communication": "Communication"}
@@ -28,8 +27,8 @@ def scorecard_weights(r: ScenarioResult) -> str:
 
 def scorecard_rows(r: ScenarioResult, criteria: Sequence[str]) -> list[tuple[list[str], int]]:
     """Rank, option, cost score, each criterion's score and the weighted score, per row
-    (the option name passed through ``visible``), with the rank."""
+    (plain text), with the rank."""
     assert r.scorecard is not None
-    return [([str(row.rank), visible(row.option), f"{row.cost_score:.2f}",
+    return [([str(row.rank), row.option, f"{row.cost_score:.2f}",
               *[number(row.scores[c], 1) for c in criteria], f"{row.weighted_score:.2f}"],
              row.rank) for row in r.scorecard.rows]

@@ -133,7 +133,7 @@ def _cut_summary(view: View, head: Sequence[str], note: str, limit: int) -> str:
     def cut(rows: int) -> str:
         left = len(first.rows) - rows
         t = replace(first, rows=first.rows[:rows], tones=first.tones[:rows],
-                    caption=(f"… and {left} more rows, left out to fit." if left else
+                    caption=(f"… and {left} more {view.summary}, left out to fit." if left else
                              first.caption))
         return _markdown([replace(view, blocks=(t,))], head, note)
 

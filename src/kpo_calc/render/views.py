@@ -142,8 +142,9 @@ class View:
     currency: str = ""
     #: what follows the file name under the heading ("USD, 36 months")
     about: str = ""
-    #: Markdown may cut this view's first table's rows to fit (a batch summary)
-    summary: bool = False
+    #: Markdown may cut this view's first table's rows to fit (a batch summary): what its
+    #: rows are, in the plural ("scenario files"), for the note that says how many went
+    summary: str = ""
 
     @property
     def tables(self) -> tuple[Table, ...]:
