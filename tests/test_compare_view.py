@@ -47,7 +47,8 @@ def test_table_and_markdown_show_the_same_view(example: str) -> None:
         assert md_text(say.text) in markdown
     at = -1
     for t in view.tables:  # in the same order in both
-        assert t.title in table and md_text(t.title) in markdown
+        assert t.title in table
+        assert md_text(t.title) in markdown
         assert markdown.index(md_text(t.title)) > at
         at = markdown.index(md_text(t.title))
         for text in _cell_texts(t):
@@ -61,7 +62,8 @@ def test_the_verdict_box_has_every_line_in_both_formats() -> None:
     markdown = fit(outcomes, 10**9)
     table = view_formats.table(views(outcomes, RenderOptions()), RenderOptions(width=2000))
     line = "Cumulative savings stay positive from month 2."
-    assert line in markdown and line in table
+    assert line in markdown
+    assert line in table
 
 
 def test_markdown_folds_detail_first_then_the_summary_tables() -> None:
@@ -70,10 +72,12 @@ def test_markdown_folds_detail_first_then_the_summary_tables() -> None:
     assert "<details><summary>Flexibility</summary>" in full
     # Just under the full length: the collapsed detail (fold 1) goes, the summary stays.
     folded = fit(outcomes, len(full) - 1)
-    assert "<details>" not in folded and "**Cost over 12 months (MYR)**" in folded
+    assert "<details>" not in folded
+    assert "**Cost over 12 months (MYR)**" in folded
     assert "Detail was folded" in folded
     # Tighter: the summary tables (fold 2) go; the verdict and the moves stay.
     brief = fit(outcomes, len(folded) - 1)
-    assert "**Cost over" not in brief and "**Scorecard" not in brief
+    assert "**Cost over" not in brief
+    assert "**Scorecard" not in brief
     assert "**Moves of KPO India (MYR;" in brief
     assert "**Recommendation: KPO India**" in brief
