@@ -552,3 +552,20 @@ def test_compare_does_not_import_the_writer(tmp_path: Path) -> None:
                           check=False, timeout=120)
     # The control: the same check sees the writer once a workbook is written.
     assert proc.stdout.strip().splitlines()[-2:] == ["False False", "True"], proc.stderr
+
+
+def test_control_characters_read_as_escapes_and_xml_escapes_as_text(tmp_path: Path) -> None:
+    # A control character used to be stored as such (_x0007_ in the XML) and shown as
+    # nothing; the literal text _x0041_ must not turn into "A".
+    data = tiny_data()
+    data["options"][1]["name"] = "Vendor\a _x0041_"
+    path = tmp_path / "ctl.yaml"
+    path.write_text(json.dumps(data))
+    out = tmp_path / "ctl.xlsx"
+    proc = run_cli("report", str(path), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    book = openpyxl.load_workbook(out)
+    texts = {c.value for s in book.worksheets for row in s.iter_rows() for c in row
+             if isinstance(c.value, str) and "Vendor" in c.value}
+    assert "Vendor\\x07 _x0041_" in texts  # as every other format shows it (visible)
+    assert not any("\a" in t for t in texts)

@@ -40,6 +40,7 @@ from kpo_calc.engine.lines import LINE_BY_NAME
 from kpo_calc.render.wording import reason
 from kpo_calc.report.content import input_rows
 from kpo_calc.report.xlsx_formulas import COLUMN, template
+from kpo_calc.textsafe import visible
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -87,7 +88,7 @@ def workbook_bytes(file: str, scenario: Scenario, result: ScenarioResult,
     explanation = explain(scenario)
     styles = _Styles(book, scenario.currency)
     summary = _as_written(book.add_worksheet(_SUMMARY))
-    inputs = book.add_worksheet(_INPUTS)
+    inputs = _as_written(book.add_worksheet(_INPUTS))
     sheets = [_alternative_sheet(book, styles, i, alt, explanation, scenario)
               for i, alt in enumerate(explanation.alternatives, start=1)]
     rate_input = _inputs_sheet(inputs, styles, file, scenario, document)
@@ -102,16 +103,27 @@ FUNCTIONS = frozenset({"SUM", "SUMPRODUCT", "IF", "MAX"})
 
 
 def _as_written(sheet: Worksheet) -> Worksheet:
-    """``sheet``, storing formulas as written. XlsxWriter passes every formula through some
-    thirty regular expressions that add the ``_xlfn.`` prefix of newer Excel functions;
-    ours call only ``FUNCTIONS`` and the rewrite took 80% of the writing time (12,000
-    formulas on the insurer example). Should XlsxWriter rename the hook, this does nothing
-    and the formulas are rewritten, identically, as before."""
+    """``sheet``, storing formulas as written and every string as people read it.
+
+    Formulas: XlsxWriter passes every formula through some thirty regular expressions
+    that add the ``_xlfn.`` prefix of newer Excel functions; ours call only
+    ``FUNCTIONS`` and the rewrite took 80% of the writing time (12,000 formulas on the
+    insurer example). Strings: a control character in a name would be stored as such
+    (``_x0007_``) and shown as nothing, or a box; through ``visible`` it reads ``\\x07``
+    as in every other format. Both hooks are XlsxWriter's private methods of this
+    instance: should it rename them, formulas are rewritten, identically, as before,
+    and the string hook is missed, which tests/test_report_xlsx.py catches."""
 
     def as_is(formula: str, *_: object, **__: object) -> str:
         return formula.removeprefix("=")
 
+    write_string = sheet._write_string
+
+    def shown(row: int, col: int, string: str, cell_format: Format | None = None) -> int:
+        return write_string(row, col, visible(string), cell_format)
+
     setattr(sheet, "_prepare_formula", as_is)  # noqa: B010 (a method of this instance)
+    setattr(sheet, "_write_string", shown)  # noqa: B010
     return sheet
 
 
