@@ -422,3 +422,16 @@ def test_stdout_that_cannot_be_written_is_a_clear_error(write_scenario) -> None:
     assert proc.returncode == 2
     assert last_line(proc.stderr) == ("kpo-calc: cannot write to standard output: No space "
                                       "left on device")
+
+
+@pytest.mark.parametrize("command", ["compare", "report"])
+def test_an_output_ending_with_a_slash_names_a_folder(tmp_path: Path, command: str) -> None:
+    # pathlib drops the slash: "out.html/" used to write a file named out.html.
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(TINY)
+    target = tmp_path / "out.html"
+    proc = run_cli(command, str(scenario), "-o", f"{target}/")
+    assert proc.returncode == 2
+    assert f"{target}/ names a folder (it ends with a slash); give a file name: {target} " \
+        "without the slash, or a file in that folder" in " ".join(proc.stderr.split())
+    assert list(tmp_path.iterdir()) == [scenario]

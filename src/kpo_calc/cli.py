@@ -142,9 +142,22 @@ SeedOption = Annotated[int, typer.Option(
     "--seed", min=0, max=2**63 - 1,
     help="Seed of the draws: the same seed, trials and file give byte-identical output, "
     "and the same draws in simulate, mix --trials and report (the default is fixed).")]
+
+
+def _output_path(text: str) -> Path:
+    """``--output`` as a path; one ending with a slash names a folder, which a file
+    name never does (``Path`` would drop the slash and write a file of that name)."""
+    if text.endswith(("/", os.sep)):
+        bare = text.rstrip("/" + os.sep) or "."
+        raise typer.BadParameter(f"{visible(text)} names a folder (it ends with a slash); "
+                                 f"give a file name: {visible(bare)} without the slash, "
+                                 "or a file in that folder")
+    return Path(text)
+
+
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write the report to this file (atomically) instead of stdout.",
-    dir_okay=False)]
+    parser=_output_path, metavar="FILE")]
 
 
 @app.command()
@@ -471,7 +484,7 @@ def report(
         "page, printable on A4; FILE.xlsx a workbook finance can re-check (the inputs with "
         "their file lines, every alternative's drivers and cost lines month by month, the "
         "totals, NPV and savings as live formulas; one scenario file per workbook).",
-        dir_okay=False, show_default=False)],
+        parser=_output_path, show_default=False)],
     trials: Annotated[int, typer.Option(
         "--trials", "-n", min=100, max=100_000,
         help="Trials of the simulation the HTML page shows for a file with uncertain "
