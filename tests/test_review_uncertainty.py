@@ -13,7 +13,7 @@ import yaml
 from conftest import run_cli, two_vendors
 from kpo_calc import cli
 from kpo_calc.engine.sensitivity import BreakevenResult
-from kpo_calc.render.tornado import breakeven_sentences, value_text
+from kpo_calc.render.tornado_words import breakeven_sentences, value_text
 
 
 def write(path: Path, data: dict[str, Any]) -> Path:

@@ -10,7 +10,7 @@ from kpo_calc.formatting import money, percent
 from kpo_calc.outcome import SimulationOutcome
 from kpo_calc.render.wording import METRIC_LABELS, reason
 
-#: The columns of the alternatives table, for the table and Markdown formats.
+#: The columns of the alternatives table.
 ALTERNATIVE_HEADS = ("Alternative", "Mean", "Savings", "P5", "P95", "Cheapest", "Clears",
                      "Picked")
 #: Under the alternatives table: what its columns mean.
@@ -24,13 +24,19 @@ ODDS_LEGEND = ("The share of trials in which each alternative is the cheapest, c
                "threshold (every move included) and is picked.")
 
 
-def heading(r: SimulationResult, file: str) -> str:
-    """Where the figures come from: the file, the trials, the seed, the inputs."""
+def about(r: SimulationResult) -> str:
+    """Where the figures come from (after the file's name): the trials, the seed, the
+    inputs."""
     sampling = ", Latin hypercube" if r.latin_hypercube else ""
     count = len(r.inputs)
-    return (f"{file}: {r.trials:,} trials, seed {r.seed}{sampling}, {count} uncertain "
+    return (f"{r.trials:,} trials, seed {r.seed}{sampling}, {count} uncertain "
             f"input{'s' if count != 1 else ''}; {METRIC_LABELS[r.metric]} in {r.currency}, "
             f"against {r.baseline}")
+
+
+def heading(r: SimulationResult, file: str) -> str:
+    """Where the figures come from: the file, the trials, the seed, the inputs."""
+    return f"{file}: {about(r)}"
 
 
 def verdict(r: SimulationResult) -> str:

@@ -2,7 +2,7 @@
 then the details (charts, stress tests, plans' parts, uncertainty, inputs).
 
 Sentences are the other formats' own (``render.wording``, ``render.sim_words``,
-``render.tornado``); figures are the result's, rounded as ``compare`` rounds them.
+``render.tornado_words``); figures are the result's, rounded as ``compare`` rounds them.
 """
 
 from __future__ import annotations
@@ -238,7 +238,7 @@ def uncertainty(key: str, f: FileReport) -> list[str]:
 
 def inputs_table(key: str, f: FileReport) -> str:
     """Every number the file writes, with its line: what a reviewer re-checks."""
-    from kpo_calc.render.tornado import value_text
+    from kpo_calc.render.tornado_words import value_text
 
     rows: list[Row] = [[figure(str(i.line)), i.path, figure(value_text(i.value)),
                         i.distribution or ""] for i in f.inputs]

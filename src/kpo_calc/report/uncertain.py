@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from kpo_calc.engine.sensitivity import TOP
 from kpo_calc.render import sim_words
-from kpo_calc.render.tornado import sensitivity_heading, switch_sentence, tornado_cells
+from kpo_calc.render.tornado_words import sensitivity_heading, switch_sentence, tornado_cells
 from kpo_calc.report import charts
 from kpo_calc.report.content import FileReport
 from kpo_calc.report.markup import Cell, Row, amount, chart, figure, paragraph, table
