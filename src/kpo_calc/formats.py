@@ -12,8 +12,8 @@ from __future__ import annotations
 REGISTRY: dict[str, dict[str, str]] = {
     "compare": {"table": "compare_view:table", "json": "json_format:render",
                 "csv": "csv_format:render", "markdown": "compare_view:markdown"},
-    "mix": {"table": "mix_table:render", "json": "mix_json:render",
-            "csv": "mix_csv:render", "markdown": "mix_markdown:render"},
+    "mix": {"table": "mix_view:table", "json": "mix_json:render",
+            "csv": "mix_csv:render", "markdown": "mix_view:markdown"},
     "simulate": {"table": "sim_view:table", "json": "sim_json:render",
                  "csv": "sim_csv:render", "markdown": "sim_view:markdown"},
     "sensitivity": {"table": "sensitivity_view:table", "json": "tornado_json:sensitivity_json",

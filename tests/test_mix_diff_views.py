@@ -1,0 +1,128 @@
+"""``mix`` as a view (issue 15): one builder per command, laid out by every text format,
+so the terminal and Markdown say the same sentences and figures.
+
+The figures are the hand-worked ones of test_mix (test_plans.PLANNED at min_savings 50%).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kpo_calc import api
+from kpo_calc.outcome import MixOutcome
+from kpo_calc.render import RenderOptions, mix_view, view_formats
+from kpo_calc.render.views import Box, Say, Table, View
+from kpo_calc.textsafe import md_text
+from test_mix import data
+
+WIDE = RenderOptions(width=200)
+
+
+def flat(text: str) -> str:
+    """The words of a terminal output, box borders and line breaks left out."""
+    return " ".join(text.replace("│", " ").split())
+
+
+def sentences(v: View) -> list[str]:
+    """Every sentence of a view, boxed ones too."""
+    out: list[str] = []
+    for b in v.blocks:
+        if isinstance(b, Say):
+            out.append(b.text)
+        elif isinstance(b, Box):
+            out += [s.text for s in b.lines]
+    return out
+
+
+def assert_both_formats_say_it(v: View) -> None:
+    """Each sentence and each table cell of ``v`` is in the terminal text (wide enough for
+    no cell to wrap) and, escaped, in the Markdown."""
+    term = flat(view_formats.table([v], WIDE))
+    md = view_formats.markdown([v])
+    for s in sentences(v):
+        assert flat(s) in term
+        assert md_text(s) in md
+    for t in v.tables:
+        assert flat(t.title) in term
+        assert md_text(t.title) in md
+        for row in t.rows:
+            for cell in row:
+                assert isinstance(cell, str)
+                assert flat(cell) in term
+                assert (md_text(cell) in md) or (f"`{cell}`" in md)
+
+
+@pytest.fixture
+def searched(tmp_path: Path) -> MixOutcome:
+    path = tmp_path / "planned.yaml"
+    path.write_text(yaml.safe_dump(data(0.5)), encoding="utf-8")
+    return api.mix_file(path, top=3, expect="Today")
+
+
+def test_mix_view_reads_verdict_best_plan_ranking_notes_gate_search(searched) -> None:
+    assert searched.result is not None
+    v = mix_view.view(searched, searched.result)
+    kinds = [type(b).__name__ for b in v.blocks]
+    assert kinds == ["Say", "Table", "Table", "Say", "Say", "Say", "Say"]
+    verdict, best, top, cheapest, single, gate, search = v.blocks
+    assert isinstance(verdict, Say)
+    assert verdict.tone == "good"
+    assert isinstance(best, Table)
+    assert best.title == "Best plan: Mix #1"
+    assert best.rows == (("Entry", "Clerks"), ("Analysis", "Analysts"), ("Project", "KPO"))
+    # test_mix: Mix #1 keeps Entry and Analysis and sends Project to the KPO: clerks
+    # 180,000 + analysts 360,000 + KPO 51,000 = 591,000, 109,000 under Today's 700,000
+    # (15.6%), clearing 50% of the 160,000 it avoids. Mix #2, all out: 99,000 + 243,000
+    # + 24,000 + 60,000 = 426,000, saving 274,000 (39.1%) but short of 50% of 616,000.
+    # Mix #3, Entry kept: 180,000 + 243,000 + 60,000 = 483,000, saving 217,000 (31.0%).
+    assert isinstance(top, Table)
+    assert top.title == "Top 3 plans (cheapest that clear first)"
+    assert [c.header for c in top.columns] == ["#", "Plan", "Entry", "Analysis", "Project",
+                                               "total cost", "Savings"]
+    assert top.kept == 2  # rank and plan name repeat when the table splits
+    assert top.rows == (
+        ("1", "Mix #1", "Clerks", "Analysts", "KPO", "591,000", "109,000 (15.6%) clears"),
+        ("2", "Mix #2", "BPO", "KPO", "KPO", "426,000", "274,000 (39.1%) short"),
+        ("3", "Mix #3", "Clerks", "KPO", "KPO", "483,000", "217,000 (31.0%) short"))
+    assert isinstance(cheapest, Say)
+    assert cheapest.text.startswith("The cheapest plan overall, Mix #2, costs USD 426,000")
+    assert isinstance(single, Say)
+    assert single.text == ("Best single option: KPO, USD 711,000 by total cost, "
+                           "USD 11,000 more than Today.")
+    assert gate == Say("Gate expect failed: the best plan (Mix #1) does not have the "
+                       "assignment of Today", "fail")
+    assert search == Say("Searched 13 candidate plans (exact: every plan the constraints "
+                         "allow was costed).", "quiet")
+    assert v.heading == data(0.5)["name"]
+    assert v.about == "best sourcing plan against Today (total cost, USD)"
+
+
+def test_mix_table_and_markdown_say_the_same(searched) -> None:
+    assert searched.result is not None
+    v = mix_view.view(searched, searched.result)
+    assert_both_formats_say_it(v)
+    md = mix_view.markdown([searched], WIDE)
+    assert md == view_formats.markdown([v])
+    assert "- ❌ Gate expect failed: the best plan (Mix \\#1)" in md
+    assert "| 1 | Mix \\#1 | Clerks | Analysts | KPO | 591,000 | 109,000 (15.6%) clears |" in md
+
+
+def test_mix_gate_that_passes_is_a_pass(tmp_path: Path) -> None:
+    # A declared plan with Mix #1's assignment (test_mix.test_gates_expect_and_exit_codes).
+    d = data(0.5)
+    d["plans"].append({"name": "Wanted", "assign": {"Entry": "Clerks", "Analysis": "Analysts",
+                                                    "Project": "KPO"}})
+    path = tmp_path / "planned.yaml"
+    path.write_text(yaml.safe_dump(d), encoding="utf-8")
+    passed = api.mix_file(path, top=3, expect="Wanted")
+    assert passed.result is not None
+    assert passed.expect_passed
+    gates = [b for b in mix_view.view(passed, passed.result).blocks
+             if isinstance(b, Say) and b.tone in ("pass", "fail")]
+    assert gates == [Say("Gate expect passed: the best plan (Wanted) has the assignment of "
+                         "Wanted", "pass")]
+    assert "- ✅ Gate expect passed: the best plan (Wanted)" in mix_view.markdown([passed],
+                                                                                 WIDE)
