@@ -1,19 +1,24 @@
-"""``mix`` as a view (issue 15): one builder per command, laid out by every text format,
-so the terminal and Markdown say the same sentences and figures.
+"""``mix`` and ``diff`` as views (issue 15): one builder per command, laid out by every
+text format, so the terminal and Markdown say the same sentences and figures.
 
-The figures are the hand-worked ones of test_mix (test_plans.PLANNED at min_savings 50%).
+The figures are the hand-worked ones of test_mix (test_plans.PLANNED at min_savings 50%)
+and test_batch (the tiny scenario at half the vendor's rate).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
 
+from conftest import tiny_data
 from kpo_calc import api
+from kpo_calc.diffing import InputChange, ScenarioDiff
 from kpo_calc.outcome import MixOutcome
-from kpo_calc.render import RenderOptions, mix_view, view_formats
+from kpo_calc.render import RenderOptions, diff_view, mix_view, view_formats
+from kpo_calc.render.markdown import LIMIT
 from kpo_calc.render.views import Box, Say, Table, View
 from kpo_calc.textsafe import md_text
 from test_mix import data
@@ -126,3 +131,62 @@ def test_mix_gate_that_passes_is_a_pass(tmp_path: Path) -> None:
                          "Wanted", "pass")]
     assert "- ✅ Gate expect passed: the best plan (Wanted)" in mix_view.markdown([passed],
                                                                                  WIDE)
+
+
+@pytest.fixture
+def changed(write_scenario) -> ScenarioDiff:
+    old = write_scenario(name="old.yaml")
+    d = tiny_data()
+    d["options"][1]["hourly_rate"] = 10
+    new = write_scenario(d, name="new.yaml")
+    return api.diff_files(str(old), str(new))
+
+
+def test_diff_view_reads_decision_results_inputs(changed) -> None:
+    v = diff_view.view(changed, show_all=False)
+    box, results, inputs = v.blocks
+    assert isinstance(box, Box)
+    assert box.title == "Decision"
+    assert box.lines[0] == Say("The recommendation is unchanged: Vendor.", "good")
+    assert box.lines[1].text.startswith("Before: Vendor costs ")
+    assert box.lines[2].text.startswith("After: Vendor costs ")
+    # test_batch: half the rate takes 114,570 off Vendor's 300,140; Team is unchanged.
+    assert isinstance(results, Table)
+    vendor = next(n for n, row in enumerate(results.rows) if row[0] == "Vendor")
+    assert results.rows[vendor][:3] == ("Vendor", "changed", "300,140 → 185,570 (-114,570)")
+    assert results.tone(vendor) == "strong"
+    team = next(n for n, row in enumerate(results.rows) if row[0] == "Team")
+    assert results.rows[team][1] == "unchanged"
+    assert results.tone(team) == "plain"
+    assert isinstance(inputs, Table)
+    assert inputs.title == "Inputs changed (1)"
+    assert inputs.rows == (("options[Vendor].hourly_rate", "20", "10"),)
+    assert (inputs.collapsed, inputs.fold, inputs.records) == (True, 1, True)
+    assert v.about.endswith("new.yaml (USD)")
+    assert_both_formats_say_it(v)
+
+
+def test_diff_without_input_changes_says_so(write_scenario) -> None:
+    old = write_scenario(name="old.yaml")
+    same = write_scenario(name="same.yaml")
+    v = diff_view.view(api.diff_files(str(old), str(same)), show_all=False)
+    assert v.blocks[-1] == Say("No input changed.")
+    assert "No input changed." in diff_view.markdown(api.diff_files(str(old), str(same)),
+                                                     RenderOptions())
+
+
+def test_diff_markdown_folds_the_inputs_to_githubs_limit(changed) -> None:
+    # 2,000 changed inputs of 60 characters each: past 65,000 characters, so the inputs
+    # fold and the note says where to see them; the decision and the results stay.
+    many = tuple(InputChange(f"options[Vendor].other_costs[{i}].{'x' * 30}", i, i + 1,
+                             "changed") for i in range(2_000))
+    big = replace(changed, inputs=many)
+    md = diff_view.markdown(big, RenderOptions())
+    assert len(md) <= LIMIT
+    assert "Inputs changed" not in md
+    assert "The inputs that changed were left out" in md
+    assert "300,140 → 185,570 (-114,570)" in md
+    assert "The recommendation is unchanged: Vendor." in md
+    small = diff_view.markdown(changed, RenderOptions())
+    assert "left out" not in small
+    assert "<details><summary>Inputs changed (1)</summary>" in small

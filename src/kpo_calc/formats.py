@@ -23,7 +23,7 @@ REGISTRY: dict[str, dict[str, str]] = {
                   "csv": "tornado_csv:breakeven_csv", "markdown": "breakeven_view:markdown"},
     "explain": {"table": "explain_formats:table", "json": "explain_json:render",
                 "csv": "explain_formats:csv", "markdown": "explain_formats:markdown"},
-    "diff": {"table": "diff_table:render", "markdown": "diff_markdown:render",
+    "diff": {"table": "diff_view:table", "markdown": "diff_view:markdown",
              "json": "diff_json:render"},
     "validate": {"text": "checks:summary", "json": "checks:as_json", "github": "checks:as_github"},
 }
