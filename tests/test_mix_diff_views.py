@@ -7,20 +7,22 @@ and test_batch (the tiny scenario at half the vendor's rate).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from conftest import tiny_data
+from conftest import run_cli, tiny_data
 from kpo_calc import api
 from kpo_calc.diffing import InputChange, ScenarioDiff
 from kpo_calc.outcome import MixOutcome
 from kpo_calc.render import RenderOptions, diff_view, mix_view, view_formats
 from kpo_calc.render.markdown import LIMIT
 from kpo_calc.render.views import Box, Say, Table, View
-from kpo_calc.textsafe import md_text
+from kpo_calc.textsafe import md_code, md_text, visible
 from test_mix import data
 
 WIDE = RenderOptions(width=200)
@@ -31,33 +33,41 @@ def flat(text: str) -> str:
     return " ".join(text.replace("│", " ").split())
 
 
-def sentences(v: View) -> list[str]:
-    """Every sentence of a view, boxed ones too."""
-    out: list[str] = []
+def pieces(v: View) -> list[tuple[str, str]]:
+    """Every sentence (boxed ones too), table title, caption, header and cell of ``v``, as
+    (terminal, Markdown)."""
+    out: list[tuple[str, str]] = []
     for b in v.blocks:
-        if isinstance(b, Say):
-            out.append(b.text)
-        elif isinstance(b, Box):
-            out += [s.text for s in b.lines]
+        if isinstance(b, Say | Box):
+            out += [(visible(s.text), md_text(s.text))
+                    for s in (b.lines if isinstance(b, Box) else (b,))]
+            continue
+        out.append((visible(b.title), md_text(b.title)))
+        if b.caption:
+            out.append((visible(b.caption), md_text(b.caption)))
+        for c in b.columns:
+            assert isinstance(c.header, str)
+            out.append((visible(c.header), md_text(c.header)))
+        for row in b.rows:
+            for cell, c in zip(row, b.columns, strict=True):
+                assert isinstance(cell, str)
+                out.append((visible(cell), md_code(cell, table=True) if c.kind == "code"
+                            else md_text(cell)))
     return out
 
 
 def assert_both_formats_say_it(v: View) -> None:
-    """Each sentence and each table cell of ``v`` is in the terminal text (wide enough for
-    no cell to wrap) and, escaped, in the Markdown."""
+    """Each piece of ``v`` is in the terminal text (wide enough for no cell to wrap) and,
+    escaped, in the Markdown; the blocks in the view's order in both."""
     term = flat(view_formats.table([v], WIDE))
     md = view_formats.markdown([v])
-    for s in sentences(v):
-        assert flat(s) in term
-        assert md_text(s) in md
-    for t in v.tables:
-        assert flat(t.title) in term
-        assert md_text(t.title) in md
-        for row in t.rows:
-            for cell in row:
-                assert isinstance(cell, str)
-                assert flat(cell) in term
-                assert (md_text(cell) in md) or (f"`{cell}`" in md)
+    for shown, marked in pieces(v):
+        assert flat(shown) in term, shown
+        assert marked in md, marked
+    for text, mark in ((term, lambda s: flat(visible(s))), (md, md_text)):
+        at = [text.index(mark(b.text if isinstance(b, Say) else b.lines[0].text
+                              if isinstance(b, Box) else b.title)) for b in v.blocks]
+        assert at == sorted(at)
 
 
 @pytest.fixture
@@ -190,3 +200,46 @@ def test_diff_markdown_folds_the_inputs_to_githubs_limit(changed) -> None:
     small = diff_view.markdown(changed, RenderOptions())
     assert "left out" not in small
     assert "<details><summary>Inputs changed (1)</summary>" in small
+
+
+HOSTILE = "[bold]K|PO`<b> @team ##[warning]x *y*"
+
+
+def _renamed(value: Any, old: str, new: str) -> Any:
+    """``value`` with every string equal to ``old`` (a name, where it is used) now ``new``."""
+    if isinstance(value, dict):
+        return {_renamed(k, old, new): _renamed(v, old, new) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(v, old, new) for v in value]
+    return new if value == old else value
+
+
+@pytest.mark.parametrize("command", ["mix", "diff"])
+def test_user_text_is_data_in_both_formats(tmp_path: Path, command: str) -> None:
+    # An option named with markup, a table's pipe, a code span's backtick, HTML, a mention
+    # and a workflow command: shown as typed on a terminal, escaped in Markdown.
+    if command == "mix":
+        path = tmp_path / "s.yaml"
+        path.write_text(yaml.safe_dump(_renamed(data(0.5), "KPO", HOSTILE)), encoding="utf-8")
+        args = [str(path)]
+    else:
+        old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+        before = _renamed(tiny_data(), "Vendor", HOSTILE)
+        old.write_text(yaml.safe_dump(before), encoding="utf-8")
+        before["options"][1]["hourly_rate"] = 10
+        new.write_text(yaml.safe_dump(before), encoding="utf-8")
+        args = [str(old), str(new)]
+    term = run_cli(command, *args, env={"COLUMNS": "400"})
+    assert term.returncode == 0, term.stderr
+    # (``##[`` anywhere in a line is a workflow command: its second # shows as \x23)
+    assert "[bold]K|PO`<b> @team #\\x23[warning]x *y*" in term.stdout
+    assert "##[" not in term.stdout
+    md = run_cli(command, *args, "--format", "markdown")
+    assert md.returncode == 0, md.stderr
+    assert "\\[bold\\]K\\|PO\\`\\<b\\> @&#8203;team" in md.stdout
+    assert "##[" not in md.stdout
+    # Outside code spans (a file, an input's path: literal there, a pipe escaped) nothing
+    # of the name is read as Markdown.
+    prose = re.sub(r"``.*?``|`[^`]*`", "", md.stdout)
+    for raw in ("[bold]", "K|PO", "<b>", " @team", "*y*"):
+        assert raw not in prose, raw
