@@ -267,7 +267,9 @@ def test_diff_on_a_real_change(write_scenario) -> None:
     assert "The recommendation is unchanged: Vendor." in table.stdout
     assert "options[Vendor].hourly_rate" in table.stdout
     markdown = run_cli("diff", "--format", "markdown", old, new)
-    assert "| Vendor | changed | 300,140 → 185,570 (-114,570) |" in markdown.stdout
+    # The changed row is bold, as on a terminal.
+    assert ("| **Vendor** | **changed** | **300,140 → 185,570 (-114,570)** |"
+            in markdown.stdout)
 
 
 def test_diff_against_a_git_revision(tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 REGISTRY: dict[str, dict[str, str]] = {
     "compare": {"table": "compare_view:table", "json": "json_format:render",
                 "csv": "csv_format:render", "markdown": "compare_view:markdown"},
-    "mix": {"table": "mix_table:render", "json": "mix_json:render",
-            "csv": "mix_csv:render", "markdown": "mix_markdown:render"},
+    "mix": {"table": "mix_view:table", "json": "mix_json:render",
+            "csv": "mix_csv:render", "markdown": "mix_view:markdown"},
     "simulate": {"table": "sim_view:table", "json": "sim_json:render",
                  "csv": "sim_csv:render", "markdown": "sim_view:markdown"},
     "sensitivity": {"table": "sensitivity_view:table", "json": "tornado_json:sensitivity_json",
@@ -23,7 +23,7 @@ REGISTRY: dict[str, dict[str, str]] = {
                   "csv": "tornado_csv:breakeven_csv", "markdown": "breakeven_view:markdown"},
     "explain": {"table": "explain_formats:table", "json": "explain_json:render",
                 "csv": "explain_formats:csv", "markdown": "explain_formats:markdown"},
-    "diff": {"table": "diff_table:render", "markdown": "diff_markdown:render",
+    "diff": {"table": "diff_view:table", "markdown": "diff_view:markdown",
              "json": "diff_json:render"},
     "validate": {"text": "checks:summary", "json": "checks:as_json", "github": "checks:as_github"},
 }
