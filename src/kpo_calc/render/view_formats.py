@@ -12,13 +12,12 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from rich.console import RenderableType
+from rich.console import Console, RenderableType
 from rich.text import Text
 
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.csv_format import csv_text, safe
 from kpo_calc.render.layout import Column, Grid, fit, panel, text
-from kpo_calc.render.table import console_for
 from kpo_calc.render.views import Box, Cell, Col, Kind, Lines, Say, Table, Tone, View, raw, shown
 from kpo_calc.textsafe import md_code, md_text, no_commands, visible
 
@@ -29,6 +28,21 @@ STYLES: dict[Tone, str] = {
 }
 
 # --- table -------------------------------------------------------------------------------
+
+#: Columns when the width is not known (output to a file or a pipe).
+DEFAULT_WIDTH = 100
+
+
+def console_for(buffer: io.StringIO, options: RenderOptions) -> Console:
+    """A console that renders into ``buffer`` with the run's colour and width.
+
+    Markup is off: a ``[`` in a name is text (every string goes to rich as ``Text``).
+    """
+    return Console(file=buffer, width=options.width or DEFAULT_WIDTH,
+                   force_terminal=options.color, no_color=not options.color,
+                   color_system="standard" if options.color else None,
+                   highlight=False, emoji=False, soft_wrap=False, markup=False)
+
 
 
 def table(views: Sequence[View], options: RenderOptions) -> str:
