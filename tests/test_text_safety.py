@@ -201,7 +201,10 @@ def test_link_markup_stays_literal_with_colour(tmp_path: Path) -> None:
 def test_batch_summary_with_hostile_files(tmp_path: Path) -> None:
     paths = [write(tmp_path, attack) for attack in ATTACKS.values()]
     for fmt, shown in (("table", visible), ("markdown", md_code)):
-        code, out, err = invoke("compare", "--format", fmt, "--no-details", *paths)
+        # Wide enough for a row a file whatever the temporary folder's length (records
+        # otherwise, which wrap the names).
+        code, out, err = invoke("compare", "--format", fmt, "--no-details", *paths,
+                                width=1000)
         assert code == 1, err
         assert_safe_text(out)
         assert_safe_text(err)
