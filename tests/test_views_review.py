@@ -47,14 +47,15 @@ def paragraphs(markdown: str) -> list[str]:
 # --- a name that starts a line -----------------------------------------------------------
 
 #: Names that CommonMark reads as a list item when a paragraph starts with them.
-LIST_STARTS = ["- Vendor", "+ Vendor", "1. Vendor", "1) Vendor", "123456789. Vendor", "-"]
+LIST_STARTS = ["- Vendor", "+ Vendor", "1. Vendor", "1) Vendor", "123456789. Vendor", "-",
+               "---", "- - -"]
 
 
 @pytest.mark.parametrize("name", LIST_STARTS)
 def test_a_sentence_that_starts_with_a_list_marker_stays_a_sentence(name: str) -> None:
     view = View("f.yaml", "Scenario", (Say(f"{name} costs less."), Say(f"{name} wins.", "quiet")))
     out = view_formats.markdown([view])
-    assert not kinds(out) & {"bullet_list_open", "ordered_list_open"}, out
+    assert not kinds(out) & {"bullet_list_open", "ordered_list_open", "hr"}, out
     # The reader sees the sentence as written (the marker is escaped, not dropped).
     assert paragraphs(out)[1:] == [f"{name} costs less.", f"{name} wins."]
 
@@ -69,6 +70,15 @@ def test_the_line_under_the_heading_that_starts_with_a_list_marker() -> None:
 def test_a_marker_inside_a_sentence_is_left_as_written() -> None:
     out = view_formats.markdown([View("", "", (Say("Vendor - 1. costs less"),))])
     assert out == "Vendor - 1. costs less\n"
+    out = view_formats.markdown([View("", "", (Say("1.5 times"), Say("+5%")))])
+    assert out == "1.5 times\n\n+5%\n"
+
+
+def test_a_sentence_that_is_a_rule_stays_a_sentence() -> None:
+    # "---" under nothing is a thematic break; as the whole sentence, a name.
+    out = view_formats.markdown([View("", "", (Say("---"), Say("-5% a year")))])
+    assert out == "\\---\n\n\\-5% a year\n"
+    assert paragraphs(out) == ["---", "-5% a year"]
 
 
 def test_gate_outcomes_stay_one_list() -> None:

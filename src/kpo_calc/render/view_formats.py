@@ -250,10 +250,11 @@ def _md_says(says: Sequence[Say]) -> list[str]:
     return [*out, ""] if out else out
 
 
-#: What makes a paragraph a list item when it starts a line (``- x``, ``+ x``, ``1. x``,
-#: ``1) x``); the other line-start syntax (``#``, ``>``, ``*``, fences, ``<``) is escaped
-#: by ``md_text`` wherever it is.
-_LIST_START = re.compile(r"^([-+]|\d{1,9}[.)])(?=[ \t]|$)")
+#: What makes a paragraph something else when it starts a line: a list item (``- x``,
+#: ``+ x``, ``1. x``, ``1) x``) or a rule (``---``, ``- - -``); the other line-start
+#: syntax (``#``, ``>``, ``*``, ``_``, fences, ``<``) is escaped by ``md_text`` wherever
+#: it is.
+_LIST_START = re.compile(r"^(?:-|[+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))")
 
 
 def _md_line(text: str) -> str:
