@@ -107,7 +107,8 @@ def fit(grid: Grid, width: int) -> list[RenderableType]:
         columns = [*keep, *part]
         widths = _widths(columns, least, most, width) or _squeezed(columns, least, width)
         tables.append(_table(grid, title, columns, widths,
-                             caption=grid.caption if number == len(parts) else None))
+                             caption=grid.caption if number == len(parts) else None,
+                             room=width))
     return tables
 
 
@@ -187,10 +188,12 @@ def _pad(value: str, width: int, justify: JustifyMethod) -> str:
 
 
 def _table(grid: Grid, title: str, columns: list[int], widths: list[int],
-           caption: str | None) -> Text:
+           caption: str | None, room: int = 0) -> Text:
     """A title, the headers (bottom-aligned), a rule, the rows (top-aligned), a caption;
-    every line as wide as the table."""
+    every line as wide as the table. The title and caption wrap at ``room`` (the
+    terminal's width) when the table is narrower: not a word a line under a thin table."""
     total = sum(widths) + GAP * (len(widths) - 1)
+    prose = max(total, room)
     out = Text()
 
     def line(value: str, style: str = "") -> None:
@@ -209,7 +212,7 @@ def _table(grid: Grid, title: str, columns: list[int], widths: list[int],
                 out.append(_pad(cell, widths[n], grid.columns[i].justify), styles[n])
             out.append("\n")
 
-    for piece in wrap(shown(title), total):
+    for piece in wrap(shown(title), prose):
         line(piece, "bold")
     row([grid.columns[i].header for i in columns], [grid.columns[i].style for i in columns],
         bottom=True)
@@ -217,7 +220,7 @@ def _table(grid: Grid, title: str, columns: list[int], widths: list[int],
     for cells, style in grid.rows:
         row([cells[i] for i in columns], [style] * len(columns), bottom=False)
     if caption:
-        for piece in wrap(shown(caption), total):
+        for piece in wrap(shown(caption), prose):
             line(piece, "dim")
     out.rstrip()
     return out

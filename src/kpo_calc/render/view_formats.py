@@ -8,8 +8,10 @@ construction. Every string is user data: shown through ``visible`` (table),
 
 from __future__ import annotations
 
+import html
 import io
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from rich.console import Console, RenderableType
@@ -19,7 +21,7 @@ from kpo_calc.render import RenderOptions
 from kpo_calc.render.csv_format import csv_text, safe
 from kpo_calc.render.layout import Column, Grid, fit, panel, text
 from kpo_calc.render.views import Box, Cell, Col, Kind, Lines, Say, Table, Tone, View, raw, shown
-from kpo_calc.textsafe import md_code, md_text, no_commands, visible
+from kpo_calc.textsafe import BREAK, md_code, md_text, no_commands, visible
 
 #: How a tone looks on a terminal.
 STYLES: dict[Tone, str] = {
@@ -123,8 +125,8 @@ def markdown(views: Sequence[View], head: Sequence[str] = (), *, limit: int | No
              note: str = "") -> str:
     """Views as GitHub Markdown after ``head`` (our Markdown: a title, broken files'
     errors). Over ``limit`` characters, the tables fold: fold 1 first, then 2, then 3
-    (``note``, our Markdown, then says so); then the summary view's rows; then the text
-    is cut."""
+    (``note``, our Markdown, then says so); then the summary view's rows, or else the
+    last views (a note says how many went); then whole lines are cut."""
     out = _markdown(views, head, "")
     if limit is None or len(out) <= limit:
         return out
@@ -137,7 +139,58 @@ def markdown(views: Sequence[View], head: Sequence[str] = (), *, limit: int | No
     summaries = [v for v in views if v.summary and v.tables]
     if summaries:
         out = _cut_summary(summaries[0], head, note, limit)
-    return out if len(out) <= limit else out[: limit - 2] + "…\n"
+    else:
+        out = _cut_views(folded, head, note, limit)
+    return out if len(out) <= limit else _cut_lines(out, limit)
+
+
+def _most(fits: Callable[[int], bool], high: int) -> int:
+    """The largest n in 0..high for which ``fits(n)`` holds (it holds for every smaller n)."""
+    low = 0
+    while low < high:
+        mid = (low + high + 1) // 2
+        if fits(mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _cut_views(views: Sequence[View], head: Sequence[str], note: str, limit: int) -> str:
+    """The most leading ``views`` that fit ``limit``, then a line that says how many went
+    (a view cut at any line would leave a table without its rows or a sentence half said)."""
+
+    def cut(kept: int) -> str:
+        left = len(views) - kept
+        return _markdown(views[:kept], head, note) + (
+            f"\n_… and {left} more {'file' if left == 1 else 'files'}, left out to fit._\n"
+            if left else "")
+
+    # At least one view, even over the limit: its whole lines are cut then (_cut_lines).
+    return cut(max(_most(lambda n: len(cut(n)) <= limit, len(views)), min(len(views), 1)))
+
+
+#: What is said where Markdown had to be cut at a line (its own paragraph, after any
+#: table and ``<details>`` the cut left open).
+CUT_NOTE = "_… the rest was left out to fit._"
+
+
+def _cut_lines(text: str, limit: int) -> str:
+    """``text``'s leading whole lines within ``limit``, any ``<details>`` they open closed,
+    then :data:`CUT_NOTE` (never a line, an entity or an escape cut in two)."""
+    kept: list[str] = []
+    size, opened = 0, 0
+    end = len(f"\n\n{CUT_NOTE}\n")
+    close = len("\n\n</details>")
+    for line in text.split("\n"):
+        now = opened + line.startswith("<details>") - (line == "</details>")
+        if size + len(line) + 1 + close * now + end > limit:
+            break
+        kept.append(line)
+        size, opened = size + len(line) + 1, now
+    while kept and kept[-1] == "":
+        kept.pop()
+    return "\n".join([*kept, *(["", "</details>"] * opened), "", CUT_NOTE]) + "\n"
 
 
 def _cut_summary(view: View, head: Sequence[str], note: str, limit: int) -> str:
@@ -151,14 +204,7 @@ def _cut_summary(view: View, head: Sequence[str], note: str, limit: int) -> str:
                              first.caption))
         return _markdown([replace(view, blocks=(t,))], head, note)
 
-    low, high = 0, len(first.rows)
-    while low < high:  # the most rows that fit
-        mid = (low + high + 1) // 2
-        if len(cut(mid)) <= limit:
-            low = mid
-        else:
-            high = mid - 1
-    return cut(low)
+    return cut(_most(lambda n: len(cut(n)) <= limit, len(first.rows)))
 
 
 def _markdown(views: Sequence[View], head: Sequence[str], note: str) -> str:
@@ -171,8 +217,9 @@ def _markdown(views: Sequence[View], head: Sequence[str], note: str) -> str:
         if view.heading:
             lines += [f"### {md_text(view.heading)}"]
         if view.file or view.about:
-            lines += [(f"{md_code(view.file)}: " if view.file and view.about else
-                       md_code(view.file) if view.file else "") + md_text(view.about)]
+            about = md_text(view.about)
+            lines.append(f"{md_code(view.file)}: {about}" if view.file and view.about else
+                         md_code(view.file) if view.file else _md_line(about))
         if view.heading or view.file or view.about:
             lines.append("")
         for block in view.blocks:
@@ -197,18 +244,39 @@ def _md_says(says: Sequence[Say]) -> list[str]:
         if out and not (item and listed):
             out.append("")
         listed = item
-        out.append(f"{before}{md_text(s.text)}{after}")
+        text = md_text(s.text)
+        # Emphasis around nothing would be a rule (****) or stray marks.
+        out.append(f"{before}{text}{after}" if text and before else _md_line(text))
     return [*out, ""] if out else out
 
 
+#: What makes a paragraph something else when it starts a line: a list item (``- x``,
+#: ``+ x``, ``1. x``, ``1) x``) or a rule (``---``, ``- - -``); the other line-start
+#: syntax (``#``, ``>``, ``*``, ``_``, fences, ``<``) is escaped by ``md_text`` wherever
+#: it is.
+_LIST_START = re.compile(r"^(?:-|[+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))")
+
+
+def _md_line(text: str) -> str:
+    """Inline Markdown ``text`` (from ``md_text``) that starts a line: a list marker's
+    last character is escaped, so ``- Vendor costs less`` stays a sentence."""
+    return _LIST_START.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], text)
+
+
+def _html_text(text: str) -> str:
+    """User text inside our HTML (a ``<summary>``), where Markdown's backslash escapes
+    are not read: entities instead, a mention broken as ``md_text`` breaks it."""
+    return html.escape(visible(text), quote=False).replace("@", "@" + BREAK)
+
+
 def _md_block(t: Table) -> list[str]:
-    title = md_text(t.title)
     body = [*_md_table(t), ""]
     if t.caption:
         body += [f"_{md_text(t.caption)}_", ""]
     if t.collapsed:
-        return [f"<details><summary>{title}</summary>", "", *body, "</details>", ""]
-    return [f"**{title}**", "", *body]
+        return [f"<details><summary>{_html_text(t.title)}</summary>", "", *body,
+                "</details>", ""]
+    return [f"**{md_text(t.title)}**", "", *body]
 
 
 def _md_cell(value: Cell, kind: Kind, tone: Tone) -> str:
