@@ -303,7 +303,10 @@ def test_visible(text: str, expected: str) -> None:
     (md_text, "a*b*_c_ [x](y) ![i](u) <b> `c` \\ | # ~~s~~ $m$", (
         "a\\*b\\*\\_c\\_ \\[x\\](y) !\\[i\\](u) \\<b\\> \\`c\\` \\\\ \\| \\# \\~\\~s\\~\\~ "
         "\\$m\\$")),
-    (md_text, "FP&A &amp; &#60;", "FP&A \\&amp; \\&\\#60;"),
+    (md_text, "FP&A &amp; &#60;", "FP&A \\&amp; \\&\\#&#8203;60;"),
+    # GitHub links issues and shows emoji after Markdown: a break defuses them.
+    (md_text, "Fix #12, GH-3, org/repo#4", "Fix \\#&#8203;12, GH-&#8203;3, org/repo\\#&#8203;4"),
+    (md_text, ":rocket: at 10:30", ":&#8203;rocket: at 10:30"),
     (md_text, "@org/team", "@&#8203;org/team"),
     (md_text, "a\nb", "a\\\\nb"),  # visible's escape, its backslash escaped
     (md_code, "plain", "`plain`"),

@@ -107,10 +107,16 @@ BREAK = "&#8203;"
 #: (An e-mail address needs an ``@``, which the mention guard already breaks.)
 #: Broken wherever they occur: one break too many is invisible, one too few is a link.
 _AUTOLINK = re.compile(r"(?i)(?:https?|ftp)(?=:/)|www(?=\.)")
+#: What GitHub turns into a reference or an emoji after Markdown (escaping cannot stop
+#: it): an issue or pull request (``#12``, ``GH-12``, ``org/repo#12``, which would also
+#: add a backlink there) and an emoji shortcode (``:rocket:``). Broken after the ``#``,
+#: the ``GH-`` (the escaped ``\#`` included) and the first colon.
+_REFERENCE = re.compile(r"(?i)(?:#|\bgh-)(?=\d)|:(?=[a-z0-9_+-]+:)")
 
 
 def md_text(text: str, *, shown: bool = False) -> str:
-    """Inline Markdown that shows ``text`` literally: no markup, link, HTML or mention.
+    """Inline Markdown that shows ``text`` literally: no markup, link, HTML, mention,
+    issue reference or emoji.
 
     A mention (``@org/team``) would notify people: a zero-width space entity after
     the ``@`` keeps it as text (the practice of Renovate and Dependabot). The same
@@ -119,7 +125,9 @@ def md_text(text: str, *, shown: bool = False) -> str:
     or ``repr`` (a diagnostic), so only :func:`guard` applies.
     """
     body = guard(text) if shown else visible(text)
-    escaped = _MD_SPECIAL.sub(r"\\\1", body).replace("@", "@" + BREAK)
+    # References first: a break's own entity (&#8203;) must not read as one.
+    escaped = _REFERENCE.sub(lambda m: m.group() + BREAK, _MD_SPECIAL.sub(r"\\\1", body))
+    escaped = escaped.replace("@", "@" + BREAK)
     return _AUTOLINK.sub(lambda m: m.group() + BREAK, escaped)
 
 

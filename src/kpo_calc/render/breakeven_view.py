@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from kpo_calc.engine.sensitivity import BreakevenResult
 from kpo_calc.outcome import BreakevenOutcome
 from kpo_calc.render import RenderOptions, view_formats
-from kpo_calc.render.markdown import error_lines
+from kpo_calc.render.markdown import LIMIT, error_lines
 from kpo_calc.render.tornado_words import breakeven_about, breakeven_sentences, value_text
 from kpo_calc.render.views import Col, Say, Table, View
 
@@ -42,4 +42,4 @@ def table(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
 
 def markdown(outcomes: Sequence[BreakevenOutcome], options: RenderOptions) -> str:
     """GitHub Markdown, broken files' errors first."""
-    return view_formats.markdown(_views(outcomes), error_lines(outcomes))
+    return view_formats.markdown(_views(outcomes), error_lines(outcomes), limit=LIMIT)

@@ -14,7 +14,7 @@ from kpo_calc.engine.robust import RobustResult
 from kpo_calc.formatting import money, percent
 from kpo_calc.outcome import MixOutcome
 from kpo_calc.render import RenderOptions, view_formats
-from kpo_calc.render.markdown import error_lines
+from kpo_calc.render.markdown import LIMIT, error_lines
 from kpo_calc.render.mix_json import expect_message, work_items
 from kpo_calc.render.mix_words import (
     CLEARS_LEGEND,
@@ -95,4 +95,4 @@ def table(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
 
 def markdown(outcomes: Sequence[MixOutcome], options: RenderOptions) -> str:
     """Every searched scenario as Markdown, broken files' errors first."""
-    return view_formats.markdown(_views(outcomes), error_lines(outcomes))
+    return view_formats.markdown(_views(outcomes), error_lines(outcomes), limit=LIMIT)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from kpo_calc.engine.sensitivity import TOP, SensitivityResult
 from kpo_calc.outcome import SensitivityOutcome
 from kpo_calc.render import RenderOptions, view_formats
-from kpo_calc.render.markdown import error_lines
+from kpo_calc.render.markdown import LIMIT, error_lines
 from kpo_calc.render.tornado_words import (
     TORNADO_HEADS,
     sensitivity_about,
@@ -49,4 +49,4 @@ def table(outcomes: Sequence[SensitivityOutcome], options: RenderOptions) -> str
 
 def markdown(outcomes: Sequence[SensitivityOutcome], options: RenderOptions) -> str:
     """GitHub Markdown, broken files' errors first."""
-    return view_formats.markdown(_views(outcomes), error_lines(outcomes))
+    return view_formats.markdown(_views(outcomes), error_lines(outcomes), limit=LIMIT)

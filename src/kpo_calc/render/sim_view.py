@@ -13,7 +13,7 @@ from kpo_calc.engine.simulation import SimulationResult
 from kpo_calc.formatting import money
 from kpo_calc.outcome import SimulationOutcome
 from kpo_calc.render import RenderOptions, view_formats
-from kpo_calc.render.markdown import error_lines
+from kpo_calc.render.markdown import LIMIT, error_lines
 from kpo_calc.render.sim_words import (
     ALTERNATIVE_HEADS,
     ALTERNATIVE_LEGEND,
@@ -110,4 +110,4 @@ def table(outcomes: Sequence[SimulationOutcome], options: RenderOptions) -> str:
 def markdown(outcomes: Sequence[SimulationOutcome], options: RenderOptions) -> str:
     """GitHub Markdown (a pull-request comment, a job summary), broken files' errors
     first."""
-    return view_formats.markdown(_views(outcomes), error_lines(outcomes))
+    return view_formats.markdown(_views(outcomes), error_lines(outcomes), limit=LIMIT)
