@@ -118,6 +118,7 @@ def cumulative(r: ScenarioResult, shown: Sequence[str], key: str) -> str:
         months = range(1, r.horizon_months + 1)
         # A line needs two months: over one, each alternative is a dot.
         dot = "o" if r.horizon_months == 1 else None
+        marked: tuple[int, float] | None = None
         for i, name in enumerate(shown):
             o = r.option(name)
             running = list(accumulate(o.monthly))
@@ -129,9 +130,9 @@ def cumulative(r: ScenarioResult, shown: Sequence[str], key: str) -> str:
                 ax.plot([month], [running[month - 1]], marker="o", color=colour(i),
                         markersize=6)
                 if chosen:
-                    ax.annotate(f"breakeven: month {month}", (month, running[month - 1]),
-                                xytext=(10, -16), textcoords="offset points", fontsize=8,
-                                arrowprops={"arrowstyle": "-", "color": "#555555"})
+                    marked = (month, running[month - 1])
+        if marked is not None:
+            _breakeven_label(ax, *marked, r.horizon_months)
         ax.set_xlabel("Month")
         ax.set_ylabel(f"Cumulative cost ({r.currency})")
         ax.yaxis.set_major_formatter(_AMOUNT)
@@ -148,6 +149,25 @@ def cumulative(r: ScenarioResult, shown: Sequence[str], key: str) -> str:
         else:
             ax.legend(loc="upper left", fontsize=8, frameon=False)
         return svg(fig, key)
+
+
+
+def _breakeven_label(ax: Axes, month: int, value: float, horizon: int) -> None:
+    """"breakeven: month M" beside its point: just below and right of it (left, late in
+    the horizon, where it would run off the edge), unless the point is low in the chart
+    (an early breakeven, when every line is near zero), where that would sit on the axis:
+    then lower right, under the rising lines, with a leader."""
+    low, high = ax.get_ylim()
+    text = f"breakeven: month {month}"
+    line = {"arrowstyle": "-", "color": "#555555"}
+    if high > low and (value - low) / (high - low) < 0.15 and horizon > 1:
+        ax.annotate(text, (month, value), xytext=(min(month / horizon + 0.15, 0.7), 0.03),
+                    textcoords="axes fraction", fontsize=8, va="bottom", arrowprops=line)
+    else:  # left of a late point, which would run off the right edge
+        late = horizon > 1 and month / horizon > 0.65
+        ax.annotate(text, (month, value), xytext=(-10 if late else 10, -16),
+                    textcoords="offset points", ha="right" if late else "left", fontsize=8,
+                    arrowprops=line)
 
 
 def stacked_lines(r: ScenarioResult, shown: Sequence[str], key: str) -> str:
