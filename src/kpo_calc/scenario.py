@@ -205,7 +205,12 @@ def distribution_problem(d: Distribution, bounds: Bounds) -> str | None:
                 "1.8e308); write the amount meant")
     shown = _shown_distribution(d)
     try:
-        mean, q05, q95 = d.mean, d.quantile(0.05), d.quantile(0.95)
+        if d.kind == "pert" and not d.degenerate:
+            # Its quantiles (a bisection of the beta cdf: 0.5 ms each) are read below only
+            # for being finite; they lie in (min, max], so they are when max − min is.
+            mean, q05, q95 = d.mean, 0.0, d.params[2] - d.params[0]
+        else:
+            mean, q05, q95 = d.mean, d.quantile(0.05), d.quantile(0.95)
     except (OverflowError, ValueError, ZeroDivisionError):
         mean = q05 = q95 = math.nan
     if not all(math.isfinite(x) for x in (mean, q05, q95)):
