@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 import yaml
 
 from conftest import SCENARIOS, two_vendors
+from kpo_calc import api
 from kpo_calc.distributions import parse
 from kpo_calc.engine import flexibility as flexibility_module
 from kpo_calc.engine.demand import total_demand
@@ -18,7 +20,16 @@ from kpo_calc.engine.flexibility import StressFigures, _stress, flexibility
 from kpo_calc.engine.models import AnyOption, cost_model
 from kpo_calc.engine.plans import Coster, alternatives
 from kpo_calc.engine.values import POINT_VALUES, Array
-from kpo_calc.scenario import Bounds, OutsourcedOption, Scenario, distribution_problem
+from kpo_calc.paths import located_numbers
+from kpo_calc.scenario import (
+    Bounds,
+    OutsourcedOption,
+    Scenario,
+    Uncertain,
+    _file_position,
+    distribution_problem,
+    uncertain_entries,
+)
 
 UNIT = Bounds(0.0, 1.0, low_open=True)
 
@@ -132,3 +143,36 @@ def test_the_stress_rows_follow_each_test_by_hand() -> None:
     assert costing.activity.tolist() == [[100.0, 150.0, 150.0], [100.0, 100.0, 50.0]]
     assert costing.unmet_hours.tolist() == [[0.0] * 3, [0.0] * 3]
     assert costing.lines["vendor_fees"][:, 1].tolist() == [150.0 * rate, 100.0 * rate]
+
+
+# --- uncertain inputs found by a walk of their own ----------------------------------------
+
+
+@pytest.mark.parametrize("path", [*sorted(SCENARIOS.glob("*.yaml")),
+                                  SCENARIOS.parent / "tests" / "data" / "uncertain-full.yaml"],
+                         ids=lambda p: p.name)
+def test_uncertain_entries_are_the_generic_walks(path: Path) -> None:
+    # The generic walk (paths.located_numbers, every number of every model) filtered to
+    # the uncertain ones, then put in file order: the same entries, the same objects.
+    scenario = api.load(path)
+    slow = [(p, at, v) for p, at, _, _, v in located_numbers(scenario)
+            if isinstance(v, Uncertain)]
+    source = scenario._source
+    slow.sort(key=lambda entry: _file_position(source, entry[1]))
+    fast = uncertain_entries(scenario)
+    assert [(p, at, id(v)) for p, at, v in fast] == [(p, at, id(v)) for p, at, v in slow]
+
+
+def test_uncertain_entries_by_hand() -> None:
+    # Two vendors, the challenger's rate a 90% interval, an fx rate and its drift written
+    # as distributions, and a risk's impact: in file order (fx is written last here),
+    # named by path.
+    data = two_vendors(challenger="40 to 60", currency="EUR")
+    data["options"][1].update(currency="USD", risks=[
+        {"name": "Breach", "annual_probability": 0.1, "impact": "1000 to 3000"}])
+    data["fx"] = {"USD": {"rate": "0.8 to 1.0", "drift": {"normal": [0.0, 0.01]}}}
+    entries = uncertain_entries(Scenario.model_validate(data))
+    assert [(p, at) for p, at, _ in entries] == [
+        ("options[Challenger].hourly_rate", ("options", 1, "hourly_rate")),
+        ("options[Challenger].risks[Breach].impact", ("options", 1, "risks", 0, "impact")),
+        ("fx.USD", ("fx", "USD", "rate")), ("fx.USD.drift", ("fx", "USD", "drift"))]

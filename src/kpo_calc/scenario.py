@@ -44,7 +44,7 @@ from kpo_calc.distributions import (
     parse,
 )
 from kpo_calc.lookalike import describe, differences, fillers, skeleton
-from kpo_calc.paths import Location, located_numbers, numbers
+from kpo_calc.paths import Location, field_path, join, numbers
 from kpo_calc.textsafe import visible
 
 FORMAT_VERSION = 1
@@ -1537,12 +1537,52 @@ def uncertain_entries(s: "Scenario") -> list[tuple[str, Location, Uncertain]]:
     from the data the scenario was validated from (when it has it: a scenario built
     with ``model_construct`` keeps the models' order).
     """
-    found = [(path, at, value) for path, at, _, _, value in located_numbers(s)
-             if isinstance(value, Uncertain)]
+    found: list[tuple[str, Location, Uncertain]] = []
+    _find_uncertain(s, "", (), found)
     source = getattr(s, "_source", None)
     if source is not None:
         found.sort(key=lambda entry: _file_position(source, entry[1]))
     return found
+
+
+def _find_uncertain(model: BaseModel, prefix: str, at: Location,
+                    out: list[tuple[str, Location, Uncertain]]) -> None:
+    """The uncertain entries of ``located_numbers(model)``, in its order (each model's own
+    fields, then the models inside it, depth first), appended to ``out``. Its walk
+    without the generators and the tuples for every number: validation and ``compare``
+    both ask, and most files have none."""
+    values = model.__dict__  # the fields' values (absent from a partly built model)
+    inner: list[tuple[str, Any]] = []
+    for name in _field_names(type(model)):
+        value = values.get(name)
+        if isinstance(value, Uncertain):
+            out.append((field_path(prefix, name), (*at, name), value))
+        elif isinstance(value, BaseModel | dict | list | tuple):
+            inner.append((name, value))
+    for name, value in inner:
+        where, path = (*at, name), join(prefix, name)
+        if isinstance(value, BaseModel):
+            _find_uncertain(value, path, where, out)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, BaseModel):
+                    _find_uncertain(item, f"{path}.{key}", (*where, key), out)
+        else:
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    label = getattr(item, "name", None)
+                    key = label if isinstance(label, str) else str(i)
+                    _find_uncertain(item, f"{path}[{key}]", (*where, i), out)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type[BaseModel]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(kind.model_fields)
+    return names
 
 
 def _file_position(data: Any, at: Location) -> tuple[int, ...]:
