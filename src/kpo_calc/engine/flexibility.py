@@ -85,12 +85,15 @@ def _stresses(option: AnyOption, scenario: Scenario, demand: Array, tests: list[
         option, scenario, demand, [tests[i] for i in together], v,
         [affected[i] for i in together])
     rows = demand.shape[0]
-    shape = (rows * len(together),)
+    size = rows * len(together)
+
+    def each(x: Array) -> Array:  # a row per test and part (as the stressed demand has)
+        return x if x.shape == (size,) else np.broadcast_to(x, (size,))
+
     monthly = costing.total
-    totals = np.broadcast_to(monthly.sum(axis=1), shape)
-    present = np.broadcast_to(npv(monthly, factors), shape)
-    unmet_hours = np.broadcast_to(costing.unmet_hours.sum(axis=1), shape)
-    unmet_cost = np.broadcast_to(costing.lines["unmet_work"].sum(axis=1), shape)
+    totals, present = each(monthly.sum(axis=1)), each(npv(monthly, factors))
+    unmet_hours = each(costing.unmet_hours.sum(axis=1))
+    unmet_cost = each(costing.lines["unmet_work"].sum(axis=1))
     found = {}
     for k, i in enumerate(together):
         block = slice(k * rows, (k + 1) * rows)

@@ -107,18 +107,15 @@ class CostModel(ABC, Generic[OptionT]):
         ``stressed`` for its test: every step of a cost model works within a row, and a
         test's month masks are merely broadcast to its rows.
         """
-        rows = planned.shape
+        rows = planned.shape[0]
         demand = np.concatenate([stressed_demand(planned, test, part)
                                  for test, part in zip(tests, affected, strict=True)])
         horizon = scenario.horizon_months
-        catching_up = np.concatenate([
-            np.broadcast_to(self.catching_up(option, test, horizon, v), rows)
-            for test in tests])
-        notice = np.concatenate([
-            np.broadcast_to(self.notice(test, self.notice_months(option), horizon), rows)
-            for test in tests])
-        return self.shocked(option, scenario, np.concatenate([planned] * len(tests)), demand,
-                            catching_up, notice, v)
+        notice = self.notice_months(option)
+        return self.shocked(
+            option, scenario, np.concatenate([planned] * len(tests)), demand,
+            _stacked([self.catching_up(option, test, horizon, v) for test in tests], rows),
+            _stacked([self.notice(test, notice, horizon) for test in tests], rows), v)
 
     @abstractmethod
     def shocked(self, option: OptionT, scenario: Scenario, planned: Array, demand: Array,
@@ -188,6 +185,12 @@ class CostModel(ABC, Generic[OptionT]):
             return np.zeros((1, horizon), dtype=bool)
         m = months(horizon)
         return np.asarray((m >= test.from_month) & (m < test.from_month + notice_months))[None]
+
+
+def _stacked(masks: list[Mask], rows: int) -> Mask:
+    """Each test's month mask, ``(1, horizon)``, repeated for its ``rows`` rows, in order."""
+    whole = np.concatenate(masks)
+    return whole if rows == 1 else whole.repeat(rows, axis=0)
 
 
 #: No month of notice (in-house staff are released at once).
