@@ -234,8 +234,8 @@ class Coster:
                                   factors=self.factors, lean=True, metric=metric)
             values = metric_of(figures, metric)
             amounts = part_amount(figures, metric, threshold_base, self.factors)
-            out += zip(np.broadcast_to(values, len(block)).tolist(),  # floats, as float(x)
-                       np.broadcast_to(amounts, len(block)).tolist(), strict=True)
+            out += zip(_each(values, len(block)).tolist(),  # floats, as float(x)
+                       _each(amounts, len(block)).tolist(), strict=True)
         return out
 
     def _light_part(self, option: AnyOption, shares: tuple[float, ...], metric: str,
@@ -359,6 +359,11 @@ def cost_alternatives(scenario: Scenario, demand: Array, v: Values,
     alts = alternatives(scenario)
     coster.prefetch_full(alts)
     return [coster.cost(alt) for alt in alts]
+
+
+def _each(x: Array, rows: int) -> Array:
+    """``x`` with a value per row (``np.broadcast_to`` costs 6 µs, needed or not)."""
+    return x if x.shape == (rows,) else np.broadcast_to(x, (rows,))
 
 
 def _has_staff(option: AnyOption) -> bool:
