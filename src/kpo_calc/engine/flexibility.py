@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kpo_calc.engine.costing import Costing
-from kpo_calc.engine.finance import npv
+from kpo_calc.engine.finance import add_up, npv
 from kpo_calc.engine.models import AnyOption, cost_model
 from kpo_calc.engine.values import Array, Values
 from kpo_calc.scenario import Scenario, StressTest
@@ -58,7 +58,7 @@ def flexibility(option: AnyOption, planned: Costing, scenario: Scenario, demand:
     their planned costs and stresses only its finalists).
     """
     model = cost_model(option)
-    planned_total = planned.total.sum(axis=1)
+    planned_total = add_up(planned.total, 1)
     tests = scenario.stress if with_stress else []
     parts = affected if affected is not None and with_stress else [None] * len(tests)
     return FlexibilityFigures(
@@ -91,9 +91,9 @@ def _stresses(option: AnyOption, scenario: Scenario, demand: Array, tests: list[
         return x if x.shape == (size,) else np.broadcast_to(x, (size,))
 
     monthly = costing.total
-    totals, present = each(monthly.sum(axis=1)), each(npv(monthly, factors))
-    unmet_hours = each(costing.unmet_hours.sum(axis=1))
-    unmet_cost = each(costing.lines["unmet_work"].sum(axis=1))
+    totals, present = each(add_up(monthly, 1)), each(npv(monthly, factors))
+    unmet_hours = each(add_up(costing.unmet_hours, 1))
+    unmet_cost = each(add_up(costing.lines["unmet_work"], 1))
     found = {}
     for k, i in enumerate(together):
         block = slice(k * rows, (k + 1) * rows)
@@ -114,12 +114,12 @@ def _stress(option: AnyOption, scenario: Scenario, demand: Array, test: StressTe
     # Unmet hours are priced by the model, in its unmet_work line.
     unmet_cost = costing.lines["unmet_work"]
     monthly = costing.total
-    total = monthly.sum(axis=1)
+    total = add_up(monthly, 1)
     return StressFigures(
         name=test.name,
         total_cost=total,
         npv=npv(monthly, factors),
         delta_vs_base=total - planned_total,
-        unmet_hours=costing.unmet_hours.sum(axis=1),
-        unmet_cost=unmet_cost.sum(axis=1),
+        unmet_hours=add_up(costing.unmet_hours, 1),
+        unmet_cost=add_up(unmet_cost, 1),
     )

@@ -32,7 +32,7 @@ from kpo_calc.engine.figures import (
     scalar,
     summarise,
 )
-from kpo_calc.engine.finance import npv
+from kpo_calc.engine.finance import add_up, npv
 from kpo_calc.engine.flexibility import FlexibilityFigures, StressFigures
 from kpo_calc.engine.lines import LINE_NAMES
 from kpo_calc.engine.models import AnyOption
@@ -388,7 +388,7 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
     """
     figures = [p.figures for p in parts]
     total = _add([f.total_cost for f in figures])
-    hours = NOT_COSTED if lean else demand.sum(axis=1)  # a decision does not read it
+    hours = NOT_COSTED if lean else add_up(demand, 1)  # a decision does not read it
     # What a decision reads: the same sums in a lean and in a full costing.
     sums: dict[str, Any] = {"option": alt.option if alt.option is not None else parts[0].option,
             "hours": hours,
@@ -422,7 +422,7 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
     combined = OptionFigures(
         **sums,
         costing=costing,
-        unmet_hours=unmet.sum(axis=1),
+        unmet_hours=add_up(unmet, 1),
         lines=lines,
         monthly=_add([f.monthly for f in figures]),
         one_time_cost=_add([f.one_time_cost for f in figures]),
@@ -430,7 +430,7 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
         cost_per_hour=np.divide(total, hours, out=np.zeros_like(total), where=hours != 0),
         flexibility=_flexibility(figures),
     )
-    return AlternativeFigures(alt, parts, combined, unmet.sum(axis=1))
+    return AlternativeFigures(alt, parts, combined, add_up(unmet, 1))
 
 
 def _flexibility(figures: Sequence[OptionFigures]) -> FlexibilityFigures:
