@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from kpo_calc.scenario import (
     Uncertain,
     _file_position,
     distribution_problem,
+    name_key,
     uncertain_entries,
 )
 
@@ -176,3 +178,27 @@ def test_uncertain_entries_by_hand() -> None:
         ("options[Challenger].hourly_rate", ("options", 1, "hourly_rate")),
         ("options[Challenger].risks[Breach].impact", ("options", 1, "risks", 0, "impact")),
         ("fx.USD", ("fx", "USD", "rate")), ("fx.USD.drift", ("fx", "USD", "drift"))]
+
+
+# --- names: an ASCII name needs no Unicode folding ----------------------------------------
+
+
+def _name_key_by_definition(name: str) -> str:
+    folded = unicodedata.normalize("NFKC", name)
+    folded = "".join(c for c in folded if unicodedata.category(c) != "Cf")
+    return " ".join(folded.split()).casefold()
+
+
+@pytest.mark.parametrize("name", [
+    "".join(chr(i) for i in range(128)), "  KPO\\tIndia \\x1c x", "KPO\tIndia\x0b\x1f B",
+    "In-house  TEAM", "", "Café\u00a0Team", "KPO\u200bIndia", "ﬁnance"])
+def test_name_key_is_its_definition(name: str) -> None:
+    # ASCII takes the short way (NFKC leaves it as it is and it has no format character);
+    # the rest the long way: the keys are the definition's either way.
+    assert name_key(name) == _name_key_by_definition(name)
+
+
+def test_name_keys_by_hand() -> None:
+    assert name_key("  KPO   india ") == "kpo india"
+    assert name_key("KPO\u00a0India") == "kpo india"  # a no-break space is a space
+    assert name_key("KPO\u200bIndia") == "kpoindia"  # an invisible format character goes

@@ -10,6 +10,7 @@ file, currencies, months within the horizon) run in ``Scenario``'s
 validator and report each problem with the path of the field to fix.
 """
 
+import functools
 import math
 import re
 import types
@@ -1223,14 +1224,20 @@ def cross_field_issues(s: "Scenario") -> list[Issue]:
     return [issue for check, _ in CROSS_CHECKS for issue in check(s)]
 
 
+# Names repeat within a file (each checked against its namespaces) and across a batch:
+# both keys are remembered (pure functions of the text; bounded).
+@functools.lru_cache(maxsize=4096)
 def name_key(name: str) -> str:
     """What a reader sees of a name: compatibility forms folded (NFKC: a no-break space is a
     space), invisible format characters dropped, runs of spaces as one, case ignored."""
+    if name.isascii():  # NFKC leaves ASCII as it is, and ASCII has no format character
+        return " ".join(name.split()).casefold()
     folded = unicodedata.normalize("NFKC", name)
     folded = "".join(c for c in folded if unicodedata.category(c) != "Cf")
     return " ".join(folded.split()).casefold()
 
 
+@functools.lru_cache(maxsize=4096)
 def _look(name: str) -> str:
     """What a reader may take a name for: its TR39 skeleton (``0`` and ``O``, Cyrillic
     ``а`` and Latin ``a`` alike), spacing folded as in :func:`name_key`."""
