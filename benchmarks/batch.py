@@ -9,7 +9,11 @@ alternating runs. A batch this large is shared with a worker per core (see
 time (user + system, workers included) is reported too, and moves far less
 when other processes share the machine.
 
-Run: ``python benchmarks/batch.py [--files 1000] [--runs 5] [--formats json table]``
+``--stages`` also times, in this process, the CPU each file costs in each stage of
+``compare --format json`` (read, validate, evaluate, the JSON document and its text):
+the best of ``--runs`` passes over the files, steadier than wall time on a shared machine.
+
+Run: ``python benchmarks/batch.py [--files 1000] [--runs 5] [--formats json table] [--stages]``
 """
 
 from __future__ import annotations
@@ -71,11 +75,55 @@ def timed(cmd: list[str]) -> tuple[float, float]:
     return elapsed, usage.ru_utime + usage.ru_stime
 
 
+def stages(files: list[Path], runs: int) -> None:
+    """Print the CPU milliseconds a file costs in each stage (best pass of ``runs``)."""
+    from kpo_calc.api import RunGates
+    from kpo_calc.engine import evaluate
+    from kpo_calc.loader import read_document
+    from kpo_calc.outcome import FileOutcome
+    from kpo_calc.render.json_format import document
+    from kpo_calc.textsafe import json_text
+    from kpo_calc.validation import check_document
+
+    clock = time.process_time
+    names = ("read", "validate", "evaluate", "JSON document", "JSON text")
+    best = dict.fromkeys(names, float("inf"))
+    for _ in range(max(runs, 1)):
+        spent = dict.fromkeys(names, 0.0)
+        outcomes = []
+        for path in files:
+            t0 = clock()
+            doc = read_document(path)
+            t1 = clock()
+            scenario, diagnostics = check_document(doc)
+            t2 = clock()
+            assert scenario is not None, diagnostics
+            result = evaluate(scenario, None, RunGates().for_file(str(path), scenario))
+            t3 = clock()
+            spent["read"] += t1 - t0
+            spent["validate"] += t2 - t1
+            spent["evaluate"] += t3 - t2
+            outcomes.append(FileOutcome(str(path), result, tuple(diagnostics)))
+        t4 = clock()
+        data = document(outcomes)
+        t5 = clock()
+        json_text(data)
+        spent["JSON document"] += t5 - t4
+        spent["JSON text"] += clock() - t5
+        best = {k: min(best[k], spent[k]) for k in names}
+    print(f"CPU per file in-process, best of {max(runs, 1)} passes over {len(files)} files:")
+    for name in names:
+        print(f"  {name:14} {best[name] / len(files) * 1000:7.3f} ms")
+    print(f"  {'total':14} {sum(best.values()) / len(files) * 1000:7.3f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--formats", nargs="+", default=["json", "csv", "markdown", "table"])
+    parser.add_argument("--stages", action="store_true",
+                        help="also time each stage of compare in this process (CPU per file)")
     args = parser.parse_args()
     exe = shutil.which("kpo-calc") or str(Path(sys.executable).with_name("kpo-calc"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -83,6 +131,8 @@ def main() -> None:
         folder.mkdir()
         files = make_files(folder, args.files)
         one = str(files[0])
+        if args.stages:
+            stages(files, args.runs)
         print(f"{args.files} files in {folder}; medians of {args.runs} runs")
         print(f"{'format':10} {'one file ms':>12} {'batch ms':>10} {'ratio':>7} "
               f"{'ms per extra file':>18}   CPU: {'one':>6} {'batch':>8} {'ratio':>7} "

@@ -10,6 +10,7 @@ file, currencies, months within the horizon) run in ``Scenario``'s
 validator and report each problem with the path of the field to fix.
 """
 
+import functools
 import math
 import re
 import types
@@ -44,7 +45,7 @@ from kpo_calc.distributions import (
     parse,
 )
 from kpo_calc.lookalike import describe, differences, fillers, skeleton
-from kpo_calc.paths import Location, located_numbers, numbers
+from kpo_calc.paths import Location, field_path, join, numbers
 from kpo_calc.textsafe import visible
 
 FORMAT_VERSION = 1
@@ -205,7 +206,12 @@ def distribution_problem(d: Distribution, bounds: Bounds) -> str | None:
                 "1.8e308); write the amount meant")
     shown = _shown_distribution(d)
     try:
-        mean, q05, q95 = d.mean, d.quantile(0.05), d.quantile(0.95)
+        if d.kind == "pert" and not d.degenerate:
+            # Its quantiles (a bisection of the beta cdf: 0.5 ms each) are read below only
+            # for being finite; they lie in (min, max], so they are when max − min is.
+            mean, q05, q95 = d.mean, 0.0, d.params[2] - d.params[0]
+        else:
+            mean, q05, q95 = d.mean, d.quantile(0.05), d.quantile(0.95)
     except (OverflowError, ValueError, ZeroDivisionError):
         mean = q05 = q95 = math.nan
     if not all(math.isfinite(x) for x in (mean, q05, q95)):
@@ -1218,14 +1224,20 @@ def cross_field_issues(s: "Scenario") -> list[Issue]:
     return [issue for check, _ in CROSS_CHECKS for issue in check(s)]
 
 
+# Names repeat within a file (each checked against its namespaces) and across a batch:
+# both keys are remembered (pure functions of the text; bounded).
+@functools.lru_cache(maxsize=4096)
 def name_key(name: str) -> str:
     """What a reader sees of a name: compatibility forms folded (NFKC: a no-break space is a
     space), invisible format characters dropped, runs of spaces as one, case ignored."""
+    if name.isascii():  # NFKC leaves ASCII as it is, and ASCII has no format character
+        return " ".join(name.split()).casefold()
     folded = unicodedata.normalize("NFKC", name)
     folded = "".join(c for c in folded if unicodedata.category(c) != "Cf")
     return " ".join(folded.split()).casefold()
 
 
+@functools.lru_cache(maxsize=4096)
 def _look(name: str) -> str:
     """What a reader may take a name for: its TR39 skeleton (``0`` and ``O``, Cyrillic
     ``а`` and Latin ``a`` alike), spacing folded as in :func:`name_key`."""
@@ -1532,12 +1544,52 @@ def uncertain_entries(s: "Scenario") -> list[tuple[str, Location, Uncertain]]:
     from the data the scenario was validated from (when it has it: a scenario built
     with ``model_construct`` keeps the models' order).
     """
-    found = [(path, at, value) for path, at, _, _, value in located_numbers(s)
-             if isinstance(value, Uncertain)]
+    found: list[tuple[str, Location, Uncertain]] = []
+    _find_uncertain(s, "", (), found)
     source = getattr(s, "_source", None)
     if source is not None:
         found.sort(key=lambda entry: _file_position(source, entry[1]))
     return found
+
+
+def _find_uncertain(model: BaseModel, prefix: str, at: Location,
+                    out: list[tuple[str, Location, Uncertain]]) -> None:
+    """The uncertain entries of ``located_numbers(model)``, in its order (each model's own
+    fields, then the models inside it, depth first), appended to ``out``. Its walk
+    without the generators and the tuples for every number: validation and ``compare``
+    both ask, and most files have none."""
+    values = model.__dict__  # the fields' values (absent from a partly built model)
+    inner: list[tuple[str, Any]] = []
+    for name in _field_names(type(model)):
+        value = values.get(name)
+        if isinstance(value, Uncertain):
+            out.append((field_path(prefix, name), (*at, name), value))
+        elif isinstance(value, BaseModel | dict | list | tuple):
+            inner.append((name, value))
+    for name, value in inner:
+        where, path = (*at, name), join(prefix, name)
+        if isinstance(value, BaseModel):
+            _find_uncertain(value, path, where, out)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, BaseModel):
+                    _find_uncertain(item, f"{path}.{key}", (*where, key), out)
+        else:
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    label = getattr(item, "name", None)
+                    key = label if isinstance(label, str) else str(i)
+                    _find_uncertain(item, f"{path}[{key}]", (*where, i), out)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type[BaseModel]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(kind.model_fields)
+    return names
 
 
 def _file_position(data: Any, at: Location) -> tuple[int, ...]:

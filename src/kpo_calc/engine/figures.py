@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from kpo_calc.engine.costing import Costing
-from kpo_calc.engine.finance import discount_factors, npv
+from kpo_calc.engine.finance import add_up, discount_factors, npv
 from kpo_calc.engine.flexibility import NO_FLEXIBILITY, FlexibilityFigures, flexibility
 from kpo_calc.engine.lines import ONE_TIME_LINES
 from kpo_calc.engine.models import AnyOption, cost_model
@@ -77,21 +77,21 @@ def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
     if lean and metric is not None:
         return _decision_figures(option, costing, demand, v, factors, metric,
                                  tuple(option_specialization_gap(option, served)))
-    lines = {} if lean else {name: costing.lines[name].sum(axis=1) for name in costing.lines}
+    lines = {} if lean else {name: add_up(costing.lines[name], 1) for name in costing.lines}
     monthly = costing.total
     one_time = np.asarray(sum((amount for name, amount in lines.items()
                                if name in ONE_TIME_LINES), start=np.zeros(1)))
-    total = monthly.sum(axis=1)
+    total = add_up(monthly, 1)
     risk_monthly = expected_losses(option, demand, v)
-    risk_cost = risk_monthly.sum(axis=1)
+    risk_cost = add_up(risk_monthly, 1)
     present = npv(monthly, factors)
-    hours = demand.sum(axis=1)
+    hours = add_up(demand, 1)
     per_hour = np.divide(total, hours, out=np.zeros_like(total), where=hours != 0)
     return OptionFigures(
         option=option,
         costing=costing,
         hours=hours,
-        unmet_hours=costing.unmet_hours.sum(axis=1),
+        unmet_hours=add_up(costing.unmet_hours, 1),
         infeasible_reasons=tuple(option_specialization_gap(option, served)),
         lines=lines,
         monthly=monthly,
@@ -123,7 +123,7 @@ def _decision_figures(option: AnyOption, costing: Costing, demand: Array, v: Val
     every trial and month) that only another metric, or a report, would read is left
     out. The figures made are made as in a full costing."""
     monthly = costing.total
-    total = monthly.sum(axis=1) if metric == "total" else NOT_COSTED
+    total = add_up(monthly, 1) if metric == "total" else NOT_COSTED
     present = NOT_COSTED if metric == "total" else npv(monthly, factors)
     risk_npv = (present + npv(expected_losses(option, demand, v), factors)
                 if metric == "risk_adjusted_npv" else NOT_COSTED)

@@ -53,9 +53,14 @@ def discount_factors(annual_rate: Array, horizon: int) -> Array:
     return np.power(1.0 + annual_rate, -months(horizon) / 12)
 
 
+#: ``add_up(x, axis)`` is ``x.sum(axis=axis)`` (the same ufunc reduction, so the same
+#: numbers) without ndarray.sum's Python wrapper: about 1 µs a call, some 80 calls a file.
+add_up = np.add.reduce
+
+
 def npv(cost: Array, factors: Array) -> Array:
     """Present value of a ``(trials, horizon)`` cost stream, per trial."""
-    return np.asarray((cost * factors).sum(axis=-1), dtype=np.float64)
+    return np.asarray(add_up(cost * factors, -1), dtype=np.float64)
 
 
 def breakeven_month(baseline: Array, option: Array) -> int | None:

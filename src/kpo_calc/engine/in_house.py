@@ -56,8 +56,9 @@ def _monthly_salary(option: InHouseOption, scenario: Scenario, v: Values,
 
 def _previous(headcount: Array, existing: Array) -> Array:
     """Headcount of the month before each month (``existing_fte`` before month 1)."""
-    return np.concatenate([np.broadcast_to(existing, (headcount.shape[0], 1)),
-                           headcount[:, :-1]], axis=1)
+    rows = headcount.shape[0]
+    first = existing if existing.shape == (rows, 1) else np.broadcast_to(existing, (rows, 1))
+    return np.concatenate([first, headcount[:, :-1]], axis=1)
 
 
 def releases_owed_severance(headcount: Array, existing: Array, min_tenure: float,
@@ -74,7 +75,8 @@ def releases_owed_severance(headcount: Array, existing: Array, min_tenure: float
     headcount of the month before each month, when the caller has it.
     """
     rows, horizon = max(headcount.shape[0], existing.shape[0]), headcount.shape[1]
-    headcount = np.broadcast_to(headcount, (rows, horizon))
+    if headcount.shape != (rows, horizon):  # (np.broadcast_to costs 6 µs even when not)
+        headcount = np.broadcast_to(headcount, (rows, horizon))
     if before is None or before.shape != (rows, horizon):
         before = _previous(headcount, existing)
     releases = np.maximum(before - headcount, 0.0)

@@ -30,7 +30,7 @@ unmet hours as the line ``unmet_work`` at ``unmet_hour_cost`` (0 when unset).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import numpy as np
@@ -97,6 +97,39 @@ class CostModel(ABC, Generic[OptionT]):
         items it names); None means all of it.
         """
 
+    def stressed_together(self, option: OptionT, scenario: Scenario, planned: Array,
+                          tests: Sequence[StressTest], v: Values,
+                          affected: Sequence[Array | None]) -> Costing:
+        """``stressed`` for each of ``tests`` (none of which moves an exchange rate), as one
+        costing whose rows are test 0's rows of ``planned``, then test 1's, and so on.
+
+        A point run only (rows stand for trials). Each row's numbers are those of
+        ``stressed`` for its test: every step of a cost model works within a row, and a
+        test's month masks are merely broadcast to its rows.
+        """
+        rows = planned.shape[0]
+        demand = np.concatenate([stressed_demand(planned, test, part)
+                                 for test, part in zip(tests, affected, strict=True)])
+        horizon = scenario.horizon_months
+        notice = self.notice_months(option)
+        return self.shocked(
+            option, scenario, np.concatenate([planned] * len(tests)), demand,
+            _stacked([self.catching_up(option, test, horizon, v) for test in tests], rows),
+            _stacked([self.notice(test, notice, horizon) for test in tests], rows), v)
+
+    @abstractmethod
+    def shocked(self, option: OptionT, scenario: Scenario, planned: Array, demand: Array,
+                catching_up: Mask, notice: Mask, v: Values,
+                shock: StressTest | None = None) -> Costing:
+        """The costs of ``stressed`` once its test is read as month masks: ``demand`` the
+        stressed demand, ``catching_up`` the months after a rise served at the planned
+        capacity, ``notice`` the months after a drop billed at least as planned; ``shock``
+        the test itself where it moves an exchange rate."""
+
+    def notice_months(self, option: OptionT) -> int:
+        """Months of notice before billed capacity can shrink (0: none)."""
+        return 0
+
     @abstractmethod
     def scale_up_lead_months(self, option: OptionT, v: Values) -> Array:
         """Months needed to add capacity."""
@@ -154,6 +187,17 @@ class CostModel(ABC, Generic[OptionT]):
         return np.asarray((m >= test.from_month) & (m < test.from_month + notice_months))[None]
 
 
+def _stacked(masks: list[Mask], rows: int) -> Mask:
+    """Each test's month mask, ``(1, horizon)``, repeated for its ``rows`` rows, in order."""
+    whole = np.concatenate(masks)
+    return whole if rows == 1 else whole.repeat(rows, axis=0)
+
+
+#: No month of notice (in-house staff are released at once).
+_NO_NOTICE = np.zeros((1, 1), dtype=bool)
+_NO_NOTICE.flags.writeable = False
+
+
 class InHouseModel(CostModel[InHouseOption]):
     """Employees: headcount follows demand, hiring and severance at each step."""
 
@@ -166,8 +210,13 @@ class InHouseModel(CostModel[InHouseOption]):
 
     def stressed(self, option: InHouseOption, scenario: Scenario, planned: Array,
                  test: StressTest, v: Values, affected: Array | None = None) -> Costing:
-        demand = stressed_demand(planned, test, affected)
-        catching_up = self.catching_up(option, test, scenario.horizon_months, v)
+        return self.shocked(option, scenario, planned, stressed_demand(planned, test, affected),
+                            self.catching_up(option, test, scenario.horizon_months, v),
+                            _NO_NOTICE, v, test)
+
+    def shocked(self, option: InHouseOption, scenario: Scenario, planned: Array,
+                demand: Array, catching_up: Mask, notice: Mask, v: Values,
+                shock: StressTest | None = None) -> Costing:
         hpf = hours_per_fte(option, scenario, v)
         planned_hc, _ = lead_time_cap(option, planned, planned_headcount(option, planned, hpf),
                                       hpf, v)
@@ -176,8 +225,8 @@ class InHouseModel(CostModel[InHouseOption]):
         # Staff are released at once; new ones arrive only after the lead time.
         hc = np.where(catching_up, np.minimum(available, planned_hc), available)
         unmet = np.where(hc < needed_hc, np.maximum(demand - hc * hpf, 0.0), 0.0)
-        return self.costing(option, in_house_costs(option, hc, scenario, v, test), demand,
-                            hc > 0, unmet, hc, scenario, v, test)
+        return self.costing(option, in_house_costs(option, hc, scenario, v, shock), demand,
+                            hc > 0, unmet, hc, scenario, v, shock)
 
     def scale_up_lead_months(self, option: InHouseOption, v: Values) -> Array:
         return v(option, "time_to_hire_months") + v(option, "ramp_up_months")
@@ -212,24 +261,32 @@ class OutsourcedModel(CostModel[OutsourcedOption]):
 
     def stressed(self, option: OutsourcedOption, scenario: Scenario, planned: Array,
                  test: StressTest, v: Values, affected: Array | None = None) -> Costing:
-        demand = stressed_demand(planned, test, affected)
-        catching_up = self.catching_up(option, test, scenario.horizon_months, v)
+        horizon = scenario.horizon_months
+        return self.shocked(option, scenario, planned, stressed_demand(planned, test, affected),
+                            self.catching_up(option, test, horizon, v),
+                            self.notice(test, option.notice_months, horizon), v, test)
+
+    def shocked(self, option: OutsourcedOption, scenario: Scenario, planned: Array,
+                demand: Array, catching_up: Mask, notice: Mask, v: Values,
+                shock: StressTest | None = None) -> Costing:
         served = np.where(catching_up, np.minimum(demand, planned), demand)
         unmet = demand - served
         billed = billed_hours(option, served, v)
         # Notice period: capacity cannot shrink for notice_months months.
-        notice = self.notice(test, option.notice_months, scenario.horizon_months)
         if notice.any():
             billed = np.where(notice, np.maximum(billed, billed_hours(option, planned, v)),
                               billed)
-        return self.costing(option, outsourced_costs(option, billed, scenario, v, test), demand,
-                            billed > 0, unmet, billed, scenario, v, test)
+        return self.costing(option, outsourced_costs(option, billed, scenario, v, shock), demand,
+                            billed > 0, unmet, billed, scenario, v, shock)
 
     def scale_up_lead_months(self, option: OutsourcedOption, v: Values) -> Array:
         return v(option, "ramp_up_weeks") * 12 / 52
 
     def scale_down_lag_months(self, option: OutsourcedOption, v: Values) -> Array:
         return np.full((1, 1), float(option.notice_months))
+
+    def notice_months(self, option: OutsourcedOption) -> int:
+        return option.notice_months
 
     def cost_to_shed_fte(self, option: OutsourcedOption, scenario: Scenario,
                          v: Values) -> Array:
@@ -263,25 +320,33 @@ class ContractorModel(CostModel[ContractorOption]):
 
     def stressed(self, option: ContractorOption, scenario: Scenario, planned: Array,
                  test: StressTest, v: Values, affected: Array | None = None) -> Costing:
-        demand = stressed_demand(planned, test, affected)
-        catching_up = self.catching_up(option, test, scenario.horizon_months, v)
+        horizon = scenario.horizon_months
+        return self.shocked(option, scenario, planned, stressed_demand(planned, test, affected),
+                            self.catching_up(option, test, horizon, v),
+                            self.notice(test, option.notice_months, horizon), v, test)
+
+    def shocked(self, option: ContractorOption, scenario: Scenario, planned: Array,
+                demand: Array, catching_up: Mask, notice: Mask, v: Values,
+                shock: StressTest | None = None) -> Costing:
         served, _ = contractor_served(option, np.where(catching_up,
                                                        np.minimum(demand, planned), demand), v)
         billed = contractor_billed(option, served, v)
-        notice = self.notice(test, option.notice_months, scenario.horizon_months)
         if notice.any():
             planned_billed = contractor_billed(option, contractor_served(option, planned, v)[0],
                                                v)
             billed = np.where(notice, np.maximum(billed, planned_billed), billed)
         unmet = np.maximum(demand - served, 0.0)
-        return self.costing(option, contractor_costs(option, billed, scenario, v, test), demand,
-                            billed > 0, unmet, billed, scenario, v, test)
+        return self.costing(option, contractor_costs(option, billed, scenario, v, shock), demand,
+                            billed > 0, unmet, billed, scenario, v, shock)
 
     def scale_up_lead_months(self, option: ContractorOption, v: Values) -> Array:
         return v(option, "lead_months")
 
     def scale_down_lag_months(self, option: ContractorOption, v: Values) -> Array:
         return np.full((1, 1), float(option.notice_months))
+
+    def notice_months(self, option: ContractorOption) -> int:
+        return option.notice_months
 
     def cost_to_shed_fte(self, option: ContractorOption, scenario: Scenario,
                          v: Values) -> Array:

@@ -32,7 +32,7 @@ from kpo_calc.engine.figures import (
     scalar,
     summarise,
 )
-from kpo_calc.engine.finance import npv
+from kpo_calc.engine.finance import add_up, npv
 from kpo_calc.engine.flexibility import FlexibilityFigures, StressFigures
 from kpo_calc.engine.lines import LINE_NAMES
 from kpo_calc.engine.models import AnyOption
@@ -234,8 +234,8 @@ class Coster:
                                   factors=self.factors, lean=True, metric=metric)
             values = metric_of(figures, metric)
             amounts = part_amount(figures, metric, threshold_base, self.factors)
-            out += zip(np.broadcast_to(values, len(block)).tolist(),  # floats, as float(x)
-                       np.broadcast_to(amounts, len(block)).tolist(), strict=True)
+            out += zip(_each(values, len(block)).tolist(),  # floats, as float(x)
+                       _each(amounts, len(block)).tolist(), strict=True)
         return out
 
     def _light_part(self, option: AnyOption, shares: tuple[float, ...], metric: str,
@@ -361,6 +361,11 @@ def cost_alternatives(scenario: Scenario, demand: Array, v: Values,
     return [coster.cost(alt) for alt in alts]
 
 
+def _each(x: Array, rows: int) -> Array:
+    """``x`` with a value per row (``np.broadcast_to`` costs 6 µs, needed or not)."""
+    return x if x.shape == (rows,) else np.broadcast_to(x, (rows,))
+
+
 def _has_staff(option: AnyOption) -> bool:
     """Does the option employ people today (an in-house team's ``existing_fte``)?"""
     return float(getattr(option, "existing_fte", 0.0)) > 0
@@ -383,7 +388,7 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
     """
     figures = [p.figures for p in parts]
     total = _add([f.total_cost for f in figures])
-    hours = NOT_COSTED if lean else demand.sum(axis=1)  # a decision does not read it
+    hours = NOT_COSTED if lean else add_up(demand, 1)  # a decision does not read it
     # What a decision reads: the same sums in a lean and in a full costing.
     sums: dict[str, Any] = {"option": alt.option if alt.option is not None else parts[0].option,
             "hours": hours,
@@ -417,7 +422,7 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
     combined = OptionFigures(
         **sums,
         costing=costing,
-        unmet_hours=unmet.sum(axis=1),
+        unmet_hours=add_up(unmet, 1),
         lines=lines,
         monthly=_add([f.monthly for f in figures]),
         one_time_cost=_add([f.one_time_cost for f in figures]),
@@ -425,7 +430,7 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
         cost_per_hour=np.divide(total, hours, out=np.zeros_like(total), where=hours != 0),
         flexibility=_flexibility(figures),
     )
-    return AlternativeFigures(alt, parts, combined, unmet.sum(axis=1))
+    return AlternativeFigures(alt, parts, combined, add_up(unmet, 1))
 
 
 def _flexibility(figures: Sequence[OptionFigures]) -> FlexibilityFigures:
