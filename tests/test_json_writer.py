@@ -56,3 +56,16 @@ def test_the_writer_refuses_what_json_refuses() -> None:
         indented_json({"a": {1, 2}})
     with pytest.raises(TypeError, match="keys must be"):
         indented_json({(1, 2): 3})
+
+
+def test_a_part_written_ahead_is_placed_as_it_would_be_written() -> None:
+    import pytest
+
+    from kpo_calc.textsafe import json_part
+
+    entry = {"name": "KPO ##[x] \u202e", "lines": [1.5, -0.0, 3.25], "nested": {"a": []}}
+    whole = {"schema_version": 1, "scenarios": [entry, entry], "errors": []}
+    ahead = {**whole, "scenarios": [json_part(entry, "\n    "), entry]}
+    assert json_text(ahead) == json_text(whole)
+    with pytest.raises(ValueError, match="another depth"):  # written for another place
+        json_text({"scenarios": json_part(entry, "\n    ")})

@@ -218,3 +218,18 @@ def test_background_work_falls_back_to_this_process(
 
     monkeypatch.setattr(os, "fork", refuse)
     assert parallel.background(os.getpid)() == parent
+
+
+def test_json_entries_written_by_the_workers_give_the_same_text(three_workers: None) -> None:
+    # compare --format json writes each file's entry where it is computed (json_format.
+    # written): the document is the text of writing every entry at the end, in one
+    # process.
+    from kpo_calc.render import json_format
+
+    ahead = api.compare_files(FILES, then=json_format.written)
+    assert all(o.part is not None for o in ahead if o.result is not None)
+    parallel.PARALLEL_FROM = 10**9
+    alone = api.compare_files(FILES)
+    assert all(o.part is None for o in alone)
+    options = RenderOptions()
+    assert json_format.render(ahead, options) == json_format.render(alone, options)

@@ -145,15 +145,22 @@ def closest(word: str, choices: Sequence[str]) -> str | None:
     return match[0] if match else None
 
 
-def compare_files(paths: Iterable[StrPath], gates: RunGates | None = None) -> list[FileOutcome]:
-    """Compare several files; a broken one is reported and the others still computed."""
+def compare_files(paths: Iterable[StrPath], gates: RunGates | None = None,
+                  then: Callable[[FileOutcome], FileOutcome] | None = None
+                  ) -> list[FileOutcome]:
+    """Compare several files; a broken one is reported and the others still computed.
+    ``then`` finishes each outcome where it was computed (a large batch's files are
+    computed on every core): the caller writes each file's part of the output there."""
     run = gates or RunGates()
 
     def compute(f: Loaded) -> FileOutcome:
         if f.scenario is None:
-            return FileOutcome(f.name, None, f.diagnostics)
-        return FileOutcome(f.name, evaluate(f.scenario, None, run.for_file(f.name, f.scenario)),
-                           f.diagnostics, len(f.scenario.uncertain_inputs()))
+            out = FileOutcome(f.name, None, f.diagnostics)
+        else:
+            out = FileOutcome(f.name, evaluate(f.scenario, None,
+                                               run.for_file(f.name, f.scenario)),
+                              f.diagnostics, len(f.scenario.uncertain_inputs()))
+        return out if then is None else then(out)
 
     return run_files(paths, compute)
 

@@ -205,7 +205,14 @@ def compare(
     expect = None if expect is None else _name_arg(expect, "--expect")
     gates = _run_gates(expect, min_savings or [], budget or [], fail_on_change)
     paths, missing = expand_paths(files)
-    outcomes = [*missing, *compare_files(paths, gates)]
+    # JSON: each file's entry is written where the file is computed (on every core, in a
+    # large batch) rather than all of them here at the end.
+    then = None
+    if output_format == "json":
+        from kpo_calc.render import json_format
+
+        then = json_format.written
+    outcomes = [*missing, *compare_files(paths, gates, then)]
     unknown = gates.unknown_options(o.result for o in outcomes if o.result is not None)
     if unknown and any(o.result is not None for o in outcomes):
         named = ", ".join(f"{name!r}" + (f" (did you mean {hint!r}?)" if hint else "")

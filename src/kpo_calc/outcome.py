@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kpo_calc.diagnostics import Diagnostic
 from kpo_calc.engine.results import ScenarioResult
@@ -53,6 +53,9 @@ class FileOutcome(Outcome[ScenarioResult]):
     #: how many inputs the file writes as distributions (``compare`` costs them at
     #: their means and says so; not part of the JSON report)
     uncertain_inputs: int = 0
+    #: the file's part of the output, written where the file was computed (on another
+    #: core, in a large batch; ``kpo_calc.render.json_format.written``), or None
+    part: Any = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ exact data through :func:`json_text`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 #: Bidi controls reorder what follows them (a name can show as something else),
@@ -174,6 +175,24 @@ def json_text(doc: Any) -> str:
     return _JsonWriter(_safe_json_string).write(doc, "\n") + "\n"
 
 
+@dataclass(frozen=True)
+class WrittenJson:
+    """A part of a JSON document written ahead (by :func:`json_part`, where a large
+    batch's file was computed, on another core), for :func:`json_text` to place as it
+    is: it would have written the same text there."""
+
+    text: str
+    #: the line start of the depth it was written at (``"\n    "``: an entry of a list
+    #: that is a value of the top object)
+    newline: str
+
+
+def json_part(value: Any, newline: str) -> WrittenJson:
+    """``value`` as :func:`json_text` writes it at the depth whose lines start with
+    ``newline``."""
+    return WrittenJson(_JsonWriter(_safe_json_string).write(value, newline), newline)
+
+
 def _safe_json_string(text: str) -> str:
     """A JSON string literal of ``text`` as :func:`json_text` writes it."""
     from json.encoder import encode_basestring
@@ -266,6 +285,10 @@ class _JsonWriter:
     def other(self, value: Any, newline: str) -> str:
         if value is None:
             return "null"
+        if type(value) is WrittenJson:
+            if value.newline != newline:
+                raise ValueError("a JSON part written for another depth")
+            return value.text
         if value is True:
             return "true"
         if value is False:

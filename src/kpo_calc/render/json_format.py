@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from kpo_calc._version import __version__
@@ -17,7 +18,7 @@ from kpo_calc.engine.results import (
 from kpo_calc.outcome import FileOutcome, Outcome
 from kpo_calc.render import RenderOptions
 from kpo_calc.render.wording import gate_message, reason
-from kpo_calc.textsafe import json_text
+from kpo_calc.textsafe import json_part, json_text
 
 SCHEMA_VERSION = 1
 
@@ -27,10 +28,25 @@ def render(outcomes: Sequence[FileOutcome], options: RenderOptions) -> str:
     return json_text(document(outcomes))
 
 
+#: Where an entry of a command's list sits in its document: an item of a list that is a
+#: value of the top object.
+ENTRY = "\n    "
+
+
+def written(o: FileOutcome) -> FileOutcome:
+    """``o`` with its entry of the document written (``FileOutcome.part``): a large
+    batch writes each file's on the core that computed it, and :func:`render` places
+    them (the same text as writing them all at the end, in one process)."""
+    if o.result is None:
+        return o
+    return replace(o, part=json_part(scenario_dict(o.file, o.result), ENTRY))
+
+
 def document(outcomes: Sequence[FileOutcome]) -> dict[str, Any]:
-    """The JSON document as Python data."""
-    doc = envelope("scenarios", [scenario_dict(o.file, o.result) for o in outcomes
-                                 if o.result is not None], outcomes)
+    """The JSON document as Python data (an entry already written is kept as text)."""
+    doc = envelope("scenarios", [scenario_dict(o.file, o.result) if o.part is None
+                                 else o.part for o in outcomes if o.result is not None],
+                   outcomes)
     doc["warnings"] = [d.as_dict() for o in outcomes for d in o.warnings]
     return doc
 
