@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli, tiny_data
+from conftest import TINY, run_cli, tiny_data
 from kpo_calc.render.compare_view import FOLD_NOTE, fit
 from kpo_calc.textsafe import json_text, md_text, no_commands, visible
 from test_mix import data as mix_data
@@ -146,3 +146,12 @@ def test_an_emitted_plan_keeps_a_command_in_a_name_as_data() -> None:
     entry = yaml.safe_load(text)["plans"][0]
     assert entry == {"name": "Mix ##[add-mask]1",
                      "assign": {"##[warning]Work": "KPO ##[x]", "Other": {"A": 0.5, "B": 0.5}}}
+
+
+def test_a_one_month_horizon_reads_as_one_month_in_messages(write_scenario) -> None:
+    # "after the horizon of 1 months" read as a typo in the tool.
+    proc = run_cli("validate", write_scenario(TINY.replace("horizon_months: 14",
+                                                           "horizon_months: 1")))
+    assert proc.returncode == 2
+    assert "after the horizon of 1 month" in proc.stdout + proc.stderr
+    assert "1 months" not in proc.stdout + proc.stderr

@@ -1334,38 +1334,38 @@ def _no_rate(cur: str, base: str) -> str:
 
 def _month_issues(s: "Scenario") -> list[Issue]:
     h = s.horizon_months
+    horizon = f"the horizon of {h} month" + ("" if h == 1 else "s")
     issues: list[Issue] = []
     for i, w in enumerate(s.work):
         if w.start_month > h:
             issues.append((("work", i, "start_month"), f"starts in month {w.start_month}, after "
-                           f"the horizon of {h} months"))
+                           f"{horizon}"))
         if isinstance(w, RecurringWork) and w.end_month is not None:
             if w.end_month > h:
-                issues.append((("work", i, "end_month"), f"ends in month {w.end_month}, after the "
-                               f"horizon of {h} months; lower it or raise horizon_months"))
+                issues.append((("work", i, "end_month"), f"ends in month {w.end_month}, after "
+                               f"{horizon}; lower it or raise horizon_months"))
             if w.end_month < w.start_month:
                 issues.append((("work", i, "end_month"), f"ends (month {w.end_month}) before it "
                                f"starts (month {w.start_month})"))
         if isinstance(w, OneOffWork) and w.start_month <= h < w.end_month:
             issues.append((("work", i, "duration_months"), f"the project runs to month "
-                           f"{w.end_month}, after the horizon of {h} months; shorten it, start "
+                           f"{w.end_month}, after {horizon}; shorten it, start "
                            "it earlier or raise horizon_months"))
     for i, t in enumerate(s.stress):
         if t.from_month > h:
-            issues.append((("stress", i, "from_month"), f"month {t.from_month} is after the "
-                           f"horizon of {h} months"))
+            issues.append((("stress", i, "from_month"), f"month {t.from_month} is after "
+                           f"{horizon}"))
     for i, o in enumerate(s.options):
         if isinstance(o, OutsourcedOption) and o.transition and o.transition.months > h:
             issues.append((("options", i, "transition", "months"), f"{o.transition.months} "
-                           f"months is longer than the horizon of {h} months"))
+                           f"months is longer than {horizon}"))
         for j, cost in enumerate(o.other_costs):
             at: tuple[str | int, ...] = ("options", i, "other_costs", j)
             for key in ("month", "from_month", "to_month"):
                 value = getattr(cost, key)
                 if value is not None and value > h and ("from_month" in cost.model_fields_set
                                                         or key != "from_month"):
-                    issues.append(((*at, key), f"month {value} is after the horizon of {h} "
-                                   "months"))
+                    issues.append(((*at, key), f"month {value} is after {horizon}"))
             if cost.to_month is not None and cost.to_month < cost.from_month:
                 issues.append(((*at, "to_month"), f"to_month {cost.to_month} is before "
                                f"from_month {cost.from_month}"))
