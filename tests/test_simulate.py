@@ -242,3 +242,20 @@ def test_a_long_file_is_costed_in_short_chunks() -> None:
     assert TrialCost(2, 0, 12).chunk() == 2048
     assert TrialCost(1000, 0, 600).chunk() == 16
     assert TrialCost(100, 5, 600).chunk() == 66  # 4,000,000 // 60,000
+
+
+def test_report_names_itself_when_its_simulation_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same budget as above: report --trials 1001 is refused; the message named
+    # "simulate", a command the user did not run.
+    from kpo_calc.engine import simulation
+
+    monkeypatch.setattr(simulation, "MAX_TRIAL_CELLS", 24_000)
+    path = tmp_path / "s.yaml"
+    path.write_text(json.dumps(two_vendors({"uniform": [30, 50]})), encoding="utf-8")
+    done = run_cli("report", path, "--trials", "1001", "-o", tmp_path / "r.html")
+    assert done.returncode == 2
+    assert "report's simulation over 1,001 trials would cost 24,024 part-months" \
+        in done.stderr
+    assert "simulate over" not in done.stderr
+    assert not (tmp_path / "r.html").exists()

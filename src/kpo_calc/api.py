@@ -237,8 +237,10 @@ NOTHING_UNCERTAIN = ("no input is uncertain, so there is nothing to simulate in 
 
 def simulate_file(path: StrPath | Loaded, trials: int, seed: int, latin_hypercube: bool = False,
                   min_agreement: float | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> SimulationOutcome:
-    """Monte Carlo over one file's uncertain inputs (``kpo-calc simulate``); errors are data.
+                  progress: Callable[[int, int], None] | None = None,
+                  command: str = "simulate") -> SimulationOutcome:
+    """Monte Carlo over one file's uncertain inputs (``kpo-calc simulate``; ``command``:
+    the run a refusal names); errors are data.
 
     A file without an uncertain input is an input error: there is nothing to sample.
     """
@@ -252,7 +254,8 @@ def simulate_file(path: StrPath | Loaded, trials: int, seed: int, latin_hypercub
         return SimulationOutcome(name, None, (*diagnostics, Diagnostic(
             name, 0, 0, NOTHING_UNCERTAIN, severity="warning")))
     try:
-        result = simulate(scenario, trials, seed, latin_hypercube, progress=progress)
+        result = simulate(scenario, trials, seed, latin_hypercube, progress=progress,
+                          command=command)
     except TooManyTrials as exc:
         return SimulationOutcome(name, None, (*diagnostics, Diagnostic(name, 0, 0, str(exc))))
     return SimulationOutcome(name, result, tuple(diagnostics), min_agreement)

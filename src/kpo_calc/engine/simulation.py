@@ -355,16 +355,17 @@ def _sliced(chunks: Iterable[Chunk], size: int) -> Iterator[Chunk]:
 
 def simulate(scenario: Scenario, trials: int = DEFAULT_TRIALS, seed: int = DEFAULT_SEED,
              latin_hypercube: bool = False, chunk: int | None = None,
-             progress: Progress | None = None) -> SimulationResult:
+             progress: Progress | None = None, command: str = "simulate") -> SimulationResult:
     """Sample every uncertain input ``trials`` times and decide in each trial (``chunk``
-    trials at a time: by default ``CHUNK``, fewer for a file whose trials are large).
+    trials at a time: by default ``CHUNK``, fewer for a file whose trials are large);
+    ``command`` is the run a refusal names (``report`` simulates too).
 
     Raises :class:`TooManyTrials` for a run beyond ``MAX_TRIAL_CELLS``.
     """
     costed = cost_scenario(scenario)
     point = decide(costed)
     cost = TrialCost.of(costed)
-    cost.check(trials, "simulate")
+    cost.check(trials, command)
     chunk = chunk if chunk is not None else cost.chunk()
     inputs = uncertain_inputs(scenario)
     voi = EvppiAccumulator({p: d for p, (d, _, _) in inputs.items()},

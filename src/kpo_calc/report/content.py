@@ -77,7 +77,7 @@ def report_file(path: StrPath, trials: int = DEFAULT_TRIALS,
     if uncertain and count:
         # On the file as loaded; only their errors are new (the warnings are the load's):
         # a run over too many trials is refused as simulate refuses it.
-        simulated = simulate_file(loaded, trials, seed)
+        simulated = simulate_file(loaded, trials, seed, command="report's simulation")
         diagnostics = (*diagnostics, *simulated.errors)
         simulation = simulated.result
         if simulated.ok:  # a refused run stops here: no tornado to wait for
