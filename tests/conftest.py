@@ -255,3 +255,25 @@ def run_json(*args: str | Path) -> tuple[int, dict[str, Any]]:
     """Run ``compare --format json`` and parse stdout."""
     proc = run_cli("compare", "--format", "json", *args)
     return proc.returncode, json.loads(proc.stdout)
+
+
+def assert_name_is_data(command: str, args: list[str], name: str, word: str) -> None:
+    """``command ARGS`` shows ``name`` (markup, a pipe ``word`` holds, a backtick, HTML, a
+    mention, a workflow command) as typed on a terminal and escaped in Markdown."""
+    import re
+
+    term = run_cli(command, *args, env={"COLUMNS": "400"})
+    assert term.returncode == 0, term.stderr
+    # (``##[`` anywhere in a line is a workflow command: its second # shows as \x23)
+    assert name.replace("##[", "#\\x23[") in term.stdout
+    assert "##[" not in term.stdout
+    md = run_cli(command, *args, "--format", "markdown")
+    assert md.returncode == 0, md.stderr
+    piped = word.replace("|", "\\|")
+    assert f"\\[bold\\]{piped}\\`\\<b\\> @&#8203;team" in md.stdout
+    assert "##[" not in md.stdout
+    # Outside code spans (a file, an input's path: literal there, a pipe escaped) nothing
+    # of the name is read as Markdown.
+    prose = re.sub(r"``.*?``|`[^`]*`", "", md.stdout)
+    for raw in ("[bold]", word, "<b>", " @team", "*y*"):
+        assert raw not in prose, raw

@@ -7,7 +7,6 @@ and test_batch (the tiny scenario at half the vendor's rate).
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import run_cli, tiny_data
+from conftest import assert_name_is_data, tiny_data
 from kpo_calc import api
 from kpo_calc.diffing import InputChange, ScenarioDiff
 from kpo_calc.outcome import MixOutcome
@@ -230,17 +229,4 @@ def test_user_text_is_data_in_both_formats(tmp_path: Path, command: str) -> None
         before["options"][1]["hourly_rate"] = 10
         new.write_text(yaml.safe_dump(before), encoding="utf-8")
         args = [str(old), str(new)]
-    term = run_cli(command, *args, env={"COLUMNS": "400"})
-    assert term.returncode == 0, term.stderr
-    # (``##[`` anywhere in a line is a workflow command: its second # shows as \x23)
-    assert "[bold]K|PO`<b> @team #\\x23[warning]x *y*" in term.stdout
-    assert "##[" not in term.stdout
-    md = run_cli(command, *args, "--format", "markdown")
-    assert md.returncode == 0, md.stderr
-    assert "\\[bold\\]K\\|PO\\`\\<b\\> @&#8203;team" in md.stdout
-    assert "##[" not in md.stdout
-    # Outside code spans (a file, an input's path: literal there, a pipe escaped) nothing
-    # of the name is read as Markdown.
-    prose = re.sub(r"``.*?``|`[^`]*`", "", md.stdout)
-    for raw in ("[bold]", "K|PO", "<b>", " @team", "*y*"):
-        assert raw not in prose, raw
+    assert_name_is_data(command, args, HOSTILE, "K|PO")

@@ -88,7 +88,6 @@ class CostModel(ABC, Generic[OptionT]):
     def planned(self, option: OptionT, scenario: Scenario, demand: Array, v: Values) -> Costing:
         """Costs of serving ``demand`` (the hours this option is given) as planned."""
 
-    @abstractmethod
     def stressed(self, option: OptionT, scenario: Scenario, planned: Array, test: StressTest,
                  v: Values, affected: Array | None = None) -> Costing:
         """Costs when ``test`` hits the planned demand without warning.
@@ -96,6 +95,10 @@ class CostModel(ABC, Generic[OptionT]):
         ``affected`` is the part of ``planned`` that the test changes (the work
         items it names); None means all of it.
         """
+        horizon = scenario.horizon_months
+        return self.shocked(option, scenario, planned, stressed_demand(planned, test, affected),
+                            self.catching_up(option, test, horizon, v),
+                            self.notice(test, self.notice_months(option), horizon), v, test)
 
     def stressed_together(self, option: OptionT, scenario: Scenario, planned: Array,
                           tests: Sequence[StressTest], v: Values,
@@ -259,13 +262,6 @@ class OutsourcedModel(CostModel[OutsourcedOption]):
         return self.costing(option, outsourced_costs(option, billed, scenario, v), demand,
                             billed > 0, np.zeros_like(demand), billed, scenario, v)
 
-    def stressed(self, option: OutsourcedOption, scenario: Scenario, planned: Array,
-                 test: StressTest, v: Values, affected: Array | None = None) -> Costing:
-        horizon = scenario.horizon_months
-        return self.shocked(option, scenario, planned, stressed_demand(planned, test, affected),
-                            self.catching_up(option, test, horizon, v),
-                            self.notice(test, option.notice_months, horizon), v, test)
-
     def shocked(self, option: OutsourcedOption, scenario: Scenario, planned: Array,
                 demand: Array, catching_up: Mask, notice: Mask, v: Values,
                 shock: StressTest | None = None) -> Costing:
@@ -317,13 +313,6 @@ class ContractorModel(CostModel[ContractorOption]):
         billed = contractor_billed(option, served, v)
         return self.costing(option, contractor_costs(option, billed, scenario, v), demand,
                             billed > 0, unmet, billed, scenario, v)
-
-    def stressed(self, option: ContractorOption, scenario: Scenario, planned: Array,
-                 test: StressTest, v: Values, affected: Array | None = None) -> Costing:
-        horizon = scenario.horizon_months
-        return self.shocked(option, scenario, planned, stressed_demand(planned, test, affected),
-                            self.catching_up(option, test, horizon, v),
-                            self.notice(test, option.notice_months, horizon), v, test)
 
     def shocked(self, option: ContractorOption, scenario: Scenario, planned: Array,
                 demand: Array, catching_up: Mask, notice: Mask, v: Values,
