@@ -8,7 +8,6 @@ construction. Every string is user data: shown through ``visible`` (table),
 
 from __future__ import annotations
 
-import html
 import io
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -18,7 +17,6 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 from kpo_calc.render import RenderOptions
-from kpo_calc.render.csv_format import csv_text, safe
 from kpo_calc.render.layout import Column, Grid, fit, panel, text
 from kpo_calc.render.views import Box, Cell, Col, Kind, Lines, Say, Table, Tone, View, raw, shown
 from kpo_calc.textsafe import BREAK, md_code, md_text, no_commands, visible
@@ -266,7 +264,9 @@ def _md_line(text: str) -> str:
 def _html_text(text: str) -> str:
     """User text inside our HTML (a ``<summary>``), where Markdown's backslash escapes
     are not read: entities instead, a mention broken as ``md_text`` breaks it."""
-    return html.escape(visible(text), quote=False).replace("@", "@" + BREAK)
+    # html.escape(quote=False), without importing html (and its entity table) on every run
+    shown = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return shown.replace("@", "@" + BREAK)
 
 
 def _md_block(t: Table) -> list[str]:
@@ -319,11 +319,13 @@ def csv(views: Sequence[View]) -> str:
     header = ["file", *(["currency"] if currency else []), *names, "table",
               *(["item"] if keys <= 1 else [f"item_{i + 1}" for i in range(keys)]),
               "column", "value"]
-    return csv_text(header, _csv_rows(views, len(names), max(keys, 1), currency))
+    from kpo_calc.render.csv_format import csv_text, safe  # only this format writes CSV
+
+    return csv_text(header, _csv_rows(views, len(names), max(keys, 1), currency, safe))
 
 
-def _csv_rows(views: Sequence[View], sections: int, keys: int,
-              currency: bool) -> Iterator[list[object]]:
+def _csv_rows(views: Sequence[View], sections: int, keys: int, currency: bool,
+              safe: Callable[[str], str]) -> Iterator[list[object]]:
     for view in views:
         lead = [safe(view.file), *([safe(view.currency)] if currency else [])]
         for t in view.tables:
