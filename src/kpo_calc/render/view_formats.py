@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 
 from rich.console import Console, RenderableType
 from rich.text import Text
@@ -129,7 +128,7 @@ def markdown(views: Sequence[View], head: Sequence[str] = (), *, limit: int | No
     if limit is None or len(out) <= limit:
         return out
     for level in (1, 2, 3):
-        folded = [replace(v, blocks=tuple(b for b in v.blocks if not isinstance(b, Table)
+        folded = [v._replace(blocks=tuple(b for b in v.blocks if not isinstance(b, Table)
                                           or not 0 < b.fold <= level)) for v in views]
         out = _markdown(folded, head, note)
         if len(out) <= limit:
@@ -197,10 +196,10 @@ def _cut_summary(view: View, head: Sequence[str], note: str, limit: int) -> str:
 
     def cut(rows: int) -> str:
         left = len(first.rows) - rows
-        t = replace(first, rows=first.rows[:rows], tones=first.tones[:rows],
+        t = first._replace(rows=first.rows[:rows], tones=first.tones[:rows],
                     caption=(f"… and {left} more {view.summary}, left out to fit." if left else
                              first.caption))
-        return _markdown([replace(view, blocks=(t,))], head, note)
+        return _markdown([view._replace(blocks=(t,))], head, note)
 
     return cut(_most(lambda n: len(cut(n)) <= limit, len(first.rows)))
 
