@@ -93,11 +93,6 @@ def alternatives(scenario: Scenario) -> list[Alternative]:
     return out
 
 
-def option_shares(assign: Assign, option: str, work: Sequence[str]) -> tuple[float, ...]:
-    """The share of each work item (in file order) that ``assign`` gives ``option``."""
-    return tuple(float(assign.get(w, {}).get(option, 0.0)) for w in work)
-
-
 class Coster:
     """Costs alternatives, each option on a given vector of shares once (a cache).
 
@@ -531,14 +526,6 @@ def same_shares(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
     """Do two assignments of one item give every option the same share (up to noise)?"""
     return all(abs(float(a.get(o, 0.0)) - float(b.get(o, 0.0))) <= 1e-9
                for o in set(a) | set(b))
-
-
-def with_item(assign: Assign, work: str, to: Mapping[str, float]) -> dict[
-        str, Mapping[str, float]]:
-    """``assign`` with ``work`` given as ``to``."""
-    out = dict(assign)
-    out[work] = to
-    return out
 
 
 #: Scores a plan takes from its weakest working part (methodology 3, point 10): one
