@@ -100,14 +100,15 @@ def scenario_view(file: str, r: ScenarioResult, show_all: bool = False,
     it, the summary, the details. The tables show the feasible alternatives (every one
     with ``show_all``); the verdict names the others in one line."""
     view = shown(r, show_all)
+    costs = cost_rows(view)
     blocks: list[Box | Table] = [
         verdict(r, show_all, uncertain),
         # The moves that decide the verdict, next to it (methodology 3, point 2).
         *(moves_table(o, r) for o in moves_shown(r)),
         _options_table(f"Cost over {r.horizon_months} months ({r.currency})", view,
-                       [(label, cells) for label, cells, _ in cost_rows(view)],
-                       tuple("strong" if headline else "plain"
-                             for _, _, headline in cost_rows(view)), fold=2),
+                       [(label, cells) for label, cells, _ in costs],
+                       tuple("strong" if headline else "plain" for _, _, headline in costs),
+                       fold=2),
     ]
     if has_plans(view):
         blocks.append(_options_table("Who does the work", view, assign_rows(view), fold=2))

@@ -43,7 +43,6 @@ def console_for(buffer: io.StringIO, options: RenderOptions) -> Console:
                    highlight=False, emoji=False, soft_wrap=False, markup=False)
 
 
-
 def table(views: Sequence[View], options: RenderOptions) -> str:
     """Views as terminal text: each view's heading, then its blocks; tables fitted to the
     width (split into parts that repeat the row names when their columns do not fit),
