@@ -20,7 +20,8 @@ import pytest
 import yaml
 
 # Subprocess coverage (pyproject: patch = ["subprocess"]) is measured in CI only, where
-# the coverage floor is enforced with it (.ci/run). On a developer's machine the children
+# the coverage floor is enforced with it (.ci/run). On a developer's machine (`pytest
+# --cov`; the default run measures no coverage at all) the children
 # (the smoke tests' interpreters, mypy, import-linter) run unmeasured: measuring them
 # adds about a tenth to the suite's time and changes the total by under 0.1 point.
 # pytest-cov has started coverage before this file is imported; the variable it set
@@ -112,7 +113,7 @@ unmet_hour_cost: 50
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The coverage floor (--cov-fail-under in pyproject.toml) judges the whole suite only."""
+    """The coverage floor (fail_under in pyproject.toml) judges the whole suite only."""
     start = config.invocation_params.dir
     whole = {ROOT, ROOT / "tests"}
     if not all((start / arg).resolve() in whole for arg in config.args):
