@@ -15,6 +15,8 @@ from kpo_calc.distributions import Distribution, parse
 from kpo_calc.engine.sampling import Sampler
 from kpo_calc.engine.voi import (
     FINE_BINS,
+    LOCATE_BLOCK,
+    BinLocator,
     EvppiAccumulator,
     default_bins,
     evpi,
@@ -187,3 +189,40 @@ def test_the_accumulator_refuses_bad_use() -> None:
     acc.add({"x": np.ones(0)}, np.ones((2, 0)))
     assert acc.trials == 0
     assert math.isfinite(FINE_BINS)
+
+
+def _searched(edges: list[np.ndarray], samples: list[np.ndarray]) -> np.ndarray:
+    return np.array([np.searchsorted(e, x, side="right")
+                     for e, x in zip(edges, samples, strict=True)])
+
+
+def test_bins_are_those_of_searchsorted_at_and_beside_every_edge() -> None:
+    # The grid only guesses; the steps up and down must land where searchsorted does,
+    # including draws exactly on an edge (side="right": the bin above), a hair either
+    # side of one, outside the range, on a run of equal edges, and for a sharp peak
+    # (many edges in one cell of the grid).
+    cuts = np.arange(1, FINE_BINS, dtype=np.float64) / FINE_BINS
+    edges = [np.linspace(50, 150, FINE_BINS - 1),
+             np.concatenate([np.full(100, 2.0), np.linspace(2.0, 3.0, FINE_BINS - 101)]),
+             np.sort(1e6 + 1e-3 * np.tan(np.pi * (cuts - 0.5)))]
+    rng = np.random.default_rng(7)
+    samples = []
+    for e in edges:
+        special = np.concatenate([e, np.nextafter(e, -np.inf), np.nextafter(e, np.inf),
+                                  [e[0] - 1, e[-1] + 1, -1e300, 1e300]])
+        samples.append(np.concatenate([special, rng.uniform(e[0] - 1, e[-1] + 1,
+                                                            5000 - special.size)]))
+    locator = BinLocator(edges)
+    assert locator.fast
+    got = locator.locate(samples, 5000)  # more than one block of the buffers
+    assert LOCATE_BLOCK < 5000
+    assert np.array_equal(got, _searched(edges, samples))
+
+
+def test_bins_fall_back_to_searchsorted_where_the_grid_cannot_serve() -> None:
+    x = [np.array([1.0, 2.0, 2.5, np.nan, np.inf, -np.inf])]
+    edges = [np.array([1.0, 2.0, 3.0])]
+    assert np.array_equal(BinLocator(edges).locate(x, 6), _searched(edges, x))
+    unsorted = [np.array([1.0, 3.0, 2.0])]  # (ppf rounding could do this): as searchsorted
+    assert not BinLocator(unsorted).fast
+    assert np.array_equal(BinLocator(unsorted).locate(x, 6), _searched(unsorted, x))
