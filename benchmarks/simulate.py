@@ -11,9 +11,12 @@ Cases, on the largest example (the insurer):
 - ``million``: the ``all`` file at 1,000,000 trials: peak memory under 512 MiB.
 
 Medians of ``--runs`` runs, each a fresh process (output to /dev/null); peak RSS from
-the operating system.
+the operating system. ``--in-process`` adds, per case, the process time of ``simulate``
+alone (the scenario loaded and the engine warmed first): what the engine costs without
+start-up, the figure to watch on a busy machine (wall time there includes waiting for
+a core).
 
-Run: ``python benchmarks/simulate.py [--runs 3] [--skip-million]``
+Run: ``python benchmarks/simulate.py [--runs 3] [--skip-million] [--in-process]``
 """
 
 from __future__ import annotations
@@ -102,11 +105,28 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
+def in_process(path: Path, trials: int, runs: int) -> float:
+    """The median process time of ``simulate`` on ``path`` in this process (warmed)."""
+    from kpo_calc import api
+    from kpo_calc.engine.simulation import simulate
+
+    scenario = api.load(path)
+    simulate(scenario, trials=min(trials, 4096))
+    times = []
+    for _ in range(runs):
+        start = time.process_time()
+        simulate(scenario, trials=trials)
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--trials", type=int, default=100_000)
     parser.add_argument("--skip-million", action="store_true")
+    parser.add_argument("--in-process", action="store_true",
+                        help="also the process time of simulate alone, per case")
     args = parser.parse_args()
     exe = [sys.executable, "-m", "kpo_calc"]
     bare = [sys.executable, "-c", "import typer, pydantic, rich, yaml, numpy"]
@@ -120,6 +140,10 @@ def main() -> None:
             t = statistics.median(timed(run) for _ in range(args.runs))
             print(f"{which}: {args.trials:,} trials {t:.3f} s = {t / b:.1f}× B "
                   f"(target ≤ {target}× B)")
+            if args.in_process:
+                print(f"  {which}, in process: simulate alone "
+                      f"{in_process(files[which], args.trials, args.runs):.3f} s of "
+                      "process time")
         if not args.skip_million:
             before = peak_mib()
             run = [*exe, "simulate", str(files["all"]), "--trials", "1000000", "--format",

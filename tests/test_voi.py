@@ -12,9 +12,11 @@ import numpy as np
 import pytest
 
 from kpo_calc.distributions import Distribution, parse
-from kpo_calc.engine.sampling import Sampler
+from kpo_calc.engine.sampling import Sampler, ppf
 from kpo_calc.engine.voi import (
     FINE_BINS,
+    LOCATE_BLOCK,
+    BinLocator,
     EvppiAccumulator,
     default_bins,
     evpi,
@@ -187,3 +189,50 @@ def test_the_accumulator_refuses_bad_use() -> None:
     acc.add({"x": np.ones(0)}, np.ones((2, 0)))
     assert acc.trials == 0
     assert math.isfinite(FINE_BINS)
+
+
+def _searched(edges: list[np.ndarray], samples: list[np.ndarray]) -> np.ndarray:
+    return np.array([np.searchsorted(e, x, side="right")
+                     for e, x in zip(edges, samples, strict=True)])
+
+
+def test_bins_are_those_of_searchsorted_at_and_beside_every_edge() -> None:
+    # The grid only guesses; the steps up and down must land where searchsorted does,
+    # including draws exactly on an edge (side="right": the bin above), a hair either
+    # side of one, and outside the range. Edges the grid would need many steps for (a
+    # run of equal edges, a sharp peak, a span of twelve orders of magnitude) are left
+    # to searchsorted: the same integers either way.
+    cuts = np.arange(1, FINE_BINS, dtype=np.float64) / FINE_BINS
+    on_grid = [np.linspace(50, 150, FINE_BINS - 1),
+               ppf(parse({"pert": [0.8, 0.9, 1.0]}), cuts),
+               ppf(parse({"triangular": [1, 2, 5]}), cuts),
+               ppf(parse({"normal": [0.02, 0.015]}), cuts),
+               # a peak of 3 edges to a cell (several steps), at a magnitude of 1e6
+               np.sort(1e6 + 1e-3 * np.tan(np.pi * (cuts - 0.5)))]
+    searched = [np.concatenate([np.full(100, 2.0), np.linspace(2.0, 3.0, FINE_BINS - 101)]),
+                np.sort(1e6 + 1e-3 * np.tan(np.pi * (cuts - 0.5)) ** 3),
+                np.geomspace(1.0, 1e12, FINE_BINS - 1)]
+    edges = on_grid + searched
+    rng = np.random.default_rng(7)
+    samples = []
+    for e in edges:
+        special = np.concatenate([e, np.nextafter(e, -np.inf), np.nextafter(e, np.inf),
+                                  [e[0] - 1, e[-1] + 1, -1e300, 1e300]])
+        samples.append(np.concatenate([special, rng.uniform(e[0] - 1, e[-1] + 1,
+                                                            5000 - special.size)]))
+    locator = BinLocator(edges)
+    assert locator.grid == list(range(len(on_grid)))
+    got = locator.locate(samples, 5000)  # more than one block of the buffers
+    assert LOCATE_BLOCK < 5000
+    assert np.array_equal(got, _searched(edges, samples))
+
+
+def test_bins_fall_back_to_searchsorted_where_the_grid_cannot_serve() -> None:
+    x = [np.array([1.0, 2.0, 2.5, np.nan, np.inf, -np.inf])]
+    edges = [np.array([1.0, 2.0, 3.0])]
+    assert BinLocator(edges).grid == [0]  # a nan or an infinity: searchsorted for the block
+    assert np.array_equal(BinLocator(edges).locate(x, 6), _searched(edges, x))
+    unsorted = [np.array([1.0, 3.0, 2.0])]  # (ppf rounding could do this): as searchsorted
+    assert BinLocator(unsorted).grid == []
+    assert np.array_equal(BinLocator(unsorted).locate(x, 6), _searched(unsorted, x))
+    assert BinLocator([np.zeros(0)]).locate([np.ones(3)], 3).tolist() == [[0, 0, 0]]

@@ -80,6 +80,8 @@ def first_months(amounts: Array) -> Mask:
 
 def _engaged(demand: Array) -> Mask:
     has: Mask = demand > 0
+    if has.all():  # the usual case (demand in every month): the mask below, for less
+        return np.ones(has.shape, dtype=bool)
     horizon = demand.shape[1]
     first = has.argmax(axis=1)
     last = horizon - 1 - has[:, ::-1].argmax(axis=1)
@@ -91,6 +93,10 @@ def _engaged(demand: Array) -> Mask:
 
 def _first(amounts: Array) -> Mask:
     has: Mask = amounts > 0
+    if has[:, 0].all():  # every trial has an amount in month 1: the mask below, for less
+        found_first: Mask = np.zeros(has.shape, dtype=bool)
+        found_first[:, 0] = True
+        return found_first
     first = has.argmax(axis=1)  # the first True (0 for a row with none: masked below)
     found: Mask = (np.arange(has.shape[1]) == first[:, None]) & has.any(axis=1, keepdims=True)
     return found

@@ -243,11 +243,23 @@ def stats(x: Array, worst: str = "high") -> Stats:
     """Mean, percentiles (``sampling.percentiles``: linear, as Excel's PERCENTILE.INC) and
     the mean of the worst 5% (``high``: the largest values are the worst, as for a cost;
     ``low``: the smallest, as for savings)."""
+    first = float(x[0])
+    if _same_everywhere(x, first):
+        # Every percentile and tail of equal trials is that value, exactly (numpy's linear
+        # interpolation adds 0 to it): no sort of 100,000 trials to find it (in a run
+        # with one uncertain input, most alternatives do not move).
+        return Stats(float(summary(x)), first, first, first, first, first, first)
     p5, p10, p50, p90, p95 = (float(v) for v in percentiles(x, PERCENTILES))
     # Anchored at the first trial, as ``summary``: identical trials give it exactly.
-    first = float(x[0])
     tail = first + (float(es(x - first)) if worst == "high" else -float(es(first - x)))
     return Stats(float(summary(x)), p5, p10, p50, p90, p95, tail)
+
+
+def _same_everywhere(x: Array, first: float) -> bool:
+    """Is every trial ``first``, a finite number that is not -0.0 (for which the
+    interpolation's ``b - (b - a)(1 - t)`` and ``a + (b - a)t`` differ in sign)?"""
+    return (math.isfinite(first) and not (first == 0 and math.copysign(1.0, first) < 0)
+            and bool(x.min() == first) and bool(x.max() == first))
 
 
 def _histogram(name: str, saved: Array) -> Histogram | None:
