@@ -82,3 +82,32 @@ def test_comparing_files_makes_no_reference_cycles(collector: None,
     assert sum(o.ok for o in outcomes) == len(FILES)
     assert sum(not o.ok for o in outcomes) >= 6
     assert gc.collect() == 0
+
+
+def test_the_finite_check_sees_every_float_of_its_short_paths() -> None:
+    # (engine/sanity: mappings of floats and dataclass fields are summed in C)
+    import re
+    from dataclasses import dataclass
+    from types import MappingProxyType
+
+    from kpo_calc.engine.sanity import NonFiniteResult, check_finite
+
+    @dataclass(frozen=True)
+    class One:
+        value: float
+
+    @dataclass(frozen=True)
+    class Empty:
+        pass
+
+    nan, inf = float("nan"), float("inf")
+    good = {"lines": {"a": 1.0, "b": 2.0}, "proxy": MappingProxyType({"c": 3.0}),
+            "one": One(4.0), "empty": Empty(), "mixed": {"x": 1.0, "y": None, "z": "t"}}
+    assert check_finite(good) is good
+    for bad, where in (({"lines": {"a": 1.0, "b": nan}}, "['lines']['b']"),
+                       (MappingProxyType({"c": 1.0, "d": -inf}), "['d']"),
+                       ([One(inf)], "[0].value"),
+                       ({"x": 1.0, "y": None, "z": (2.0, nan)}, "['z'][1]"),
+                       ({"x": 1.0, "y": {"z": inf}}, "['y']['z']")):
+        with pytest.raises(NonFiniteResult, match=re.escape(where)):
+            check_finite(bad)

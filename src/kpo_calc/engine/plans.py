@@ -15,7 +15,7 @@ plan's scorecard scores are here too.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -374,6 +374,12 @@ def _add(arrays: Sequence[Array]) -> Array:
     return total
 
 
+_NO_MONTHS = np.zeros((1, 1))
+_NO_MONTHS.flags.writeable = False
+#: The costing of an alternative of several parts: its parts hold the monthly lines.
+_NO_COSTING = Costing({}, _NO_MONTHS.astype(bool), _NO_MONTHS, _NO_MONTHS)
+
+
 def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
             lean: bool = False) -> AlternativeFigures:
     """An alternative's figures: the sums of its parts' (and hour-weighted flexibility).
@@ -397,8 +403,7 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
         unmet_total = _add([f.unmet_hours for f in figures])
         zero, blank = np.zeros(1), np.zeros((1, demand.shape[1]))
         lean_figures = OptionFigures(
-            **sums, costing=figures[0].costing if len(figures) == 1 else Costing(
-                {}, blank.astype(bool), blank, blank),
+            **sums, costing=figures[0].costing if len(figures) == 1 else _NO_COSTING,
             unmet_hours=unmet_total, lines={}, monthly=blank, one_time_cost=zero,
             recurring_cost=total, cost_per_hour=zero, flexibility=figures[0].flexibility)
         return AlternativeFigures(alt, parts, lean_figures, unmet_total)
@@ -408,16 +413,13 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
              for f in figures]
     names = [n for n in LINE_NAMES if any(n in s for s in shown)]
     lines = {n: _add([f.lines[n] for f in figures if n in f.lines]) for n in names}
-    monthly_lines = {n: _add([f.costing.lines[n] for f in figures if n in f.costing.lines])
-                     for n in names}
-    unmet = _add([f.costing.unmet_hours for f in figures])
-    costing = Costing(monthly_lines, np.asarray(_add([f.costing.active.astype(np.float64)
-                                                      for f in figures]) > 0),
-                      unmet, np.zeros_like(demand))
+    unmet_total = add_up(_add([f.costing.unmet_hours for f in figures]), 1)
+    # Nothing reads an alternative's monthly lines, only its parts' (explain) and its
+    # sums: as in a lean costing, several parts' costing is a placeholder.
     combined = OptionFigures(
         **sums,
-        costing=costing,
-        unmet_hours=add_up(unmet, 1),
+        costing=figures[0].costing if len(figures) == 1 else _NO_COSTING,
+        unmet_hours=unmet_total,
         lines=lines,
         monthly=_add([f.monthly for f in figures]),
         one_time_cost=_add([f.one_time_cost for f in figures]),
@@ -425,7 +427,7 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
         cost_per_hour=np.divide(total, hours, out=np.zeros_like(total), where=hours != 0),
         flexibility=_flexibility(figures),
     )
-    return AlternativeFigures(alt, parts, combined, add_up(unmet, 1))
+    return AlternativeFigures(alt, parts, combined, unmet_total)
 
 
 def _flexibility(figures: Sequence[OptionFigures]) -> FlexibilityFigures:
@@ -465,7 +467,6 @@ def _flexibility(figures: Sequence[OptionFigures]) -> FlexibilityFigures:
 
 def summarise_alternative(f: AlternativeFigures) -> OptionResult:
     """The result renderers read: the sums, with the plan's assignment and its parts."""
-    result = summarise(f.combined)
     alt = f.alternative
     by_option = MappingProxyType({
         p.option.name: PartResult(
@@ -477,7 +478,7 @@ def summarise_alternative(f: AlternativeFigures) -> OptionResult:
                                "unmet_hours": scalar(f.unmet_hours)}
     if alt.kind == "plan":
         changes.update(name=alt.name, model="plan", provider=None, location=None)
-    return replace(result, **changes)
+    return summarise(f.combined, **changes)
 
 
 def part_amount(figures: OptionFigures, metric: str, threshold_base: str,
