@@ -46,6 +46,10 @@ ArrayT = TypeVar("ArrayT", Array, Mask)
 #: Share vectors costed at a time without stress tests: small enough that a block of
 #: hours stays in the processor's cache while each work item is added to it.
 LIGHT_BLOCK = 64
+#: The most stressed months (rows x tests x months) a pass may add for the light parts
+#: costed beside the full ones (``Coster.prefetch_full``): about what a pass of their
+#: own costs to set up.
+BESIDE_CELLS = 16_384
 #: A part costed without stress tests: (metric, threshold amount), as floats in a point run
 #: and as ``(trials,)`` arrays in a run over trials (the per-trial decision reads those).
 Light = tuple[Any, Any]
@@ -119,6 +123,9 @@ class Coster:
         self._light: dict[tuple[str, tuple[float, ...]], Light] = {}
         self._index = {o.name: i for i, o in enumerate(scenario.options)}
         self._vectors: dict[int, tuple[Assign, list[tuple[float, ...] | None]]] = {}
+        #: light parts costed beside the full ones (``prefetch_full``'s ``extra``), by
+        #: (option index, shares): read by ``prefetched`` only, so no count changes
+        self._beside: dict[tuple[int, tuple[float, ...]], Light] = {}
 
     def counts(self) -> tuple[int, int]:
         """How many parts were costed in full, and how many light (without stress tests
@@ -251,10 +258,16 @@ class Coster:
             self._light[key] = found
         return found
 
-    def prefetch_full(self, alts: Sequence[Alternative], block: int = 256) -> None:
+    def prefetch_full(self, alts: Sequence[Alternative], block: int = 256,
+                      extra: Mapping[int, Sequence[tuple[float, ...]]] | None = None) -> None:
         """Cost every part ``alts`` need, stress tests included, as the rows of one demand
         array per option (a point run only: rows stand for trials), then keep each row as
-        that part's figures. Each part costs what ``part`` would make of it, row by row."""
+        that part's figures. Each part costs what ``part`` would make of it, row by row.
+
+        ``extra``: per option, share vectors of light parts (the comparison plans'),
+        costed as more rows of the same pass where the option has a part to cost: one
+        costing instead of two (their stress tests are not read). Each one's metric and
+        threshold amount are what ``light_rows`` would make of it (``prefetched``)."""
         if self.v.trials != 1:
             return
         wanted: dict[int, dict[tuple[float, ...], None]] = {}
@@ -263,9 +276,17 @@ class Coster:
                 if shares is not None and (self.scenario.options[o].name, shares) not in \
                         self._cache:
                     wanted.setdefault(o, {})[shares] = None
+        threshold_base = self.scenario.decision.threshold_base
         for o, unique in wanted.items():
             option = self.scenario.options[o]
             rows = list(unique)
+            full = len(rows)
+            lights = dict.fromkeys((extra or {}).get(o, ()))
+            more = [r for r in lights if r not in unique]
+            if len(more) * max(1, len(self.scenario.stress)) * self.demand.shape[1] > \
+                    BESIDE_CELLS:
+                lights, more = {}, []  # their stress tests would cost more than a pass
+            rows += more
             if len(rows) < 2:
                 continue  # one part: ``part`` costs it as it is
             for lo in range(0, len(rows), block):
@@ -275,10 +296,28 @@ class Coster:
                                       factors=self.factors,
                                       affected=self._affected_rows(table),
                                       lean=self.lean, metric=self.metric)
+                light: list[Light] = []
+                if lights:  # a light part may be a full one too: each row's, as floats
+                    light = list(zip(
+                        _each(metric_of(figures, self.metric), len(chunk)).tolist(),
+                        _each(part_amount(figures, self.metric, threshold_base,
+                                          self.factors), len(chunk)).tolist(), strict=True))
                 for i, row in enumerate(chunk):
+                    if row in lights:
+                        self._beside[(o, row)] = light[i]
+                    if lo + i >= full:
+                        continue
                     served = [w for w, s in zip(self.scenario.work, row, strict=True) if s > 0]
                     self._cache[(option.name, row)] = take_row(
                         figures, i, tuple(option_specialization_gap(option, served)))
+
+    def prefetched(self, index: int, shares: tuple[float, ...], metric: str,
+                   threshold_base: str) -> Light | None:
+        """The light part of option ``index`` on ``shares`` costed beside the full parts
+        (``prefetch_full``'s ``extra``), or None."""
+        if metric != self.metric or threshold_base != self.scenario.decision.threshold_base:
+            return None
+        return self._beside.get((index, shares))
 
     def _rows(self, shares: Array) -> Array:
         """``hours`` for each row of ``shares``: the same additions in the same order."""
