@@ -172,7 +172,7 @@ def json_text(doc: Any) -> str:
     ``#`` of a GitHub ``##[`` command: parsers read them back to the same string.
     Everything else stays as written (no ``ensure_ascii``).
     """
-    return _JsonWriter(_safe_json_string).write(doc, "\n") + "\n"
+    return _JsonWriter(_safe_json_string, _SAFE_STRINGS).write(doc, "\n") + "\n"
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,15 @@ class WrittenJson:
 def json_part(value: Any, newline: str) -> WrittenJson:
     """``value`` as :func:`json_text` writes it at the depth whose lines start with
     ``newline``."""
-    return WrittenJson(_JsonWriter(_safe_json_string).write(value, newline), newline)
+    return WrittenJson(_JsonWriter(_safe_json_string, _SAFE_STRINGS).write(value, newline),
+                       newline)
+
+
+#: The literals :func:`_safe_json_string` made, for every document of the process: a
+#: batch writes each file's part on its own, and its keys and names repeat in every one.
+_SAFE_STRINGS: dict[str, str] = {}
+#: Literals kept at most (then forgotten at once: a report of odd names stays bounded).
+SAFE_STRINGS_KEPT = 20_000
 
 
 def _safe_json_string(text: str) -> str:
@@ -228,9 +236,12 @@ class _JsonWriter:
     every scenario.
     """
 
-    def __init__(self, string: Any) -> None:
+    def __init__(self, string: Any, strings: dict[str, str] | None = None) -> None:
         self.string = string
-        self.strings: dict[str, str] = {}
+        #: literals already made (shared between writers of one escaping function)
+        self.strings: dict[str, str] = {} if strings is None else strings
+        if len(self.strings) > SAFE_STRINGS_KEPT:
+            self.strings.clear()
 
     def text(self, value: str) -> str:
         out = self.strings.get(value)
