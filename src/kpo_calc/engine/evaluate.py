@@ -90,11 +90,13 @@ def cost_scenario(scenario: Scenario, values: Values | None = None,
     # The parts of one option are costed together, as the rows of one demand array, with
     # the comparison plans' parts the decision will ask for (a point run's).
     alts = alternatives(scenario)
-    coster.prefetch_full(alts, extra=None if v.trials != 1 else _variant_rows(coster, alts))
+    compared: dict[str, list[Comparison]] = {}
+    coster.prefetch_full(alts, extra=None if v.trials != 1 else _variant_rows(coster, alts,
+                                                                              compared))
     figures = tuple(coster.cost(alt) for alt in alts)
     base_index = next(i for i, f in enumerate(figures)
                       if f.alternative.name == scenario.baseline_name)
-    judge = Judge(scenario, coster, figures[base_index], factors)
+    judge = Judge(scenario, coster, figures[base_index], factors, compared)
     return CostedScenario(scenario, v, demand, coster, figures, base_index, judge)
 
 
@@ -239,7 +241,9 @@ class Judge:
     """Methodology 3's measures of an alternative against the baseline."""
 
     def __init__(self, scenario: Scenario, coster: Coster, base: AlternativeFigures,
-                 factors: Array) -> None:
+                 factors: Array, compared: Mapping[str, list[Comparison]] | None = None
+                 ) -> None:
+        """``compared``: comparisons already made (``_variant_rows``), by alternative."""
         self.scenario = scenario
         self.coster = coster
         self.base = base
@@ -257,8 +261,7 @@ class Judge:
         # ``Coster.vectors``, which the coster keeps, so an id is never reused meanwhile.
         self._variants: dict[tuple[int, int, int, float], tuple[float, ...] | None] = {}
         self._lights: dict[tuple[int, int, int, float], Light | None] = {}
-        self._comparisons: dict[str, list[tuple[str, list[int], list[Variant],
-                                                list[Variant]]]] = {}
+        self._comparisons: dict[str, list[Comparison]] = dict(compared or {})
         self.base_light = self._parts_of(self.base_vectors)
 
     @property
@@ -284,8 +287,7 @@ class Judge:
         return tuple(moved_items(f.alternative.assign, self.base.alternative.assign,
                                  self.work))
 
-    def comparisons(self, f: AlternativeFigures) -> list[
-            tuple[str, list[int], list[Variant], list[Variant]]]:
+    def comparisons(self, f: AlternativeFigures) -> list[Comparison]:
         """Per moved item ``i``: the options it touches, and their parts in ``A−i`` and in
         ``B+i`` (as variants of ``A``'s and the baseline's parts).
 
@@ -298,8 +300,7 @@ class Judge:
             found = self._comparisons[f.alternative.name] = self._compare(f)
         return found
 
-    def _compare(self, f: AlternativeFigures) -> list[
-            tuple[str, list[int], list[Variant], list[Variant]]]:
+    def _compare(self, f: AlternativeFigures) -> list[Comparison]:
         return _comparisons(self.coster, f.alternative, self.base.alternative, self.work,
                             self.index, self.options)
 
@@ -408,8 +409,7 @@ class Judge:
 
 
 def _comparisons(coster: Coster, alt: Alternative, base: Alternative, work: Sequence[str],
-                 index: Mapping[str, int], options: Mapping[str, int]) -> list[
-        tuple[str, list[int], list[Variant], list[Variant]]]:
+                 index: Mapping[str, int], options: Mapping[str, int]) -> list[Comparison]:
     """``Judge.comparisons`` of ``alt`` against the baseline ``base``: per moved item, the
     options it touches and their parts in ``A−i`` and in ``B+i`` (read from the
     assignments alone, so known before anything is costed)."""
@@ -438,11 +438,12 @@ def _comparisons(coster: Coster, alt: Alternative, base: Alternative, work: Sequ
 BESIDE_ROWS = 128
 
 
-def _variant_rows(coster: Coster, alts: Sequence[Alternative]) -> dict[
-        int, list[tuple[float, ...]]]:
+def _variant_rows(coster: Coster, alts: Sequence[Alternative],
+                  compared: dict[str, list[Comparison]]) -> dict[int, list[tuple[float, ...]]]:
     """Per option, the shares of every comparison part ``Judge.prefetch`` may cost (those
     of every alternative: the infeasible ones' cost a row each, not read); none when
-    there are more than ``BESIDE_ROWS`` (a large scenario: the judge costs them lean)."""
+    there are more than ``BESIDE_ROWS`` (a large scenario: the judge costs them lean).
+    Each alternative's comparisons are kept in ``compared``, for the judge."""
     scenario = coster.scenario
     base = next(a for a in alts if a.name == scenario.baseline_name)
     work = [w.name for w in scenario.work]
@@ -453,7 +454,8 @@ def _variant_rows(coster: Coster, alts: Sequence[Alternative]) -> dict[
     for alt in alts:
         if alt is base:
             continue
-        for _, _, without, alone in _comparisons(coster, alt, base, work, index, options):
+        found = compared[alt.name] = _comparisons(coster, alt, base, work, index, options)
+        for _, _, without, alone in found:
             for o, vector, at, share in (*without, *alone):
                 shares = _replace(vector, at, share, scenario.options[o], len(work))
                 if shares is not None:
@@ -471,6 +473,9 @@ MoveFigures = tuple[str, Any, Any, Any, Any]
 
 #: A part of a comparison plan: (option index, the part it varies, item, new share).
 Variant = tuple[int, "tuple[float, ...] | None", int, float]
+#: A moved item's comparison: (item, the options it touches, their parts in ``A−i``,
+#: their parts in ``B+i``).
+Comparison = tuple[str, list[int], list[Variant], list[Variant]]
 
 
 def _total(parts: Sequence[Light | None]) -> Any:
