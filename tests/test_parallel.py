@@ -38,12 +38,69 @@ def test_a_batch_is_shared_in_chunks_and_comes_back_in_order(three_workers: None
     done = api.run_files(FILES, _pid_and_name)
     assert [name for _, name in done] == [os.fspath(f) for f in FILES]
     pids = [pid for pid, _ in done]
+    # chunks of two, each computed by one process; the first one here (its first file
+    # before any child is forked)
+    assert all(len(set(pids[i:i + 2])) == 1 for i in range(0, len(pids), 2))
+    assert pids[0] == pids[1] == os.getpid()
+
+
+def _slowly(loaded: api.Loaded) -> tuple[int, str]:
+    import time
+
+    time.sleep(0.05)
+    return _pid_and_name(loaded)
+
+
+def test_every_process_takes_chunks_as_it_is_free(three_workers: None) -> None:
+    # Files that take a while: the children are forked long before the queue of
+    # chunks runs dry, and each takes its own from it.
+    done = api.run_files(FILES, _slowly)
+    assert [name for _, name in done] == [os.fspath(f) for f in FILES]
+    pids = [pid for pid, _ in done]
     assert len(set(pids)) == 3
-    # chunks of two, dealt in turn: files 0-1 here, 2-3 to the first child, 4-5 to the
-    # second, 6-7 here again
-    assert pids[0] == pids[1] == pids[6] == pids[7] == os.getpid()
-    assert pids[2] == pids[3] != pids[4] == pids[5]
-    assert os.getpid() not in (pids[2], pids[4])
+    assert all(len(set(pids[i:i + 2])) == 1 for i in range(0, len(pids), 2))
+
+
+def test_a_queue_the_pipe_cannot_hold_leaves_the_rest_to_the_parent(
+        three_workers: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A pipe of one page (a system short of pipe memory): the chunk numbers past it
+    # are not queued; the parent computes them after the others, in order.
+    pipe = os.pipe
+
+    def small_pipe() -> tuple[int, int]:
+        import fcntl
+
+        read, write = pipe()
+        fcntl.fcntl(write, 1031, 4096)  # F_SETPIPE_SZ
+        return read, write
+
+    monkeypatch.setattr(os, "pipe", small_pipe)
+    items = list(range(3000))  # 1,500 chunks of two: 6,000 bytes of chunk numbers
+    assert parallel.in_order(items, lambda x: x * 2) == [x * 2 for x in items]
+    read = parallel._queue(range(1, 1500))
+    try:
+        taken = []
+        while (n := parallel._take(read)) is not None:
+            taken.append(n)
+    finally:
+        os.close(read)
+    assert taken == list(range(1, 1025))  # one page: 1,024 numbers, the rest left out
+
+
+def test_a_large_batch_is_cut_into_chunks_whose_numbers_fit_the_queue(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    queued: list[int] = []
+    queue = parallel._queue
+
+    def counted(numbers: range) -> int:
+        queued.append(len(numbers))
+        return queue(numbers)
+
+    monkeypatch.setattr(parallel, "_queue", counted)
+    items = list(range(300_000))  # 18,750 chunks of 16: larger chunks instead
+    assert parallel._forked(items, lambda x: x, 1) == items  # one process: all here
+    assert queued[0] + 1 <= parallel.MAX_CHUNKS
+    assert parallel.MAX_CHUNKS * 4 <= 65_536  # a pipe's default capacity
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "table"])

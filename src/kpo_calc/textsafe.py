@@ -172,7 +172,12 @@ def json_text(doc: Any) -> str:
     ``#`` of a GitHub ``##[`` command: parsers read them back to the same string.
     Everything else stays as written (no ``ensure_ascii``).
     """
-    return _JsonWriter(_safe_json_string).write(doc, "\n") + "\n"
+    out: list[str] = []
+    # The top object and the lists in it as pieces joined once: a batch's document is
+    # megabytes of entries written ahead, which nested joins would copy five times.
+    _JsonWriter(_safe_json_string, _SAFE_STRINGS).pieces(doc, "\n", out, 2)
+    out.append("\n")
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -190,7 +195,15 @@ class WrittenJson:
 def json_part(value: Any, newline: str) -> WrittenJson:
     """``value`` as :func:`json_text` writes it at the depth whose lines start with
     ``newline``."""
-    return WrittenJson(_JsonWriter(_safe_json_string).write(value, newline), newline)
+    return WrittenJson(_JsonWriter(_safe_json_string, _SAFE_STRINGS).write(value, newline),
+                       newline)
+
+
+#: The literals :func:`_safe_json_string` made, for every document of the process: a
+#: batch writes each file's part on its own, and its keys and names repeat in every one.
+_SAFE_STRINGS: dict[str, str] = {}
+#: Literals kept at most (then forgotten at once: a report of odd names stays bounded).
+SAFE_STRINGS_KEPT = 20_000
 
 
 def _safe_json_string(text: str) -> str:
@@ -228,9 +241,12 @@ class _JsonWriter:
     every scenario.
     """
 
-    def __init__(self, string: Any) -> None:
+    def __init__(self, string: Any, strings: dict[str, str] | None = None) -> None:
         self.string = string
-        self.strings: dict[str, str] = {}
+        #: literals already made (shared between writers of one escaping function)
+        self.strings: dict[str, str] = {} if strings is None else strings
+        if len(self.strings) > SAFE_STRINGS_KEPT:
+            self.strings.clear()
 
     def text(self, value: str) -> str:
         out = self.strings.get(value)
@@ -250,6 +266,32 @@ class _JsonWriter:
         if kind is list or kind is tuple:
             return self.sequence(value, newline) if value else "[]"
         return self.other(value, newline)
+
+    def pieces(self, value: Any, newline: str, out: list[str], depth: int) -> None:
+        """``write``'s text of ``value``, appended to ``out`` in pieces: the containers
+        ``depth`` levels down from it are not joined into strings of their own."""
+        kind = type(value)
+        if depth and kind is dict and value:
+            inner = newline + "  "
+            comma = "," + inner
+            out.append("{")
+            for i, (key, item) in enumerate(value.items()):
+                out.append(comma if i else inner)
+                out.append((self.strings.get(key) or self.text(key)) if type(key) is str
+                           else self.key(key))
+                out.append(": ")
+                self.pieces(item, inner, out, depth - 1)
+            out.append(newline + "}")
+        elif depth and (kind is list or kind is tuple) and value and type(value[0]) is not float:
+            inner = newline + "  "
+            comma = "," + inner
+            out.append("[")
+            for i, item in enumerate(value):
+                out.append(comma if i else inner)
+                self.pieces(item, inner, out, depth - 1)
+            out.append(newline + "]")
+        else:
+            out.append(self.write(value, newline))
 
     def mapping(self, value: dict[Any, Any], newline: str) -> str:
         inner = newline + "  "

@@ -9,7 +9,7 @@ shows).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -31,6 +31,7 @@ from kpo_calc.engine.figures import metric_of, scalar, summary
 from kpo_calc.engine.finance import breakeven_month, discount_factors
 from kpo_calc.engine.models import AnyOption
 from kpo_calc.engine.plans import (
+    Alternative,
     AlternativeFigures,
     Coster,
     Light,
@@ -86,13 +87,16 @@ def cost_scenario(scenario: Scenario, values: Values | None = None,
     coster = Coster(scenario, demand, v, factors, lean=lean)
     if reuse is not None:
         coster.reuse(reuse)
-    # The parts of one option are costed together, as the rows of one demand array.
+    # The parts of one option are costed together, as the rows of one demand array, with
+    # the comparison plans' parts the decision will ask for (a point run's).
     alts = alternatives(scenario)
-    coster.prefetch_full(alts)
+    compared: dict[str, list[Comparison]] = {}
+    coster.prefetch_full(alts, extra=None if v.trials != 1 else _variant_rows(coster, alts,
+                                                                              compared))
     figures = tuple(coster.cost(alt) for alt in alts)
     base_index = next(i for i, f in enumerate(figures)
                       if f.alternative.name == scenario.baseline_name)
-    judge = Judge(scenario, coster, figures[base_index], factors)
+    judge = Judge(scenario, coster, figures[base_index], factors, compared)
     return CostedScenario(scenario, v, demand, coster, figures, base_index, judge)
 
 
@@ -237,7 +241,9 @@ class Judge:
     """Methodology 3's measures of an alternative against the baseline."""
 
     def __init__(self, scenario: Scenario, coster: Coster, base: AlternativeFigures,
-                 factors: Array) -> None:
+                 factors: Array, compared: Mapping[str, list[Comparison]] | None = None
+                 ) -> None:
+        """``compared``: comparisons already made (``_variant_rows``), by alternative."""
         self.scenario = scenario
         self.coster = coster
         self.base = base
@@ -255,8 +261,7 @@ class Judge:
         # ``Coster.vectors``, which the coster keeps, so an id is never reused meanwhile.
         self._variants: dict[tuple[int, int, int, float], tuple[float, ...] | None] = {}
         self._lights: dict[tuple[int, int, int, float], Light | None] = {}
-        self._comparisons: dict[str, list[tuple[str, list[int], list[Variant],
-                                                list[Variant]]]] = {}
+        self._comparisons: dict[str, list[Comparison]] = dict(compared or {})
         self.base_light = self._parts_of(self.base_vectors)
 
     @property
@@ -282,8 +287,7 @@ class Judge:
         return tuple(moved_items(f.alternative.assign, self.base.alternative.assign,
                                  self.work))
 
-    def comparisons(self, f: AlternativeFigures) -> list[
-            tuple[str, list[int], list[Variant], list[Variant]]]:
+    def comparisons(self, f: AlternativeFigures) -> list[Comparison]:
         """Per moved item ``i``: the options it touches, and their parts in ``A−i`` and in
         ``B+i`` (as variants of ``A``'s and the baseline's parts).
 
@@ -296,26 +300,9 @@ class Judge:
             found = self._comparisons[f.alternative.name] = self._compare(f)
         return found
 
-    def _compare(self, f: AlternativeFigures) -> list[
-            tuple[str, list[int], list[Variant], list[Variant]]]:
-        moved = self.moved(f)
-        if len(moved) < 2:
-            return []
-        mine = self.coster.vectors(f.alternative.assign)
-        base_assign = self.base.alternative.assign
-        assign = f.alternative.assign
-        out = []
-        for w in moved:
-            at = self.index[w]
-            touched = sorted({self.options[n] for n in assign[w]}
-                             | {self.options[n] for n in base_assign[w]})
-            names = [self.scenario.options[o].name for o in touched]
-            without = [(o, mine[o], at, float(base_assign[w].get(n, 0.0)))
-                       for o, n in zip(touched, names, strict=True)]
-            alone = [(o, self.base_vectors[o], at, float(assign[w].get(n, 0.0)))
-                     for o, n in zip(touched, names, strict=True)]
-            out.append((w, touched, without, alone))
-        return out
+    def _compare(self, f: AlternativeFigures) -> list[Comparison]:
+        return _comparisons(self.coster, f.alternative, self.base.alternative, self.work,
+                            self.index, self.options)
 
     def _vector(self, variant: Variant) -> tuple[float, ...] | None:
         """The shares of a variant (memoised on the identity of the part it varies)."""
@@ -327,7 +314,8 @@ class Judge:
         return self._variants[key]
 
     def prefetch(self, figures: Sequence[AlternativeFigures]) -> None:
-        """Cost every comparison plan's new parts in one vectorised pass per option."""
+        """Cost every comparison plan's new parts in one vectorised pass per option (those
+        not already costed beside the full parts: ``Coster.prefetched``)."""
         wanted: dict[int, dict[tuple[int, int, int, float], Variant]] = {}
         for f in figures:
             for _, _, without, alone in self.comparisons(f):
@@ -336,8 +324,14 @@ class Judge:
                     key = (o, id(vector), at, share)
                     if key in self._lights:
                         continue
-                    if self._vector(variant) is None:
+                    shares = self._vector(variant)
+                    if shares is None:
                         self._lights[key] = None
+                        continue
+                    beside = self.coster.prefetched(o, shares, self.metric,
+                                                    self.threshold_base)
+                    if beside is not None:
+                        self._lights[key] = beside
                     else:
                         wanted.setdefault(o, {})[key] = variant
         for o, parts in wanted.items():
@@ -414,6 +408,64 @@ class Judge:
         return out
 
 
+def _comparisons(coster: Coster, alt: Alternative, base: Alternative, work: Sequence[str],
+                 index: Mapping[str, int], options: Mapping[str, int]) -> list[Comparison]:
+    """``Judge.comparisons`` of ``alt`` against the baseline ``base``: per moved item, the
+    options it touches and their parts in ``A−i`` and in ``B+i`` (read from the
+    assignments alone, so known before anything is costed)."""
+    moved = moved_items(alt.assign, base.assign, work)
+    if len(moved) < 2:
+        return []
+    mine = coster.vectors(alt.assign)
+    theirs = coster.vectors(base.assign)
+    base_assign = base.assign
+    assign = alt.assign
+    out = []
+    for w in moved:
+        at = index[w]
+        touched = sorted({options[n] for n in assign[w]} | {options[n] for n in base_assign[w]})
+        names = [coster.scenario.options[o].name for o in touched]
+        without = [(o, mine[o], at, float(base_assign[w].get(n, 0.0)))
+                   for o, n in zip(touched, names, strict=True)]
+        alone = [(o, theirs[o], at, float(assign[w].get(n, 0.0)))
+                 for o, n in zip(touched, names, strict=True)]
+        out.append((w, touched, without, alone))
+    return out
+
+
+#: The most comparison parts costed beside the full ones (``_variant_rows``): past a few
+#: dozen, a lean pass of their own costs less than their stress tests would.
+BESIDE_ROWS = 128
+
+
+def _variant_rows(coster: Coster, alts: Sequence[Alternative],
+                  compared: dict[str, list[Comparison]]) -> dict[int, list[tuple[float, ...]]]:
+    """Per option, the shares of every comparison part ``Judge.prefetch`` may cost (those
+    of every alternative: the infeasible ones' cost a row each, not read); none when
+    there are more than ``BESIDE_ROWS`` (a large scenario: the judge costs them lean).
+    Each alternative's comparisons are kept in ``compared``, for the judge."""
+    scenario = coster.scenario
+    base = next(a for a in alts if a.name == scenario.baseline_name)
+    work = [w.name for w in scenario.work]
+    index = {w: i for i, w in enumerate(work)}
+    options = {o.name: i for i, o in enumerate(scenario.options)}
+    rows: dict[int, dict[tuple[float, ...], None]] = {}
+    count = 0
+    for alt in alts:
+        if alt is base:
+            continue
+        found = compared[alt.name] = _comparisons(coster, alt, base, work, index, options)
+        for _, _, without, alone in found:
+            for o, vector, at, share in (*without, *alone):
+                shares = _replace(vector, at, share, scenario.options[o], len(work))
+                if shares is not None:
+                    rows.setdefault(o, {})[shares] = None
+                    count += 1
+                    if count > BESIDE_ROWS:
+                        return {}
+    return {o: list(found) for o, found in rows.items()}
+
+
 #: A move's figures: (work item, incremental savings, incremental required, standalone
 #: savings, standalone required); floats in a point run, ``(trials,)`` arrays otherwise.
 MoveFigures = tuple[str, Any, Any, Any, Any]
@@ -421,6 +473,9 @@ MoveFigures = tuple[str, Any, Any, Any, Any]
 
 #: A part of a comparison plan: (option index, the part it varies, item, new share).
 Variant = tuple[int, "tuple[float, ...] | None", int, float]
+#: A moved item's comparison: (item, the options it touches, their parts in ``A−i``,
+#: their parts in ``B+i``).
+Comparison = tuple[str, list[int], list[Variant], list[Variant]]
 
 
 def _total(parts: Sequence[Light | None]) -> Any:

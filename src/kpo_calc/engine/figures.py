@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -188,14 +189,16 @@ def scalar(per_trial: Array) -> float:
     return float(summary(per_trial))
 
 
-def summarise(f: OptionFigures) -> OptionResult:
+def summarise(f: OptionFigures, **changes: Any) -> OptionResult:
     """The one summarising step: per-trial figures to the result renderers read.
 
     Savings and breakeven are left at their defaults: they need the baseline.
+    ``changes``: fields given instead of the option's (a plan's name, kind and
+    parts), as ``dataclasses.replace`` would give them, without a second result.
     """
     model = cost_model(f.option)
     flex = f.flexibility
-    return OptionResult(
+    fields: dict[str, Any] = dict(
         name=f.option.name,
         model=f.option.model,
         provider=model.provider(f.option),
@@ -231,3 +234,5 @@ def summarise(f: OptionFigures) -> OptionResult:
             ) for s in flex.stress),
         ),
     )
+    fields.update(changes)
+    return OptionResult(**fields)

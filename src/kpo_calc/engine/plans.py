@@ -15,7 +15,7 @@ plan's scorecard scores are here too.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -46,6 +46,10 @@ ArrayT = TypeVar("ArrayT", Array, Mask)
 #: Share vectors costed at a time without stress tests: small enough that a block of
 #: hours stays in the processor's cache while each work item is added to it.
 LIGHT_BLOCK = 64
+#: The most stressed months (rows x tests x months) a pass may add for the light parts
+#: costed beside the full ones (``Coster.prefetch_full``): about what a pass of their
+#: own costs to set up.
+BESIDE_CELLS = 16_384
 #: A part costed without stress tests: (metric, threshold amount), as floats in a point run
 #: and as ``(trials,)`` arrays in a run over trials (the per-trial decision reads those).
 Light = tuple[Any, Any]
@@ -119,6 +123,9 @@ class Coster:
         self._light: dict[tuple[str, tuple[float, ...]], Light] = {}
         self._index = {o.name: i for i, o in enumerate(scenario.options)}
         self._vectors: dict[int, tuple[Assign, list[tuple[float, ...] | None]]] = {}
+        #: light parts costed beside the full ones (``prefetch_full``'s ``extra``), by
+        #: (option index, shares): read by ``prefetched`` only, so no count changes
+        self._beside: dict[tuple[int, tuple[float, ...]], Light] = {}
 
     def counts(self) -> tuple[int, int]:
         """How many parts were costed in full, and how many light (without stress tests
@@ -251,10 +258,16 @@ class Coster:
             self._light[key] = found
         return found
 
-    def prefetch_full(self, alts: Sequence[Alternative], block: int = 256) -> None:
+    def prefetch_full(self, alts: Sequence[Alternative], block: int = 256,
+                      extra: Mapping[int, Sequence[tuple[float, ...]]] | None = None) -> None:
         """Cost every part ``alts`` need, stress tests included, as the rows of one demand
         array per option (a point run only: rows stand for trials), then keep each row as
-        that part's figures. Each part costs what ``part`` would make of it, row by row."""
+        that part's figures. Each part costs what ``part`` would make of it, row by row.
+
+        ``extra``: per option, share vectors of light parts (the comparison plans'),
+        costed as more rows of the same pass where the option has a part to cost: one
+        costing instead of two (their stress tests are not read). Each one's metric and
+        threshold amount are what ``light_rows`` would make of it (``prefetched``)."""
         if self.v.trials != 1:
             return
         wanted: dict[int, dict[tuple[float, ...], None]] = {}
@@ -263,9 +276,17 @@ class Coster:
                 if shares is not None and (self.scenario.options[o].name, shares) not in \
                         self._cache:
                     wanted.setdefault(o, {})[shares] = None
+        threshold_base = self.scenario.decision.threshold_base
         for o, unique in wanted.items():
             option = self.scenario.options[o]
             rows = list(unique)
+            full = len(rows)
+            lights = dict.fromkeys((extra or {}).get(o, ()))
+            more = [r for r in lights if r not in unique]
+            if len(more) * max(1, len(self.scenario.stress)) * self.demand.shape[1] > \
+                    BESIDE_CELLS:
+                lights, more = {}, []  # their stress tests would cost more than a pass
+            rows += more
             if len(rows) < 2:
                 continue  # one part: ``part`` costs it as it is
             for lo in range(0, len(rows), block):
@@ -275,10 +296,28 @@ class Coster:
                                       factors=self.factors,
                                       affected=self._affected_rows(table),
                                       lean=self.lean, metric=self.metric)
+                light: list[Light] = []
+                if lights:  # a light part may be a full one too: each row's, as floats
+                    light = list(zip(
+                        _each(metric_of(figures, self.metric), len(chunk)).tolist(),
+                        _each(part_amount(figures, self.metric, threshold_base,
+                                          self.factors), len(chunk)).tolist(), strict=True))
                 for i, row in enumerate(chunk):
+                    if row in lights:
+                        self._beside[(o, row)] = light[i]
+                    if lo + i >= full:
+                        continue
                     served = [w for w, s in zip(self.scenario.work, row, strict=True) if s > 0]
                     self._cache[(option.name, row)] = take_row(
                         figures, i, tuple(option_specialization_gap(option, served)))
+
+    def prefetched(self, index: int, shares: tuple[float, ...], metric: str,
+                   threshold_base: str) -> Light | None:
+        """The light part of option ``index`` on ``shares`` costed beside the full parts
+        (``prefetch_full``'s ``extra``), or None."""
+        if metric != self.metric or threshold_base != self.scenario.decision.threshold_base:
+            return None
+        return self._beside.get((index, shares))
 
     def _rows(self, shares: Array) -> Array:
         """``hours`` for each row of ``shares``: the same additions in the same order."""
@@ -374,6 +413,12 @@ def _add(arrays: Sequence[Array]) -> Array:
     return total
 
 
+_NO_MONTHS = np.zeros((1, 1))
+_NO_MONTHS.flags.writeable = False
+#: The costing of an alternative of several parts: its parts hold the monthly lines.
+_NO_COSTING = Costing({}, _NO_MONTHS.astype(bool), _NO_MONTHS, _NO_MONTHS)
+
+
 def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
             lean: bool = False) -> AlternativeFigures:
     """An alternative's figures: the sums of its parts' (and hour-weighted flexibility).
@@ -397,8 +442,7 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
         unmet_total = _add([f.unmet_hours for f in figures])
         zero, blank = np.zeros(1), np.zeros((1, demand.shape[1]))
         lean_figures = OptionFigures(
-            **sums, costing=figures[0].costing if len(figures) == 1 else Costing(
-                {}, blank.astype(bool), blank, blank),
+            **sums, costing=figures[0].costing if len(figures) == 1 else _NO_COSTING,
             unmet_hours=unmet_total, lines={}, monthly=blank, one_time_cost=zero,
             recurring_cost=total, cost_per_hour=zero, flexibility=figures[0].flexibility)
         return AlternativeFigures(alt, parts, lean_figures, unmet_total)
@@ -408,16 +452,13 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
              for f in figures]
     names = [n for n in LINE_NAMES if any(n in s for s in shown)]
     lines = {n: _add([f.lines[n] for f in figures if n in f.lines]) for n in names}
-    monthly_lines = {n: _add([f.costing.lines[n] for f in figures if n in f.costing.lines])
-                     for n in names}
-    unmet = _add([f.costing.unmet_hours for f in figures])
-    costing = Costing(monthly_lines, np.asarray(_add([f.costing.active.astype(np.float64)
-                                                      for f in figures]) > 0),
-                      unmet, np.zeros_like(demand))
+    unmet_total = add_up(_add([f.costing.unmet_hours for f in figures]), 1)
+    # Nothing reads an alternative's monthly lines, only its parts' (explain) and its
+    # sums: as in a lean costing, several parts' costing is a placeholder.
     combined = OptionFigures(
         **sums,
-        costing=costing,
-        unmet_hours=add_up(unmet, 1),
+        costing=figures[0].costing if len(figures) == 1 else _NO_COSTING,
+        unmet_hours=unmet_total,
         lines=lines,
         monthly=_add([f.monthly for f in figures]),
         one_time_cost=_add([f.one_time_cost for f in figures]),
@@ -425,7 +466,7 @@ def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
         cost_per_hour=np.divide(total, hours, out=np.zeros_like(total), where=hours != 0),
         flexibility=_flexibility(figures),
     )
-    return AlternativeFigures(alt, parts, combined, add_up(unmet, 1))
+    return AlternativeFigures(alt, parts, combined, unmet_total)
 
 
 def _flexibility(figures: Sequence[OptionFigures]) -> FlexibilityFigures:
@@ -465,7 +506,6 @@ def _flexibility(figures: Sequence[OptionFigures]) -> FlexibilityFigures:
 
 def summarise_alternative(f: AlternativeFigures) -> OptionResult:
     """The result renderers read: the sums, with the plan's assignment and its parts."""
-    result = summarise(f.combined)
     alt = f.alternative
     by_option = MappingProxyType({
         p.option.name: PartResult(
@@ -477,7 +517,7 @@ def summarise_alternative(f: AlternativeFigures) -> OptionResult:
                                "unmet_hours": scalar(f.unmet_hours)}
     if alt.kind == "plan":
         changes.update(name=alt.name, model="plan", provider=None, location=None)
-    return replace(result, **changes)
+    return summarise(f.combined, **changes)
 
 
 def part_amount(figures: OptionFigures, metric: str, threshold_base: str,
