@@ -1173,6 +1173,9 @@ class Scenario(_Model):
 
     #: the data the scenario was read from: the order of its keys is the file's
     _source: Any = PrivateAttr(default=None)
+    #: the uncertain entries found by the walk (``uncertain_entries``), with the field
+    #: values they were found in: validation walks, and ``compare`` counts them again
+    _uncertain: Any = PrivateAttr(default=None)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -1544,11 +1547,27 @@ def uncertain_entries(s: "Scenario") -> list[tuple[str, Location, Uncertain]]:
     from the data the scenario was validated from (when it has it: a scenario built
     with ``model_construct`` keeps the models' order).
     """
-    found: list[tuple[str, Location, Uncertain]] = []
-    _find_uncertain(s, "", (), found)
-    source = getattr(s, "_source", None)
+    found = list(_walked(s))
+    source = (s.__pydantic_private__ or {}).get("_source")
     if source is not None:
         found.sort(key=lambda entry: _file_position(source, entry[1]))
+    return found
+
+
+def _walked(s: "Scenario") -> list[tuple[str, Location, Uncertain]]:
+    """``_find_uncertain`` on ``s``, walked once per scenario: kept with the values of its
+    fields, so a copy with other values (``model_copy(update=...)``) is walked anew."""
+    values = tuple(s.__dict__.values())
+    private = s.__pydantic_private__  # read as a dict: the attribute costs a __getattr__
+    kept = None if private is None else private.get("_uncertain")
+    if (kept is not None and len(kept[0]) == len(values)
+            and all(a is b for a, b in zip(kept[0], values, strict=True))):
+        found: list[tuple[str, Location, Uncertain]] = kept[1]
+        return found
+    found = []
+    _find_uncertain(s, "", (), found)
+    if private is not None:
+        private["_uncertain"] = (values, found)
     return found
 
 
