@@ -12,8 +12,17 @@ BREAKEVEN_TOLERANCE = 1e-6
 
 
 def months(horizon: int) -> Array:
-    """Month numbers 1..horizon as a ``(horizon,)`` float array."""
-    return np.arange(1, horizon + 1, dtype=np.float64)
+    """Month numbers 1..horizon as a ``(horizon,)`` float array (read-only, shared: the
+    cost models compare with it some 20 times a file)."""
+    found = _MONTHS.get(horizon)
+    if found is None:
+        found = np.arange(1, horizon + 1, dtype=np.float64)
+        found.flags.writeable = False
+        _MONTHS[horizon] = found  # at most 600 horizons (the format's limit), 1.4 MB in all
+    return found
+
+
+_MONTHS: dict[int, Array] = {}
 
 
 #: Recent escalations by the identity of their rate column (kept alive in the entry, so

@@ -81,14 +81,12 @@ def first_months(amounts: Array) -> Mask:
 def _engaged(demand: Array) -> Mask:
     has: Mask = demand > 0
     if has.all():  # the usual case (demand in every month): the mask below, for less
-        return np.ones(has.shape, dtype=bool)
-    horizon = demand.shape[1]
-    first = has.argmax(axis=1)
-    last = horizon - 1 - has[:, ::-1].argmax(axis=1)
-    index = np.arange(horizon)
-    engaged: Mask = ((index >= first[:, None]) & (index <= last[:, None])
-                     & has.any(axis=1, keepdims=True))
-    return engaged
+        return has
+    # A month is engaged when some month up to it has demand and some month from it on
+    # does (a trial with none has neither): two running ors, not argmax and compares.
+    since_first: Mask = np.logical_or.accumulate(has, axis=1)
+    until_last: Mask = np.logical_or.accumulate(has[:, ::-1], axis=1)[:, ::-1]
+    return np.asarray(since_first & until_last)
 
 
 def _first(amounts: Array) -> Mask:

@@ -17,7 +17,7 @@ hold the same number are two inputs.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -74,7 +74,12 @@ class PointValues:
 
     def __call__(self, owner: BaseModel, field: str, default: float = 0.0) -> Array:
         """``owner.field`` as a read-only 1×1 array."""
-        return _column(written(owner, field, default), self._arrays)
+        # ``_column(written(owner, field, default), self._arrays)`` without the two calls:
+        # a file asks for some 120 numbers.
+        value: Any = getattr(owner, field)
+        number = default if value is None else float(value)
+        array = self._arrays.get(number)
+        return _column(number, self._arrays) if array is None else array
 
 
 class PathValues:
@@ -116,20 +121,25 @@ class PathValues:
 DERIVED_LIMIT = 512
 
 
+#: A figure ``derived`` keeps: amounts, or a mask of months.
+Figure = TypeVar("Figure", Array, Mask)
+
+
 def derived(v: Values, kind: str, owners: tuple[Any, ...],
-            make: Callable[[], Array]) -> Array:
+            make: Callable[[], Figure]) -> Figure:
     """``make()``: a figure of ``kind`` that depends only on the numbers of ``owners`` (the
     models it reads, or None) as ``v`` reads them, made once per reading: an option is
     costed as several parts, and under stress tests that leave its figure alone. Kept
     read-only, with its owners (so their identities are not reused meanwhile)."""
-    memo: dict[tuple[Any, ...], tuple[tuple[Any, ...], Array]] | None = getattr(
+    memo: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] | None = getattr(
         v, "derived", None)
     if memo is None:  # a reading without a memo (a caller's own): made each time
         return make()
     key = (kind, *map(id, owners))
     found = memo.get(key)
     if found is not None and all(a is b for a, b in zip(found[0], owners, strict=True)):
-        return found[1]
+        kept: Figure = found[1]
+        return kept
     value = make()
     if isinstance(value, np.ndarray) and value.flags.writeable:
         value.flags.writeable = False
