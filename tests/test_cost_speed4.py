@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 import kpo_calc.scenario as scenario_module
 from conftest import two_vendors
+from kpo_calc.engine.finance import months
+from kpo_calc.engine.models import cost_model
+from kpo_calc.engine.outsourced import _engaged
+from kpo_calc.engine.values import POINT_VALUES, PathValues, PointValues
 from kpo_calc.scenario import Scenario, uncertain_entries
 
 # --- the uncertain inputs are walked once per scenario -------------------------------------
@@ -67,3 +72,93 @@ def test_the_entries_returned_are_the_callers_own() -> None:
     scenario = Scenario.model_validate(two_vendors(challenger="40 to 60"))
     uncertain_entries(scenario).clear()
     assert len(uncertain_entries(scenario)) == 1
+
+
+# --- per-option figures made once: the planned capacity, the months of a test ---------------
+
+
+
+def _vendor_with_tests() -> tuple[Scenario, Any]:
+    # A vendor, 3 months, 100 hours a month, productivity 1, no rework or minimum, notice
+    # 1 month, no ramp-up: a rise of 50% and a drop of 50%, both from month 2.
+    data = two_vendors()
+    data.update(horizon_months=3, stress=[
+        {"name": "Rise", "from_month": 2, "demand_change": 0.5},
+        {"name": "Drop", "from_month": 2, "demand_change": -0.5}])
+    data["options"][0].update(notice_months=1, ramp_up_weeks=0)
+    scenario = Scenario.model_validate(data)
+    return scenario, scenario.options[0]
+
+
+def test_the_stress_tests_read_the_capacity_costed_as_planned() -> None:
+    # The planned billed hours (100 a month) are kept with the demand they were costed
+    # for: the drop is billed at least 100 hours in its month of notice (month 2), then
+    # 50. A demand of the same hours in another array is costed anew (same numbers).
+    scenario, option = _vendor_with_tests()
+    model = cost_model(option)
+    v = PointValues()
+    demand = np.array([[100.0, 100.0, 100.0]])
+    planned = model.planned(option, scenario, demand, v)
+    assert model.kept_capacity(option, scenario, demand, v) is planned.activity
+    stressed = model.stressed_together(option, scenario, demand, scenario.stress, v,
+                                       [None, None])
+    assert stressed.activity.tolist() == [[100.0, 150.0, 150.0], [100.0, 100.0, 50.0]]
+    again = demand.copy()
+    assert model.kept_capacity(option, scenario, again, v) is not planned.activity
+    assert model.kept_capacity(option, scenario, again, v).tolist() == [[100.0] * 3]
+
+
+def test_a_run_over_trials_keeps_no_capacity() -> None:
+    # (trials, months) arrays are not kept past their use: each ask makes it anew.
+    scenario, option = _vendor_with_tests()
+    model = cost_model(option)
+    v = PathValues(scenario, {}, 2)
+    demand = np.array([[100.0, 100.0, 100.0], [10.0, 0.0, 10.0]])
+    first = model.kept_capacity(option, scenario, demand, v)
+    assert first.tolist() == [[100.0] * 3, [10.0, 0.0, 10.0]]
+    assert model.kept_capacity(option, scenario, demand, v) is not first
+
+
+def test_the_months_of_a_test_by_hand() -> None:
+    # Scale-up lead 0 weeks: ceil(0 - 1e-9) = 0 months of catching up after the rise;
+    # notice 1 month: month 2 only after the drop. The rise has no notice, the drop no
+    # catching up; the masks are made once per option and test, read-only.
+    scenario, option = _vendor_with_tests()
+    model = cost_model(option)
+    rise, drop = scenario.stress
+    assert model.catching_up(option, scenario, rise, POINT_VALUES).tolist() == [[False] * 3]
+    assert model.catching_up(option, scenario, drop, POINT_VALUES).tolist() == [[False] * 3]
+    assert model.notice(option, scenario, drop).tolist() == [[False, True, False]]
+    assert model.notice(option, scenario, rise).tolist() == [[False] * 3]
+    slow = option.model_copy(update={"ramp_up_weeks": 6.0})  # 6 × 12 / 52 = 1.38: 2 months
+    mask = model.catching_up(slow, scenario, rise, POINT_VALUES)
+    assert mask.tolist() == [[False, True, True]]
+    assert model.catching_up(slow, scenario, rise, POINT_VALUES) is mask
+    assert not mask.flags.writeable
+
+
+def test_months_are_shared_and_read_only() -> None:
+    assert months(4).tolist() == [1.0, 2.0, 3.0, 4.0]
+    assert months(4) is months(4)
+    assert not months(4).flags.writeable
+
+
+@pytest.mark.parametrize(("row", "engaged"), [
+    ([0, 0, 5, 0, 7, 0], [0, 0, 1, 1, 1, 0]), ([0, 0, 0], [0, 0, 0]), ([3, 0, 0], [1, 0, 0]),
+    ([0, 0, 2], [0, 0, 1]), ([1, 2, 3], [1, 1, 1]), ([0, 4, 0], [0, 1, 0])])
+def test_engaged_months_by_hand(row: list[float], engaged: list[int]) -> None:
+    # From the first to the last month with demand; a row with none is never engaged.
+    got = _engaged(np.array([row, [1.0] * len(row)], dtype=float))
+    assert got.dtype == bool
+    assert got.tolist() == [[bool(x) for x in engaged], [True] * len(row)]
+
+
+def test_a_point_reading_gives_the_written_number_or_the_default() -> None:
+    # 0.1 as written, None as the default given, and the same read-only array each time.
+    scenario, option = _vendor_with_tests()
+    v = PointValues()
+    assert v(option, "hourly_rate").tolist() == [[40.0]]
+    assert v(scenario, "unmet_hour_cost", 7.0).tolist() == [[7.0]]
+    assert v(scenario, "unmet_hour_cost").tolist() == [[0.0]]
+    assert v(option, "hourly_rate") is v(option, "hourly_rate")
+    assert not v(option, "hourly_rate").flags.writeable

@@ -53,7 +53,7 @@ from kpo_calc.engine.in_house import (
 from kpo_calc.engine.lines import OTHER_LINES, Drivers, book, lines_of
 from kpo_calc.engine.other_costs import other_cost_lines
 from kpo_calc.engine.outsourced import billed_hours, hourly_rate, outsourced_costs
-from kpo_calc.engine.values import Array, Mask, Values
+from kpo_calc.engine.values import Array, Mask, Values, derived
 from kpo_calc.scenario import (
     AnyOption,
     ContractorOption,
@@ -95,10 +95,11 @@ class CostModel(ABC, Generic[OptionT]):
         ``affected`` is the part of ``planned`` that the test changes (the work
         items it names); None means all of it.
         """
-        horizon = scenario.horizon_months
-        return self.shocked(option, scenario, planned, stressed_demand(planned, test, affected),
-                            self.catching_up(option, test, horizon, v),
-                            self.notice(test, self.notice_months(option), horizon), v, test)
+        return self.shocked(option, scenario, planned, self.kept_capacity(option, scenario,
+                                                                          planned, v),
+                            stressed_demand(planned, test, affected),
+                            self.catching_up(option, scenario, test, v),
+                            self.notice(option, scenario, test), v, test)
 
     def stressed_together(self, option: OptionT, scenario: Scenario, planned: Array,
                           tests: Sequence[StressTest], v: Values,
@@ -110,24 +111,44 @@ class CostModel(ABC, Generic[OptionT]):
         ``stressed`` for its test: every step of a cost model works within a row, and a
         test's month masks are merely broadcast to its rows.
         """
-        rows = planned.shape[0]
+        rows, count = planned.shape[0], len(tests)
         demand = np.concatenate([stressed_demand(planned, test, part)
                                  for test, part in zip(tests, affected, strict=True)])
-        horizon = scenario.horizon_months
-        notice = self.notice_months(option)
+        # The planned capacity works within a row: that of ``planned`` (kept when it was
+        # costed as planned), repeated for each test, is that of the repeated rows.
+        capacity = self.kept_capacity(option, scenario, planned, v)
         return self.shocked(
-            option, scenario, np.concatenate([planned] * len(tests)), demand,
-            _stacked([self.catching_up(option, test, horizon, v) for test in tests], rows),
-            _stacked([self.notice(test, notice, horizon) for test in tests], rows), v)
+            option, scenario, np.concatenate([planned] * count),
+            np.concatenate([capacity] * count), demand,
+            _stacked([self.catching_up(option, scenario, test, v) for test in tests], rows),
+            _stacked([self.notice(option, scenario, test) for test in tests], rows), v)
 
     @abstractmethod
-    def shocked(self, option: OptionT, scenario: Scenario, planned: Array, demand: Array,
-                catching_up: Mask, notice: Mask, v: Values,
+    def shocked(self, option: OptionT, scenario: Scenario, planned: Array, capacity: Array,
+                demand: Array, catching_up: Mask, notice: Mask, v: Values,
                 shock: StressTest | None = None) -> Costing:
-        """The costs of ``stressed`` once its test is read as month masks: ``demand`` the
-        stressed demand, ``catching_up`` the months after a rise served at the planned
-        capacity, ``notice`` the months after a drop billed at least as planned; ``shock``
-        the test itself where it moves an exchange rate."""
+        """The costs of ``stressed`` once its test is read as month masks: ``capacity``
+        the planned capacity (``capacity`` of ``planned``), ``demand`` the stressed
+        demand, ``catching_up`` the months after a rise served at the planned capacity,
+        ``notice`` the months after a drop billed at least as planned; ``shock`` the test
+        itself where it moves an exchange rate."""
+
+    @abstractmethod
+    def capacity(self, option: OptionT, scenario: Scenario, planned: Array,
+                 v: Values) -> Array:
+        """What the option plans for ``planned`` that a stress test holds it to: the
+        headcount (in-house) or the billed hours (vendors, contract staff)."""
+
+    def kept_capacity(self, option: OptionT, scenario: Scenario, planned: Array,
+                      v: Values, found: Array | None = None) -> Array:
+        """``capacity`` of ``planned``, made once per reading (``planned`` costs it on the
+        way, as ``found``, and the stress tests of the same demand read it). A point run's
+        only: a run over trials keeps no arrays of (trials, months) beyond their use."""
+        if v.trials != 1:
+            return found if found is not None else self.capacity(option, scenario, planned, v)
+        return derived(v, "capacity", (option, scenario, planned),
+                       (lambda: found) if found is not None
+                       else lambda: self.capacity(option, scenario, planned, v))
 
     def notice_months(self, option: OptionT) -> int:
         """Months of notice before billed capacity can shrink (0: none)."""
@@ -174,20 +195,29 @@ class CostModel(ABC, Generic[OptionT]):
         """Where the work is done (onshore, nearshore, offshore), where it applies."""
         return None
 
-    def catching_up(self, option: OptionT, test: StressTest, horizon: int, v: Values) -> Mask:
-        """Months after a rise in which only the planned capacity is available."""
+    def catching_up(self, option: OptionT, scenario: Scenario, test: StressTest,
+                    v: Values) -> Mask:
+        """Months after a rise in which only the planned capacity is available (read-only:
+        made once per option and test, as every part of the option meets the test)."""
+        return derived(v, "catching up", (option, scenario, test),
+                       lambda: self._catching_up(option, test, scenario.horizon_months, v))
+
+    def _catching_up(self, option: OptionT, test: StressTest, horizon: int,
+                     v: Values) -> Mask:
         if test.demand_change <= 0:
             return np.zeros((1, horizon), dtype=bool)
         m = months(horizon)
         lead = np.ceil(self.scale_up_lead_months(option, v) - 1e-9)
         return np.asarray((m >= test.from_month) & (m < test.from_month + lead))
 
-    def notice(self, test: StressTest, notice_months: int, horizon: int) -> Mask:
-        """Months after a drop in which billed hours cannot shrink yet."""
-        if test.demand_change >= 0:
-            return np.zeros((1, horizon), dtype=bool)
-        m = months(horizon)
-        return np.asarray((m >= test.from_month) & (m < test.from_month + notice_months))[None]
+    def notice(self, option: OptionT, scenario: Scenario, test: StressTest) -> Mask:
+        """Months after a drop in which billed hours cannot shrink yet (read-only)."""
+        notice_months = self.notice_months(option)
+        if test.demand_change >= 0 or notice_months <= 0:
+            return _no_months(scenario.horizon_months)
+        m = months(scenario.horizon_months)
+        found = np.asarray((m >= test.from_month) & (m < test.from_month + notice_months))
+        return found[None]
 
 
 def _stacked(masks: list[Mask], rows: int) -> Mask:
@@ -199,6 +229,17 @@ def _stacked(masks: list[Mask], rows: int) -> Mask:
 #: No month of notice (in-house staff are released at once).
 _NO_NOTICE = np.zeros((1, 1), dtype=bool)
 _NO_NOTICE.flags.writeable = False
+#: No month, by horizon (read-only, shared).
+_NONE_BY_HORIZON: dict[int, Mask] = {}
+
+
+def _no_months(horizon: int) -> Mask:
+    found = _NONE_BY_HORIZON.get(horizon)
+    if found is None:
+        found = np.zeros((1, horizon), dtype=bool)
+        found.flags.writeable = False
+        _NONE_BY_HORIZON[horizon] = found  # at most 600 horizons (the format's limit)
+    return found
 
 
 class InHouseModel(CostModel[InHouseOption]):
@@ -208,21 +249,28 @@ class InHouseModel(CostModel[InHouseOption]):
                 v: Values) -> Costing:
         hpf = hours_per_fte(option, scenario, v)
         hc, unmet = lead_time_cap(option, demand, planned_headcount(option, demand, hpf), hpf, v)
+        hc = self.kept_capacity(option, scenario, demand, v, hc)
         return self.costing(option, in_house_costs(option, hc, scenario, v), demand, hc > 0,
                             unmet, hc, scenario, v)
 
+    def capacity(self, option: InHouseOption, scenario: Scenario, planned: Array,
+                 v: Values) -> Array:
+        hpf = hours_per_fte(option, scenario, v)
+        hc, _ = lead_time_cap(option, planned, planned_headcount(option, planned, hpf), hpf, v)
+        return hc
+
     def stressed(self, option: InHouseOption, scenario: Scenario, planned: Array,
                  test: StressTest, v: Values, affected: Array | None = None) -> Costing:
-        return self.shocked(option, scenario, planned, stressed_demand(planned, test, affected),
-                            self.catching_up(option, test, scenario.horizon_months, v),
-                            _NO_NOTICE, v, test)
+        return self.shocked(option, scenario, planned,
+                            self.kept_capacity(option, scenario, planned, v),
+                            stressed_demand(planned, test, affected),
+                            self.catching_up(option, scenario, test, v), _NO_NOTICE, v, test)
 
     def shocked(self, option: InHouseOption, scenario: Scenario, planned: Array,
-                demand: Array, catching_up: Mask, notice: Mask, v: Values,
+                capacity: Array, demand: Array, catching_up: Mask, notice: Mask, v: Values,
                 shock: StressTest | None = None) -> Costing:
         hpf = hours_per_fte(option, scenario, v)
-        planned_hc, _ = lead_time_cap(option, planned, planned_headcount(option, planned, hpf),
-                                      hpf, v)
+        planned_hc = capacity
         needed_hc = planned_headcount(option, demand, hpf)
         available, _ = lead_time_cap(option, demand, needed_hc, hpf, v)
         # Staff are released at once; new ones arrive only after the lead time.
@@ -258,20 +306,24 @@ class OutsourcedModel(CostModel[OutsourcedOption]):
 
     def planned(self, option: OutsourcedOption, scenario: Scenario, demand: Array,
                 v: Values) -> Costing:
-        billed = billed_hours(option, demand, v)
+        billed = self.kept_capacity(option, scenario, demand, v,
+                                    billed_hours(option, demand, v))
         return self.costing(option, outsourced_costs(option, billed, scenario, v), demand,
                             billed > 0, np.zeros_like(demand), billed, scenario, v)
 
+    def capacity(self, option: OutsourcedOption, scenario: Scenario, planned: Array,
+                 v: Values) -> Array:
+        return billed_hours(option, planned, v)
+
     def shocked(self, option: OutsourcedOption, scenario: Scenario, planned: Array,
-                demand: Array, catching_up: Mask, notice: Mask, v: Values,
+                capacity: Array, demand: Array, catching_up: Mask, notice: Mask, v: Values,
                 shock: StressTest | None = None) -> Costing:
         served = np.where(catching_up, np.minimum(demand, planned), demand)
         unmet = demand - served
         billed = billed_hours(option, served, v)
         # Notice period: capacity cannot shrink for notice_months months.
         if notice.any():
-            billed = np.where(notice, np.maximum(billed, billed_hours(option, planned, v)),
-                              billed)
+            billed = np.where(notice, np.maximum(billed, capacity), billed)
         return self.costing(option, outsourced_costs(option, billed, scenario, v, shock), demand,
                             billed > 0, unmet, billed, scenario, v, shock)
 
@@ -310,20 +362,23 @@ class ContractorModel(CostModel[ContractorOption]):
     def planned(self, option: ContractorOption, scenario: Scenario, demand: Array,
                 v: Values) -> Costing:
         served, unmet = contractor_served(option, demand, v)
-        billed = contractor_billed(option, served, v)
+        billed = self.kept_capacity(option, scenario, demand, v,
+                                    contractor_billed(option, served, v))
         return self.costing(option, contractor_costs(option, billed, scenario, v), demand,
                             billed > 0, unmet, billed, scenario, v)
 
+    def capacity(self, option: ContractorOption, scenario: Scenario, planned: Array,
+                 v: Values) -> Array:
+        return contractor_billed(option, contractor_served(option, planned, v)[0], v)
+
     def shocked(self, option: ContractorOption, scenario: Scenario, planned: Array,
-                demand: Array, catching_up: Mask, notice: Mask, v: Values,
+                capacity: Array, demand: Array, catching_up: Mask, notice: Mask, v: Values,
                 shock: StressTest | None = None) -> Costing:
         served, _ = contractor_served(option, np.where(catching_up,
                                                        np.minimum(demand, planned), demand), v)
         billed = contractor_billed(option, served, v)
         if notice.any():
-            planned_billed = contractor_billed(option, contractor_served(option, planned, v)[0],
-                                               v)
-            billed = np.where(notice, np.maximum(billed, planned_billed), billed)
+            billed = np.where(notice, np.maximum(billed, capacity), billed)
         unmet = np.maximum(demand - served, 0.0)
         return self.costing(option, contractor_costs(option, billed, scenario, v, shock), demand,
                             billed > 0, unmet, billed, scenario, v, shock)
