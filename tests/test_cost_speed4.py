@@ -10,11 +10,13 @@ import pytest
 
 import kpo_calc.scenario as scenario_module
 from conftest import two_vendors
+from kpo_calc.engine.costing import _change, stressed_demand
 from kpo_calc.engine.finance import months
+from kpo_calc.engine.in_house import _previous, lead_time_cap
 from kpo_calc.engine.models import cost_model
 from kpo_calc.engine.outsourced import _engaged
-from kpo_calc.engine.values import POINT_VALUES, PathValues, PointValues
-from kpo_calc.scenario import Scenario, uncertain_entries
+from kpo_calc.engine.values import POINT_VALUES, PathValues, PointValues, derived
+from kpo_calc.scenario import InHouseOption, Scenario, uncertain_entries
 
 # --- the uncertain inputs are walked once per scenario -------------------------------------
 
@@ -162,3 +164,62 @@ def test_a_point_reading_gives_the_written_number_or_the_default() -> None:
     assert v(scenario, "unmet_hour_cost").tolist() == [[0.0]]
     assert v(option, "hourly_rate") is v(option, "hourly_rate")
     assert not v(option, "hourly_rate").flags.writeable
+
+
+def test_stressed_demand_by_hand_and_the_change_kept_per_test() -> None:
+    # 100 hours a month for 3 months; a drop of 40% from month 2: 100, 60, 60. With an
+    # affected part of 50 hours a month, only that part drops: 100, 100 - 20, 100 - 20.
+    scenario, _ = _vendor_with_tests()
+    drop = scenario.stress[1].model_copy(update={"demand_change": -0.4})
+    demand = np.array([[100.0, 100.0, 100.0]])
+    assert stressed_demand(demand, drop).tolist() == [[100.0, 60.0, 60.0]]
+    part = np.array([[50.0, 50.0, 50.0]])
+    assert stressed_demand(demand, drop, part).tolist() == [[100.0, 80.0, 80.0]]
+    change, factor = _change(drop, 3)
+    assert change.tolist() == [0.0, -0.4, -0.4]
+    assert factor.tolist() == [1.0, 1 - 0.4, 1 - 0.4]
+    assert _change(drop, 3)[1] is factor
+    assert not factor.flags.writeable
+
+
+def test_previous_headcount_by_hand() -> None:
+    # existing_fte 2 before month 1, then each month's headcount a month late; one
+    # existing figure serves every row.
+    got = _previous(np.array([[3.0, 4.0, 1.0], [0.0, 5.0, 6.0]]), np.full((1, 1), 2.0))
+    assert got.tolist() == [[2.0, 3.0, 4.0], [2.0, 0.0, 5.0]]
+    assert _previous(np.array([[7.0]]), np.full((1, 1), 2.0)).tolist() == [[2.0]]
+
+
+def test_the_months_before_hires_by_hand() -> None:
+    # time_to_hire_months 1.4: new staff from month 1 + ceil(1.4) = 3. Existing staff 1,
+    # 140 hours each; demand 280 hours a month needs 2: 1 in months 1 and 2 (140 hours
+    # unmet in each), 2 from month 3.
+    data = two_vendors()
+    data["options"][0] = {"name": "Team", "model": "in_house", "annual_salary": 60000,
+                          "benefits_rate": 0.2, "time_to_hire_months": 1.4,
+                          "existing_fte": 1}
+    scenario = Scenario.model_validate(data)
+    option = scenario.options[0]
+    assert isinstance(option, InHouseOption)
+    demand = np.full((1, 4), 280.0)
+    hpf = np.full((1, 1), 140.0)
+    hc, unmet = lead_time_cap(option, demand, np.full((1, 4), 2.0), hpf, PointValues())
+    assert hc.tolist() == [[1.0, 1.0, 2.0, 2.0]]
+    assert unmet.tolist() == [[140.0, 140.0, 0.0, 0.0]]
+
+
+def test_a_derived_figure_is_made_once_per_owners() -> None:
+    made: list[int] = []
+
+    def make() -> np.ndarray:
+        made.append(1)
+        return np.ones((1, 2))
+
+    v = PointValues()
+    a, b = object(), object()
+    first = derived(v, "kind", (a, None), make)
+    assert derived(v, "kind", (a, None), make) is first
+    assert derived(v, "other", (a, None), make) is not first
+    assert derived(v, "kind", (b, None), make) is not first
+    assert len(made) == 3
+    assert not first.flags.writeable

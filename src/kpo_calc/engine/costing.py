@@ -59,7 +59,27 @@ def add_in_order(arrays: list[Any]) -> Array:
 def stressed_demand(demand: Array, test: StressTest, affected: Array | None = None) -> Array:
     """Demand with ``affected`` (default all of it) multiplied by ``1 + demand_change`` from
     ``from_month`` on: a test naming some work items changes only their hours."""
-    change = np.where(months(demand.shape[1]) >= test.from_month, test.demand_change, 0.0)
+    change, factor = _change(test, demand.shape[1])
     if affected is None:
-        return np.asarray(demand * (1 + change))
+        return np.asarray(demand * factor)
     return np.asarray(demand + affected * change)
+
+
+#: Each recent test's change by month and ``1 +`` it, by the test's identity and the
+#: horizon (the test is kept in the entry, so its identity is not reused meanwhile):
+#: every option and part of a file meets the same tests.
+_CHANGES: dict[tuple[int, int], tuple[StressTest, Array, Array]] = {}
+
+
+def _change(test: StressTest, horizon: int) -> tuple[Array, Array]:
+    key = (id(test), horizon)
+    found = _CHANGES.get(key)
+    if found is not None and found[0] is test:
+        return found[1], found[2]
+    change = np.where(months(horizon) >= test.from_month, test.demand_change, 0.0)
+    factor = 1 + change
+    change.flags.writeable = factor.flags.writeable = False
+    if len(_CHANGES) >= 256:
+        _CHANGES.clear()
+    _CHANGES[key] = (test, change, factor)
+    return change, factor

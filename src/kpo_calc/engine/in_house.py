@@ -7,7 +7,7 @@ import numpy as np
 from kpo_calc.engine.finance import escalation, months
 from kpo_calc.engine.fx import fx_path, fx_shock
 from kpo_calc.engine.lines import Drivers, lines_of
-from kpo_calc.engine.values import Array, Values, derived
+from kpo_calc.engine.values import Array, Mask, Values, derived
 from kpo_calc.scenario import InHouseOption, Scenario, StressTest
 
 #: Demand of 3.0000000001 FTE still needs 3 people, not 4 (float noise from growth).
@@ -32,11 +32,18 @@ def lead_time_cap(option: InHouseOption, demand: Array, needed: Array,
     it the headcount is at most ``existing_fte`` (releases happen at once).
     ``needed`` is the headcount the demand calls for; returns ``(hc, unmet)``.
     """
-    lead = 1 + np.ceil(v(option, "time_to_hire_months") - HEADCOUNT_TOLERANCE)
-    early = months(demand.shape[1]) < lead
+    horizon = demand.shape[1]
+    early = derived(v, f"before hires {horizon}", (option,),
+                    lambda: _before_hires(option, horizon, v))
     hc = np.where(early, np.minimum(needed, v(option, "existing_fte")), needed)
     unmet = np.where(hc < needed, np.maximum(demand - hc * hours_per_fte_month, 0.0), 0.0)
     return hc, unmet
+
+
+def _before_hires(option: InHouseOption, horizon: int, v: Values) -> Mask:
+    """The months before new staff can start (``m < L``): the same for every part."""
+    lead = 1 + np.ceil(v(option, "time_to_hire_months") - HEADCOUNT_TOLERANCE)
+    return np.asarray(months(horizon) < lead)
 
 
 def monthly_salary(option: InHouseOption, scenario: Scenario, v: Values,
@@ -56,9 +63,11 @@ def _monthly_salary(option: InHouseOption, scenario: Scenario, v: Values,
 
 def _previous(headcount: Array, existing: Array) -> Array:
     """Headcount of the month before each month (``existing_fte`` before month 1)."""
-    rows = headcount.shape[0]
-    first = existing if existing.shape == (rows, 1) else np.broadcast_to(existing, (rows, 1))
-    return np.concatenate([first, headcount[:, :-1]], axis=1)
+    # Two copies into one array: np.concatenate needs ``existing`` broadcast first (6 us).
+    before = np.empty(headcount.shape)
+    before[:, :1] = existing
+    before[:, 1:] = headcount[:, :-1]
+    return before
 
 
 def releases_owed_severance(headcount: Array, existing: Array, min_tenure: float,

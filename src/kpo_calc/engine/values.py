@@ -137,7 +137,9 @@ def derived(v: Values, kind: str, owners: tuple[Any, ...],
         return make()
     key = (kind, *map(id, owners))
     found = memo.get(key)
-    if found is not None and all(a is b for a, b in zip(found[0], owners, strict=True)):
+    if found is not None:
+        # The entry keeps its owners alive: no other object has their identities meanwhile,
+        # so equal identities are the same owners.
         kept: Figure = found[1]
         return kept
     value = make()
