@@ -13,6 +13,7 @@ from conftest import two_vendors
 from kpo_calc.engine.costing import _change, stressed_demand
 from kpo_calc.engine.finance import months
 from kpo_calc.engine.in_house import _previous, lead_time_cap
+from kpo_calc.engine.lines import LINE_BY_NAME, book, lines_of
 from kpo_calc.engine.models import cost_model
 from kpo_calc.engine.outsourced import _engaged
 from kpo_calc.engine.values import POINT_VALUES, PathValues, PointValues, derived
@@ -124,7 +125,7 @@ def test_a_run_over_trials_keeps_no_capacity() -> None:
 def test_the_months_of_a_test_by_hand() -> None:
     # Scale-up lead 0 weeks: ceil(0 - 1e-9) = 0 months of catching up after the rise;
     # notice 1 month: month 2 only after the drop. The rise has no notice, the drop no
-    # catching up; the masks are made once per option and test, read-only.
+    # catching up.
     scenario, option = _vendor_with_tests()
     model = cost_model(option)
     rise, drop = scenario.stress
@@ -135,8 +136,6 @@ def test_the_months_of_a_test_by_hand() -> None:
     slow = option.model_copy(update={"ramp_up_weeks": 6.0})  # 6 × 12 / 52 = 1.38: 2 months
     mask = model.catching_up(slow, scenario, rise, POINT_VALUES)
     assert mask.tolist() == [[False, True, True]]
-    assert model.catching_up(slow, scenario, rise, POINT_VALUES) is mask
-    assert not mask.flags.writeable
 
 
 def test_months_are_shared_and_read_only() -> None:
@@ -223,3 +222,58 @@ def test_a_derived_figure_is_made_once_per_owners() -> None:
     assert derived(v, "kind", (b, None), make) is not first
     assert len(made) == 3
     assert not first.flags.writeable
+
+
+# --- terms over an option's fixed inputs are computed once per operands ---------------------
+
+
+def _vendor_drivers(selection: float, transition: float, months_: int = 3) -> dict[str, Any]:
+    one, zero = np.full((1, 1), 1.0), np.zeros((1, 1))
+    return {
+        "billed": np.full((1, months_), 10.0), "rate": np.full((1, months_), 2.0),
+        "governance_rate": zero, "communication_overhead": zero, "indirect_tax_rate": zero,
+        "withholding_tax_rate": zero, "engaged": np.ones((1, months_), dtype=bool),
+        "retained_cost_per_year": np.full((1, 1), 1200.0),
+        "month": months(months_),
+        "vendor_selection_cost": np.full((1, 1), selection), "transition_months": 2,
+        "transition_cost": np.full((1, 1), transition),
+        "first_billed": np.array([[True] + [False] * (months_ - 1)]), "ramp_up_weeks": zero,
+        "unmet": np.zeros((1, months_)), "unmet_hour_cost": one}
+
+
+def test_fixed_terms_by_hand_and_kept_per_operands() -> None:
+    # Selection 500 in month 1; transition 300 over 2 months: 150, 150, 0; retained
+    # 1,200 a year: 100 a month; fees 10 hours × 2 = 20 a month.
+    names = ("vendor_fees", "retained", "vendor_selection", "transition", "unmet_work")
+    drivers = _vendor_drivers(500.0, 300.0)
+    first = book(names, drivers)
+    assert first["vendor_fees"].tolist() == [[20.0] * 3]
+    assert first["retained"].tolist() == [[100.0] * 3]
+    assert first["vendor_selection"].tolist() == [[500.0, 0.0, 0.0]]
+    assert first["transition"].tolist() == [[150.0, 150.0, 0.0]]
+    # The same operands (another part, a stress test): the same arrays, read-only.
+    again = book(names, {**drivers, "billed": np.full((1, 3), 5.0)})
+    assert again["vendor_selection"] is first["vendor_selection"]
+    assert again["transition"] is first["transition"]
+    assert not first["transition"].flags.writeable
+    assert again["vendor_fees"].tolist() == [[10.0] * 3]
+    # Other operands (another vendor): its own figures, never the kept ones.
+    other = book(names, _vendor_drivers(800.0, 300.0))
+    assert other["vendor_selection"].tolist() == [[800.0, 0.0, 0.0]]
+    assert book(names, {**drivers, "transition_months": 3})["transition"].tolist() == [
+        [100.0, 100.0, 100.0]]
+
+
+def test_every_line_booked_is_its_formula_alone() -> None:
+    # The booker (shared terms, fixed terms kept) gives each line exactly what its
+    # formula gives evaluated on its own, twice in a row (the second from the kept terms).
+    drivers = _vendor_drivers(500.0, 300.0, 5)
+    drivers.update(withholding_tax_rate=np.full((1, 1), 0.1), ramp_up_weeks=np.full((1, 1), 3.0),
+                   other_recurring=np.zeros((1, 5)), other_one_time=np.zeros((1, 5)))
+    names = lines_of("kpo")
+    for _ in range(2):
+        booked = book(names, drivers)
+        for name in names:
+            alone = LINE_BY_NAME[name].compute(drivers)
+            assert np.array_equal(booked[name], alone), name
+            assert booked[name].tobytes() == np.broadcast_to(alone, booked[name].shape).tobytes()

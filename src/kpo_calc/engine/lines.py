@@ -123,6 +123,18 @@ OTHER_LINES: frozenset[str] = frozenset({"other_recurring", "other_one_time"})
 
 LINE_BY_NAME: dict[str, Line] = {line.name: line for line in LINES}
 
+#: Drivers that are the same for every part and stress test of an option in a reading:
+#: its inputs (read-only columns of ``Values``, kept by value) and the month numbers. A
+#: term that reads these alone (``where(month == 1, vendor_selection_cost, 0.0)``) is
+#: computed once per operands (``_FIXED``), not in every costing. A cost model must give
+#: them as objects it does not change.
+FIXED_DRIVERS: frozenset[str] = frozenset({
+    "month", "transition_months", "transition_cost", "vendor_selection_cost",
+    "retained_cost_per_year", "ramp_up_weeks", "governance_rate", "communication_overhead",
+    "indirect_tax_rate", "withholding_tax_rate", "unmet_hour_cost", "benefits_rate",
+    "overhead_per_fte_year", "annual_training_per_fte", "severance_months",
+    "onboarding_cost_per_person"})
+
 
 def book(names: tuple[str, ...] | list[str], drivers: Mapping[str, Any]) -> dict[str, Any]:
     """The lines ``names``, each computed by its formula from ``drivers``.
@@ -132,6 +144,22 @@ def book(names: tuple[str, ...] | list[str], drivers: Mapping[str, Any]) -> dict
     operation on the same operands, so the numbers are those of each formula alone.
     """
     return booker(tuple(names))(drivers)
+
+
+#: Terms over fixed drivers, by their slot and the identities of their operands, each with
+#: its operands (kept alive, so their identities are not reused meanwhile) and its value.
+_FIXED: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
+_SLOTS = [0]
+
+
+def _keep(key: tuple[int, ...], operands: tuple[Any, ...], value: Any) -> Any:
+    """Keep ``value``, the term of slot ``key[0]`` on ``operands`` (read-only: shared)."""
+    if isinstance(value, np.ndarray) and value.flags.writeable:
+        value.flags.writeable = False
+    if len(_FIXED) >= 1024:
+        _FIXED.clear()
+    _FIXED[key] = (operands, value)
+    return value
 
 
 #: The functions ``booker`` made, by the tuple of line names they book.
@@ -146,7 +174,8 @@ def booker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], dict[str, An
     """One function computing the lines ``names`` from the drivers: their formulas in
     order as Python evaluates each alone, except that a subexpression several of them
     share is computed once, into a local variable (equal text, equal value: the formulas
-    are pure); a formula outside the grammar is ``eval``'d alone."""
+    are pure), and a term over ``FIXED_DRIVERS`` alone is computed once per operands
+    (kept in ``_FIXED``); a formula outside the grammar is ``eval``'d alone."""
     made = _BOOKERS.get(names)
     if made is not None:
         return made
@@ -158,7 +187,8 @@ def booker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], dict[str, An
     known: dict[str, str] = {}  # shared subexpression -> local variable
     read: dict[str, str] = {}  # driver -> local variable
 
-    def emit(node: ast.expr) -> str | None:
+    def emit(node: ast.expr, plain: bool = False) -> str | None:
+        """The code of ``node``; ``plain``: inside a fixed term (kept whole, not its parts)."""
         if isinstance(node, ast.Name):
             if node.id not in read:
                 read[node.id] = f"d{len(read)}"
@@ -168,6 +198,26 @@ def booker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], dict[str, An
         key = ast.dump(node)
         if key in known:
             return known[key]
+        leaves = [] if plain else _fixed_leaves(node)
+        if leaves:
+            inner = emit_plain(node, True)
+            if inner is None:
+                return None
+            names = [read[n] for n in leaves]
+            slot, local = _SLOTS[0], f"t{len(known)}"
+            _SLOTS[0] += 1
+            ids = "".join(f", id({n})" for n in names)
+            operands = "".join(f"{n}, " for n in names)
+            known[key] = local
+            body.extend([f"    k{local} = ({slot}{ids})",
+                         f"    {local} = _FIXED.get(k{local})",
+                         f"    {local} = (_keep(k{local}, ({operands}), {inner})"
+                         f" if {local} is None else {local}[1])"])
+            return local
+        return emit_plain(node, plain)
+
+    def emit_plain(node: ast.expr, plain: bool) -> str | None:
+        key = ast.dump(node)
         if isinstance(node, ast.BinOp) and type(node.op) in _SYMBOLS:
             parts, text = [node.left, node.right], "({0} " + _SYMBOLS[type(node.op)] + " {1})"
         elif (isinstance(node, ast.Compare) and len(node.ops) == 1
@@ -180,7 +230,7 @@ def booker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], dict[str, An
             text = node.func.id + "(" + ", ".join(f"{{{i}}}" for i in range(len(parts))) + ")"
         else:
             return None
-        operands = [emit(x) for x in parts]
+        operands = [emit(x, plain) for x in parts]
         if any(x is None for x in operands):
             return None
         expression = text.format(*operands)
@@ -202,12 +252,24 @@ def booker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], dict[str, An
                         "    except KeyError as missing:",
                         "        raise NameError(f'name {missing.args[0]!r} is not defined')"
                         " from None", *body, "    return {" + ", ".join(out) + "}"])
-    scope: dict[str, Any] = {**_FUNCTIONS, "LINE_BY_NAME": LINE_BY_NAME}
+    scope: dict[str, Any] = {**_FUNCTIONS, "LINE_BY_NAME": LINE_BY_NAME, "_FIXED": _FIXED,
+                             "_keep": _keep}
     exec(compile(source, f"<lines {', '.join(names)}>", "exec"), scope)  # our own formulas
     found: Callable[[Mapping[str, Any]], dict[str, Any]] = scope["book"]
     _BOOKERS[names] = found
     found.__doc__ = source  # what it runs, for a reader (``help`` shows it)
     return found
+
+
+def _fixed_leaves(node: ast.expr) -> list[str]:
+    """The driver names a compound term reads, in order, when all are ``FIXED_DRIVERS``
+    (and it reads one at least); else none."""
+    names = [n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+             and not (isinstance(node, ast.Call) and n is node.func)]
+    names = [n for n in names if n not in _FUNCTIONS]
+    if not names or any(n not in FIXED_DRIVERS for n in names):
+        return []
+    return list(dict.fromkeys(names))
 
 
 def _count(node: ast.expr, uses: dict[str, int]) -> None:

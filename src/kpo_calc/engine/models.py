@@ -197,15 +197,10 @@ class CostModel(ABC, Generic[OptionT]):
 
     def catching_up(self, option: OptionT, scenario: Scenario, test: StressTest,
                     v: Values) -> Mask:
-        """Months after a rise in which only the planned capacity is available (read-only:
-        made once per option and test, as every part of the option meets the test)."""
-        return derived(v, "catching up", (option, scenario, test),
-                       lambda: self._catching_up(option, test, scenario.horizon_months, v))
-
-    def _catching_up(self, option: OptionT, test: StressTest, horizon: int,
-                     v: Values) -> Mask:
+        """Months after a rise in which only the planned capacity is available."""
+        horizon = scenario.horizon_months
         if test.demand_change <= 0:
-            return np.zeros((1, horizon), dtype=bool)
+            return _no_months(horizon)
         m = months(horizon)
         lead = np.ceil(self.scale_up_lead_months(option, v) - 1e-9)
         return np.asarray((m >= test.from_month) & (m < test.from_month + lead))

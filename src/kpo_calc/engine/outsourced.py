@@ -106,11 +106,16 @@ def billed_hours(option: OutsourcedOption, demand: Array, v: Values) -> Array:
     minimum = v(option, "min_monthly_hours")
     engaged = engaged_months(demand)
     billed: Array = np.where(engaged, np.maximum(needed, minimum), 0.0)
-    if (minimum > 0).all():
+    if (minimum.item() > 0) if minimum.size == 1 else (minimum > 0).all():  # (1 us less)
         # Billed hours are then positive in exactly the months engaged: the fees' lines
         # read the same mask, not one worked out again from the hours.
         _remember("engaged", billed, engaged)
     return billed
+
+
+#: No transition cost (one shared object: the line table keeps terms over it by identity).
+_NO_COST = np.zeros((1, 1))
+_NO_COST.flags.writeable = False
 
 
 def outsourced_costs(option: OutsourcedOption, billed: Array, scenario: Scenario,
@@ -133,7 +138,7 @@ def outsourced_costs(option: OutsourcedOption, billed: Array, scenario: Scenario
         # Transition: its cost spread over its first months (0 in month 1 without one).
         "transition_months": spread,
         "transition_cost": (v(option.transition, "cost") if option.transition is not None
-                            else np.zeros((1, 1))),
+                            else _NO_COST),
         # Ramp-up: productivity rises linearly to full over ramp_up_weeks, so half
         # of that time's fees buy nothing; booked in the first month billed.
         "first_billed": first_months(billed),
