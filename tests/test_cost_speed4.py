@@ -15,7 +15,7 @@ from kpo_calc.engine.finance import months
 from kpo_calc.engine.in_house import _previous, lead_time_cap
 from kpo_calc.engine.lines import LINE_BY_NAME, book, lines_of
 from kpo_calc.engine.models import cost_model
-from kpo_calc.engine.outsourced import _engaged
+from kpo_calc.engine.outsourced import _engaged, _first
 from kpo_calc.engine.values import POINT_VALUES, PathValues, PointValues, derived
 from kpo_calc.scenario import InHouseOption, Scenario, uncertain_entries
 
@@ -277,3 +277,13 @@ def test_every_line_booked_is_its_formula_alone() -> None:
             alone = LINE_BY_NAME[name].compute(drivers)
             assert np.array_equal(booked[name], alone), name
             assert booked[name].tobytes() == np.broadcast_to(alone, booked[name].shape).tobytes()
+
+
+@pytest.mark.parametrize(("row", "first"), [
+    ([0, 0, 5, 0, 7], [0, 0, 1, 0, 0]), ([0, 0, 0], [0, 0, 0]), ([3, 0, 2], [1, 0, 0]),
+    ([0, 0, 2], [0, 0, 1]), ([0, 1, 1], [0, 1, 0])])
+def test_first_months_by_hand(row: list[float], first: list[int]) -> None:
+    # The first month with a positive amount; a row with none has no first month.
+    got = _first(np.array([row, [0.0] * (len(row) - 1) + [1.0]], dtype=float))
+    assert got.dtype == bool
+    assert got.tolist() == [[bool(x) for x in first], [False] * (len(row) - 1) + [True]]

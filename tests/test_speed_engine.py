@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from conftest import two_vendors
+from kpo_calc.engine import outsourced
 from kpo_calc.engine.costing import add_in_order
 from kpo_calc.engine.figures import NOT_COSTED, cost_option
 from kpo_calc.engine.finance import discount_factors
@@ -51,6 +52,9 @@ def test_billed_hours_share_the_engaged_months() -> None:
     data["options"][0].update(min_monthly_hours=30, productivity=2.0)
     option = Scenario.model_validate(data).options[0]
     demand = np.array([[0.0, 10.0, 0.0, 100.0, 0.0]])
+    # From an empty cache: a full one (64 masks) is cleared by the next mask kept, which
+    # would drop the demand's between the two asks below (whichever tests ran before).
+    outsourced._MASKS.clear()
     billed = billed_hours(option, demand, POINT_VALUES)
     # months 2-4 engaged: max(10/2, 30) = 30, the minimum 30 in the gap, 100/2 = 50
     assert billed.tolist() == [[0.0, 30.0, 30.0, 50.0, 0.0]]

@@ -95,8 +95,11 @@ def _first(amounts: Array) -> Mask:
         found_first: Mask = np.zeros(has.shape, dtype=bool)
         found_first[:, 0] = True
         return found_first
-    first = has.argmax(axis=1)  # the first True (0 for a row with none: masked below)
-    found: Mask = (np.arange(has.shape[1]) == first[:, None]) & has.any(axis=1, keepdims=True)
+    # The first True is where the running or turns True (a row with none never does): a
+    # running or and a compare of neighbours, not argmax, compares and any.
+    seen: Mask = np.logical_or.accumulate(has, axis=1)
+    found: Mask = seen.copy()
+    np.greater(seen[:, 1:], seen[:, :-1], out=found[:, 1:])
     return found
 
 
