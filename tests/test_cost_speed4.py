@@ -264,6 +264,28 @@ def test_fixed_terms_by_hand_and_kept_per_operands() -> None:
         [100.0, 100.0, 100.0]]
 
 
+def test_a_term_with_a_row_per_trial_is_not_kept() -> None:
+    # A simulation's selection cost drawn per trial: 3,000 trials × 3 months of float64
+    # = 72,000 bytes > KEEP_BYTES (65,536), so the term is computed, not kept: each chunk
+    # draws anew, and keeping them held 600 MB at a million trials.
+    from kpo_calc.engine import lines
+
+    trials = 3_000
+    assert trials * 3 * 8 > lines.KEEP_BYTES
+    drivers = {**_vendor_drivers(500.0, 300.0),
+               "vendor_selection_cost": np.linspace(400.0, 600.0, trials)[:, None]}
+    lines._FIXED.clear()
+    booked = book(("vendor_selection",), drivers)
+    assert booked["vendor_selection"].shape == (trials, 3)
+    assert booked["vendor_selection"][:, 0].tolist() == drivers["vendor_selection_cost"][
+        :, 0].tolist()
+    assert booked["vendor_selection"][:, 1:].tolist() == [[0.0, 0.0]] * trials
+    assert all(value.nbytes <= lines.KEEP_BYTES for _, value in lines._FIXED.values()
+               if isinstance(value, np.ndarray))
+    assert book(("vendor_selection",), drivers)["vendor_selection"] is not booked[
+        "vendor_selection"]
+
+
 def test_every_line_booked_is_its_formula_alone() -> None:
     # The booker (shared terms, fixed terms kept) gives each line exactly what its
     # formula gives evaluated on its own, twice in a row (the second from the kept terms).
