@@ -112,8 +112,9 @@ def cost_option(option: AnyOption, scenario: Scenario, demand: Array, v: Values,
 #: A figure a lean costing for one metric leaves out (``cost_option(metric=...)``).
 NOT_COSTED = np.zeros(1)
 NOT_COSTED.flags.writeable = False
-_NO_MONTHS = np.zeros((1, 1))
-_NO_MONTHS.flags.writeable = False
+#: No months: the monthly arrays of a costing whose lines are kept elsewhere (read-only).
+NO_MONTHS = np.zeros((1, 1))
+NO_MONTHS.flags.writeable = False
 #: The lines of the personnel threshold base (``plans.part_amount``).
 PERSONNEL_LINES = ("salaries", "benefits")
 
@@ -131,7 +132,7 @@ def _decision_figures(option: AnyOption, costing: Costing, demand: Array, v: Val
     # Only the lines a threshold amount reads are kept: a chunk holds every part at once,
     # and memory freed is memory the next part reuses while it is still in cache.
     kept = Costing({n: costing.lines[n] for n in PERSONNEL_LINES if n in costing.lines},
-                   _NO_MONTHS.astype(bool), _NO_MONTHS, _NO_MONTHS)
+                   NO_MONTHS.astype(bool), NO_MONTHS, NO_MONTHS)
     kept.__dict__["total"] = monthly  # its cached total is the part's, not the lines kept
     return OptionFigures(
         option=option, costing=kept, hours=NOT_COSTED, unmet_hours=NOT_COSTED,

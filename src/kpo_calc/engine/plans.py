@@ -24,6 +24,7 @@ import numpy as np
 from kpo_calc.engine.costing import Costing
 from kpo_calc.engine.demand import work_hours
 from kpo_calc.engine.figures import (
+    NO_MONTHS,
     NOT_COSTED,
     PERSONNEL_LINES,
     OptionFigures,
@@ -413,10 +414,8 @@ def _add(arrays: Sequence[Array]) -> Array:
     return total
 
 
-_NO_MONTHS = np.zeros((1, 1))
-_NO_MONTHS.flags.writeable = False
 #: The costing of an alternative of several parts: its parts hold the monthly lines.
-_NO_COSTING = Costing({}, _NO_MONTHS.astype(bool), _NO_MONTHS, _NO_MONTHS)
+_NO_COSTING = Costing({}, NO_MONTHS.astype(bool), NO_MONTHS, NO_MONTHS)
 
 
 def combine(alt: Alternative, parts: tuple[Part, ...], demand: Array,
