@@ -16,7 +16,7 @@ from kpo_calc.engine.in_house import _previous, lead_time_cap
 from kpo_calc.engine.lines import LINE_BY_NAME, book, lines_of
 from kpo_calc.engine.models import cost_model
 from kpo_calc.engine.outsourced import _engaged, _first
-from kpo_calc.engine.values import POINT_VALUES, PathValues, PointValues, derived
+from kpo_calc.engine.values import KEEP_BYTES, POINT_VALUES, PathValues, PointValues, derived
 from kpo_calc.scenario import InHouseOption, Scenario, uncertain_entries
 
 # --- the uncertain inputs are walked once per scenario -------------------------------------
@@ -224,6 +224,34 @@ def test_a_derived_figure_is_made_once_per_owners() -> None:
     assert not first.flags.writeable
 
 
+def test_a_point_reading_keeps_no_large_figure() -> None:
+    # The point reading serves the whole process: a block of 256 rows × 600 months of
+    # float64 is 1,228,800 bytes > KEEP_BYTES (65,536), made again when asked again and
+    # left writable (not shared); 8,192 floats (65,536 bytes, the bound itself) are kept.
+    made: list[int] = []
+
+    def make(shape: tuple[int, int]) -> np.ndarray:
+        made.append(1)
+        return np.ones(shape)
+
+    v = PointValues()
+    owner = object()
+    assert 256 * 600 * 8 > KEEP_BYTES == 8_192 * 8
+    large = derived(v, "large", (owner,), lambda: make((256, 600)))
+    again = derived(v, "large", (owner,), lambda: make((256, 600)))
+    assert again is not large
+    assert large.flags.writeable
+    at_bound = derived(v, "bound", (owner,), lambda: make((1, 8_192)))
+    assert derived(v, "bound", (owner,), lambda: make((1, 8_192))) is at_bound
+    assert len(made) == 3
+    assert len(v.derived) == 1
+    # A reading over trials keeps its figures, whatever their size: it ends with its chunk.
+    trials = PathValues(scenario_module.Scenario.model_validate(two_vendors()), {}, 256)
+    big = derived(trials, "large", (owner,), lambda: make((256, 600)))
+    assert derived(trials, "large", (owner,), lambda: make((256, 600))) is big
+    assert len(made) == 4
+
+
 # --- terms over an option's fixed inputs are computed once per operands ---------------------
 
 
@@ -271,7 +299,7 @@ def test_a_term_with_a_row_per_trial_is_not_kept() -> None:
     from kpo_calc.engine import lines
 
     trials = 3_000
-    assert trials * 3 * 8 > lines.KEEP_BYTES
+    assert trials * 3 * 8 > KEEP_BYTES
     drivers = {**_vendor_drivers(500.0, 300.0),
                "vendor_selection_cost": np.linspace(400.0, 600.0, trials)[:, None]}
     lines._FIXED.clear()
@@ -280,7 +308,7 @@ def test_a_term_with_a_row_per_trial_is_not_kept() -> None:
     assert booked["vendor_selection"][:, 0].tolist() == drivers["vendor_selection_cost"][
         :, 0].tolist()
     assert booked["vendor_selection"][:, 1:].tolist() == [[0.0, 0.0]] * trials
-    assert all(value.nbytes <= lines.KEEP_BYTES for _, value in lines._FIXED.values()
+    assert all(value.nbytes <= KEEP_BYTES for _, value in lines._FIXED.values()
                if isinstance(value, np.ndarray))
     assert book(("vendor_selection",), drivers)["vendor_selection"] is not booked[
         "vendor_selection"]

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from kpo_calc.engine.values import KEEP_BYTES
+
 IN_HOUSE = frozenset({"in_house"})
 OUTSOURCED = frozenset({"kpo", "bpo"})
 CONTRACTOR = frozenset({"contractor"})
@@ -152,15 +154,11 @@ _FIXED: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
 _SLOTS = [0]
 
 
-#: The largest term kept (bytes): a point run's (a row of months, or a few rows). A
-#: simulation's term over uncertain inputs has a row per trial and new draws in every
-#: chunk, so it would never be met again: kept, 1,024 of them held 600 MB.
-KEEP_BYTES = 64 * 1024
-
-
 def _keep(key: tuple[int, ...], operands: tuple[Any, ...], value: Any) -> Any:
     """Keep ``value``, the term of slot ``key[0]`` on ``operands`` (read-only: shared),
-    unless it is larger than ``KEEP_BYTES``."""
+    unless it is larger than ``KEEP_BYTES``: a simulation's term over uncertain inputs has
+    a row per trial and new draws in every chunk, so it would never be met again (kept,
+    1,024 of them held 600 MB)."""
     if isinstance(value, np.ndarray):
         if value.nbytes > KEEP_BYTES:
             return value

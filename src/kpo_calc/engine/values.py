@@ -121,6 +121,13 @@ class PathValues:
 DERIVED_LIMIT = 512
 
 
+#: The largest figure kept between costings (bytes), by ``derived`` in a point reading
+#: and by the cost lines' fixed terms (``lines._keep``): a point run's rows of months.
+#: The point reading serves the whole process, so a large scenario's block of hundreds
+#: of rows (1.2 MB each) would stay alive with its owners: 170 MB on the largest allowed.
+KEEP_BYTES = 64 * 1024
+
+
 #: A figure ``derived`` keeps: amounts, or a mask of months.
 Figure = TypeVar("Figure", Array, Mask)
 
@@ -130,7 +137,8 @@ def derived(v: Values, kind: str, owners: tuple[Any, ...],
     """``make()``: a figure of ``kind`` that depends only on the numbers of ``owners`` (the
     models it reads, or None) as ``v`` reads them, made once per reading: an option is
     costed as several parts, and under stress tests that leave its figure alone. Kept
-    read-only, with its owners (so their identities are not reused meanwhile)."""
+    read-only, with its owners (so their identities are not reused meanwhile); in a point
+    reading, only when it is at most ``KEEP_BYTES``."""
     memo: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] | None = getattr(
         v, "derived", None)
     if memo is None:  # a reading without a memo (a caller's own): made each time
@@ -143,8 +151,11 @@ def derived(v: Values, kind: str, owners: tuple[Any, ...],
         kept: Figure = found[1]
         return kept
     value = make()
-    if isinstance(value, np.ndarray) and value.flags.writeable:
-        value.flags.writeable = False
+    if isinstance(value, np.ndarray):
+        if v.trials == 1 and value.nbytes > KEEP_BYTES:
+            return value  # made again when asked again, not kept for the process
+        if value.flags.writeable:
+            value.flags.writeable = False
     if len(memo) >= DERIVED_LIMIT:
         memo.clear()
     memo[key] = (owners, value)
